@@ -1,0 +1,237 @@
+//! The domain model: what flows between the stages.
+//!
+//! A reader produces [`RawArticle`]s; [`crate::prepare`] turns each into an
+//! [`Article`] (cleaned text plus metadata) and its [`Analysis`]; dedup and
+//! clustering then assign it a duplicate original, an [`EventId`] and a
+//! [`StoryId`].
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Where a record came from, so every report can name the file and line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    pub path: String,
+    /// 1-based line for line-oriented inputs (JSONL), else `None`.
+    pub line: Option<u64>,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}", self.path, line),
+            None => write!(f, "{}", self.path),
+        }
+    }
+}
+
+/// How the text of a [`RawArticle`] was obtained; decides how much of the
+/// metadata cleaning must recover from the text itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextFormat {
+    /// Text as scraped from a web page (`.txt`, JSONL `text`): title,
+    /// dateline, date lines, bylines and boilerplate are still inside it.
+    #[default]
+    Scraped,
+    /// Main text already extracted from HTML: metadata came from the page.
+    ExtractedHtml,
+}
+
+/// An article as a reader hands it over, before any cleaning.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RawArticle {
+    pub id: String,
+    /// Title given by the input (JSONL field, HTML metadata).
+    pub title: Option<String>,
+    /// The article text exactly as given (for HTML: the extracted main text).
+    /// Analysis offsets of `storyline analyze` refer to this string.
+    pub text: String,
+    pub format: TextFormat,
+    /// Publication date given by the input (JSONL `date`, HTML metadata),
+    /// as `YYYY-MM-DD` or RFC 3339; parsed by [`crate::parse_input_date`].
+    pub date: Option<String>,
+    pub url: Option<String>,
+    /// Outlet name given by the input (JSONL `source`, HTML site name).
+    pub source: Option<String>,
+    pub language: Option<String>,
+    /// Authors given by the input (HTML metadata).
+    pub authors: Vec<String>,
+    pub origin: Origin,
+}
+
+/// What a paragraph of cleaned text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParagraphKind {
+    Body,
+    /// An upper-case or short sub-heading inside the body.
+    Heading,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Paragraph {
+    pub text: String,
+    pub kind: ParagraphKind,
+    /// Char offset of `text` inside [`Article::raw_text`] when `text` is an
+    /// exact substring of it (always for scraped text), so analysis of the
+    /// cleaned text can report offsets into the text as given.
+    pub raw_start: Option<usize>,
+}
+
+/// Why a line was taken out of the main text. Every removal is recorded so a
+/// user can see what was dropped (the article page shows it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemovalReason {
+    /// Copyright notices, disclaimers, donation pleas, comment prompts, ...
+    Boilerplate,
+    /// A paragraph already present earlier in the same article.
+    RepeatedParagraph,
+    /// Title line, moved to `title`.
+    Title,
+    /// Date or update line, moved to `published`.
+    DateLine,
+    /// Author line, moved to `authors`.
+    Byline,
+    /// Photo caption ending in an agency credit.
+    Caption,
+    /// Wire credit or feed attribution, moved to `wire_credits`.
+    WireCredit,
+    /// Translation note, moved to `machine_translated`.
+    TranslationNote,
+    /// A line this outlet repeats across many articles (learned).
+    OutletBoilerplate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Removed {
+    pub text: String,
+    pub reason: RemovalReason,
+}
+
+/// A dateline such as `SEOUL, October 27 (AJP) -` or `Seoul, December 1`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dateline {
+    pub place: Option<String>,
+    pub month: Option<u32>,
+    pub day: Option<u32>,
+    pub year: Option<i32>,
+    /// Agency named in the dateline, e.g. `AJP`.
+    pub agency: Option<String>,
+}
+
+/// A cleaned article with its metadata.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    pub id: String,
+    pub title: String,
+    /// Cleaned main text: paragraphs separated by a blank line.
+    pub text: String,
+    pub paragraphs: Vec<Paragraph>,
+    /// Publication date: from the input, else from date lines in the text.
+    pub published: Option<NaiveDate>,
+    pub dateline: Option<Dateline>,
+    pub authors: Vec<String>,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    /// ISO 639-1 code.
+    pub language: String,
+    pub machine_translated: bool,
+    /// Wire services and feeds credited (`Reuters`, `The Tribune via feeds`).
+    pub wire_credits: Vec<String>,
+    pub removed: Vec<Removed>,
+    /// The text exactly as given, for offsets and the article page.
+    pub raw_text: String,
+    pub origin: Origin,
+}
+
+impl Article {
+    /// Title and body as one string, for features that read both.
+    pub fn title_and_text(&self) -> String {
+        if self.title.is_empty() {
+            self.text.clone()
+        } else {
+            format!("{}\n\n{}", self.title, self.text)
+        }
+    }
+
+    /// Best known date: the publication date, else a dateline with a year.
+    pub fn best_date(&self) -> Option<NaiveDate> {
+        self.published.or_else(|| {
+            let d = self.dateline.as_ref()?;
+            NaiveDate::from_ymd_opt(d.year?, d.month?, d.day?)
+        })
+    }
+}
+
+/// Entity types of the CONTRACT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum EntityType {
+    Person,
+    Org,
+    Place,
+    Other,
+}
+
+/// A mention of a named entity. Offsets are char offsets (Unicode scalar
+/// values, end exclusive) into the analysed string.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    pub text: String,
+    #[serde(rename = "type")]
+    pub kind: EntityType,
+    pub start: usize,
+    pub end: usize,
+    /// The normalised name that all aliases of this entity share.
+    pub canonical: String,
+}
+
+/// TIMEX3 types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum TimexType {
+    Date,
+    Time,
+    Duration,
+    Set,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeExpr {
+    pub text: String,
+    #[serde(rename = "type")]
+    pub kind: TimexType,
+    pub start: usize,
+    pub end: usize,
+    /// TIMEX3 value: `2025-11-04`, `2025-11`, `2025-W45`, `P3D`, `PAST_REF`.
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    pub text: String,
+    pub speaker: Option<String>,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Amount {
+    pub text: String,
+    pub value: f64,
+    /// What is counted or measured: `troops`, `USD`, `years`, `ordinal`.
+    pub unit: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Everything `analyze` finds in one text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    pub entities: Vec<Entity>,
+    pub times: Vec<TimeExpr>,
+    pub quotes: Vec<Quote>,
+    pub amounts: Vec<Amount>,
+}

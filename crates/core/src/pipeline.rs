@@ -1,0 +1,72 @@
+//! Per-article stages chained: clean, then analyze. Stateless, so callers may
+//! run it on many threads; the stateful stages (dedup, cluster) follow in
+//! arrival order.
+
+use chrono::{DateTime, NaiveDate};
+
+use crate::analyze::{self, AnalyzeConfig};
+use crate::clean::{self, CleanConfig};
+use crate::cluster::ClusterConfig;
+use crate::dedup::DedupConfig;
+use crate::model::{Analysis, Article, RawArticle};
+
+/// Every stage's configuration in one place; each has documented defaults.
+#[derive(Debug, Clone, Default)]
+pub struct PipelineConfig {
+    pub clean: CleanConfig,
+    pub analyze: AnalyzeConfig,
+    pub dedup: DedupConfig,
+    pub cluster: ClusterConfig,
+}
+
+/// An article after the per-article stages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub article: Article,
+    /// Analysis of the cleaned text; offsets point into `article.raw_text`.
+    pub analysis: Analysis,
+}
+
+/// Clean and analyze one article.
+pub fn prepare(raw: &RawArticle, cfg: &PipelineConfig) -> Prepared {
+    let article = clean::clean(raw, &cfg.clean);
+    let analysis = analyze::analyze_article(&article, &cfg.analyze);
+    Prepared { article, analysis }
+}
+
+/// Parses an input date: `YYYY-MM-DD`, RFC 3339, or a date-time with a space
+/// or `T` and no zone. Returns `None` for anything else.
+pub fn parse_input_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Some(d);
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Some(dt.date_naive());
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc2822(s) {
+        return Some(dt.date_naive());
+    }
+    // `2025-10-27T17:57:00` or `2025-10-27 17:57`: take the date part.
+    let head = s.get(..10)?;
+    if s.len() > 10 && matches!(s.as_bytes()[10], b'T' | b' ') {
+        return NaiveDate::parse_from_str(head, "%Y-%m-%d").ok();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_dates() {
+        let d = NaiveDate::from_ymd_opt(2025, 10, 27).unwrap();
+        assert_eq!(parse_input_date("2025-10-27"), Some(d));
+        assert_eq!(parse_input_date("2025-10-27T17:57:00+09:00"), Some(d));
+        assert_eq!(parse_input_date("2025-10-27T17:57:00"), Some(d));
+        assert_eq!(parse_input_date("Mon, 27 Oct 2025 17:57:00 +0000"), Some(d));
+        assert_eq!(parse_input_date("27/10/2025"), None);
+        assert_eq!(parse_input_date(""), None);
+    }
+}

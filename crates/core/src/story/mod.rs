@@ -1,0 +1,1 @@
+//! story: building the view of one story (timeline, entities, facts, sources).

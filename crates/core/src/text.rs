@@ -1,0 +1,145 @@
+//! Text helpers shared by several stages: normalisation for hashing, word
+//! tokens, stop words, stemming and char/byte offset conversion.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Normalise text for content hashing: NFKC, case-folded, every run of
+/// punctuation and whitespace folded to one space, trimmed. Two copies that
+/// differ only in typography (curly vs straight quotes, spacing, case) get
+/// the same string.
+pub fn normalize_for_hash(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.nfkc() {
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            for l in c.to_lowercase() {
+                out.push(l);
+            }
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// Unicode words of `text` (UAX #29), without punctuation-only segments.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.unicode_words()
+}
+
+/// Lower-cased word tokens with their byte offsets.
+pub fn word_spans(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.unicode_word_indices()
+}
+
+/// English function words: carry no topic, skipped by TF-IDF and shingles'
+/// anchors. Kept short on purpose: content words like "said" are handled by
+/// IDF, not by this list.
+pub const STOPWORDS: &[&str] = &[
+    "a", "about", "above", "according", "after", "again", "against", "all", "also", "am", "an",
+    "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below",
+    "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during",
+    "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here",
+    "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its",
+    "itself", "just", "me", "more", "most", "mr", "mrs", "ms", "my", "myself", "no", "nor", "not",
+    "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out",
+    "over", "own", "s", "said", "same", "say", "says", "she", "should", "so", "some", "such", "t",
+    "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these",
+    "they", "this", "those", "through", "to", "told", "too", "under", "until", "up", "very", "was",
+    "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with",
+    "would", "you", "your", "yours", "yourself", "yourselves",
+];
+
+/// True when `lower` (already lower-cased) is a stop word.
+pub fn is_stopword(lower: &str) -> bool {
+    STOPWORDS.binary_search(&lower).is_ok()
+}
+
+/// Share of stop words among the words of `text`; prose scores about 0.4,
+/// navigation and widget text close to 0.
+pub fn stopword_ratio(text: &str) -> f32 {
+    let mut total = 0usize;
+    let mut stop = 0usize;
+    for w in words(text) {
+        total += 1;
+        if is_stopword(&w.to_lowercase()) {
+            stop += 1;
+        }
+    }
+    if total == 0 {
+        0.0
+    } else {
+        stop as f32 / total as f32
+    }
+}
+
+/// An English Snowball stemmer. Creating one is cheap, but callers in hot
+/// loops keep one.
+pub fn english_stemmer() -> rust_stemmers::Stemmer {
+    rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)
+}
+
+/// Converts byte offsets of one string into char offsets, in increasing
+/// order of queries, in O(total length).
+pub struct CharOffsets<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> CharOffsets<'a> {
+    pub fn new(text: &'a str) -> Self {
+        CharOffsets { text, byte: 0, chars: 0 }
+    }
+
+    /// Char offset of byte offset `byte` (must lie on a char boundary).
+    /// Queries going backwards restart from the beginning.
+    pub fn char_at(&mut self, byte: usize) -> usize {
+        if byte < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += self.text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.chars
+    }
+}
+
+/// Char offset of a byte offset (one-off; use [`CharOffsets`] in loops).
+pub fn byte_to_char(text: &str, byte: usize) -> usize {
+    text[..byte].chars().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stopwords_are_sorted_for_binary_search() {
+        let mut sorted = STOPWORDS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, STOPWORDS);
+    }
+
+    #[test]
+    fn normalisation_folds_typography() {
+        assert_eq!(
+            normalize_for_hash("“Hello,”  World!\nIt’s  ＯＫ"),
+            normalize_for_hash("\"hello,\" world! it's ok")
+        );
+        assert_eq!(normalize_for_hash("  A -- b  "), "a b");
+    }
+
+    #[test]
+    fn char_offsets_count_scalars_not_bytes() {
+        let t = "ⓒ Aju — Press";
+        let b = t.find("Press").unwrap();
+        assert_eq!(CharOffsets::new(t).char_at(b), 8);
+        assert_eq!(byte_to_char(t, b), 8);
+    }
+}
