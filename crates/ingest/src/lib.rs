@@ -1,1 +1,42 @@
+//! # storyline-ingest
+//!
+//! Readers that turn files, directories, JSONL, HTML, gzip and standard input
+//! into [`RawArticle`]s for the pipeline. Every record that cannot be read is
+//! reported as a typed [`Skip`] with its file and line, never dropped
+//! silently; memory stays bounded whatever the input size.
+//!
+//! ## Data flow
+//!
+//! ```text
+//! paths --walk (sorted, recursive)--> files --by extension--> FormatReader
+//!   .txt  -> PlainTextReader   (whole text, charset sniffed)
+//!   .html -> HtmlReader        (main text and metadata)
+//!   .jsonl/.json -> JsonlReader (one article per line, bounded lines)
+//!   *.gz  -> the same, through a bounded gzip decoder
+//!   "-"   -> JSONL on standard input
+//! ```
+//!
+//! ## Example
+//!
+//! ```no_run
+//! use storyline_ingest::{read_inputs, ReadEvent, ReaderConfig};
+//!
+//! let mut articles = Vec::new();
+//! read_inputs(&["../shared/seeds".into()], &ReaderConfig::default(), &mut |event| match event {
+//!     ReadEvent::Article(a) => articles.push(a),
+//!     ReadEvent::Skipped(skip) => eprintln!("skipped {skip}"),
+//!     ReadEvent::Notice(note) => eprintln!("note: {note}"),
+//! });
+//! ```
 
+mod decode;
+mod formats;
+mod report;
+mod walk;
+
+pub mod html;
+
+pub use decode::decode_text;
+pub use formats::{id_from_file_name, Format, FormatReader};
+pub use report::{Notice, ReadEvent, Skip, SkipReason};
+pub use walk::{read_inputs, ReaderConfig};

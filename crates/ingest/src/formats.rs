@@ -1,0 +1,323 @@
+//! One reader per input format, behind [`FormatReader`]: a new format is one
+//! new impl here plus its extension in [`Format::from_path`].
+
+use std::io::BufRead;
+use std::path::Path;
+
+use serde_json::Value;
+use storyline_core::{Origin, RawArticle, TextFormat};
+
+use crate::decode::{decode_text, looks_binary};
+use crate::html;
+use crate::report::{Notice, ReadEvent, Skip, SkipReason};
+use crate::walk::ReaderConfig;
+
+/// The input formats storyline reads, by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    PlainText,
+    Html,
+    Jsonl,
+}
+
+impl Format {
+    /// Format and gzip flag from a file name: `a.txt`, `a.html.gz`, `b.jsonl`.
+    /// `Err` carries the unsupported extension for the report.
+    pub fn from_path(path: &Path) -> Result<(Format, bool), String> {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let (stem, gz) = match name.strip_suffix(".gz") {
+            Some(stem) => (stem.to_string(), true),
+            None => (name.clone(), false),
+        };
+        let ext = stem.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+        let format = match ext {
+            "txt" | "text" => Format::PlainText,
+            "html" | "htm" | "xhtml" => Format::Html,
+            "jsonl" | "json" | "ndjson" => Format::Jsonl,
+            _ => return Err(if gz { format!(".{ext}.gz") } else { format!(".{ext}") }),
+        };
+        Ok((format, gz))
+    }
+
+    pub fn reader(self) -> &'static dyn FormatReader {
+        match self {
+            Format::PlainText => &PlainTextReader,
+            Format::Html => &HtmlReader,
+            Format::Jsonl => &JsonlReader,
+        }
+    }
+}
+
+/// Reads one decompressed input stream of one format.
+pub trait FormatReader: Sync {
+    /// `id` is the id derived from the file name, for one-article formats.
+    fn read(&self, input: &mut dyn BufRead, origin: &Origin, id: &str, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent));
+}
+
+/// The id of a one-article file: its name without extensions
+/// (`a.html.gz` -> `a`, `000_3d5f.txt` -> `000_3d5f`).
+pub fn id_from_file_name(path: &Path) -> String {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let without_gz = name.strip_suffix(".gz").or_else(|| name.strip_suffix(".GZ")).unwrap_or(&name);
+    match Format::from_path(Path::new(without_gz)) {
+        Ok(_) => without_gz.rsplit_once('.').map(|(stem, _)| stem.to_string()).unwrap_or_default(),
+        Err(_) => without_gz.to_string(),
+    }
+}
+
+/// Reads a whole one-article stream, bounded by `max_file_bytes`.
+fn read_whole(input: &mut dyn BufRead, origin: &Origin, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let limit = cfg.max_file_bytes;
+    let skip = |reason| ReadEvent::Skipped(Skip { origin: origin.clone(), reason });
+    // Read one byte past the limit to tell "exactly at" from "over".
+    match input.take(limit + 1).read_to_end(&mut bytes) {
+        Ok(_) if bytes.len() as u64 > limit => {
+            sink(skip(SkipReason::TooLarge { limit }));
+            None
+        }
+        Ok(_) if bytes.iter().all(u8::is_ascii_whitespace) => {
+            sink(skip(SkipReason::EmptyFile));
+            None
+        }
+        Ok(_) if looks_binary(&bytes) => {
+            sink(skip(SkipReason::Binary));
+            None
+        }
+        Ok(_) => Some(bytes),
+        Err(e) => {
+            sink(skip(io_reason(&e)));
+            None
+        }
+    }
+}
+
+pub(crate) fn io_reason(e: &std::io::Error) -> SkipReason {
+    // flate2 reports a bad header as InvalidInput/InvalidData.
+    match e.kind() {
+        std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData => SkipReason::NotGzip(e.to_string()),
+        _ => SkipReason::Io(e.to_string()),
+    }
+}
+
+use std::io::Read;
+
+/// `.txt`: the whole file is one scraped article.
+pub struct PlainTextReader;
+
+impl FormatReader for PlainTextReader {
+    fn read(&self, input: &mut dyn BufRead, origin: &Origin, id: &str, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) {
+        let Some(bytes) = read_whole(input, origin, cfg, sink) else { return };
+        let text = match decode_text(&bytes) {
+            Ok((text, None)) => text,
+            Ok((text, Some(enc))) => {
+                sink(ReadEvent::Notice(Notice {
+                    origin: origin.clone(),
+                    message: format!("not UTF-8; decoded as {enc}"),
+                }));
+                text
+            }
+            Err(()) => {
+                sink(ReadEvent::Skipped(Skip { origin: origin.clone(), reason: SkipReason::Undecodable }));
+                return;
+            }
+        };
+        sink(ReadEvent::Article(RawArticle {
+            id: id.to_string(),
+            text,
+            format: TextFormat::Scraped,
+            origin: origin.clone(),
+            ..Default::default()
+        }));
+    }
+}
+
+/// `.html`/`.htm`: the main text and metadata of one page.
+pub struct HtmlReader;
+
+impl FormatReader for HtmlReader {
+    fn read(&self, input: &mut dyn BufRead, origin: &Origin, id: &str, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) {
+        let Some(bytes) = read_whole(input, origin, cfg, sink) else { return };
+        let page = html::decode_html_bytes(&bytes, None);
+        match html_to_raw(&page, id, None, origin) {
+            Ok(raw) => sink(ReadEvent::Article(raw)),
+            Err(reason) => sink(ReadEvent::Skipped(Skip { origin: origin.clone(), reason })),
+        }
+    }
+}
+
+/// Extracts an HTML page into a [`RawArticle`]; fields given by the caller
+/// (JSONL) win over those found in the page.
+fn html_to_raw(page: &str, id: &str, url: Option<&str>, origin: &Origin) -> Result<RawArticle, SkipReason> {
+    let extracted = html::extract_html(page, url).map_err(|e| SkipReason::NoMainText(e.to_string()))?;
+    if extracted.text.trim().is_empty() {
+        return Err(SkipReason::NoMainText("empty main text".into()));
+    }
+    Ok(RawArticle {
+        id: id.to_string(),
+        title: extracted.title,
+        text: extracted.text,
+        format: TextFormat::ExtractedHtml,
+        date: extracted.published,
+        url: extracted.canonical_url.or_else(|| url.map(str::to_string)),
+        source: extracted.site_name,
+        language: extracted.language,
+        authors: extracted.authors,
+        origin: origin.clone(),
+    })
+}
+
+/// `.jsonl`/`.json`: one article object per line (a `.json` file holding one
+/// array of objects is read too). Lines are read with a bounded buffer, so a
+/// huge line costs at most `max_record_bytes` of memory.
+pub struct JsonlReader;
+
+impl FormatReader for JsonlReader {
+    fn read(&self, input: &mut dyn BufRead, origin: &Origin, _id: &str, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) {
+        let mut line_no = 0u64;
+        let mut buf = Vec::new();
+        let mut saw_content = false;
+        loop {
+            line_no += 1;
+            let at = Origin { path: origin.path.clone(), line: Some(line_no) };
+            buf.clear();
+            match read_bounded_line(input, &mut buf, cfg.max_record_bytes) {
+                Ok(LineRead::Eof) => break,
+                Ok(LineRead::TooLong) => {
+                    saw_content = true;
+                    sink(ReadEvent::Skipped(Skip { origin: at, reason: SkipReason::TooLarge { limit: cfg.max_record_bytes } }));
+                    continue;
+                }
+                Ok(LineRead::Line) => {}
+                Err(e) => {
+                    sink(ReadEvent::Skipped(Skip { origin: at, reason: io_reason(&e) }));
+                    return;
+                }
+            }
+            let line = trim_ascii(&buf);
+            if line.is_empty() {
+                continue;
+            }
+            saw_content = true;
+            if line_no == 1 && line.first() == Some(&b'[') {
+                // A JSON array: small by nature of `.json` exports; bounded by
+                // the record limit above because it was read as one line.
+                read_json_array(line, &at, sink);
+                continue;
+            }
+            if looks_binary(line) {
+                sink(ReadEvent::Skipped(Skip { origin: at, reason: SkipReason::Binary }));
+                continue;
+            }
+            match serde_json::from_slice::<Value>(line) {
+                Ok(v) => sink(record_to_event(v, at)),
+                Err(e) => {
+                    let reason = if std::str::from_utf8(line).is_err() {
+                        SkipReason::Undecodable
+                    } else {
+                        SkipReason::InvalidJson(e.to_string())
+                    };
+                    sink(ReadEvent::Skipped(Skip { origin: at, reason }));
+                }
+            }
+        }
+        if !saw_content {
+            sink(ReadEvent::Skipped(Skip { origin: origin.clone(), reason: SkipReason::EmptyFile }));
+        }
+    }
+}
+
+fn read_json_array(line: &[u8], at: &Origin, sink: &mut dyn FnMut(ReadEvent)) {
+    match serde_json::from_slice::<Vec<Value>>(line) {
+        Ok(items) => {
+            for (i, v) in items.into_iter().enumerate() {
+                let item_origin = Origin { path: format!("{}[{}]", at.path, i), line: at.line };
+                sink(record_to_event(v, item_origin));
+            }
+        }
+        Err(e) => sink(ReadEvent::Skipped(Skip { origin: at.clone(), reason: SkipReason::InvalidJson(e.to_string()) })),
+    }
+}
+
+fn trim_ascii(mut b: &[u8]) -> &[u8] {
+    while let [first, rest @ ..] = b {
+        if first.is_ascii_whitespace() { b = rest } else { break }
+    }
+    while let [rest @ .., last] = b {
+        if last.is_ascii_whitespace() { b = rest } else { break }
+    }
+    b
+}
+
+enum LineRead {
+    Line,
+    TooLong,
+    Eof,
+}
+
+/// Reads one line into `buf`, keeping at most `limit` bytes: the rest of an
+/// over-long line is consumed and dropped so memory stays bounded.
+fn read_bounded_line(input: &mut dyn BufRead, buf: &mut Vec<u8>, limit: u64) -> std::io::Result<LineRead> {
+    let mut too_long = false;
+    let mut any = false;
+    loop {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(if !any { LineRead::Eof } else if too_long { LineRead::TooLong } else { LineRead::Line });
+        }
+        any = true;
+        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if !too_long {
+            if (buf.len() + take) as u64 > limit + 1 {
+                too_long = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(&chunk[..take]);
+            }
+        }
+        input.consume(take);
+        if done {
+            return Ok(if too_long { LineRead::TooLong } else { LineRead::Line });
+        }
+    }
+}
+
+fn string_field(obj: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
+    obj.get(key).and_then(Value::as_str).map(str::to_string).filter(|s| !s.trim().is_empty())
+}
+
+/// One JSON object to an article, or the reason it is not one.
+fn record_to_event(value: Value, at: Origin) -> ReadEvent {
+    let skip = |reason| ReadEvent::Skipped(Skip { origin: at.clone(), reason });
+    let Value::Object(obj) = value else { return skip(SkipReason::NotAnObject) };
+    let Some(id) = string_field(&obj, "id") else { return skip(SkipReason::MissingId) };
+    let url = string_field(&obj, "url");
+    let mut raw = match (string_field(&obj, "text"), string_field(&obj, "html")) {
+        (Some(text), _) => RawArticle { id, text, format: TextFormat::Scraped, origin: at.clone(), ..Default::default() },
+        (None, Some(page)) => match html_to_raw(&page, &id, url.as_deref(), &at) {
+            Ok(raw) => raw,
+            Err(reason) => return skip(reason),
+        },
+        (None, None) => return skip(SkipReason::MissingText),
+    };
+    // Fields given in the record win over what was found in the page.
+    if let Some(title) = string_field(&obj, "title") {
+        raw.title = Some(title);
+    }
+    if let Some(date) = string_field(&obj, "date") {
+        raw.date = Some(date);
+    }
+    if url.is_some() {
+        raw.url = url;
+    }
+    if let Some(source) = string_field(&obj, "source") {
+        raw.source = Some(source);
+    }
+    if let Some(language) = string_field(&obj, "language") {
+        raw.language = Some(language);
+    }
+    ReadEvent::Article(raw)
+}

@@ -1,0 +1,88 @@
+//! Typed reports of what a reader skipped or changed, and why.
+
+use std::fmt;
+
+use storyline_core::{Origin, RawArticle};
+
+/// What a reader hands to its caller, in input order.
+#[derive(Debug)]
+pub enum ReadEvent {
+    Article(RawArticle),
+    Skipped(Skip),
+    /// Read, but with something the user should know (e.g. a charset guess).
+    Notice(Notice),
+}
+
+/// Why a record or file was not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    Io(String),
+    EmptyFile,
+    /// More bytes than `ReaderConfig::max_file_bytes` (or the record limit).
+    TooLarge { limit: u64 },
+    /// NUL bytes or mostly control characters: not text.
+    Binary,
+    NotGzip(String),
+    InvalidJson(String),
+    /// A JSON value that is not an object.
+    NotAnObject,
+    MissingId,
+    /// Neither `text` nor `html`, or only white space.
+    MissingText,
+    /// Bytes that are not valid in any encoding we could detect.
+    Undecodable,
+    /// Extension storyline does not read.
+    UnsupportedFormat(String),
+    /// An HTML page in which no main text was found.
+    NoMainText(String),
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::Io(e) => write!(f, "cannot read: {e}"),
+            SkipReason::EmptyFile => write!(f, "empty file"),
+            SkipReason::TooLarge { limit } => {
+                write!(f, "larger than the limit of {limit} bytes (raise --max-file-mb to read it)")
+            }
+            SkipReason::Binary => write!(f, "binary data, not text"),
+            SkipReason::NotGzip(e) => write!(f, "not a valid gzip stream: {e}"),
+            SkipReason::InvalidJson(e) => write!(f, "invalid JSON: {e}"),
+            SkipReason::NotAnObject => write!(f, "not a JSON object (one article object per line expected)"),
+            SkipReason::MissingId => write!(f, "no \"id\" string field"),
+            SkipReason::MissingText => write!(f, "no \"text\" or \"html\" content"),
+            SkipReason::Undecodable => write!(f, "bytes are not valid text in any detected encoding"),
+            SkipReason::UnsupportedFormat(ext) => write!(
+                f,
+                "unsupported file type {ext:?} (storyline reads .txt, .html, .htm, .jsonl, .json and their .gz)"
+            ),
+            SkipReason::NoMainText(e) => write!(f, "no main text found in the page: {e}"),
+        }
+    }
+}
+
+/// A skipped file or record, with where it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skip {
+    pub origin: Origin,
+    pub reason: SkipReason,
+}
+
+impl fmt::Display for Skip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.origin, self.reason)
+    }
+}
+
+/// Something a user should know about a record that was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub origin: Origin,
+    pub message: String,
+}
+
+impl fmt::Display for Notice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.origin, self.message)
+    }
+}
