@@ -1,1 +1,50 @@
+//! # storyline-store
+//!
+//! Where articles, their analysis and their event/story assignments live
+//! between runs. [`Store`] is the interface the CLI and server use;
+//! [`SqliteStore`] is the embedded default (one file, no server).
+//!
+//! ## Guarantees
+//!
+//! - Idempotent: an article is stored once, keyed by its id and by an
+//!   identity hash of its normalised text, outlet and URL.
+//! - Transactional: a batch is committed whole or not at all, so a kill in
+//!   the middle of an ingest loses nothing already committed and leaves no
+//!   half-written article.
+//!
+//! ## Example
+//!
+//! ```
+//! use storyline_store::{SqliteStore, Store};
+//!
+//! let store = SqliteStore::open_in_memory().unwrap();
+//! assert_eq!(store.article_count().unwrap(), 0);
+//! ```
 
+mod error;
+mod record;
+mod sqlite;
+
+pub use error::StoreError;
+pub use record::{identity_hash, StoredArticle, StorySummary};
+pub use sqlite::SqliteStore;
+
+/// The operations storyline needs from a store. A new backend is one new
+/// module implementing this trait.
+pub trait Store {
+    /// Whether an article with this id, or with the same identity hash, is
+    /// already stored; returns the stored id.
+    fn find_existing(&self, id: &str, identity: &str) -> Result<Option<String>, StoreError>;
+    /// Stores a batch in one transaction; articles already present (by id or
+    /// identity) are left as they are. Returns how many were new.
+    fn insert_batch(&mut self, batch: &[StoredArticle]) -> Result<usize, StoreError>;
+    /// Every stored article in arrival order (for rebuilding online state).
+    fn for_each_article(&self, visit: &mut dyn FnMut(StoredArticle)) -> Result<(), StoreError>;
+    fn article_count(&self) -> Result<u64, StoreError>;
+    /// Story summaries, newest first.
+    fn stories(&self) -> Result<Vec<StorySummary>, StoreError>;
+    /// All articles of one story, in arrival order.
+    fn story_articles(&self, story: u32) -> Result<Vec<StoredArticle>, StoreError>;
+    /// The story holding an article.
+    fn story_of_article(&self, id: &str) -> Result<Option<u32>, StoreError>;
+}

@@ -1,0 +1,126 @@
+//! What of an article carries its event: terms, names, numbers and dates.
+//! Pure and per article, so it runs in parallel before the ordered,
+//! stateful clustering step.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::config::ClusterConfig;
+use super::hashing::{term_hash, IdMap};
+use crate::model::{Analysis, Article, TimexType};
+use crate::text::is_stopword;
+
+const NS_TERM: u8 = 1;
+const NS_ENTITY: u8 = 2;
+const NS_NUMBER: u8 = 3;
+
+/// The clustering view of one article. Serializable so a store can restore
+/// the clusterer without re-reading texts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DocFeatures {
+    /// Stemmed content-word hashes with raw (weighted) counts, sorted by hash.
+    pub terms: Vec<(u64, f32)>,
+    /// Names (analysed entities' canonicals and capitalised word runs) with
+    /// counts, sorted by hash.
+    pub entities: Vec<(u64, f32)>,
+    /// Hashes of numbers in the text (`28,500` and `28500` alike), sorted.
+    pub numbers: Vec<u64>,
+    /// Publication date as days since 0001-01-01 (CE), when known.
+    pub day: Option<i32>,
+    /// Day-precision dates the text mentions (resolved), sorted, unique.
+    pub mentioned_days: Vec<i32>,
+}
+
+fn add(map: &mut IdMap<u64, f32>, key: u64, w: f32) {
+    *map.entry(key).or_insert(0.0) += w;
+}
+
+fn sorted(map: IdMap<u64, f32>) -> Vec<(u64, f32)> {
+    let mut v: Vec<(u64, f32)> = map.into_iter().collect();
+    v.sort_unstable_by_key(|&(k, _)| k);
+    v
+}
+
+fn is_capitalised(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Features of one article from its cleaned text and analysis.
+pub fn features(article: &Article, analysis: &Analysis, cfg: &ClusterConfig) -> DocFeatures {
+    let stemmer = crate::text::english_stemmer();
+    let mut terms: IdMap<u64, f32> = IdMap::default();
+    let mut entities: IdMap<u64, f32> = IdMap::default();
+    let mut numbers: Vec<u64> = Vec::new();
+
+    let mut read = |text: &str, weight: f32| {
+        // A run of capitalised words ("Defense Minister Ahn Gyu-back") is a
+        // name candidate; each word and each adjacent pair count, so partial
+        // mentions ("Ahn") still meet the full one.
+        let mut run: Vec<String> = Vec::new();
+        let flush = |run: &mut Vec<String>, entities: &mut IdMap<u64, f32>| {
+            for (i, w) in run.iter().enumerate() {
+                add(entities, term_hash(NS_ENTITY, w), weight);
+                if let Some(next) = run.get(i + 1) {
+                    add(entities, term_hash(NS_ENTITY, &format!("{w} {next}")), weight);
+                }
+            }
+            run.clear();
+        };
+        let mut prev_end = 0usize;
+        for (byte, word) in text.unicode_word_indices() {
+            let gap = &text[prev_end..byte];
+            prev_end = byte + word.len();
+            if gap.contains(['.', ',', ';', ':', '\n', '(', ')', '"', '“', '”']) {
+                flush(&mut run, &mut entities);
+            }
+            if word.chars().any(|c| c.is_ascii_digit()) {
+                flush(&mut run, &mut entities);
+                let digits: String = word.chars().filter(|c| *c != ',').collect();
+                numbers.push(term_hash(NS_NUMBER, &digits));
+                continue;
+            }
+            let lower = word.to_lowercase();
+            let stop = is_stopword(&lower);
+            if is_capitalised(word) && !stop {
+                run.push(lower.clone());
+            } else {
+                flush(&mut run, &mut entities);
+            }
+            if stop || lower.chars().count() < 2 {
+                continue;
+            }
+            let stem = stemmer.stem(&lower);
+            add(&mut terms, term_hash(NS_TERM, &stem), weight);
+        }
+        flush(&mut run, &mut entities);
+    };
+    if !article.title.is_empty() {
+        read(&article.title, cfg.title_weight);
+    }
+    read(&article.text, 1.0);
+
+    for e in &analysis.entities {
+        add(&mut entities, term_hash(NS_ENTITY, &e.canonical.to_lowercase()), 1.0);
+    }
+    numbers.sort_unstable();
+    numbers.dedup();
+
+    let mut mentioned_days: Vec<i32> = analysis
+        .times
+        .iter()
+        .filter(|t| t.kind == TimexType::Date)
+        .filter_map(|t| NaiveDate::parse_from_str(t.value.get(..10)?, "%Y-%m-%d").ok())
+        .map(|d| d.num_days_from_ce())
+        .collect();
+    mentioned_days.sort_unstable();
+    mentioned_days.dedup();
+
+    DocFeatures {
+        terms: sorted(terms),
+        entities: sorted(entities),
+        numbers,
+        day: article.best_date().map(|d| d.num_days_from_ce()),
+        mentioned_days,
+    }
+}

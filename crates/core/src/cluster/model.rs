@@ -1,0 +1,52 @@
+//! The join-or-open decision: a logistic model over similarity features of
+//! an article against a candidate event. Weights are learned by
+//! `storyline train-cluster` on labelled development data and shipped as a
+//! versioned data file (`join_model.json`), not tuned by hand.
+
+use serde::{Deserialize, Serialize};
+
+/// Names of the model's inputs, in order (documented in ARCHITECTURE.md).
+pub const FEATURE_NAMES: [&str; 10] = [
+    "term_cosine",       // TF-IDF cosine of the article to the event centroid
+    "entity_cosine",     // IDF-weighted cosine of names
+    "term_x_entity",     // both at once: the subject AND the actors match
+    "number_overlap",    // share of the article's numbers the event has seen
+    "has_numbers",       // the article has numbers at all (gates the above)
+    "time_known",        // both the article and the event are dated
+    "time_short",        // Gaussian of the day gap, short sigma
+    "time_long",         // Gaussian of the day gap, long sigma
+    "mentioned_overlap", // they mention the same resolved day
+    "log_event_size",    // big events attract: let the model discount that
+];
+
+pub const N_FEATURES: usize = FEATURE_NAMES.len();
+
+/// Logistic regression weights plus provenance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JoinModel {
+    /// Format version: bump when features change meaning.
+    pub version: u32,
+    pub features: Vec<String>,
+    pub weights: Vec<f32>,
+    pub bias: f32,
+    /// How the weights were obtained (command, data, date).
+    pub trained_on: String,
+}
+
+const SHIPPED_MODEL: &str = include_str!("join_model.json");
+
+impl Default for JoinModel {
+    /// The shipped model. Its feature list is checked against
+    /// [`FEATURE_NAMES`] by a test, so a stale file cannot ship.
+    fn default() -> Self {
+        serde_json::from_str(SHIPPED_MODEL).expect("join_model.json is valid (checked by tests)")
+    }
+}
+
+impl JoinModel {
+    /// Probability that the article belongs to the candidate event.
+    pub fn probability(&self, x: &[f32; N_FEATURES]) -> f32 {
+        let z: f32 = self.bias + self.weights.iter().zip(x).map(|(w, v)| w * v).sum::<f32>();
+        1.0 / (1.0 + (-z).exp())
+    }
+}

@@ -1,0 +1,308 @@
+//! The online clusterer: one article at a time, in arrival order.
+
+use serde::{Deserialize, Serialize};
+
+use super::config::ClusterConfig;
+use super::features::DocFeatures;
+use super::hashing::IdMap;
+use super::model::N_FEATURES;
+
+/// Where an article went.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub event: u32,
+    pub story: u32,
+    /// True when this article opened a new event.
+    pub opened_event: bool,
+    /// The model's probability for the chosen event (0 when opened).
+    pub probability: f32,
+}
+
+/// An event's running profile: sums over its articles.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct EventState {
+    /// Sum of members' sublinear term frequencies.
+    pub terms: IdMap<u64, f32>,
+    pub entities: IdMap<u64, f32>,
+    pub numbers: IdMap<u64, u32>,
+    pub min_day: Option<i32>,
+    pub max_day: Option<i32>,
+    pub mentioned: Vec<i32>,
+    pub size: u32,
+    pub story: u32,
+}
+
+/// A document's weighted, normalised vectors under the current IDF.
+pub(crate) struct DocVectors {
+    pub terms: Vec<(u64, f32)>,
+    pub entities: Vec<(u64, f32)>,
+}
+
+/// Online event and story clusterer. Deterministic: the same articles in
+/// the same order give the same labels in every process.
+#[derive(Debug, Clone)]
+pub struct Clusterer {
+    cfg: ClusterConfig,
+    df: IdMap<u64, u32>,
+    n_docs: u32,
+    pub(crate) events: Vec<EventState>,
+    postings: IdMap<u64, Vec<u32>>,
+    n_stories: u32,
+}
+
+fn sublinear(count: f32) -> f32 {
+    if count <= 0.0 {
+        0.0
+    } else {
+        1.0 + count.ln().max(0.0)
+    }
+}
+
+fn gaussian(gap_days: f32, sigma: f32) -> f32 {
+    (-(gap_days * gap_days) / (2.0 * sigma * sigma)).exp()
+}
+
+impl Clusterer {
+    pub fn new(cfg: ClusterConfig) -> Self {
+        Clusterer {
+            cfg,
+            df: IdMap::default(),
+            n_docs: 0,
+            events: Vec::new(),
+            postings: IdMap::default(),
+            n_stories: 0,
+        }
+    }
+
+    pub fn config(&self) -> &ClusterConfig {
+        &self.cfg
+    }
+
+    pub fn event_count(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn story_count(&self) -> u32 {
+        self.n_stories
+    }
+
+    /// Story of an event.
+    pub fn story_of(&self, event: u32) -> Option<u32> {
+        self.events.get(event as usize).map(|e| e.story)
+    }
+
+    fn idf(&self, term: u64) -> f32 {
+        let df = self.df.get(&term).copied().unwrap_or(0) as f32;
+        ((1.0 + self.n_docs as f32) / (1.0 + df)).ln() + 1.0
+    }
+
+    pub(crate) fn observe_frequencies_pub(&mut self, doc: &DocFeatures) {
+        self.observe_frequencies(doc)
+    }
+
+    fn observe_frequencies(&mut self, doc: &DocFeatures) {
+        self.n_docs += 1;
+        for &(t, _) in doc.terms.iter().chain(doc.entities.iter()) {
+            *self.df.entry(t).or_insert(0) += 1;
+        }
+    }
+
+    fn weigh(&self, items: &[(u64, f32)]) -> Vec<(u64, f32)> {
+        let mut v: Vec<(u64, f32)> = items.iter().map(|&(t, c)| (t, sublinear(c) * self.idf(t))).collect();
+        let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for (_, w) in &mut v {
+                *w /= norm;
+            }
+        }
+        v
+    }
+
+    pub(crate) fn vectors(&self, doc: &DocFeatures) -> DocVectors {
+        DocVectors { terms: self.weigh(&doc.terms), entities: self.weigh(&doc.entities) }
+    }
+
+    /// Cosine of a normalised doc vector with an event's summed profile,
+    /// weighted by the current IDF.
+    fn cosine(&self, doc: &[(u64, f32)], profile: &IdMap<u64, f32>) -> f32 {
+        if doc.is_empty() || profile.is_empty() {
+            return 0.0;
+        }
+        let mut norm = 0.0f32;
+        for (&t, &c) in profile {
+            let w = c * self.idf(t);
+            norm += w * w;
+        }
+        if norm <= 0.0 {
+            return 0.0;
+        }
+        let dot: f32 = doc.iter().filter_map(|&(t, w)| profile.get(&t).map(|&c| w * c * self.idf(t))).sum();
+        dot / norm.sqrt()
+    }
+
+    /// The model's inputs for a doc against one event.
+    pub(crate) fn pair_features(&self, doc: &DocFeatures, vecs: &DocVectors, ev: &EventState) -> [f32; N_FEATURES] {
+        let term_cos = self.cosine(&vecs.terms, &ev.terms);
+        let ent_cos = self.cosine(&vecs.entities, &ev.entities);
+        let (num_overlap, has_numbers) = if doc.numbers.is_empty() {
+            (0.0, 0.0)
+        } else {
+            let shared = doc.numbers.iter().filter(|n| ev.numbers.contains_key(n)).count();
+            (shared as f32 / doc.numbers.len() as f32, 1.0)
+        };
+        let (known, short, long) = match (doc.day, ev.min_day, ev.max_day) {
+            (Some(d), Some(lo), Some(hi)) => {
+                let gap = if d < lo { lo - d } else if d > hi { d - hi } else { 0 } as f32;
+                (1.0, gaussian(gap, self.cfg.time_sigma_days), gaussian(gap, self.cfg.long_time_sigma_days))
+            }
+            _ => (0.0, 0.0, 0.0),
+        };
+        let mentioned = doc.mentioned_days.iter().any(|d| ev.mentioned.binary_search(d).is_ok()) as u8 as f32;
+        [
+            term_cos,
+            ent_cos,
+            term_cos * ent_cos,
+            num_overlap,
+            has_numbers,
+            known,
+            short,
+            long,
+            mentioned,
+            ((ev.size + 1) as f32).ln(),
+        ]
+    }
+
+    /// Candidate events for a doc: those sharing its most telling terms,
+    /// ranked by the summed weight of shared query terms.
+    pub(crate) fn candidates(&self, vecs: &DocVectors) -> Vec<u32> {
+        let mut query: Vec<(u64, f32)> = vecs.terms.iter().chain(vecs.entities.iter()).copied().collect();
+        query.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        query.truncate(self.cfg.query_terms);
+        let mut score: IdMap<u32, f32> = IdMap::default();
+        for (t, w) in query {
+            if let Some(list) = self.postings.get(&t) {
+                let from = list.len().saturating_sub(self.cfg.postings_scanned);
+                let mut last = u32::MAX;
+                for &e in &list[from..] {
+                    if e != last {
+                        *score.entry(e).or_insert(0.0) += w;
+                    }
+                    last = e;
+                }
+            }
+        }
+        let mut ranked: Vec<(u32, f32)> = score.into_iter().collect();
+        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(self.cfg.candidates);
+        ranked.into_iter().map(|(e, _)| e).collect()
+    }
+
+    /// Assign one article (in arrival order) to an event and a story.
+    pub fn assign(&mut self, doc: &DocFeatures) -> Assignment {
+        self.observe_frequencies(doc);
+        let vecs = self.vectors(doc);
+        let candidates = self.candidates(&vecs);
+        let mut best: Option<(u32, f32)> = None;
+        for &e in &candidates {
+            let x = self.pair_features(doc, &vecs, &self.events[e as usize]);
+            let p = self.cfg.model.probability(&x);
+            if best.is_none_or(|(_, bp)| p > bp) {
+                best = Some((e, p));
+            }
+        }
+        if let Some((event, p)) = best.filter(|&(_, p)| p >= self.cfg.join_probability) {
+            self.add_to_event(event, doc, &vecs);
+            return Assignment { event, story: self.events[event as usize].story, opened_event: false, probability: p };
+        }
+        let story = self.link_story(&vecs, &candidates).unwrap_or_else(|| {
+            self.n_stories += 1;
+            self.n_stories - 1
+        });
+        let event = self.open_event(story);
+        self.add_to_event(event, doc, &vecs);
+        Assignment { event, story, opened_event: true, probability: 0.0 }
+    }
+
+    /// Story of the earlier event a new event continues, if any: it must
+    /// share distinctive names (actors, places) and subject.
+    fn link_story(&self, vecs: &DocVectors, candidates: &[u32]) -> Option<u32> {
+        let mut best: Option<(u32, f32)> = None;
+        for &e in candidates {
+            let ev = &self.events[e as usize];
+            let ent = self.cosine(&vecs.entities, &ev.entities);
+            let term = self.cosine(&vecs.terms, &ev.terms);
+            if ent >= self.cfg.story_entity_cosine && term >= self.cfg.story_term_cosine {
+                let s = ent + term;
+                if best.is_none_or(|(_, bs)| s > bs) {
+                    best = Some((ev.story, s));
+                }
+            }
+        }
+        best.map(|(story, _)| story)
+    }
+
+    pub(crate) fn open_event(&mut self, story: u32) -> u32 {
+        self.events.push(EventState { story, ..Default::default() });
+        (self.events.len() - 1) as u32
+    }
+
+    pub(crate) fn add_to_event(&mut self, event: u32, doc: &DocFeatures, vecs: &DocVectors) {
+        let max_terms = self.cfg.max_event_terms;
+        let ev = &mut self.events[event as usize];
+        ev.size += 1;
+        for &(t, c) in &doc.terms {
+            *ev.terms.entry(t).or_insert(0.0) += sublinear(c);
+        }
+        for &(t, c) in &doc.entities {
+            *ev.entities.entry(t).or_insert(0.0) += sublinear(c);
+        }
+        for &n in &doc.numbers {
+            *ev.numbers.entry(n).or_insert(0) += 1;
+        }
+        if let Some(d) = doc.day {
+            ev.min_day = Some(ev.min_day.map_or(d, |m| m.min(d)));
+            ev.max_day = Some(ev.max_day.map_or(d, |m| m.max(d)));
+        }
+        for &d in doc.mentioned_days.iter().chain(doc.day.iter()) {
+            if let Err(i) = ev.mentioned.binary_search(&d) {
+                ev.mentioned.insert(i, d);
+            }
+        }
+        prune(&mut ev.terms, max_terms);
+        prune(&mut ev.entities, max_terms);
+        // Index the doc's heaviest terms: the ones later queries will use.
+        let mut keys: Vec<(u64, f32)> = vecs.terms.iter().chain(vecs.entities.iter()).copied().collect();
+        keys.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        keys.truncate(self.cfg.query_terms * 2);
+        for (t, _) in keys {
+            let list = self.postings.entry(t).or_default();
+            if list.last() != Some(&event) {
+                list.push(event);
+            }
+        }
+    }
+
+    /// Re-adds an article whose event and story were decided earlier (when
+    /// a store reloads its state), without deciding again.
+    pub fn restore(&mut self, doc: &DocFeatures, event: u32, story: u32) {
+        self.observe_frequencies(doc);
+        while self.events.len() <= event as usize {
+            self.events.push(EventState { story, ..Default::default() });
+        }
+        self.events[event as usize].story = story;
+        self.n_stories = self.n_stories.max(story + 1);
+        let vecs = self.vectors(doc);
+        self.add_to_event(event, doc, &vecs);
+    }
+}
+
+/// Keeps the `max` heaviest entries once a profile grows past twice that.
+fn prune(profile: &mut IdMap<u64, f32>, max: usize) {
+    if profile.len() <= 2 * max {
+        return;
+    }
+    let mut v: Vec<(u64, f32)> = profile.drain().collect();
+    v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.truncate(max);
+    profile.extend(v);
+}

@@ -1,0 +1,83 @@
+use super::*;
+use crate::model::{Analysis, Article};
+
+fn doc(title: &str, text: &str, day: Option<&str>) -> DocFeatures {
+    let article = Article {
+        title: title.into(),
+        text: text.into(),
+        published: day.map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap()),
+        ..Default::default()
+    };
+    features(&article, &Analysis::default(), &ClusterConfig::default())
+}
+
+#[test]
+fn shipped_model_matches_the_feature_list() {
+    let m = JoinModel::default();
+    assert_eq!(m.features, FEATURE_NAMES.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    assert_eq!(m.weights.len(), FEATURE_NAMES.len());
+}
+
+#[test]
+fn features_fold_number_formats_and_find_names() {
+    let a = doc("", "Seoul hosts 28,500 American troops, Defense Minister Ahn Gyu-back said.", None);
+    let b = doc("", "Some 28500 troops are stationed there.", None);
+    assert_eq!(a.numbers, b.numbers);
+    assert!(a.entities.len() >= 3, "{:?}", a.entities);
+    assert!(!a.terms.is_empty());
+}
+
+#[test]
+fn same_event_joins_and_different_events_open() {
+    let mut c = Clusterer::new(ClusterConfig::default());
+    let quake1 = "A magnitude 6.1 earthquake struck Qeshm island in southern Iran on Sunday, killing 10 people and damaging villages near Bandar Abbas.";
+    let quake1b = "The 6.1 earthquake on Qeshm island near Bandar Abbas in Iran killed 10 people and damaged several villages, officials said.";
+    let oscars = "Hugh Jackman will host the Academy Awards ceremony in Hollywood, the Academy of Motion Picture Arts and Sciences announced.";
+    let a = c.assign(&doc("Iran quake kills 10", quake1, None));
+    let b = c.assign(&doc("Quake on Qeshm island", quake1b, None));
+    let o = c.assign(&doc("Jackman to host Oscars", oscars, None));
+    assert!(a.opened_event && !b.opened_event);
+    assert_eq!(a.event, b.event);
+    assert_ne!(a.event, o.event);
+    assert_ne!(a.story, o.story);
+}
+
+#[test]
+fn labels_are_deterministic_across_runs() {
+    let texts = [
+        "Police said a man was shot in Chicago on Monday night near Garfield Park.",
+        "A Chicago man was shot Monday night near Garfield Park, police said.",
+        "Two people were wounded in a shooting in Memphis on Friday.",
+    ];
+    let run = || {
+        let mut c = Clusterer::new(ClusterConfig::default());
+        texts.iter().map(|t| c.assign(&doc("", t, Some("2016-03-01")))).map(|a| (a.event, a.story)).collect::<Vec<_>>()
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn restore_rebuilds_state_without_deciding() {
+    let a = doc("", "The earthquake struck Qeshm island in Iran killing ten people.", None);
+    let b = doc("", "The earthquake on Qeshm island in Iran killed ten people, officials said.", None);
+    let mut c = Clusterer::new(ClusterConfig::default());
+    c.restore(&a, 3, 1);
+    assert_eq!(c.event_count(), 4);
+    let got = c.assign(&b);
+    assert_eq!((got.event, got.story), (3, 1));
+}
+
+#[test]
+fn training_learns_that_similarity_means_same_event() {
+    let stream = vec![
+        TrainingDoc { features: doc("", "earthquake Qeshm island Iran killed ten villages", None), gold_event: "q".into() },
+        TrainingDoc { features: doc("", "Oscars host Jackman Academy Awards ceremony", None), gold_event: "o".into() },
+        TrainingDoc { features: doc("", "Qeshm island earthquake in Iran killed ten", None), gold_event: "q".into() },
+        TrainingDoc { features: doc("", "Jackman will host the Academy Awards Oscars", None), gold_event: "o".into() },
+        TrainingDoc { features: doc("", "Iran earthquake villages Qeshm damaged", None), gold_event: "q".into() },
+        TrainingDoc { features: doc("", "Iran earthquake Bam killed thousands 2003", None), gold_event: "b".into() },
+    ];
+    let (model, report) = train_join_model(&[stream], &ClusterConfig::default(), 1e-2, "test");
+    assert!(report.examples > 0);
+    assert!(model.weights[0] > 0.0, "term cosine should push towards joining: {model:?}");
+}

@@ -1,0 +1,157 @@
+//! Learning the join-or-open model from labelled streams.
+//!
+//! Teacher forcing: articles are replayed in arrival order; for each one the
+//! candidate events are scored exactly as at run time, every (article,
+//! candidate) pair becomes an example labelled by whether the candidate is
+//! the article's gold event, and then the article is added to its gold
+//! event. A logistic regression is fitted by Newton's method with a small
+//! L2 penalty; each corpus gets the same total weight so a large corpus
+//! cannot drown a small one.
+
+use super::config::ClusterConfig;
+use super::features::DocFeatures;
+use super::model::{JoinModel, FEATURE_NAMES, N_FEATURES};
+use super::online::Clusterer;
+
+/// One labelled article of a development stream.
+#[derive(Debug, Clone)]
+pub struct TrainingDoc {
+    pub features: DocFeatures,
+    pub gold_event: String,
+}
+
+struct Example {
+    x: [f32; N_FEATURES],
+    y: f32,
+    weight: f64,
+}
+
+fn collect(corpus: &[TrainingDoc], cfg: &ClusterConfig, out: &mut Vec<Example>) {
+    let mut clusterer = Clusterer::new(cfg.clone());
+    let mut event_of_gold: std::collections::HashMap<&str, u32> = Default::default();
+    let mut gold_of_event: Vec<&str> = Vec::new();
+    let start = out.len();
+    for doc in corpus {
+        clusterer.observe_frequencies_pub(&doc.features);
+        let vecs = clusterer.vectors(&doc.features);
+        for e in clusterer.candidates(&vecs) {
+            let x = clusterer.pair_features(&doc.features, &vecs, &clusterer.events[e as usize]);
+            let y = (gold_of_event[e as usize] == doc.gold_event) as u8 as f32;
+            out.push(Example { x, y, weight: 1.0 });
+        }
+        let event = match event_of_gold.get(doc.gold_event.as_str()) {
+            Some(&e) => e,
+            None => {
+                let e = clusterer.open_event(0);
+                event_of_gold.insert(&doc.gold_event, e);
+                gold_of_event.push(&doc.gold_event);
+                e
+            }
+        };
+        clusterer.add_to_event(event, &doc.features, &vecs);
+    }
+    let n = (out.len() - start).max(1) as f64;
+    for ex in &mut out[start..] {
+        ex.weight = 1.0 / n;
+    }
+}
+
+/// Solves `a x = b` (small, symmetric positive definite) by Gaussian
+/// elimination with partial pivoting.
+fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
+    let n = b.len();
+    for col in 0..n {
+        let pivot = (col..n).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs())).unwrap_or(col);
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        let d = a[col][col];
+        if d.abs() < 1e-12 {
+            continue;
+        }
+        for row in col + 1..n {
+            let f = a[row][col] / d;
+            for k in col..n {
+                a[row][k] -= f * a[col][k];
+            }
+            b[row] -= f * b[col];
+        }
+    }
+    let mut x = vec![0.0; n];
+    for row in (0..n).rev() {
+        let s: f64 = (row + 1..n).map(|k| a[row][k] * x[k]).sum();
+        x[row] = if a[row][row].abs() < 1e-12 { 0.0 } else { (b[row] - s) / a[row][row] };
+    }
+    x
+}
+
+/// Statistics of a training run, for the report.
+#[derive(Debug, Clone)]
+pub struct TrainingReport {
+    pub examples: usize,
+    pub positives: usize,
+    pub iterations: usize,
+    /// Weighted accuracy of the fitted model on its training examples.
+    pub accuracy: f64,
+}
+
+/// Fits the join model on one or more labelled streams (each in arrival
+/// order). `l2` is the ridge penalty on the weights (not the bias).
+pub fn train_join_model(corpora: &[Vec<TrainingDoc>], cfg: &ClusterConfig, l2: f64, trained_on: &str) -> (JoinModel, TrainingReport) {
+    let mut examples = Vec::new();
+    for corpus in corpora {
+        collect(corpus, cfg, &mut examples);
+    }
+    // Parameters: N_FEATURES weights then the bias.
+    let dim = N_FEATURES + 1;
+    let mut theta = vec![0.0f64; dim];
+    let mut iterations = 0;
+    for _ in 0..50 {
+        iterations += 1;
+        let mut grad = vec![0.0f64; dim];
+        let mut hess = vec![vec![0.0f64; dim]; dim];
+        for ex in &examples {
+            let xi: Vec<f64> = ex.x.iter().map(|&v| v as f64).chain(std::iter::once(1.0)).collect();
+            let z: f64 = xi.iter().zip(&theta).map(|(a, b)| a * b).sum();
+            let p = 1.0 / (1.0 + (-z).exp());
+            let w = ex.weight;
+            for i in 0..dim {
+                grad[i] += w * (ex.y as f64 - p) * xi[i];
+                for j in 0..dim {
+                    hess[i][j] += w * p * (1.0 - p) * xi[i] * xi[j];
+                }
+            }
+        }
+        for i in 0..N_FEATURES {
+            grad[i] -= l2 * theta[i];
+            hess[i][i] += l2;
+        }
+        let step = solve(hess, grad);
+        let size: f64 = step.iter().map(|s| s.abs()).sum();
+        for i in 0..dim {
+            theta[i] += step[i];
+        }
+        if size < 1e-7 {
+            break;
+        }
+    }
+    let model = JoinModel {
+        version: 1,
+        features: FEATURE_NAMES.iter().map(|s| s.to_string()).collect(),
+        weights: theta[..N_FEATURES].iter().map(|&w| w as f32).collect(),
+        bias: theta[N_FEATURES] as f32,
+        trained_on: trained_on.to_string(),
+    };
+    let (mut right, mut total) = (0.0, 0.0);
+    for ex in &examples {
+        let p = model.probability(&ex.x);
+        right += ex.weight * (((p >= 0.5) as u8 as f32 - ex.y).abs() < 0.5) as u8 as f64;
+        total += ex.weight;
+    }
+    let report = TrainingReport {
+        examples: examples.len(),
+        positives: examples.iter().filter(|e| e.y > 0.5).count(),
+        iterations,
+        accuracy: if total > 0.0 { right / total } else { 0.0 },
+    };
+    (model, report)
+}

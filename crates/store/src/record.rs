@@ -1,0 +1,39 @@
+use serde::{Deserialize, Serialize};
+use storyline_core::cluster::DocFeatures;
+use storyline_core::dedup::{DuplicateMatch, Signature};
+use storyline_core::{Analysis, Article};
+
+/// Everything stored for one article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredArticle {
+    pub article: Article,
+    pub analysis: Analysis,
+    pub features: DocFeatures,
+    pub signature: Signature,
+    pub duplicate: Option<DuplicateMatch>,
+    pub event: u32,
+    pub story: u32,
+}
+
+/// One line of `storyline stories`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StorySummary {
+    pub id: u32,
+    pub title: String,
+    pub articles: u64,
+    pub events: u64,
+    pub first: Option<String>,
+    pub last: Option<String>,
+}
+
+/// The identity of an article for idempotent ingest: its normalised text
+/// with its outlet and URL (the same text from another outlet is a
+/// syndicated copy, stored and marked as such, not dropped). xxh3-128, hex.
+pub fn identity_hash(article: &Article) -> String {
+    let mut key = storyline_core::text::normalize_for_hash(&article.text);
+    key.push('\u{1f}');
+    key.push_str(article.outlet.as_deref().unwrap_or(""));
+    key.push('\u{1f}');
+    key.push_str(article.url.as_deref().unwrap_or(""));
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(key.as_bytes()))
+}

@@ -1,0 +1,247 @@
+//! The embedded SQLite backend.
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::error::StoreError;
+use crate::record::{identity_hash, StoredArticle, StorySummary};
+use crate::Store;
+
+/// Schema migrations, applied in order; the index + 1 is the version.
+/// Append only: a released migration never changes.
+const MIGRATIONS: &[&str] = &[
+    // 1: articles with their assignments; stories and events are derived.
+    "CREATE TABLE articles (
+        seq            INTEGER PRIMARY KEY,
+        id             TEXT NOT NULL UNIQUE,
+        identity_hash  TEXT NOT NULL UNIQUE,
+        content_hash   TEXT NOT NULL,
+        title          TEXT NOT NULL,
+        published      TEXT,
+        outlet         TEXT,
+        url            TEXT,
+        duplicate_of   TEXT,
+        duplicate_kind TEXT,
+        event_id       INTEGER NOT NULL,
+        story_id       INTEGER NOT NULL,
+        record         TEXT NOT NULL,
+        ingested_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE INDEX articles_story ON articles(story_id);
+    CREATE INDEX articles_event ON articles(event_id);
+    CREATE INDEX articles_content ON articles(content_hash);",
+];
+
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+        Self::init(conn)
+    }
+
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> Result<Self, StoreError> {
+        // WAL: readers (serve) never block the writer (ingest); NORMAL sync
+        // is durable at every commit in WAL mode except on power loss.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let mut store = SqliteStore { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        self.conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY,
+                applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))",
+        )?;
+        let current: i64 =
+            self.conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+        let supported = MIGRATIONS.len() as i64;
+        if current > supported {
+            return Err(StoreError::NewerSchema { found: current, supported });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.execute("INSERT INTO schema_migrations(version) VALUES (?1)", params![i as i64 + 1])?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    fn decode(id: String, record: String) -> Result<StoredArticle, StoreError> {
+        serde_json::from_str(&record).map_err(|e| StoreError::Corrupt { id, detail: e.to_string() })
+    }
+
+    fn query_articles(&self, sql: &str, params: &[&dyn rusqlite::ToSql], visit: &mut dyn FnMut(StoredArticle)) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut rows = stmt.query(params)?;
+        while let Some(row) = rows.next()? {
+            visit(Self::decode(row.get(0)?, row.get(1)?)?);
+        }
+        Ok(())
+    }
+}
+
+impl Store for SqliteStore {
+    fn find_existing(&self, id: &str, identity: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM articles WHERE id = ?1 OR identity_hash = ?2 LIMIT 1")?
+            .query_row(params![id, identity], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn insert_batch(&mut self, batch: &[StoredArticle]) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut inserted = 0;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR IGNORE INTO articles
+                 (id, identity_hash, content_hash, title, published, outlet, url, duplicate_of, duplicate_kind,
+                  event_id, story_id, record)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            for s in batch {
+                let a = &s.article;
+                let record = serde_json::to_string(s).expect("stored records serialize");
+                let dup_kind = s.duplicate.as_ref().map(|d| serde_json::to_value(d.kind).ok().and_then(|v| v.as_str().map(str::to_string)));
+                inserted += stmt.execute(params![
+                    a.id,
+                    identity_hash(a),
+                    format!("{:032x}", s.signature.exact),
+                    a.title,
+                    a.published.map(|d| d.to_string()),
+                    a.outlet,
+                    a.url,
+                    s.duplicate.as_ref().map(|d| d.original.clone()),
+                    dup_kind.flatten(),
+                    s.event,
+                    s.story,
+                    record,
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(inserted)
+    }
+
+    fn for_each_article(&self, visit: &mut dyn FnMut(StoredArticle)) -> Result<(), StoreError> {
+        self.query_articles("SELECT id, record FROM articles ORDER BY seq", &[], visit)
+    }
+
+    fn article_count(&self) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM articles", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    fn stories(&self) -> Result<Vec<StorySummary>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT story_id, COUNT(*), COUNT(DISTINCT event_id), MIN(published), MAX(published),
+                    (SELECT title FROM articles b WHERE b.story_id = a.story_id AND b.title <> ''
+                     ORDER BY b.seq LIMIT 1)
+             FROM articles a GROUP BY story_id
+             ORDER BY MAX(published) IS NULL, MAX(published) DESC, COUNT(*) DESC, story_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(StorySummary {
+                id: r.get::<_, i64>(0)? as u32,
+                articles: r.get::<_, i64>(1)? as u64,
+                events: r.get::<_, i64>(2)? as u64,
+                first: r.get(3)?,
+                last: r.get(4)?,
+                title: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn story_articles(&self, story: u32) -> Result<Vec<StoredArticle>, StoreError> {
+        let mut out = Vec::new();
+        self.query_articles("SELECT id, record FROM articles WHERE story_id = ?1 ORDER BY seq", &[&story], &mut |a| out.push(a))?;
+        Ok(out)
+    }
+
+    fn story_of_article(&self, id: &str) -> Result<Option<u32>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT story_id FROM articles WHERE id = ?1")?
+            .query_row(params![id], |r| r.get::<_, i64>(0))
+            .optional()?
+            .map(|s| s as u32))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use storyline_core::cluster::DocFeatures;
+    use storyline_core::dedup::{signature, DedupConfig};
+    use storyline_core::{Analysis, Article};
+
+    fn stored(id: &str, text: &str, story: u32) -> StoredArticle {
+        let article = Article { id: id.into(), title: format!("T {id}"), text: text.into(), ..Default::default() };
+        StoredArticle {
+            signature: signature(&article, &DedupConfig::default()),
+            article,
+            analysis: Analysis::default(),
+            features: DocFeatures::default(),
+            duplicate: None,
+            event: story,
+            story,
+        }
+    }
+
+    #[test]
+    fn the_same_article_twice_is_stored_once() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        assert_eq!(s.insert_batch(&[stored("a", "one text", 0), stored("b", "two text", 1)]).unwrap(), 2);
+        // Same id again, and same text+outlet+url under another id.
+        assert_eq!(s.insert_batch(&[stored("a", "changed", 0), stored("c", "one text", 0)]).unwrap(), 0);
+        assert_eq!(s.article_count().unwrap(), 2);
+        assert_eq!(s.find_existing("zzz", &identity_hash(&stored("x", "two text", 0).article)).unwrap(), Some("b".into()));
+    }
+
+    #[test]
+    fn records_round_trip_and_stories_are_listed() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        let a = stored("a", "one text", 7);
+        s.insert_batch(&[a.clone()]).unwrap();
+        let mut all = Vec::new();
+        s.for_each_article(&mut |x| all.push(x)).unwrap();
+        assert_eq!(all, vec![a]);
+        assert_eq!(s.story_of_article("a").unwrap(), Some(7));
+        let stories = s.stories().unwrap();
+        assert_eq!(stories.len(), 1);
+        assert_eq!((stories[0].id, stories[0].articles, stories[0].title.as_str()), (7, 1, "T a"));
+    }
+
+    #[test]
+    fn reopening_a_file_keeps_data_and_does_not_remigrate() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        SqliteStore::open(&path).unwrap().insert_batch(&[stored("a", "x", 0)]).unwrap();
+        let s = SqliteStore::open(&path).unwrap();
+        assert_eq!(s.article_count().unwrap(), 1);
+        let versions: i64 = s.conn.query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
+        assert_eq!(versions, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn a_failed_batch_leaves_nothing_half_written() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        s.conn.execute_batch("CREATE TRIGGER boom BEFORE INSERT ON articles WHEN NEW.id = 'bad' BEGIN SELECT RAISE(ABORT, 'boom'); END").unwrap();
+        assert!(s.insert_batch(&[stored("ok", "fine", 0), stored("bad", "worse", 0)]).is_err());
+        assert_eq!(s.article_count().unwrap(), 0);
+    }
+}
