@@ -38,6 +38,7 @@ pub mod analyze;
 pub mod clean;
 pub mod cluster;
 pub mod dedup;
+pub mod eval;
 pub mod story;
 
 pub use model::{
