@@ -52,6 +52,15 @@ pub(super) fn trimmed_span(text: &str, start: usize, end: usize) -> Option<Span>
     Some(Span { start: start + lead, end: start + lead + trimmed.len() })
 }
 
+/// Words a sentence cannot end on (articles, prepositions, conjunctions,
+/// auxiliaries): a line ending on one was broken mid-sentence. Broader stop
+/// words like "more" or "here" do end lines ("Click here to read more").
+const NO_SENTENCE_ENDS_ON: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has",
+    "have", "her", "his", "in", "into", "is", "its", "nor", "of", "on", "or", "our", "than", "that",
+    "the", "their", "these", "this", "those", "to", "was", "were", "which", "whose", "with", "your",
+];
+
 /// True when `next` continues the sentence that `prev` breaks off: `prev`
 /// ends neither a sentence nor a label, and either `next` starts in lower
 /// case or `prev` ends on a function word ("MENAFN provides the").
@@ -63,7 +72,7 @@ fn is_hard_wrap(prev: &str, next: &str) -> bool {
     let prev_ends_on_function_word = prev
         .rsplit(|c: char| !c.is_alphanumeric())
         .next()
-        .is_some_and(|w| !w.is_empty() && w.chars().all(char::is_lowercase) && crate::text::is_stopword(w));
+        .is_some_and(|w| NO_SENTENCE_ENDS_ON.contains(&w));
     next_starts_lower || prev_ends_on_function_word
 }
 

@@ -24,7 +24,8 @@ pub struct CleanConfig {
     pub short_block_max_words: usize,
     /// Blocks at least this long (words) with at least
     /// [`Self::long_prose_min_stopword_ratio`] stop words read as prose, which
-    /// makes a boilerplate pattern inside them less conclusive.
+    /// makes a boilerplate pattern inside them less conclusive. Notices and
+    /// pleas are mostly under 15 words; a news sentence mostly over.
     pub long_prose_min_words: usize,
     /// Stop-word share from which a long block reads as prose (English prose
     /// scores about 0.4, navigation text near 0).
@@ -105,7 +106,7 @@ impl Default for CleanConfig {
             title_min_words: 2,
             heading_max_words: 15,
             short_block_max_words: 12,
-            long_prose_min_words: 25,
+            long_prose_min_words: 15,
             long_prose_min_stopword_ratio: 0.3,
             content_min_words: 8,
             content_min_stopword_ratio: 0.2,

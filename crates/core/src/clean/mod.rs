@@ -305,6 +305,10 @@ fn is_translation_note(block: &str, features: &Features, in_tail: bool, cfg: &Cl
     marked_as_note || in_tail || rules::refers_to_itself(block)
 }
 
+/// Scores are sums of f32 weights: 0.6 + 0.3 lands just under 0.9, so the
+/// threshold is compared with this slack.
+const SCORE_TOLERANCE: f32 = 1e-4;
+
 /// `Some(starts_section)` when the block scores as boilerplate.
 fn boilerplate_verdict(block: &str, features: &Features, in_tail: bool, cfg: &CleanConfig) -> Option<bool> {
     let (pattern_weight, starts_section) = match rules::boilerplate_match(block) {
@@ -325,7 +329,7 @@ fn boilerplate_verdict(block: &str, features: &Features, in_tail: bool, cfg: &Cl
     if features.is_long_prose(cfg) {
         score -= cfg.long_prose_penalty;
     }
-    (score >= cfg.removal_threshold).then_some(starts_section)
+    (score + SCORE_TOLERANCE >= cfg.removal_threshold).then_some(starts_section)
 }
 
 /// Navigation and widget lines: several short segments between separators
