@@ -1,13 +1,932 @@
-//! TEMPORARY STUB so the crate compiles; the HTML helper owns this file and
-//! replaces it entirely (overwrite freely).
-#[derive(Debug, Default, Clone)]
-pub struct HtmlArticle { pub title: Option<String>, pub text: String, pub published: Option<String>, pub modified: Option<String>, pub authors: Vec<String>, pub site_name: Option<String>, pub language: Option<String>, pub canonical_url: Option<String>, pub description: Option<String> }
-#[derive(Debug, thiserror::Error)]
-pub enum HtmlError { #[error("no main text")] NoMainText }
-pub fn extract_html(html: &str, _url: Option<&str>) -> Result<HtmlArticle, HtmlError> {
-    let re = regex::Regex::new(r"(?s)<script.*?</script>|<style.*?</style>|<[^>]+>").unwrap();
-    let text = re.replace_all(html, "\n").split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n\n");
-    if text.is_empty() { return Err(HtmlError::NoMainText) }
-    Ok(HtmlArticle { text, ..Default::default() })
+//! HTML pages: charset decoding, main-text extraction and article metadata.
+//!
+//! Main text comes from dom_smoothie (a Readability.js port). Readability keeps
+//! some things a news reader does not want (captions, bylines, share widgets,
+//! "Read more" links, related-article lists) and sometimes drops lead text, so
+//! the page is pruned before scoring and the extracted HTML is turned into
+//! plain paragraphs by a small serializer that skips those parts.
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use dom_smoothie::{Config, Readability};
+use encoding_rs::{Encoding, UTF_8};
+use regex::Regex;
+use serde_json::Value;
+
+/// The main text and metadata of one HTML page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HtmlArticle {
+    pub title: Option<String>,
+    /// Plain text, paragraphs separated by "\n\n".
+    pub text: String,
+    /// YYYY-MM-DD
+    pub published: Option<String>,
+    /// YYYY-MM-DD
+    pub modified: Option<String>,
+    pub authors: Vec<String>,
+    pub site_name: Option<String>,
+    /// Primary language subtag from the page (`en`, `de`, ...), lowercase.
+    pub language: Option<String>,
+    pub canonical_url: Option<String>,
+    pub description: Option<String>,
 }
-pub fn decode_html_bytes(bytes: &[u8], _ct: Option<&str>) -> String { String::from_utf8_lossy(bytes).into_owned() }
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum HtmlError {
+    #[error("empty HTML input")]
+    Empty,
+    #[error("no main text found in the page")]
+    NoMainText,
+    #[error("HTML parser failed on this page")]
+    ParserFailed,
+}
+
+/// Pages above this size are cut: real articles are far smaller and the
+/// parser's cost grows with the DOM.
+const MAX_HTML_BYTES: usize = 8 * 1024 * 1024;
+
+// ---------------------------------------------------------------------------
+// Bytes -> text
+
+/// Decode an HTML page to a String: BOM, then the HTTP `Content-Type` charset,
+/// then `<meta charset>` / `http-equiv`, then chardetng sniffing. The BOM goes
+/// first because browsers let it override everything else (WHATWG encoding).
+pub fn decode_html_bytes(bytes: &[u8], http_content_type: Option<&str>) -> String {
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        return text.into_owned();
+    }
+    let declared = http_content_type
+        .and_then(charset_from_content_type)
+        .or_else(|| charset_from_meta(bytes));
+    if let Some(enc) = declared {
+        // A page cannot really be UTF-16 if the label was readable as ASCII.
+        let enc = if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+            UTF_8
+        } else {
+            enc
+        };
+        let (text, _, had_errors) = enc.decode(bytes);
+        // Pages that say UTF-8 but are not are common (old CMS templates):
+        // sniff instead of emitting replacement characters.
+        if !(had_errors && enc == UTF_8) {
+            return text.into_owned();
+        }
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return String::from_utf8_lossy(bytes).into_owned();
+    }
+    let mut det = chardetng::EncodingDetector::new();
+    det.feed(bytes, true);
+    let enc = det.guess(None, true);
+    let (text, _, _) = enc.decode(bytes);
+    text.into_owned()
+}
+
+fn charset_from_content_type(ct: &str) -> Option<&'static Encoding> {
+    let lower = ct.to_ascii_lowercase();
+    let pos = lower.find("charset=")?;
+    let label = lower[pos + 8..]
+        .trim_start_matches(['"', '\''])
+        .split(|c: char| c == ';' || c == '"' || c == '\'' || c.is_whitespace())
+        .next()?;
+    Encoding::for_label(label.as_bytes())
+}
+
+fn charset_from_meta(bytes: &[u8]) -> Option<&'static Encoding> {
+    static RE: OnceLock<regex::bytes::Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::bytes::Regex::new(r#"(?i-u)<meta[^>]*?charset\s*=\s*["']?\s*([a-z0-9_:.\-]+)"#)
+            .expect("static regex")
+    });
+    // Browsers only look at the first 1024 bytes; real pages sometimes put
+    // the declaration after a long <head> prologue, so look a bit further.
+    let head = &bytes[..bytes.len().min(8192)];
+    let caps = re.captures(head)?;
+    Encoding::for_label(caps.get(1)?.as_bytes())
+}
+
+/// Read a whole file, gunzipping it if it is gzip (magic bytes, not name).
+pub fn read_gz_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+    let raw = std::fs::read(path)?;
+    if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::with_capacity(raw.len() * 4);
+        flate2::read::MultiGzDecoder::new(&raw[..]).read_to_end(&mut out)?;
+        Ok(out)
+    } else {
+        Ok(raw)
+    }
+}
+
+/// Read a (possibly gzipped) HTML file and decode it with [`decode_html_bytes`].
+pub fn read_gz_to_string(path: &Path) -> std::io::Result<String> {
+    Ok(decode_html_bytes(&read_gz_bytes(path)?, None))
+}
+
+// ---------------------------------------------------------------------------
+// Extraction
+
+/// Extract the main text and metadata from an HTML page. `url` is the page's
+/// address if known (used for the URL date and relative canonical links).
+pub fn extract_html(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError> {
+    if html.trim().is_empty() {
+        return Err(HtmlError::Empty);
+    }
+    let html = truncate_at_char_boundary(html, MAX_HTML_BYTES);
+    // dom_smoothie and html5ever are not expected to panic, but a news
+    // pipeline must survive any page, so a panic becomes an error.
+    let res = std::panic::catch_unwind(|| extract_inner(html, url));
+    match res {
+        Ok(r) => r,
+        Err(_) => Err(HtmlError::ParserFailed),
+    }
+}
+
+fn truncate_at_char_boundary(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError> {
+    let cfg = Config {
+        // the serializer below needs class names to skip widgets
+        keep_classes: true,
+        ..Config::default()
+    };
+    // dom_smoothie rejects relative URLs; the URL is only a hint anyway.
+    let abs_url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let mut r = Readability::new(html, abs_url, Some(cfg.clone()))
+        .or_else(|_| Readability::new(html, None, Some(cfg)))
+        .map_err(|_| HtmlError::ParserFailed)?;
+
+    let mut meta = read_metadata(&r, url);
+    prune_document(&r);
+
+    let text = match r.parse() {
+        Ok(article) => {
+            if meta.title.is_none() && !article.title.trim().is_empty() {
+                meta.title = Some(collapse_ws(&article.title));
+            }
+            if meta.authors.is_empty() {
+                if let Some(b) = article.byline.as_deref() {
+                    meta.authors = split_authors(b);
+                }
+            }
+            html_to_paragraphs(&article.content)
+        }
+        Err(_) => Vec::new(),
+    };
+    let text = postprocess_paragraphs(text, &meta);
+    // Markup debris ("<<<>>>", lone symbols) is not an article.
+    let words = text
+        .iter()
+        .flat_map(|p| p.split_whitespace())
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .take(2)
+        .count();
+    if words < 2 {
+        return Err(HtmlError::NoMainText);
+    }
+    meta.text = text.join("\n\n");
+    Ok(meta)
+}
+
+/// Remove parts of the page that Readability sometimes keeps inside the
+/// article container. Only small elements are removed so that a site putting
+/// "share" in the class of its whole article wrapper keeps its text.
+fn prune_document(r: &Readability) {
+    const ALWAYS: &str = "script, style, noscript, template, svg, button, form, select, \
+        textarea, iframe, nav, figcaption, [aria-hidden=true], [hidden], \
+        [itemprop=author], [rel=author], .byline, .sharedaddy, .share, .social, \
+        #comments, .comments, .comment-list, .related, .newsletter";
+    if let Some(sel) = r.doc.try_select(ALWAYS) {
+        for node in sel.nodes() {
+            // cap: a wrapper named e.g. "comments-enabled" can hold the article
+            if node.text().len() < 2500 || node.is("script, style, noscript, template, svg, iframe") {
+                node.remove_from_parent();
+            }
+        }
+    }
+    if let Some(sel) = r.doc.try_select("[class], [id]") {
+        for node in sel.nodes() {
+            let mut key = String::new();
+            if let Some(c) = node.class() {
+                key.push_str(&c);
+            }
+            key.push(' ');
+            if let Some(i) = node.id_attr() {
+                key.push_str(&i);
+            }
+            let key = key.to_ascii_lowercase();
+            if is_boilerplate_name(&key) && !is_content_name(&key) && node.text().len() < 1500 {
+                // several real paragraphs inside: a content wrapper with an
+                // unlucky class name, not a widget
+                let long_paras = node
+                    .find(&["p"])
+                    .iter()
+                    .filter(|p| p.text().len() > 120)
+                    .take(2)
+                    .count();
+                if long_paras < 2 {
+                    node.remove_from_parent();
+                }
+            }
+        }
+    }
+}
+
+/// Class/id words that mark the article container itself.
+fn is_content_name(key: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(^|[\s_-])(content|entry|article|articlebody|article-?body|story|story-?body|post-?body|post-?content|text|main|body)($|[\s_-])")
+            .expect("static regex")
+    });
+    re.is_match(key)
+}
+
+fn is_boilerplate_name(key: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(^|[\s_-])(share|sharing|social|sociallinks|shareable|share-?bar|share-?tools|share-?buttons|related|related-?(articles|posts|stories|content|links)|read-?more|more-?stories|recommended|newsletter|subscribe|subscription|signup|sign-?up|promo|advert|advertisement|ad-?container|ad-?slot|ad-?unit|ad-?wrapper|dfp|outbrain|taboola|comment|comments|disqus|byline|author-?bio|author-?info|caption|credit|breadcrumbs?|tags|tag-?list|toolbar|popup|modal|cookie|paywall|inline-?related|pullquote)($|[\s_-])",
+        )
+        .expect("static regex")
+    });
+    re.is_match(key)
+}
+
+// ---------------------------------------------------------------------------
+// Extracted HTML -> paragraphs
+
+const BLOCK_TAGS: &[&str] = &[
+    "p", "div", "section", "article", "main", "header", "footer", "h1", "h2", "h3", "h4", "h5",
+    "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "table", "thead", "tbody",
+    "tfoot", "tr", "figure", "hr", "br", "address", "details", "summary", "center",
+];
+const CELL_TAGS: &[&str] = &["td", "th"];
+const SKIP_TAGS: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "button", "figcaption", "nav", "aside",
+    "form", "select", "textarea", "iframe", "object", "embed", "video", "audio", "canvas", "math",
+];
+const VOID_TAGS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// Convert HTML (dom_smoothie's serialized output, so well formed) to plain
+/// paragraphs. A tag scanner is enough here and keeps the walk iterative.
+fn html_to_paragraphs(html: &str) -> Vec<String> {
+    let mut paras: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    // open elements: (name, skipped)
+    let mut stack: Vec<(String, bool)> = Vec::new();
+    let mut skip_depth = 0usize;
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    let flush = |cur: &mut String, paras: &mut Vec<String>| {
+        let t = collapse_ws(cur);
+        if !t.is_empty() {
+            paras.push(t);
+        }
+        cur.clear();
+    };
+    while i < bytes.len() {
+        if bytes[i] == b'<' {
+            if html[i..].starts_with("<!--") {
+                i = html[i..].find("-->").map_or(bytes.len(), |e| i + e + 3);
+                continue;
+            }
+            let end = find_tag_end(bytes, i + 1);
+            let tag = &html[i + 1..end.min(bytes.len())];
+            i = (end + 1).min(bytes.len());
+            let closing = tag.starts_with('/');
+            let body = tag.trim_start_matches('/');
+            let name_end = body
+                .find(|c: char| c.is_whitespace() || c == '/' || c == '>')
+                .unwrap_or(body.len());
+            let name = body[..name_end].to_ascii_lowercase();
+            if name.is_empty() || name.starts_with('!') || name.starts_with('?') {
+                continue;
+            }
+            if closing {
+                if let Some(pos) = stack.iter().rposition(|(n, _)| *n == name) {
+                    for (_, skipped) in stack.drain(pos..) {
+                        if skipped {
+                            skip_depth -= 1;
+                        }
+                    }
+                }
+                if skip_depth == 0 && BLOCK_TAGS.contains(&name.as_str()) {
+                    flush(&mut cur, &mut paras);
+                } else if skip_depth == 0 && CELL_TAGS.contains(&name.as_str()) {
+                    cur.push(' ');
+                }
+                continue;
+            }
+            let is_void = VOID_TAGS.contains(&name.as_str()) || body.ends_with('/');
+            if skip_depth == 0 && BLOCK_TAGS.contains(&name.as_str()) {
+                flush(&mut cur, &mut paras);
+            }
+            if !is_void {
+                let skip = SKIP_TAGS.contains(&name.as_str()) || attr_says_boilerplate(body);
+                if skip {
+                    skip_depth += 1;
+                }
+                stack.push((name, skip));
+            }
+        } else {
+            let next = html[i..].find('<').map_or(bytes.len(), |p| i + p);
+            if skip_depth == 0 {
+                decode_entities_into(&html[i..next], &mut cur);
+            }
+            i = next;
+        }
+    }
+    flush(&mut cur, &mut paras);
+    paras
+}
+
+/// Position of the `>` closing a tag that starts at `from`, skipping quoted
+/// attribute values (they may contain `>`).
+fn find_tag_end(bytes: &[u8], from: usize) -> usize {
+    let mut quote: Option<u8> = None;
+    let mut j = from;
+    while j < bytes.len() {
+        let b = bytes[j];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'>' => return j,
+            None => {}
+        }
+        j += 1;
+    }
+    bytes.len()
+}
+
+fn attr_says_boilerplate(tag_body: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r#"(?i)\b(?:class|id)\s*=\s*"([^"]*)""#).expect("static regex")
+    });
+    re.captures_iter(tag_body)
+        .filter_map(|c| c.get(1))
+        .any(|m| {
+            let key = m.as_str().to_ascii_lowercase();
+            is_boilerplate_name(&key) && !is_content_name(&key)
+        })
+}
+
+fn decode_entities_into(s: &str, out: &mut String) {
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        // byte search: `;` is ASCII, so the index is a char boundary
+        let semi = rest.as_bytes()[..rest.len().min(12)].iter().position(|&b| b == b';');
+        let decoded = semi.and_then(|e| decode_entity(&rest[1..e]).map(|c| (c, e + 1)));
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+fn decode_entity(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = if let Some(hex) = num.strip_prefix(['x', 'X']) {
+            u32::from_str_radix(hex, 16).ok()?
+        } else {
+            num.parse::<u32>().ok()?
+        };
+        return char::from_u32(code);
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        "ndash" => '–',
+        "mdash" => '—',
+        "hellip" => '…',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "laquo" => '«',
+        "raquo" => '»',
+        "copy" => '©',
+        "reg" => '®',
+        "euro" => '€',
+        _ => return None,
+    })
+}
+
+/// Collapse runs of whitespace (including NBSP and zero-width chars) to one
+/// space and trim.
+fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() || c == '\u{a0}' {
+            space = true;
+        } else if matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}') {
+            continue;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Line-level clean-up of what Readability kept: share prompts, "Read more",
+/// bylines, photo credits, a repeated title.
+fn postprocess_paragraphs(paras: Vec<String>, meta: &HtmlArticle) -> Vec<String> {
+    static BOILER: OnceLock<Regex> = OnceLock::new();
+    let boiler = BOILER.get_or_init(|| {
+        Regex::new(
+            r"(?i)^(?:advertisement|advertising|sponsored( content)?|share( this( article| story)?)?( on)?:?|share via|read more[:.…]*|continue reading[:.…]*|related( articles| stories| coverage)?:?|recommended( for you)?|more from .{0,40}|click here to .{0,60}|sign up for .{0,80}|subscribe( now| today)?.{0,60}|follow us on .{0,40}|(photo|image|picture|video|graphic)s?( credit)?:.{0,120}|(getty images|reuters|ap photo|afp)( via getty images)?|posted (on|in) .{0,60}|(published|updated|last updated):? .{0,40}|by [\p{Lu}][\p{L}.'\- ]{1,40}( and [\p{Lu}][\p{L}.'\- ]{1,40})?|comments?( \(\d+\))?|\d+ comments?|leave a (comment|reply)|(facebook|twitter|linkedin|whatsapp|email|pinterest|reddit)( (facebook|twitter|linkedin|whatsapp|email|pinterest|reddit))*|all rights reserved.{0,60}|(copyright|©).{0,100})$",
+        )
+        .expect("static regex")
+    });
+    let title = meta.title.as_deref().map(collapse_ws).unwrap_or_default();
+    let mut out: Vec<String> = Vec::with_capacity(paras.len());
+    for p in paras {
+        let t = p.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if t.chars().count() <= 160 && boiler.is_match(t) {
+            continue;
+        }
+        // Readability often repeats the headline as the first block.
+        if out.is_empty() && !title.is_empty() && t == title {
+            continue;
+        }
+        if out.last().is_some_and(|l| l == t) {
+            continue;
+        }
+        out.push(t.to_string());
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Metadata
+
+fn read_metadata(r: &Readability, url: Option<&str>) -> HtmlArticle {
+    let doc = &r.doc;
+    let meta = |sel: &str| -> Option<String> {
+        let s = doc.try_select(sel)?;
+        for node in s.nodes() {
+            let v = node.attr("content").or_else(|| node.attr("datetime"))?;
+            let v = collapse_ws(&v);
+            if !v.is_empty() {
+                return Some(v);
+            }
+        }
+        None
+    };
+    let text_of = |sel: &str| -> Option<String> {
+        let s = doc.try_select(sel)?;
+        s.nodes().iter().map(|n| collapse_ws(&n.text())).find(|t| !t.is_empty())
+    };
+    let ld = JsonLd::from_doc(r);
+
+    let site_name = meta("meta[property='og:site_name'], meta[name='og:site_name']")
+        .or_else(|| ld.publisher.clone())
+        .or_else(|| meta("meta[name='application-name']"));
+
+    let title = meta("meta[property='og:title'], meta[name='og:title'], meta[name='twitter:title']")
+        .or_else(|| ld.headline.clone())
+        .or_else(|| text_of("head title"))
+        .or_else(|| text_of("h1"))
+        .map(|t| strip_site_suffix(&t, site_name.as_deref()))
+        .filter(|t| !t.is_empty());
+
+    let published = [
+        meta("meta[property='article:published_time'], meta[name='article:published_time']"),
+        meta("meta[itemprop='datePublished'], [itemprop='datePublished'][datetime]"),
+        ld.published.clone(),
+        meta("meta[name='pubdate'], meta[name='publishdate'], meta[name='publish-date'], meta[name='date'], meta[name='dc.date'], meta[name='DC.date.issued'], meta[name='sailthru.date'], meta[name='parsely-pub-date'], meta[property='og:published_time']"),
+        meta("time[datetime]"),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|d| normalize_date(&d))
+    .or_else(|| url.and_then(date_from_url));
+
+    let modified = [
+        meta("meta[property='article:modified_time'], meta[name='article:modified_time'], meta[property='og:updated_time']"),
+        meta("meta[itemprop='dateModified'], [itemprop='dateModified'][datetime]"),
+        ld.modified.clone(),
+        meta("meta[name='last-modified'], meta[http-equiv='last-modified']"),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|d| normalize_date(&d));
+
+    let mut authors: Vec<String> = Vec::new();
+    fn add_to(authors: &mut Vec<String>, a: &str) {
+        for name in split_authors(a) {
+            if !authors.iter().any(|x| x.eq_ignore_ascii_case(&name)) {
+                authors.push(name);
+            }
+        }
+    }
+    let mut add = |a: &str| add_to(&mut authors, a);
+    for sel in [
+        "meta[name='author']",
+        "meta[property='article:author']",
+        "meta[name='parsely-author']",
+        "meta[name='sailthru.author']",
+        "meta[name='dc.creator']",
+    ] {
+        if let Some(s) = doc.try_select(sel) {
+            for n in s.nodes() {
+                if let Some(v) = n.attr("content") {
+                    add(&v);
+                }
+            }
+        }
+    }
+    for a in &ld.authors {
+        add(a);
+    }
+    drop(add);
+    if authors.is_empty() {
+        if let Some(s) = doc.try_select("[rel='author'], [itemprop='author'] [itemprop='name'], [itemprop='author']") {
+            for n in s.nodes().iter().take(5) {
+                add_to(&mut authors, &n.text());
+            }
+        }
+    }
+
+    let language = doc
+        .try_select("html[lang]")
+        .and_then(|s| s.attr("lang"))
+        .map(|s| s.to_string())
+        .or_else(|| meta("meta[http-equiv='content-language'], meta[name='language']"))
+        .or_else(|| meta("meta[property='og:locale']"))
+        .and_then(|l| normalize_lang(&l));
+
+    let canonical_url = doc
+        .try_select("link[rel='canonical']")
+        .and_then(|s| s.attr("href"))
+        .map(|s| s.trim().to_string())
+        .or_else(|| meta("meta[property='og:url']"))
+        .filter(|s| !s.is_empty())
+        .map(|c| absolutize(&c, url));
+
+    let description = meta("meta[name='description']")
+        .or_else(|| meta("meta[property='og:description'], meta[name='og:description']"))
+        .or_else(|| ld.description.clone());
+
+    HtmlArticle {
+        title,
+        text: String::new(),
+        published,
+        modified,
+        authors,
+        site_name,
+        language,
+        canonical_url,
+        description,
+    }
+}
+
+/// "Story headline | Site" -> "Story headline".
+fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
+    let t = collapse_ws(title);
+    if let Some(site) = site.map(str::trim).filter(|s| !s.is_empty()) {
+        for sep in [" | ", " - ", " – ", " — ", " :: ", " · ", " : "] {
+            if let Some(head) = t.strip_suffix(site).and_then(|h| h.strip_suffix(sep)) {
+                return head.trim().to_string();
+            }
+            if let Some(tail) = t.strip_prefix(site).and_then(|h| h.strip_prefix(sep)) {
+                return tail.trim().to_string();
+            }
+        }
+    }
+    // Unknown site name: drop a short last segment after a strong separator.
+    for sep in [" | ", " – ", " — ", " - "] {
+        if let Some(pos) = t.rfind(sep) {
+            let (head, tail) = (&t[..pos], &t[pos + sep.len()..]);
+            if tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 3 {
+                return head.trim().to_string();
+            }
+        }
+    }
+    t
+}
+
+fn split_authors(s: &str) -> Vec<String> {
+    static SEP: OnceLock<Regex> = OnceLock::new();
+    let sep = SEP.get_or_init(|| Regex::new(r"(?i)\s*(?:,|;|\band\b|&|\|)\s*").expect("static regex"));
+    let s = collapse_ws(s);
+    let s = s
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim_start_matches("By ")
+        .trim_start_matches("by ")
+        .trim_start_matches("BY ");
+    if s.starts_with("http") || s.contains('@') || s.chars().count() > 120 {
+        return Vec::new();
+    }
+    sep.split(s)
+        .map(|p| p.trim().trim_end_matches(['.', ',']).to_string())
+        .filter(|p| {
+            let words = p.split_whitespace().count();
+            (1..=5).contains(&words) && p.chars().any(char::is_alphabetic)
+        })
+        .collect()
+}
+
+fn normalize_lang(l: &str) -> Option<String> {
+    let primary = l.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    if (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic()) {
+        Some(primary)
+    } else {
+        None
+    }
+}
+
+fn absolutize(href: &str, base: Option<&str>) -> String {
+    if href.starts_with("http://") || href.starts_with("https://") {
+        return href.to_string();
+    }
+    let Some(base) = base else { return href.to_string() };
+    let Some(scheme_end) = base.find("://") else { return href.to_string() };
+    let host_end = base[scheme_end + 3..].find('/').map_or(base.len(), |p| scheme_end + 3 + p);
+    if let Some(rest) = href.strip_prefix("//") {
+        format!("{}//{}", &base[..scheme_end + 1], rest)
+    } else if href.starts_with('/') {
+        format!("{}{}", &base[..host_end], href)
+    } else {
+        href.to_string()
+    }
+}
+
+/// Any common date spelling -> YYYY-MM-DD.
+pub(crate) fn normalize_date(s: &str) -> Option<String> {
+    static ISO: OnceLock<Regex> = OnceLock::new();
+    static TEXT: OnceLock<Regex> = OnceLock::new();
+    let s = s.trim();
+    let iso = ISO.get_or_init(|| {
+        Regex::new(r"(?:^|[^\d])((?:19|20)\d{2})[-/.]?(0[1-9]|1[0-2])[-/.]?(0[1-9]|[12]\d|3[01])(?:[^\d]|$)")
+            .expect("static regex")
+    });
+    if let Some(c) = iso.captures(s) {
+        let d = NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)?;
+        return Some(d.format("%Y-%m-%d").to_string());
+    }
+    // "October 7, 2019", "7 October 2019", "Oct. 7 2019"
+    let text = TEXT.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:(\d{1,2})\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d{2})\b")
+            .expect("static regex")
+    });
+    let c = text.captures(s)?;
+    let month = match &c[2].to_ascii_lowercase()[..] {
+        "jan" => 1,
+        "feb" => 2,
+        "mar" => 3,
+        "apr" => 4,
+        "may" => 5,
+        "jun" => 6,
+        "jul" => 7,
+        "aug" => 8,
+        "sep" => 9,
+        "oct" => 10,
+        "nov" => 11,
+        _ => 12,
+    };
+    let day: u32 = c.get(1).or_else(|| c.get(3))?.as_str().parse().ok()?;
+    let d = NaiveDate::from_ymd_opt(c[4].parse().ok()?, month, day)?;
+    Some(d.format("%Y-%m-%d").to_string())
+}
+
+fn date_from_url(url: &str) -> Option<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
+            .expect("static regex")
+    });
+    let c = re.captures(url)?;
+    let d = NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)?;
+    Some(d.format("%Y-%m-%d").to_string())
+}
+
+#[derive(Default)]
+struct JsonLd {
+    headline: Option<String>,
+    published: Option<String>,
+    modified: Option<String>,
+    authors: Vec<String>,
+    publisher: Option<String>,
+    description: Option<String>,
+}
+
+impl JsonLd {
+    fn from_doc(r: &Readability) -> JsonLd {
+        let mut out = JsonLd::default();
+        let Some(sel) = r.doc.try_select("script[type='application/ld+json']") else {
+            return out;
+        };
+        let mut objects: Vec<Value> = Vec::new();
+        for node in sel.nodes() {
+            let raw = node.text();
+            // some CMSs wrap the JSON in a CDATA comment
+            let raw = raw.trim().trim_start_matches("//<![CDATA[").trim_end_matches("//]]>");
+            if let Ok(v) = serde_json::from_str::<Value>(raw) {
+                flatten_ld(v, &mut objects, 0);
+            }
+        }
+        // Article-typed objects first: a page's JSON-LD often also describes
+        // the site (WebSite, Organization) with its own name and dates.
+        let is_article = |o: &Value| {
+            let ty = match o.get("@type") {
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" "),
+                _ => String::new(),
+            };
+            ty.contains("Article") || ty.contains("Posting") || ty.contains("Report")
+        };
+        objects.sort_by_key(|o| !is_article(o));
+        for o in &objects {
+            let s = |k: &str| o.get(k).and_then(Value::as_str).map(collapse_ws).filter(|s| !s.is_empty());
+            if out.headline.is_none() && is_article(o) {
+                out.headline = s("headline");
+            }
+            if out.published.is_none() {
+                out.published = s("datePublished").or_else(|| s("dateCreated"));
+            }
+            if out.modified.is_none() {
+                out.modified = s("dateModified");
+            }
+            if out.description.is_none() && is_article(o) {
+                out.description = s("description");
+            }
+            if out.authors.is_empty() {
+                if let Some(a) = o.get("author").or_else(|| o.get("creator")) {
+                    collect_names(a, &mut out.authors);
+                }
+            }
+            if out.publisher.is_none() {
+                if let Some(p) = o.get("publisher") {
+                    let mut names = Vec::new();
+                    collect_names(p, &mut names);
+                    out.publisher = names.into_iter().next();
+                }
+            }
+        }
+        out
+    }
+}
+
+fn flatten_ld(v: Value, out: &mut Vec<Value>, depth: usize) {
+    if depth > 4 || out.len() > 64 {
+        return;
+    }
+    match v {
+        Value::Array(a) => a.into_iter().for_each(|x| flatten_ld(x, out, depth + 1)),
+        Value::Object(mut m) => {
+            if let Some(g) = m.remove("@graph") {
+                flatten_ld(g, out, depth + 1);
+            }
+            out.push(Value::Object(m));
+        }
+        _ => {}
+    }
+}
+
+fn collect_names(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) if !s.starts_with("http") => out.push(collapse_ws(s)),
+        Value::Array(a) => a.iter().take(10).for_each(|x| collect_names(x, out)),
+        Value::Object(m) => {
+            if let Some(Value::String(n)) = m.get("name") {
+                out.push(collapse_ws(n));
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = r##"<!DOCTYPE html>
+<html lang="en-GB"><head>
+<meta charset="utf-8">
+<title>Council approves new bridge | The Riverside Gazette</title>
+<meta property="og:site_name" content="The Riverside Gazette">
+<link rel="canonical" href="/news/2024/03/05/bridge">
+<script type="application/ld+json">
+{"@context":"https://schema.org","@type":"NewsArticle","headline":"Council approves new bridge",
+ "datePublished":"2024-03-05T08:30:00+01:00","dateModified":"2024-03-06T10:00:00Z",
+ "author":[{"@type":"Person","name":"Jane Miller"}],"publisher":{"@type":"Organization","name":"Riverside Gazette Ltd"}}
+</script>
+<script>var tracking = "SHOULD NOT APPEAR";</script>
+</head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+<main><article>
+<h1>Council approves new bridge</h1>
+<div class="byline">By Jane Miller</div>
+<div class="share-buttons"><a href="#">Facebook</a> <a href="#">Twitter</a> <a href="#">Email</a></div>
+<p>The city council voted on Tuesday to approve the construction of a new pedestrian bridge across the river, ending a debate that has lasted nearly a decade.</p>
+<p>The bridge, which will cost an estimated &euro;12 million, is expected to open in 2026. Supporters say it will cut travel times for thousands of commuters &amp; cyclists every day.</p>
+<figure><img src="b.jpg"><figcaption>An artist's impression of the bridge. Photo: City Council</figcaption></figure>
+<p>Opponents argued that the money should be spent on repairing existing roads, but the motion passed by 23 votes to 8 after a long session that ran late into the evening.</p>
+<p>Construction is due to begin in the autumn, once the final environmental assessments have been completed and the contracts have been awarded to the builders.</p>
+</article></main>
+<section id="comments"><h3>Comments</h3><div class="comment"><p>Great news, finally! I have waited so long for this bridge to be built.</p></div></section>
+<footer><p>Copyright 2024 The Riverside Gazette. All rights reserved.</p><a href="/privacy">Privacy</a></footer>
+</body></html>"##;
+
+    #[test]
+    fn html_extracts_body_and_metadata() {
+        let a = extract_html(PAGE, Some("https://gazette.example/news/2024/03/05/bridge")).unwrap();
+        let paras: Vec<&str> = a.text.split("\n\n").collect();
+        assert_eq!(paras.len(), 4, "{:#?}", paras);
+        assert!(paras[0].starts_with("The city council voted on Tuesday"));
+        assert!(paras[1].contains("€12 million"));
+        assert!(paras[1].contains("commuters & cyclists"));
+        assert!(paras[3].starts_with("Construction is due"));
+        for bad in ["SHOULD NOT APPEAR", "Home", "Facebook", "Great news", "Copyright", "artist's impression", "By Jane"] {
+            assert!(!a.text.contains(bad), "{bad} leaked: {}", a.text);
+        }
+        assert_eq!(a.title.as_deref(), Some("Council approves new bridge"));
+        assert_eq!(a.published.as_deref(), Some("2024-03-05"));
+        assert_eq!(a.modified.as_deref(), Some("2024-03-06"));
+        assert_eq!(a.authors, vec!["Jane Miller".to_string()]);
+        assert_eq!(a.site_name.as_deref(), Some("The Riverside Gazette"));
+        assert_eq!(a.language.as_deref(), Some("en"));
+        assert_eq!(a.canonical_url.as_deref(), Some("https://gazette.example/news/2024/03/05/bridge"));
+    }
+
+    #[test]
+    fn html_decodes_windows_1252_and_euc_kr() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252
+            .encode("<html><head><meta charset=\"windows-1252\"></head><body><p>Café “quoted” – naïve</p></body></html>");
+        let s = decode_html_bytes(&bytes, None);
+        assert!(s.contains("Café “quoted” – naïve"), "{s}");
+        // header wins over nothing; no meta at all
+        let (bytes, _, _) = encoding_rs::EUC_KR.encode("<html><body><p>서울 시민들이 새 다리를 환영했다</p></body></html>");
+        let s = decode_html_bytes(&bytes, Some("text/html; charset=EUC-KR"));
+        assert!(s.contains("서울 시민들이 새 다리를 환영했다"), "{s}");
+        // no declaration: sniffed
+        let long = "<html><body><p>서울 시민들이 새 다리를 환영했다. 시의회는 화요일에 새 보행자 다리 건설을 승인했다.</p></body></html>";
+        let (bytes, _, _) = encoding_rs::EUC_KR.encode(long);
+        assert!(decode_html_bytes(&bytes, None).contains("시의회는 화요일에"));
+        // BOM
+        let mut b = vec![0xEF, 0xBB, 0xBF];
+        b.extend_from_slice("<p>Grüße</p>".as_bytes());
+        assert_eq!(decode_html_bytes(&b, Some("text/html; charset=iso-8859-1")), "<p>Grüße</p>");
+    }
+
+    #[test]
+    fn html_garbage_is_an_error_not_a_panic() {
+        assert_eq!(extract_html("", None), Err(HtmlError::Empty));
+        assert!(extract_html("\u{0}\u{1}<<<>>>&&&;;;<div", None).is_err());
+        assert!(extract_html("<html><body><nav>menu</nav></body></html>", Some("not a url")).is_err());
+        let junk: String = (0..5000u32).map(|i| char::from_u32(i * 7919 % 0x10FFFF).unwrap_or('x')).collect();
+        let _ = extract_html(&junk, None);
+        let _ = decode_html_bytes(&[0xff, 0xfe, 0x00], None);
+        let _ = decode_html_bytes(&[0x80, 0x81, 0xfe, 0xff, 0x00, 0x3c], Some("charset=bogus"));
+    }
+
+    #[test]
+    fn html_dates_and_titles() {
+        assert_eq!(normalize_date("2019-10-07T12:00:00Z").as_deref(), Some("2019-10-07"));
+        assert_eq!(normalize_date("October 7, 2019").as_deref(), Some("2019-10-07"));
+        assert_eq!(normalize_date("7 Oct 2019").as_deref(), Some("2019-10-07"));
+        assert_eq!(normalize_date("soon"), None);
+        assert_eq!(date_from_url("https://x.com/2020/1/31/story").as_deref(), Some("2020-01-31"));
+        assert_eq!(strip_site_suffix("A long headline here - BBC News", None), "A long headline here");
+        assert_eq!(html_to_paragraphs("<p>a &amp; <b>b</b></p><div>c<br>d</div>"), vec!["a & b", "c", "d"]);
+    }
+}

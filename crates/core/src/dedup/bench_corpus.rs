@@ -1,0 +1,676 @@
+//! A deterministic benchmark corpus for dedup: real article texts, copies of
+//! some of them with the edits copies get in the wild, gold duplicate
+//! groups, and every other article as a distractor.
+//!
+//! Edits (1 to 3 per copy, besides a new title): the copying outlet's header
+//! and footer boilerplate, a trimmed ending (60-85% of the words kept), an
+//! inserted paragraph from another article, reordered paragraphs, British
+//! or American respelling, 1-4 changed words; one copy in ten is verbatim
+//! apart from typography. Three copies in ten copy an earlier copy (chains).
+//! Groups from a wire service carry its credit. Copies are published 1-3
+//! days after what they copy, so the gold original is always the earliest.
+//!
+//! Pure: the caller reads the source articles and writes the outputs.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::minhash::mix64;
+use super::DuplicateMatch;
+use crate::model::{Article, Paragraph, ParagraphKind};
+
+/// splitmix64 (Steele, Lea, Flood 2014): a tiny, seeded, portable PRNG, so
+/// a seed gives the same corpus on every machine and version.
+#[derive(Debug, Clone)]
+pub struct SplitMix64 {
+    state: u64,
+}
+
+impl SplitMix64 {
+    pub fn new(seed: u64) -> Self {
+        SplitMix64 { state: seed }
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        mix64(self.state)
+    }
+
+    /// Uniform in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        ((self.next_u64() as u128 * n as u128) >> 64) as usize
+    }
+
+    /// Uniform in `lo..=hi`.
+    pub fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + self.below(hi - lo + 1)
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
+
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            items.swap(i, self.below(i + 1));
+        }
+    }
+}
+
+/// A real article the corpus is built from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceArticle {
+    pub id: String,
+    #[serde(default)]
+    pub title: String,
+    pub text: String,
+}
+
+/// Corpus settings.
+#[derive(Debug, Clone)]
+pub struct BenchConfig {
+    /// Copies made of each copied original.
+    pub copies: usize,
+    /// Share (0..1) of the long-enough originals that get copies; the rest
+    /// stay as distractors only. 0.5: as many copied as uncopied.
+    pub copied_share: f64,
+    /// Fewest words for an original to be copied (words). Copies of a
+    /// one-sentence text are not a realistic test of edits.
+    pub min_source_words: usize,
+    pub seed: u64,
+    /// Earliest publication date; originals spread over the next 365 days.
+    pub start_date: NaiveDate,
+}
+
+impl Default for BenchConfig {
+    fn default() -> Self {
+        BenchConfig {
+            copies: 4,
+            copied_share: 0.5,
+            min_source_words: 60,
+            seed: 42,
+            start_date: NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date"),
+        }
+    }
+}
+
+/// One article of the corpus, as written to `corpus.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchDoc {
+    pub id: String,
+    pub title: String,
+    /// Paragraphs separated by a blank line.
+    pub text: String,
+    pub published: NaiveDate,
+    pub outlet: String,
+    pub wire_credits: Vec<String>,
+    /// Gold group: the id of the original (its own id for originals).
+    pub group: String,
+    /// The article this one was made from (`None` for originals).
+    pub copy_of: Option<String>,
+    /// The edits applied, for reading failures.
+    pub edits: Vec<String>,
+}
+
+/// The corpus in arrival order (publication date, ties shuffled).
+#[derive(Debug, Clone, Default)]
+pub struct BenchCorpus {
+    pub docs: Vec<BenchDoc>,
+}
+
+/// A gold duplicate group, as written to `gold.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoldGroup {
+    pub original: String,
+    pub copies: Vec<String>,
+}
+
+impl BenchCorpus {
+    /// Groups with at least one copy.
+    pub fn gold_groups(&self) -> Vec<GoldGroup> {
+        let mut groups: Vec<GoldGroup> = Vec::new();
+        let mut at: HashMap<&str, usize> = HashMap::new();
+        for d in &self.docs {
+            if d.copy_of.is_none() {
+                continue;
+            }
+            let i = *at.entry(d.group.as_str()).or_insert_with(|| {
+                groups.push(GoldGroup { original: d.group.clone(), copies: Vec::new() });
+                groups.len() - 1
+            });
+            groups[i].copies.push(d.id.clone());
+        }
+        groups
+    }
+}
+
+/// A corpus article as storyline's dedup sees it (cleaning skipped on
+/// purpose: boilerplate left in is part of the test).
+pub fn to_article(doc: &BenchDoc) -> Article {
+    let paragraphs: Vec<Paragraph> = doc
+        .text
+        .split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| Paragraph { text: p.trim().to_string(), kind: ParagraphKind::Body, raw_start: None })
+        .collect();
+    Article {
+        id: doc.id.clone(),
+        title: doc.title.clone(),
+        text: doc.text.clone(),
+        paragraphs,
+        published: Some(doc.published),
+        outlet: Some(doc.outlet.clone()),
+        language: "en".into(),
+        wire_credits: doc.wire_credits.clone(),
+        raw_text: doc.text.clone(),
+        ..Default::default()
+    }
+}
+
+/// Outlets a copy can appear in, with the header and footer their pages add.
+const OUTLETS: &[(&str, &str, &str)] = &[
+    (
+        "The Daily Courier",
+        "Breaking News | The Daily Courier | Sign up for our morning briefing",
+        "Copyright 2024 The Daily Courier. All rights reserved. This material may not be published, broadcast, rewritten or redistributed without permission.",
+    ),
+    (
+        "Metro Herald",
+        "Metro Herald - World - Share this article on Facebook, Twitter or by email",
+        "Follow the Metro Herald on Facebook, Twitter and Instagram for the latest news and updates. Have a story tip? Email our newsroom.",
+    ),
+    (
+        "Global Times Online",
+        "Advertisement. Continue reading the main story below.",
+        "Support independent journalism: subscribe today for unlimited access to all our reporting, newsletters and the daily podcast.",
+    ),
+    (
+        "NewsWire 24",
+        "NewsWire 24 | Top stories | Updated every hour",
+        "This article was produced by NewsWire 24 staff. Comments are moderated and may take up to 24 hours to appear. Read our community guidelines.",
+    ),
+    (
+        "Coastal Gazette",
+        "Coastal Gazette | Home > World > Latest",
+        "Related coverage: see our full archive of world news. The Coastal Gazette is a member of the Independent Press Standards Organisation.",
+    ),
+    (
+        "Evening Standard Post",
+        "Evening Standard Post - Listen to this article (3 min)",
+        "Sign up to our free daily newsletter to get the biggest stories delivered straight to your inbox every morning. You can unsubscribe at any time.",
+    ),
+];
+
+const AGENCIES: &[&str] = &["Reuters", "AP", "AFP", "Yonhap"];
+
+/// American -> British spellings used by the respelling edit (both ways).
+const SPELLINGS: &[(&str, &str)] = &[
+    ("analyze", "analyse"),
+    ("behavior", "behaviour"),
+    ("canceled", "cancelled"),
+    ("center", "centre"),
+    ("color", "colour"),
+    ("defense", "defence"),
+    ("favor", "favour"),
+    ("harbor", "harbour"),
+    ("honor", "honour"),
+    ("labor", "labour"),
+    ("neighbor", "neighbour"),
+    ("neighbors", "neighbours"),
+    ("offense", "offence"),
+    ("program", "programme"),
+    ("theater", "theatre"),
+    ("traveled", "travelled"),
+];
+
+/// Word substitutions of the changed-words edit (editors' synonyms).
+const SYNONYMS: &[(&str, &str)] = &[
+    ("said", "stated"),
+    ("says", "states"),
+    ("killed", "left dead"),
+    ("people", "persons"),
+    ("officials", "authorities"),
+    ("police", "officers"),
+    ("announced", "revealed"),
+    ("reported", "said"),
+    ("after", "following"),
+    ("about", "around"),
+    ("also", "additionally"),
+    ("city", "town"),
+    ("large", "big"),
+    ("however", "but"),
+    ("told", "informed"),
+];
+
+/// Sentences of a text: split after `.`, `!` or `?` (and a closing quote)
+/// before whitespace and an upper-case letter, digit or quote.
+fn sentences(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        if matches!(chars[i], '.' | '!' | '?') {
+            let mut end = i + 1;
+            while end < chars.len() && matches!(chars[end], '"' | '\'' | '”' | '’') {
+                end += 1;
+            }
+            let mut next = end;
+            while next < chars.len() && chars[next].is_whitespace() {
+                next += 1;
+            }
+            if next > end && next < chars.len() && (chars[next].is_uppercase() || chars[next].is_ascii_digit() || matches!(chars[next], '"' | '“')) {
+                let s: String = chars[start..end].iter().collect();
+                if !s.trim().is_empty() {
+                    out.push(s.trim().to_string());
+                }
+                start = next;
+                i = next;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    let s: String = chars[start..].iter().collect();
+    if !s.trim().is_empty() {
+        out.push(s.trim().to_string());
+    }
+    out
+}
+
+/// Paragraphs of a source text: its own lines when it has several, else
+/// runs of 1-3 sentences (news paragraphs are short).
+fn paragraphs_of(text: &str, rng: &mut SplitMix64) -> Vec<String> {
+    let lines: Vec<String> = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
+    if lines.len() > 1 {
+        return lines;
+    }
+    let sents = sentences(text);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < sents.len() {
+        let n = rng.range(1, 3).min(sents.len() - i);
+        out.push(sents[i..i + n].join(" "));
+        i += n;
+    }
+    out
+}
+
+fn word_count(paragraphs: &[String]) -> usize {
+    paragraphs.iter().map(|p| p.split_whitespace().count()).sum()
+}
+
+/// Applies `f` to each alphabetic word of `text`, keeping the rest.
+fn map_words(text: &str, mut f: impl FnMut(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String, f: &mut dyn FnMut(&str) -> Option<String>| {
+        if !word.is_empty() {
+            match f(word) {
+                Some(r) => out.push_str(&r),
+                None => out.push_str(word),
+            }
+            word.clear();
+        }
+    };
+    for c in text.chars() {
+        if c.is_alphabetic() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out, &mut f);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out, &mut f);
+    out
+}
+
+/// `replacement` with the capitalisation of `original`'s first letter.
+fn same_case(original: &str, replacement: &str) -> String {
+    if original.chars().next().is_some_and(char::is_uppercase) {
+        let mut c = replacement.chars();
+        c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    } else {
+        replacement.to_string()
+    }
+}
+
+/// Respells American as British (or the reverse): table words and
+/// -ize/-ization forms. Returns how many words changed.
+fn respell(paragraphs: &mut [String], to_british: bool) -> usize {
+    let mut changed = 0;
+    for p in paragraphs.iter_mut() {
+        *p = map_words(p, |w| {
+            let lower = w.to_lowercase();
+            let table = SPELLINGS.iter().find_map(|&(us, uk)| {
+                if to_british && lower == us {
+                    Some(uk)
+                } else if !to_british && lower == uk {
+                    Some(us)
+                } else {
+                    None
+                }
+            });
+            let r = if let Some(r) = table {
+                Some(r.to_string())
+            } else if lower.len() >= 6 {
+                let (from, to): (&[&str], &[&str]) = if to_british {
+                    (&["ization", "izing", "ized", "izes", "ize"], &["isation", "ising", "ised", "ises", "ise"])
+                } else {
+                    (&["isation", "ising", "ised", "ises", "ise"], &["ization", "izing", "ized", "izes", "ize"])
+                };
+                from.iter().zip(to).find(|(f, _)| lower.ends_with(**f)).map(|(f, t)| format!("{}{}", &lower[..lower.len() - f.len()], t))
+            } else {
+                None
+            };
+            let r = r.filter(|r| *r != lower)?;
+            changed += 1;
+            Some(same_case(w, &r))
+        });
+    }
+    changed
+}
+
+/// Replaces `n` words: by a synonym when the table has one, else by a
+/// different word of similar use.
+fn change_words(paragraphs: &mut [String], n: usize, rng: &mut SplitMix64) -> usize {
+    const FILLERS: &[&str] = &["several", "major", "local", "senior", "recent", "reportedly", "key", "further"];
+    let mut changed = 0;
+    for _ in 0..n {
+        let p = rng.below(paragraphs.len());
+        let candidates: Vec<usize> = paragraphs[p]
+            .split(' ')
+            .enumerate()
+            .filter(|(_, w)| w.len() >= 4 && w.chars().all(char::is_alphabetic))
+            .map(|(i, _)| i)
+            .collect();
+        if candidates.is_empty() {
+            continue;
+        }
+        let target = candidates[rng.below(candidates.len())];
+        let mut words: Vec<String> = paragraphs[p].split(' ').map(String::from).collect();
+        let lower = words[target].to_lowercase();
+        let replacement = SYNONYMS
+            .iter()
+            .find(|(a, _)| *a == lower)
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_else(|| FILLERS[rng.below(FILLERS.len())].to_string());
+        words[target] = same_case(&words[target], &replacement);
+        paragraphs[p] = words.join(" ");
+        changed += 1;
+    }
+    changed
+}
+
+/// Keeps the first `keep` share of the words, cutting at a sentence end.
+fn trim_ending(paragraphs: &mut Vec<String>, keep: f64) {
+    let target = (word_count(paragraphs) as f64 * keep).ceil() as usize;
+    let mut kept = 0;
+    let mut out = Vec::new();
+    for p in paragraphs.iter() {
+        let w = p.split_whitespace().count();
+        if kept + w <= target {
+            kept += w;
+            out.push(p.clone());
+            continue;
+        }
+        let mut part = Vec::new();
+        for s in sentences(p) {
+            let sw = s.split_whitespace().count();
+            if kept + sw > target && !(out.is_empty() && part.is_empty()) {
+                break;
+            }
+            kept += sw;
+            part.push(s);
+        }
+        if !part.is_empty() {
+            out.push(part.join(" "));
+        }
+        break;
+    }
+    *paragraphs = out;
+}
+
+/// Curly quotes and doubled spaces: what a CMS does to a verbatim copy.
+fn retypeset(paragraphs: &mut [String]) {
+    for p in paragraphs.iter_mut() {
+        let mut open = true;
+        *p = p
+            .chars()
+            .map(|c| match c {
+                '\'' => '’',
+                '"' => {
+                    open = !open;
+                    if open { '”' } else { '“' }
+                }
+                c => c,
+            })
+            .collect::<String>()
+            .replace(". ", ".  ");
+    }
+}
+
+struct Draft {
+    doc: BenchDoc,
+    body: Vec<String>,
+    /// Index of the source article (for choosing inserted paragraphs).
+    source: usize,
+    order: u64,
+}
+
+/// Builds the corpus from real articles. Deterministic for a given
+/// `sources` order and `cfg.seed`.
+pub fn generate(sources: &[SourceArticle], cfg: &BenchConfig) -> BenchCorpus {
+    let mut rng = SplitMix64::new(cfg.seed);
+    let mut drafts: Vec<Draft> = Vec::new();
+    let bodies: Vec<Vec<String>> = sources.iter().map(|s| paragraphs_of(&s.text, &mut rng)).collect();
+    for (i, src) in sources.iter().enumerate() {
+        let body = bodies[i].clone();
+        let published = cfg.start_date + Duration::days(rng.below(365) as i64);
+        let wire = rng.chance(0.3).then(|| AGENCIES[rng.below(AGENCIES.len())]);
+        let outlet = wire.map(String::from).unwrap_or_else(|| OUTLETS[rng.below(OUTLETS.len())].0.to_string());
+        let title = if src.title.trim().is_empty() {
+            body.first().map(|p| p.split_whitespace().take(8).collect::<Vec<_>>().join(" ")).unwrap_or_default()
+        } else {
+            src.title.clone()
+        };
+        drafts.push(Draft {
+            doc: BenchDoc {
+                id: src.id.clone(),
+                title,
+                text: String::new(),
+                published,
+                outlet,
+                wire_credits: wire.map(|w| vec![w.to_string()]).unwrap_or_default(),
+                group: src.id.clone(),
+                copy_of: None,
+                edits: Vec::new(),
+            },
+            body,
+            source: i,
+            order: rng.next_u64(),
+        });
+    }
+    let originals = drafts.len();
+    let mut eligible: Vec<usize> = (0..originals).filter(|&i| word_count(&drafts[i].body) >= cfg.min_source_words).collect();
+    rng.shuffle(&mut eligible);
+    eligible.truncate((eligible.len() as f64 * cfg.copied_share).round() as usize);
+    eligible.sort_unstable();
+    for &orig in &eligible {
+        let mut family = vec![orig];
+        for c in 0..cfg.copies {
+            let parent = if family.len() > 1 && rng.chance(0.3) { family[1 + rng.below(family.len() - 1)] } else { orig };
+            let copy = make_copy(&drafts, parent, c, sources.len(), &bodies, &mut rng);
+            family.push(drafts.len());
+            drafts.push(copy);
+        }
+    }
+    for d in drafts.iter_mut() {
+        d.doc.text = d.body.join("\n\n");
+    }
+    drafts.sort_by_key(|d| (d.doc.published, d.order));
+    BenchCorpus { docs: drafts.into_iter().map(|d| d.doc).collect() }
+}
+
+fn make_copy(drafts: &[Draft], parent: usize, n: usize, sources: usize, bodies: &[Vec<String>], rng: &mut SplitMix64) -> Draft {
+    let p = &drafts[parent];
+    let mut body = p.body.clone();
+    let mut edits = vec!["retitle".to_string()];
+    let (outlet, header, footer) = loop {
+        let o = OUTLETS[rng.below(OUTLETS.len())];
+        if o.0 != p.doc.outlet {
+            break o;
+        }
+    };
+    if rng.chance(0.1) {
+        retypeset(&mut body);
+        edits.push("verbatim".into());
+    } else {
+        const KINDS: [&str; 6] = ["boilerplate", "trim", "insert", "reorder", "respell", "words"];
+        let mut kinds = KINDS.to_vec();
+        rng.shuffle(&mut kinds);
+        let max_edits = if p.doc.copy_of.is_some() { 2 } else { 3 };
+        for kind in kinds.into_iter().take(rng.range(1, max_edits)) {
+            match kind {
+                "boilerplate" => {
+                    body.insert(0, header.to_string());
+                    body.push(footer.to_string());
+                    edits.push(kind.into());
+                }
+                "trim" => {
+                    let keep = 0.60 + 0.25 * rng.below(1001) as f64 / 1000.0;
+                    trim_ending(&mut body, keep);
+                    edits.push(format!("trim:{keep:.2}"));
+                }
+                "insert" => {
+                    let other = (p.source + 1 + rng.below(sources - 1)) % sources;
+                    if let Some(extra) = bodies[other].first() {
+                        let at = rng.range(1.min(body.len()), body.len());
+                        body.insert(at, extra.clone());
+                        edits.push(format!("insert:{at}"));
+                    }
+                }
+                "reorder" => {
+                    if body.len() >= 3 {
+                        let from = rng.range(1, body.len() - 1);
+                        let para = body.remove(from);
+                        let to = rng.range(1, body.len());
+                        body.insert(to, para);
+                        edits.push(format!("reorder:{from}->{to}"));
+                    } else if body.len() == 2 {
+                        body.swap(0, 1);
+                        edits.push("reorder:swap".into());
+                    }
+                }
+                "respell" => {
+                    let to_british = rng.chance(0.5);
+                    let mut changed = respell(&mut body, to_british);
+                    if changed == 0 {
+                        changed = respell(&mut body, !to_british);
+                    }
+                    edits.push(format!("respell:{changed}"));
+                }
+                _ => {
+                    let changed = change_words(&mut body, rng.range(1, 4), rng);
+                    edits.push(format!("words:{changed}"));
+                }
+            }
+        }
+    }
+    let credits = if !p.doc.wire_credits.is_empty() {
+        p.doc.wire_credits.clone()
+    } else if rng.chance(0.15) {
+        vec![format!("originally published by {}", p.doc.outlet)]
+    } else {
+        Vec::new()
+    };
+    let title_words: Vec<&str> = p.doc.title.split_whitespace().collect();
+    let title = format!("{}: {}", ["UPDATE", "Report", "Watch", "Latest"][rng.below(4)], title_words.iter().rev().take(6).rev().cloned().collect::<Vec<_>>().join(" "));
+    Draft {
+        doc: BenchDoc {
+            id: format!("{}-copy{}", p.doc.group, n + 1),
+            title,
+            text: String::new(),
+            published: p.doc.published + Duration::days(rng.range(1, 3) as i64),
+            outlet: outlet.to_string(),
+            wire_credits: credits,
+            group: p.doc.group.clone(),
+            copy_of: Some(p.doc.id.clone()),
+            edits,
+        },
+        body,
+        source: p.source,
+        order: rng.next_u64(),
+    }
+}
+
+/// Duplicate-pair quality of a prediction against the corpus's gold groups.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PairScore {
+    /// Pairs of articles in the same gold group.
+    pub gold_pairs: u64,
+    /// Pairs of articles in the same predicted group.
+    pub predicted_pairs: u64,
+    /// Pairs in both.
+    pub true_pairs: u64,
+    pub precision: f64,
+    pub recall: f64,
+}
+
+/// Scores predicted groups (`original_of[id]` = predicted original, absent
+/// for originals) by duplicate pairs: two articles form a pair when they
+/// share a group.
+pub fn score_pairs(docs: &[BenchDoc], original_of: &HashMap<String, String>) -> PairScore {
+    let gold_of: HashMap<&str, &str> = docs.iter().map(|d| (d.id.as_str(), d.group.as_str())).collect();
+    let mut gold_sizes: HashMap<&str, u64> = HashMap::new();
+    let mut predicted: HashMap<&str, HashMap<&str, u64>> = HashMap::new();
+    for d in docs {
+        *gold_sizes.entry(d.group.as_str()).or_default() += 1;
+        let root = original_of.get(&d.id).map(String::as_str).unwrap_or(d.id.as_str());
+        *predicted.entry(root).or_default().entry(gold_of[d.id.as_str()]).or_default() += 1;
+    }
+    let pairs = |n: u64| n * n.saturating_sub(1) / 2;
+    let gold_pairs: u64 = gold_sizes.values().map(|&n| pairs(n)).sum();
+    let predicted_pairs: u64 = predicted.values().map(|g| pairs(g.values().sum())).sum();
+    let true_pairs: u64 = predicted.values().flat_map(|g| g.values()).map(|&n| pairs(n)).sum();
+    PairScore {
+        gold_pairs,
+        predicted_pairs,
+        true_pairs,
+        precision: if predicted_pairs == 0 { 1.0 } else { true_pairs as f64 / predicted_pairs as f64 },
+        recall: if gold_pairs == 0 { 1.0 } else { true_pairs as f64 / gold_pairs as f64 },
+    }
+}
+
+/// How well the matches name the gold original and the syndication.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RootScore {
+    /// Copies detected as duplicates.
+    pub detected_copies: u64,
+    /// Of those, how many point to the gold original.
+    pub root_correct: u64,
+    /// Detected copies with a wire credit (theirs or their original's).
+    pub detected_wire_copies: u64,
+    /// Of those, how many were marked syndicated.
+    pub syndicated_correct: u64,
+}
+
+/// Scores the final matches (after re-pointing) of the copies.
+pub fn score_roots(docs: &[BenchDoc], matches: &HashMap<String, DuplicateMatch>) -> RootScore {
+    let by_id: HashMap<&str, &BenchDoc> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
+    let mut s = RootScore::default();
+    for d in docs.iter().filter(|d| d.copy_of.is_some()) {
+        let Some(m) = matches.get(&d.id) else { continue };
+        s.detected_copies += 1;
+        s.root_correct += u64::from(m.original == d.group);
+        let wire = !d.wire_credits.is_empty() || by_id.get(d.group.as_str()).is_some_and(|o| !o.wire_credits.is_empty());
+        if wire {
+            s.detected_wire_copies += 1;
+            s.syndicated_correct += u64::from(m.kind == super::DuplicateKind::Syndicated);
+        }
+    }
+    s
+}

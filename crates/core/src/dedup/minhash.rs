@@ -1,0 +1,255 @@
+//! Shingling and MinHash: the text side of near-duplicate detection.
+//!
+//! One-permutation hashing (Li, Owen, Zhang 2012) with optimal densification
+//! (Shrivastava 2017): each distinct shingle is hashed once with xxh3-64; the
+//! high 32 bits pick one of `n` bins, the low 32 bits are the value, and each
+//! bin keeps its minimum. Empty bins borrow the value of a bin chosen by a
+//! fixed probe sequence (the same in every document), so P(bin i equal) is
+//! the Jaccard similarity for every bin. Cost: one hash per shingle instead
+//! of `n` permutations per shingle.
+
+use xxhash_rust::xxh3::{xxh3_64_with_seed, xxh3_128};
+
+use super::config::DedupConfig;
+
+/// Seed of every persisted 64-bit hash in dedup. Changing it changes every
+/// stored signature.
+pub(crate) const HASH_SEED: u64 = 0x5354_4f52_594c_494e; // "STORYLIN"
+
+/// Value of a bin no shingle fell into, before densification (and of every
+/// bin of a text with no shingle at all).
+pub(crate) const EMPTY_BIN: u32 = u32::MAX;
+
+/// Normalises `text` exactly as [`crate::text::normalize_for_hash`] does
+/// (NFKC, lower case, punctuation and whitespace runs to one space), with a
+/// fast path for ASCII, where NFKC is the identity. Appends to `out`.
+pub(crate) fn normalize_into(text: &str, out: &mut String) {
+    if !text.is_ascii() {
+        out.push_str(&crate::text::normalize_for_hash(text));
+        return;
+    }
+    let mut pending_space = false;
+    let start = out.len();
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() {
+            if pending_space && out.len() > start {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(b.to_ascii_lowercase() as char);
+        } else {
+            pending_space = true;
+        }
+    }
+}
+
+/// British spellings folded to American ones, for words whose variants are
+/// not covered by the suffix rules of [`fold_spelling`].
+const SPELLING_TABLE: &[(&str, &str)] = &[
+    ("ageing", "aging"),
+    ("catalogue", "catalog"),
+    ("catalogues", "catalogs"),
+    ("defence", "defense"),
+    ("defences", "defenses"),
+    ("dialogue", "dialog"),
+    ("dialogues", "dialogs"),
+    ("grey", "gray"),
+    ("judgement", "judgment"),
+    ("judgements", "judgments"),
+    ("licence", "license"),
+    ("licences", "licenses"),
+    ("offence", "offense"),
+    ("offences", "offenses"),
+    ("pretence", "pretense"),
+    ("programme", "program"),
+    ("programmes", "programs"),
+    ("tyre", "tire"),
+    ("tyres", "tires"),
+];
+
+/// Folds a normalised (lower-case) word to one spelling of its
+/// British/American variants. Used only for hashing, so over-folding (e.g.
+/// "promise" to "promize") is harmless: it happens identically in every
+/// document. Returns `None` when the word is unchanged.
+pub(crate) fn fold_spelling(word: &str) -> Option<String> {
+    if word.len() < 4 || !word.is_ascii() {
+        return None;
+    }
+    if let Ok(i) = SPELLING_TABLE.binary_search_by(|(uk, _)| uk.cmp(&word)) {
+        return Some(SPELLING_TABLE[i].1.to_string());
+    }
+    // (British suffix, American suffix, shortest word it applies to)
+    const SUFFIXES: &[(&str, &str, usize)] = &[
+        ("isations", "izations", 9),
+        ("isation", "ization", 8),
+        ("ising", "izing", 7),
+        ("ised", "ized", 6),
+        ("ises", "izes", 6),
+        ("isers", "izers", 7),
+        ("iser", "izer", 6),
+        ("ise", "ize", 6),
+        ("ysing", "yzing", 7),
+        ("ysed", "yzed", 6),
+        ("yse", "yze", 6),
+        ("ourable", "orable", 9),
+        ("ouring", "oring", 8),
+        ("oured", "ored", 7),
+        ("ourite", "orite", 8),
+        ("ours", "ors", 6),
+        ("our", "or", 5),
+        ("elling", "eling", 8),
+        ("elled", "eled", 7),
+        ("ellers", "elers", 8),
+        ("eller", "eler", 7),
+        ("tres", "ters", 6),
+        ("tre", "ter", 5),
+    ];
+    for &(uk, us, min_len) in SUFFIXES {
+        if word.len() >= min_len && word.ends_with(uk) {
+            let stem = &word[..word.len() - uk.len()];
+            return Some(format!("{stem}{us}"));
+        }
+    }
+    None
+}
+
+/// Distinct shingle hashes of a list of normalised paragraphs, sorted.
+/// Shingles never cross a paragraph boundary, so reordered paragraphs keep
+/// every shingle; a paragraph shorter than `k` words is one shingle.
+pub(crate) fn shingle_hashes(normalised_paragraphs: &[&str], cfg: &DedupConfig) -> Vec<u64> {
+    let k = cfg.shingle_words.max(1);
+    let mut hashes = Vec::new();
+    let mut folded = String::new();
+    let mut bounds: Vec<(usize, usize)> = Vec::new();
+    for para in normalised_paragraphs {
+        folded.clear();
+        bounds.clear();
+        for word in para.split(' ').filter(|w| !w.is_empty()) {
+            if !folded.is_empty() {
+                folded.push(' ');
+            }
+            let start = folded.len();
+            match cfg.fold_spelling_variants.then(|| fold_spelling(word)).flatten() {
+                Some(f) => folded.push_str(&f),
+                None => folded.push_str(word),
+            }
+            bounds.push((start, folded.len()));
+        }
+        if bounds.is_empty() {
+            continue;
+        }
+        if bounds.len() < k {
+            hashes.push(xxh3_64_with_seed(folded.as_bytes(), HASH_SEED));
+            continue;
+        }
+        // Words are joined by single spaces, so a shingle is a substring.
+        for i in 0..=bounds.len() - k {
+            let shingle = &folded[bounds[i].0..bounds[i + k - 1].1];
+            hashes.push(xxh3_64_with_seed(shingle.as_bytes(), HASH_SEED));
+        }
+    }
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes
+}
+
+/// splitmix64 finaliser: a cheap, fixed, well-mixing permutation of u64.
+pub(crate) fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// One-permutation MinHash of a set of shingle hashes, densified.
+pub(crate) fn minhash(shingles: &[u64], len: usize) -> Vec<u32> {
+    let mut bins = vec![EMPTY_BIN; len];
+    let mut filled = vec![false; len];
+    for &h in shingles {
+        // Fast range reduction of the high half; the low half is the value.
+        let bin = (((h >> 32) * len as u64) >> 32) as usize;
+        let value = h as u32;
+        if !filled[bin] || value < bins[bin] {
+            bins[bin] = value;
+            filled[bin] = true;
+        }
+    }
+    if shingles.is_empty() {
+        return bins;
+    }
+    // Optimal densification: empty bin i takes the value of the first
+    // filled bin along a probe sequence that depends on i only.
+    let snapshot = bins.clone();
+    for i in 0..len {
+        if filled[i] {
+            continue;
+        }
+        let mut attempt = 0u64;
+        loop {
+            let j = (mix64(HASH_SEED ^ ((i as u64) << 32) ^ attempt) % len as u64) as usize;
+            if filled[j] {
+                bins[i] = snapshot[j];
+                break;
+            }
+            attempt += 1;
+            if attempt > 64 * len as u64 {
+                // Unreachable in practice (one filled bin exists); stay
+                // deterministic anyway.
+                let j = (0..len).find(|&j| filled[j]).unwrap_or(0);
+                bins[i] = snapshot[j];
+                break;
+            }
+        }
+    }
+    bins
+}
+
+/// LSH band keys: xxh3-64 of each band's values and the band number (so
+/// keys of different bands never collide in one persisted table).
+pub(crate) fn band_keys(minhash: &[u32], bands: usize, rows: usize) -> Vec<u64> {
+    let mut buf = Vec::with_capacity(4 * (rows + 1));
+    (0..bands)
+        .map(|b| {
+            buf.clear();
+            buf.extend_from_slice(&(b as u32).to_le_bytes());
+            for v in &minhash[b * rows..(b + 1) * rows] {
+                buf.extend_from_slice(&v.to_le_bytes());
+            }
+            xxh3_64_with_seed(&buf, HASH_SEED)
+        })
+        .collect()
+}
+
+/// Estimated Jaccard similarity: the share of equal MinHash values.
+pub(crate) fn estimate_jaccard(a: &[u32], b: &[u32]) -> f32 {
+    if a.is_empty() || a.len() != b.len() {
+        return 0.0;
+    }
+    let equal = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    equal as f32 / a.len() as f32
+}
+
+/// Estimated containment of the smaller set in the larger, from the
+/// Jaccard estimate and the set sizes: |A∩B| = J(|A|+|B|)/(1+J).
+pub(crate) fn estimate_containment(jaccard: f32, size_a: u32, size_b: u32) -> f32 {
+    let smaller = size_a.min(size_b);
+    if smaller == 0 {
+        return 0.0;
+    }
+    let inter = jaccard * (size_a as f32 + size_b as f32) / (1.0 + jaccard);
+    (inter / smaller as f32).min(1.0)
+}
+
+/// xxh3-128 (seed 0) of a normalised text: the exact-duplicate key.
+pub(crate) fn exact_hash(normalised: &str) -> u128 {
+    xxh3_128(normalised.as_bytes())
+}
+
+/// xxh3-64 of one normalised paragraph.
+pub(crate) fn paragraph_hash(normalised: &str) -> u64 {
+    xxh3_64_with_seed(normalised.as_bytes(), HASH_SEED)
+}
+
+#[cfg(test)]
+pub(crate) fn spelling_table_keys() -> Vec<&'static str> {
+    SPELLING_TABLE.iter().map(|(k, _)| *k).collect()
+}

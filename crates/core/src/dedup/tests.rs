@@ -1,0 +1,357 @@
+use super::bench_corpus::SplitMix64;
+use super::minhash::{fold_spelling, normalize_into};
+use super::*;
+use crate::clean::{clean, CleanConfig};
+use crate::model::RawArticle;
+
+const SEEDS: [&str; 5] = [
+    include_str!("../../../../../shared/seeds/000_3d5f58d5529388c6.txt"),
+    include_str!("../../../../../shared/seeds/001_cc2096c2dac57694.txt"),
+    include_str!("../../../../../shared/seeds/002_bb6cc63204c9fe2b.txt"),
+    include_str!("../../../../../shared/seeds/003_3c120438f9401b4a.txt"),
+    include_str!("../../../../../shared/seeds/004_19aa27566d99c8e4.txt"),
+];
+
+fn article(id: &str, text: &str) -> Article {
+    clean(&RawArticle { id: id.into(), text: text.into(), ..Default::default() }, &CleanConfig::default())
+}
+
+/// An article whose paragraphs are exactly `paras` (no cleaning).
+fn article_of(id: &str, paras: &[&str]) -> Article {
+    let text = paras.join("\n\n");
+    Article {
+        id: id.into(),
+        paragraphs: paras
+            .iter()
+            .map(|p| crate::model::Paragraph { text: p.to_string(), kind: crate::model::ParagraphKind::Body, raw_start: None })
+            .collect(),
+        text,
+        ..Default::default()
+    }
+}
+
+const BASE: [&str; 6] = [
+    "South Korean and U.S. defense chiefs will meet in Seoul next week for their annual Security Consultative Meeting, the Ministry of National Defense said on Monday.",
+    "The talks will cover key military policies, a combined defense posture, extended deterrence and the transfer of wartime operational control to the Korean military.",
+    "Officials said the allies plan to modernize the alliance and organize new exercises, and to discuss the role of the 28,500 American troops stationed in the country.",
+    "A ministry official said the meeting would be the first since the new administrations of both countries took office earlier this year and would set the agenda for the coming decade.",
+    "Analysts in Seoul expect the defense industry, shipbuilding cooperation and cost sharing for the troops to feature prominently in the joint communique issued after the talks.",
+    "The two ministers are also expected to visit a joint command center near the border and meet troops stationed there before the leaders' summit later in the month.",
+];
+
+fn run(docs: &[(&str, Article)]) -> Vec<Option<DuplicateMatch>> {
+    let cfg = DedupConfig::default();
+    let mut index = DedupIndex::new(&cfg);
+    docs.iter().map(|(id, a)| index.observe(id, &signature(a, &cfg), &DocMeta::of(a))).collect()
+}
+
+fn dup_of(original: &Article, copy: &Article) -> Option<DuplicateMatch> {
+    run(&[("orig", original.clone()), ("copy", copy.clone())]).pop().unwrap()
+}
+
+fn assert_dup(copy_paras: &[&str], what: &str) {
+    let m = dup_of(&article_of("orig", &BASE), &article_of("copy", copy_paras));
+    let m = m.unwrap_or_else(|| panic!("{what}: copy not detected"));
+    assert_eq!(m.original, "orig", "{what}");
+}
+
+#[test]
+fn exact_copy_with_other_typography_is_exact() {
+    let upper: Vec<String> = BASE.iter().map(|p| p.to_uppercase().replace('.', " .")).collect();
+    let upper: Vec<&str> = upper.iter().map(String::as_str).collect();
+    let m = dup_of(&article_of("orig", &BASE), &article_of("copy", &upper)).unwrap();
+    assert_eq!((m.kind, m.score), (DuplicateKind::Exact, 1.0));
+}
+
+#[test]
+fn trimmed_copy_is_near() {
+    assert_dup(&BASE[..4], "trimmed");
+    let m = dup_of(&article_of("orig", &BASE), &article_of("copy", &BASE[..4])).unwrap();
+    assert_eq!(m.kind, DuplicateKind::Near);
+}
+
+#[test]
+fn copy_with_inserted_paragraph_and_boilerplate_is_near() {
+    let mut paras = vec!["Breaking News | The Daily Courier | Sign up for our morning briefing"];
+    paras.extend_from_slice(&BASE[..3]);
+    paras.push("Separately, the finance ministry said exports rose for a third month in October on strong demand for semiconductors and cars.");
+    paras.extend_from_slice(&BASE[3..]);
+    paras.push("Copyright 2025 The Daily Courier. All rights reserved. This material may not be published, broadcast, rewritten or redistributed.");
+    assert_dup(&paras, "inserted paragraph + boilerplate");
+}
+
+#[test]
+fn reordered_copy_is_near() {
+    let paras = [BASE[0], BASE[4], BASE[2], BASE[1], BASE[5], BASE[3]];
+    assert_dup(&paras, "reordered");
+}
+
+#[test]
+fn retitled_copy_is_exact() {
+    let mut a = article_of("orig", &BASE);
+    a.title = "Allies to meet".into();
+    let mut b = article_of("copy", &BASE);
+    b.title = "Defense chiefs set for Seoul talks".into();
+    assert_eq!(dup_of(&a, &b).unwrap().kind, DuplicateKind::Exact);
+}
+
+#[test]
+fn respelled_copy_with_changed_words_is_near() {
+    let british: Vec<String> = BASE
+        .iter()
+        .map(|p| {
+            p.replace("defense", "defence")
+                .replace("modernize", "modernise")
+                .replace("organize", "organise")
+                .replace("center", "centre")
+                .replace("said", "stated")
+        })
+        .collect();
+    let british: Vec<&str> = british.iter().map(String::as_str).collect();
+    assert_dup(&british, "respelled");
+}
+
+#[test]
+fn unrelated_and_same_event_articles_are_not_duplicates() {
+    let same_event = [
+        "Defense Minister Ahn Gyu-back and U.S. Defense Secretary Pete Hegseth met in Seoul on Tuesday for the annual Security Consultative Meeting and agreed to expand cooperation.",
+        "The ministers discussed the transfer of wartime operational control, extended deterrence and shipbuilding, according to a joint statement released after the talks.",
+        "Hegseth later flew to the demilitarized zone, where he met American troops and South Korean officers, before leaving for Tokyo on Wednesday evening.",
+    ];
+    let unrelated = [
+        "A powerful earthquake struck southern Iran on Sunday, killing at least ten people and damaging several villages on Qeshm island, state media said.",
+        "Rescue teams were sent to the area and the Red Crescent set up tents for residents whose homes were damaged, officials in Bandar Abbas said.",
+    ];
+    let out = run(&[
+        ("base", article_of("base", &BASE)),
+        ("same", article_of("same", &same_event)),
+        ("other", article_of("other", &unrelated)),
+    ]);
+    assert!(out.iter().all(Option::is_none), "{out:?}");
+}
+
+#[test]
+fn seeds_are_pairwise_not_duplicates() {
+    let docs: Vec<(String, Article)> = SEEDS.iter().enumerate().map(|(i, t)| (format!("seed{i}"), article(&format!("seed{i}"), t))).collect();
+    let cfg = DedupConfig::default();
+    let sigs: Vec<Signature> = docs.iter().map(|(_, a)| signature(a, &cfg)).collect();
+    for i in 0..sigs.len() {
+        for j in 0..sigs.len() {
+            if i == j {
+                continue;
+            }
+            let mut index = DedupIndex::new(&cfg);
+            index.observe("a", &sigs[i], &DocMeta::default());
+            assert_eq!(index.observe("b", &sigs[j], &DocMeta::default()), None, "seed {i} vs seed {j}");
+            let j_est = minhash::estimate_jaccard(&sigs[i].minhash, &sigs[j].minhash);
+            assert!(j_est < 0.15, "seed {i} vs {j}: jaccard {j_est}");
+        }
+    }
+}
+
+#[test]
+fn seed_with_repeated_body_has_the_signature_of_its_single_copy() {
+    // Seed 000 repeats its body; its signature must not depend on whether
+    // the cleaner dropped the repeat.
+    let raw = SEEDS[0];
+    let lines: Vec<&str> = raw.lines().filter(|l| !l.trim().is_empty()).collect();
+    let repeated = article_of("r", &lines);
+    let mut once: Vec<&str> = Vec::new();
+    for l in &lines {
+        if !once.contains(l) {
+            once.push(l);
+        }
+    }
+    let single = article_of("s", &once);
+    let cfg = DedupConfig::default();
+    let (a, b) = (signature(&repeated, &cfg), signature(&single, &cfg));
+    assert_eq!(a.exact, b.exact);
+    assert_eq!(a.minhash, b.minhash);
+    assert_eq!(a.band_keys, b.band_keys);
+    assert_eq!(a.paragraphs.iter().map(|p| p.hash).collect::<Vec<_>>(), b.paragraphs.iter().map(|p| p.hash).collect::<Vec<_>>());
+}
+
+#[test]
+fn chain_points_to_root() {
+    let b_paras: Vec<&str> = BASE[..5].to_vec();
+    let mut c_paras = b_paras.clone();
+    c_paras.insert(2, "Meanwhile the central bank left interest rates unchanged on Thursday, citing uncertainty over trade.");
+    let out = run(&[
+        ("a", article_of("a", &BASE)),
+        ("b", article_of("b", &b_paras)),
+        ("c", article_of("c", &c_paras)),
+    ]);
+    assert_eq!(out[1].as_ref().unwrap().original, "a");
+    assert_eq!(out[2].as_ref().unwrap().original, "a");
+}
+
+#[test]
+fn earlier_publication_arriving_late_becomes_the_original() {
+    let cfg = DedupConfig::default();
+    let mut index = DedupIndex::new(&cfg);
+    let a = article_of("a", &BASE);
+    let b = article_of("b", &BASE[..5]);
+    let c = article_of("c", &BASE[1..]);
+    let day = |d| NaiveDate::from_ymd_opt(2025, 11, d);
+    index.observe("a", &signature(&a, &cfg), &DocMeta { published: day(5), ..Default::default() });
+    index.observe("b", &signature(&b, &cfg), &DocMeta { published: day(6), ..Default::default() });
+    let m = index.observe("c", &signature(&c, &cfg), &DocMeta { published: day(3), ..Default::default() });
+    assert_eq!(m, None);
+    let mut moved: Vec<(String, String)> = index.take_reassigned().into_iter().map(|(id, m)| (id, m.original)).collect();
+    moved.sort();
+    assert_eq!(moved, vec![("a".into(), "c".into()), ("b".into(), "c".into())]);
+    assert_eq!(index.original_of("b"), Some("c"));
+    assert_eq!(index.original_of("c"), None);
+}
+
+#[test]
+fn wire_credit_makes_a_copy_syndicated() {
+    let a = article_of("a", &BASE);
+    let mut b = article_of("b", &BASE[..5]);
+    b.wire_credits = vec!["Reuters".into()];
+    let m = dup_of(&a, &b).unwrap();
+    assert_eq!((m.original.as_str(), m.kind), ("orig", DuplicateKind::Syndicated));
+    // And a credited original makes its verbatim copies syndicated too.
+    let mut a = article_of("a", &BASE);
+    a.wire_credits = vec!["The Tribune via feeds".into()];
+    assert_eq!(dup_of(&a, &article_of("b", &BASE)).unwrap().kind, DuplicateKind::Syndicated);
+}
+
+#[test]
+fn partial_reuse_reports_paragraphs_and_sources() {
+    let cfg = DedupConfig::default();
+    let mut index = DedupIndex::new(&cfg);
+    let a = article_of("a", &BASE);
+    index.observe("a", &signature(&a, &cfg), &DocMeta::default());
+    let quoting = article_of(
+        "q",
+        &[
+            "Markets in Asia rose on Monday as investors awaited central bank decisions in Washington and Tokyo later this week.",
+            BASE[1],
+            "Oil prices were steady after a week of gains, traders said, while the dollar eased against the yen and the euro.",
+            "Short line.",
+            BASE[3],
+        ],
+    );
+    let sig = signature(&quoting, &cfg);
+    let reuse = index.reused_paragraphs("q", &sig);
+    assert_eq!(
+        reuse,
+        vec![
+            ParagraphReuse { paragraph: 1, found_in: vec!["a".into()] },
+            ParagraphReuse { paragraph: 4, found_in: vec!["a".into()] },
+        ]
+    );
+    assert_eq!(index.observe("q", &sig, &DocMeta::default()), None, "two reused paragraphs are not a duplicate");
+}
+
+#[test]
+fn empty_and_one_word_texts_never_match_and_never_panic() {
+    let cfg = DedupConfig::default();
+    let mut index = DedupIndex::new(&cfg);
+    for (i, t) in ["", "   ", "Photos", "Photos", "—", "", "a b c d e f g h i j k l"].iter().enumerate() {
+        let a = article(&i.to_string(), t);
+        let sig = signature(&a, &cfg);
+        let m = index.observe(&i.to_string(), &sig, &DocMeta::of(&a));
+        assert!(m.is_none() || i == 6, "{i}: {m:?}");
+        let _ = index.reused_paragraphs("x", &sig);
+    }
+    assert!(signature(&article("e", ""), &cfg).minhash.is_empty());
+}
+
+#[test]
+fn signatures_are_deterministic_with_a_golden_value() {
+    let cfg = DedupConfig::default();
+    let a = article_of("a", &BASE);
+    let s1 = signature(&a, &cfg);
+    let s2 = signature(&a.clone(), &cfg);
+    assert_eq!(s1, s2);
+    assert_eq!(s1.exact, xxhash_rust::xxh3::xxh3_128(crate::text::normalize_for_hash(&a.text).as_bytes()));
+    // Golden values: a change of hash function, seed, shingling or folding
+    // must be deliberate (bump SIGNATURE_VERSION and update these).
+    assert_eq!(format!("{:032x}", s1.exact), GOLDEN_EXACT);
+    assert_eq!(s1.band_keys[0], GOLDEN_BAND0);
+    assert_eq!(&s1.minhash[..4], &GOLDEN_MINHASH4);
+    assert_eq!(s1.minhash.len(), 120);
+    assert_eq!(s1.band_keys.len(), 40);
+    assert_eq!(s1.size_bytes(), 824 + 12 * 6);
+}
+
+const GOLDEN_EXACT: &str = "c71ee2918faa4afa1be86154f85db257";
+const GOLDEN_BAND0: u64 = 18283033747470196142;
+const GOLDEN_MINHASH4: [u32; 4] = [3800828391, 2493659972, 168946305, 1399765287];
+
+#[test]
+fn signature_round_trips_through_json() {
+    let sig = signature(&article_of("a", &BASE), &DedupConfig::default());
+    let json = serde_json::to_string(&sig).unwrap();
+    assert!(json.contains(&format!("\"{:032x}\"", sig.exact)));
+    assert_eq!(serde_json::from_str::<Signature>(&json).unwrap(), sig);
+}
+
+#[test]
+fn restore_rebuilds_the_index_without_deciding() {
+    let cfg = DedupConfig::default();
+    let docs = [("a", article_of("a", &BASE)), ("b", article_of("b", &BASE[..5])), ("c", article_of("c", &BASE[1..]))];
+    let mut live = DedupIndex::new(&cfg);
+    let results: Vec<Option<DuplicateMatch>> = docs.iter().map(|(id, a)| live.observe(id, &signature(a, &cfg), &DocMeta::of(a))).collect();
+    let mut rebuilt = DedupIndex::new(&cfg);
+    for ((id, a), m) in docs.iter().zip(&results) {
+        rebuilt.restore(id, &signature(a, &cfg), &DocMeta::of(a), m.as_ref());
+    }
+    let d = article_of("d", &BASE[..4]);
+    let sig = signature(&d, &cfg);
+    assert_eq!(live.observe("d", &sig, &DocMeta::default()), rebuilt.observe("d", &sig, &DocMeta::default()));
+    assert_eq!(rebuilt.original_of("c"), Some("a"));
+}
+
+#[test]
+fn ascii_fast_path_normalises_like_the_shared_helper() {
+    for t in ["Hello,  World!", "  A -- b  ", "U.S. troops: 28,500", "", "x", "“Curly” quotes’ here", "ÉCOLE Ｆｕｌｌ"] {
+        let mut out = String::new();
+        normalize_into(t, &mut out);
+        assert_eq!(out, crate::text::normalize_for_hash(t), "{t:?}");
+    }
+}
+
+#[test]
+fn spelling_folds_meet() {
+    for (uk, us) in [("defence", "defense"), ("organised", "organized"), ("colour", "color"), ("centre", "center"), ("travelled", "traveled"), ("programme", "program"), ("modernisation", "modernization")] {
+        assert_eq!(fold_spelling(uk).unwrap_or(uk.into()), fold_spelling(us).unwrap_or(us.into()), "{uk}/{us}");
+    }
+    let table: Vec<&str> = minhash_table_keys();
+    let mut sorted = table.clone();
+    sorted.sort_unstable();
+    assert_eq!(table, sorted, "SPELLING_TABLE must stay sorted for binary search");
+}
+
+fn minhash_table_keys() -> Vec<&'static str> {
+    super::minhash::spelling_table_keys()
+}
+
+#[test]
+fn bench_corpus_is_deterministic_and_scored() {
+    let sources: Vec<bench_corpus::SourceArticle> = (0..30)
+        .map(|i| bench_corpus::SourceArticle {
+            id: format!("s{i}"),
+            title: String::new(),
+            text: (0..12)
+                .map(|j| format!("Sentence {j} of article {i} tells how the {} council decided to organize a new defense program for {} residents.", ["city", "county", "state"][j % 3], i * 7 + j))
+                .collect::<Vec<_>>()
+                .join(" "),
+        })
+        .collect();
+    let cfg = bench_corpus::BenchConfig { copies: 3, ..Default::default() };
+    let a = bench_corpus::generate(&sources, &cfg);
+    let b = bench_corpus::generate(&sources, &cfg);
+    assert_eq!(a.docs, b.docs);
+    assert_eq!(a.docs.len(), 30 + 15 * 3);
+    assert_eq!(a.gold_groups().len(), 15);
+    let mut rng = SplitMix64::new(7);
+    assert_eq!(rng.next_u64(), SplitMix64::new(7).next_u64());
+    // Perfect prediction scores 1/1.
+    let truth: std::collections::HashMap<String, String> =
+        a.docs.iter().filter(|d| d.copy_of.is_some()).map(|d| (d.id.clone(), d.group.clone())).collect();
+    let s = bench_corpus::score_pairs(&a.docs, &truth);
+    assert_eq!((s.precision, s.recall), (1.0, 1.0));
+}
