@@ -8,7 +8,7 @@ mod run;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
 
 /// Exit codes, one per kind of failure, so scripts can tell them apart.
 pub mod exit {

@@ -78,7 +78,7 @@ impl Streamer {
     }
 
     fn meta(article: &Article) -> DocMeta<'_> {
-        DocMeta { published: article.best_date(), outlet: article.outlet.as_deref(), ..Default::default() }
+        DocMeta { published: article.best_date(), outlet: article.outlet.as_deref(), wire_credits: &article.wire_credits }
     }
 
     pub fn decide(&mut self, p: &Processed) -> Decision {
@@ -97,7 +97,7 @@ impl Streamer {
 
     /// Re-adds a stored article with its stored decision.
     pub fn restore(&mut self, article: &Article, features: &DocFeatures, signature: &Signature, d: &Decision) {
-        self.dedup.restore(&article.id, signature, &Self::meta(article));
+        self.dedup.restore(&article.id, signature, &Self::meta(article), d.duplicate.as_ref());
         if d.duplicate.is_none() {
             self.clusterer.restore(features, d.event, d.story);
         }

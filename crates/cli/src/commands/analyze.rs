@@ -1,0 +1,48 @@
+//! `storyline analyze`: entities, times, quotes and amounts per article,
+//! with offsets into the text as given.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use storyline_core::{Amount, Entity, PipelineConfig, Quote, TimeExpr};
+
+use crate::input::InputArgs;
+use crate::output::Output;
+use crate::run::process_all;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    id: &'a str,
+    published: Option<String>,
+    entities: &'a [Entity],
+    times: &'a [TimeExpr],
+    quotes: &'a [Quote],
+    amounts: &'a [Amount],
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let inputs = args.input.read()?;
+    let cfg = PipelineConfig::default();
+    let processed = process_all(&inputs.articles, &cfg);
+    let mut out = Output::open(args.output.as_deref())?;
+    for p in &processed {
+        let (a, an) = (&p.prepared.article, &p.prepared.analysis);
+        out.json_line(&Line {
+            id: &a.id,
+            published: a.best_date().map(|d| d.to_string()),
+            entities: &an.entities,
+            times: &an.times,
+            quotes: &an.quotes,
+            amounts: &an.amounts,
+        })?;
+    }
+    out.finish()
+}

@@ -1,0 +1,56 @@
+//! `storyline cluster`: the CONTRACT's stateless event and story labelling.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use storyline_core::PipelineConfig;
+
+use crate::input::InputArgs;
+use crate::output::Output;
+use crate::run::{arrival_order, event_label, process_all, story_label, Streamer};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write JSONL here instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Cluster against (and add to) this store instead of a stateless run.
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    id: &'a str,
+    event: String,
+    story: String,
+    duplicate_of: Option<&'a str>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    if let Some(db) = &args.db {
+        return super::ingest::ingest_and_print(&args.input, db, args.output.as_deref());
+    }
+    let inputs = args.input.read()?;
+    let cfg = PipelineConfig::default();
+    let processed = process_all(&inputs.articles, &cfg);
+    let articles: Vec<_> = processed.iter().map(|p| &p.prepared.article).collect();
+    let mut decisions = vec![None; processed.len()];
+    let mut streamer = Streamer::new(&cfg);
+    for i in arrival_order(&articles) {
+        decisions[i] = Some(streamer.decide(&processed[i]));
+    }
+    let mut out = Output::open(args.output.as_deref())?;
+    for (p, d) in processed.iter().zip(decisions) {
+        let d = d.expect("every article was decided");
+        out.json_line(&Line {
+            id: &p.prepared.article.id,
+            event: event_label(d.event),
+            story: story_label(d.story),
+            duplicate_of: d.duplicate.as_ref().map(|m| m.original.as_str()),
+        })?;
+    }
+    out.finish()
+}

@@ -1,0 +1,68 @@
+//! `storyline extract`: cleaned main text and metadata, one JSON line each.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use storyline_core::{clean, Dateline, RemovalReason};
+
+use crate::input::InputArgs;
+use crate::output::Output;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also list every removed line with the reason it was removed.
+    #[arg(long)]
+    pub removed: bool,
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    id: &'a str,
+    title: &'a str,
+    text: &'a str,
+    published: Option<String>,
+    authors: &'a [String],
+    language: &'a str,
+    machine_translated: bool,
+    boilerplate_removed: usize,
+    outlet: Option<&'a str>,
+    url: Option<&'a str>,
+    dateline: Option<&'a Dateline>,
+    wire_credits: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    removed: Option<&'a [storyline_core::Removed]>,
+}
+
+/// Removed lines that were noise, as opposed to metadata moved to fields.
+fn is_noise(reason: RemovalReason) -> bool {
+    !matches!(reason, RemovalReason::Title | RemovalReason::DateLine | RemovalReason::Byline)
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let inputs = args.input.read()?;
+    let cfg = clean::CleanConfig::default();
+    let mut out = Output::open(args.output.as_deref())?;
+    for raw in &inputs.articles {
+        let a = clean::clean(raw, &cfg);
+        out.json_line(&Line {
+            id: &a.id,
+            title: &a.title,
+            text: &a.text,
+            published: a.published.map(|d| d.to_string()),
+            authors: &a.authors,
+            language: &a.language,
+            machine_translated: a.machine_translated,
+            boilerplate_removed: a.removed.iter().filter(|r| is_noise(r.reason)).count(),
+            outlet: a.outlet.as_deref(),
+            url: a.url.as_deref(),
+            dateline: a.dateline.as_ref(),
+            wire_credits: &a.wire_credits,
+            removed: args.removed.then_some(a.removed.as_slice()),
+        })?;
+    }
+    out.finish()
+}

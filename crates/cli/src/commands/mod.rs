@@ -1,0 +1,89 @@
+//! One module per subcommand; this file holds the dispatch table and the
+//! errors that map to distinct exit codes.
+
+mod analyze;
+mod cluster;
+mod eval;
+mod extract;
+pub mod extract_bench;
+mod ingest;
+mod show;
+mod stories;
+mod train;
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use crate::exit;
+
+/// Errors that are the user's to fix, each with its own exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("no article could be read ({skipped} inputs skipped; see the messages above)")]
+    NoInput { skipped: usize },
+    #[error("{0}")]
+    NotFound(String),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => exit::USAGE,
+            CliError::NoInput { .. } => exit::NO_INPUT,
+            CliError::NotFound(_) => exit::NOT_FOUND,
+        }
+    }
+}
+
+/// The database option shared by the stateful commands.
+#[derive(clap::Args, Debug, Clone)]
+pub struct DbArgs {
+    /// SQLite database file (created if missing).
+    #[arg(long, env = "STORYLINE_DB", default_value = "storyline.db", value_name = "PATH")]
+    pub db: PathBuf,
+}
+
+impl DbArgs {
+    pub fn open(&self) -> anyhow::Result<storyline_store::SqliteStore> {
+        Ok(storyline_store::SqliteStore::open(&self.db)?)
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Group articles into events and stories in one stateless run; JSONL out.
+    Cluster(cluster::Args),
+    /// Main-text extraction only: cleaned text and metadata as JSONL.
+    Extract(extract::Args),
+    /// Entities, times, quotes and amounts per article as JSONL.
+    Analyze(analyze::Args),
+    /// Add articles to a store (idempotent), assigning duplicates, events, stories.
+    Ingest(ingest::Args),
+    /// List the stories of a store, newest first.
+    Stories(stories::Args),
+    /// Show one story (by story id, or the id of an article in it).
+    Show(show::Args),
+    /// Score a predicted clustering against gold labels (B-cubed, pairwise, ARI).
+    Eval(eval::Args),
+    /// Learn the join-or-open model from gold-labelled JSONL streams.
+    TrainCluster(train::Args),
+    /// Main-text extraction benchmark on the Zyte pages (optionally vs trafilatura).
+    ExtractBench(extract_bench::ExtractBenchArgs),
+}
+
+pub fn run(cmd: Command) -> anyhow::Result<()> {
+    match cmd {
+        Command::Cluster(a) => cluster::run(a),
+        Command::Extract(a) => extract::run(a),
+        Command::Analyze(a) => analyze::run(a),
+        Command::Ingest(a) => ingest::run(a),
+        Command::Stories(a) => stories::run(a),
+        Command::Show(a) => show::run(a),
+        Command::Eval(a) => eval::run(a),
+        Command::TrainCluster(a) => train::run(a),
+        Command::ExtractBench(a) => extract_bench::run(&a),
+    }
+}

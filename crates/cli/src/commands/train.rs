@@ -1,0 +1,75 @@
+//! `storyline train-cluster`: learn the join-or-open model from labelled
+//! streams and write it as the versioned model file.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use storyline_core::cluster::{features, train_join_model, TrainingDoc};
+use storyline_core::PipelineConfig;
+
+use crate::input::InputArgs;
+use crate::run::{arrival_order, process_all};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Gold-labelled JSONL corpora (`id`, `text`, `event`); each is one stream.
+    #[arg(required = true)]
+    pub corpus: Vec<PathBuf>,
+    /// Where to write the model.
+    #[arg(long, short = 'o', default_value = "crates/core/src/cluster/join_model.json")]
+    pub output: PathBuf,
+    /// Ridge penalty on the weights.
+    #[arg(long, default_value_t = 1e-3)]
+    pub l2: f64,
+}
+
+fn gold_events(path: &PathBuf) -> anyhow::Result<HashMap<String, String>> {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut out = HashMap::new();
+    for line in std::io::BufReader::new(file).lines() {
+        let v: serde_json::Value = serde_json::from_str(&line?)?;
+        if let (Some(id), Some(ev)) = (v.get("id").and_then(|x| x.as_str()), v.get("event")) {
+            out.insert(id.to_string(), ev.as_str().map(str::to_string).unwrap_or_else(|| ev.to_string()));
+        }
+    }
+    Ok(out)
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let cfg = PipelineConfig::default();
+    let mut corpora = Vec::new();
+    let mut names = Vec::new();
+    for path in &args.corpus {
+        let gold = gold_events(path)?;
+        let input = InputArgs { paths: vec![path.clone()], input: vec![], max_file_mb: 16 };
+        let inputs = input.read()?;
+        let processed = process_all(&inputs.articles, &cfg);
+        let articles: Vec<_> = processed.iter().map(|p| &p.prepared.article).collect();
+        let stream: Vec<TrainingDoc> = arrival_order(&articles)
+            .into_iter()
+            .filter_map(|i| {
+                let p = &processed[i];
+                let gold_event = gold.get(&p.prepared.article.id)?.clone();
+                Some(TrainingDoc { features: features(&p.prepared.article, &p.prepared.analysis, &cfg.cluster), gold_event })
+            })
+            .collect();
+        eprintln!("{}: {} labelled articles", path.display(), stream.len());
+        names.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        corpora.push(stream);
+    }
+    let trained_on = format!("storyline train-cluster {} (l2 {})", names.join(" "), args.l2);
+    let (model, report) = train_join_model(&corpora, &cfg.cluster, args.l2, &trained_on);
+    eprintln!(
+        "{} examples ({} joins), {} Newton steps, training accuracy {:.4}",
+        report.examples, report.positives, report.iterations, report.accuracy
+    );
+    for (name, w) in model.features.iter().zip(&model.weights) {
+        eprintln!("  {name:<18} {w:>9.4}");
+    }
+    eprintln!("  {:<18} {:>9.4}", "bias", model.bias);
+    std::fs::write(&args.output, serde_json::to_string_pretty(&model)? + "\n").with_context(|| format!("cannot write {}", args.output.display()))?;
+    eprintln!("wrote {}", args.output.display());
+    Ok(())
+}
