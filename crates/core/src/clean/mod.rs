@@ -247,7 +247,10 @@ fn classify(text: &str, spans: &[Span], raw: &RawArticle, cfg: &CleanConfig, fou
         }
         if !body_started {
             let is_given_title = given_title.as_deref() == Some(normalize_for_hash(block_text).as_str());
-            let has_later_content = spans[index + 1..].iter().any(|s| Features::of(s.of(text)).is_content(cfg));
+            // A headline needs a body after it; any block long enough to be a
+            // sentence will do (its punctuation may still carry a credit).
+            let has_later_content =
+                spans[index + 1..].iter().any(|s| words(s.of(text)).count() >= cfg.content_min_words);
             if is_given_title || (index == 0 && infer_title && meta::looks_like_title(block_text, has_later_content, cfg)) {
                 found.title.get_or_insert_with(|| block_text.to_string());
                 blocks.push(remove(found, RemovalReason::Title));
