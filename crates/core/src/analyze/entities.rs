@@ -206,6 +206,16 @@ pub(crate) fn place_canonical(s: &str) -> Option<&'static str> {
     GAZ.exact.get(s).copied()
 }
 
+/// Month and weekday names (with or without a dot): times, not entities.
+fn is_time_word(w: &str) -> bool {
+    const T: &[&str] = &[
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
+        "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    ];
+    T.contains(&lower_key(w).as_str())
+}
+
 /// Whether `s` is a role word (head or modifier), lower-cased, dot-less.
 pub(crate) fn is_role_word(lower: &str) -> bool {
     SETS.role_heads.contains(lower) || SETS.role_mods.contains(lower)
@@ -399,7 +409,8 @@ pub(crate) fn recognise(text: &str, cfg: &AnalyzeConfig) -> Vec<Ent> {
         if toks[s].sent_start {
             let w = word(&toks[s]);
             let lw = w.to_lowercase();
-            let in_gaz = GAZ.exact.contains_key(w) || is_role_word(&lower_key(w));
+            let all_caps = w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) && w.len() > 1;
+            let in_gaz = GAZ.exact.contains_key(w) || is_role_word(&lower_key(w)) || all_caps;
             let common = sets.common.contains(lw.as_str())
                 || (!in_gaz && !cap_mid.contains(w) && (lower_seen.contains(lw.as_str()) || j - s == 1))
                 || (!in_gaz && (lw.ends_with("ly") || lw.ends_with("-armed")) && !cap_mid.contains(w));
@@ -448,7 +459,11 @@ fn classify_chunk(text: &str, toks: &[Tok], cfg: &AnalyzeConfig, out: &mut Vec<E
                 k += 1;
             }
             // "Secretary of War Pete Hegseth": `of X` belongs to the role when a name follows.
-            if has_head && k + 2 < toks.len() && lw[k] == "of" && toks[k + 1].cap {
+            let clean_name_after = |from: usize| {
+                from < toks.len()
+                    && lw[from..].iter().all(|w| !is_connector(w) && !sets.org_cues.contains(w.as_str()))
+            };
+            if has_head && k + 2 < toks.len() && lw[k] == "of" && toks[k + 1].cap && clean_name_after(k + 2) {
                 k += 2;
             }
             // "General Motors"-style false role: a head followed by an org cue is a name.
@@ -498,7 +513,17 @@ fn classify_plain(text: &str, toks: &[Tok], out: &mut Vec<Ent>) {
     if a >= b {
         return;
     }
+    // Trailing function words ("Aju Press All") and a leading "The" are not the name.
+    while b > a + 1 && sets.common.contains(text[toks[b - 1].start..toks[b - 1].end].to_lowercase().as_str()) {
+        b -= 1;
+    }
+    if b > a + 1 && &text[toks[a].start..toks[a].end] == "The" {
+        a += 1;
+    }
     let toks = &toks[a..b];
+    if toks.iter().all(|t| is_time_word(&text[t.start..t.end])) {
+        return;
+    }
     let (s, e) = (toks[0].start, toks[toks.len() - 1].end);
     let span = &text[s..e];
     if let Some(c) = GAZ.exact.get(span) {
@@ -549,7 +574,9 @@ fn classify_plain(text: &str, toks: &[Tok], out: &mut Vec<Ent>) {
     }
     if toks.len() == 1 {
         let w = span;
-        if NOT_ACRONYMS.contains(&w) || w.chars().count() < 2 || w.chars().all(|c| c.is_numeric()) {
+        // "English-speaking", "AI-assisted": adjectives, not names.
+        let lower_part = w.split('-').skip(1).any(|p| p.starts_with(char::is_lowercase));
+        if NOT_ACRONYMS.contains(&w) || lower_part || w.chars().count() < 2 || w.chars().all(|c| c.is_numeric()) {
             return;
         }
         if sets.role_heads.contains(lower_key(w).as_str()) {

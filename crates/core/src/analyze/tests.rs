@@ -200,3 +200,95 @@ fn entity_types_on_seeds() {
     let w = &all[0].1;
     assert_eq!(canon_of(w, "U.S. Department of War").as_deref(), Some("U.S. Department of Defense"));
 }
+
+/// Prints the seed analyses; run with `--ignored --nocapture` to review.
+#[test]
+#[ignore]
+fn dump_seeds() {
+    for (s, a) in analysed() {
+        println!("== {}", s.id);
+        for e in &a.entities {
+            println!("E {:?} {:?} -> {}", e.kind, e.text, e.canonical);
+        }
+        for t in &a.times {
+            println!("T {:?} {:?} {}", t.kind, t.text, t.value);
+        }
+        for q in &a.quotes {
+            println!("Q {:?} <- {:?}", q.text, q.speaker);
+        }
+        for m in &a.amounts {
+            println!("A {:?} {} {}", m.text, m.value, m.unit);
+        }
+    }
+}
+
+/// Real news sentences (ECB+ corpus, CC BY 3.0) with hand-annotated TIMEX3
+/// values against a chosen reference date.
+#[test]
+fn ecbplus_sentences_time_kinds() {
+    let cfg = AnalyzeConfig::default();
+    let cases: &[(&str, (i32, u32, u32), &[(&str, TimexType, &str)])] = &[
+        ("Police said Lo Presti had hanged himself late on Tuesday night.", (2008, 12, 5),
+            &[("Tuesday night", TimexType::Time, "2008-12-02TNI")]),
+        ("LaCalamita had been fired last Thursday as a general accountant at the firm.", (2008, 12, 12),
+            &[("last Thursday", TimexType::Date, "2008-12-11")]),
+        ("The producers of the Academy Awards telecast announced Friday that Ellen DeGeneres would return next year to host the annual Oscar ceremony.", (2013, 8, 2),
+            &[("Friday", TimexType::Date, "2013-08-02"), ("next year", TimexType::Date, "2014"), ("annual", TimexType::Set, "P1Y")]),
+        ("Three years ago, Reid, who has launched a new fashion line called Mantra in September, opened up about her party girl image.", (2008, 11, 10),
+            &[("Three years ago", TimexType::Date, "2005"), ("September", TimexType::Date, "2008-09")]),
+        ("Hiller has worked for Kraft for about 15 years, Clark said.", (2010, 9, 10),
+            &[("15 years", TimexType::Duration, "P15Y")]),
+        ("Catherine Hillgen said Hiller moved in with her son but recently has been living alone.", (2010, 9, 10),
+            &[("recently", TimexType::Date, "PAST_REF")]),
+        ("Additionally, it said the number of victims was increasing at a rate of 50 percent daily.", (2010, 9, 10),
+            &[("daily", TimexType::Set, "P1D")]),
+        ("Thieves pulled off a two million - euro jewellery heist in central Paris on Monday morning.", (2008, 12, 9),
+            &[("Monday morning", TimexType::Time, "2008-12-08TMO")]),
+        ("The company said it will release the results on Oct. 14 and hold a call next week.", (2013, 10, 2),
+            &[("Oct. 14", TimexType::Date, "2013-10-14"), ("next week", TimexType::Date, "2013-W41")]),
+        ("The quake struck on December 26, 2004, and the region is now rebuilding.", (2005, 6, 1),
+            &[("December 26, 2004", TimexType::Date, "2004-12-26"), ("now", TimexType::Date, "PRESENT_REF")]),
+    ];
+    for (text, (y, m, d), want) in cases {
+        let a = analyze_text(text, NaiveDate::from_ymd_opt(*y, *m, *d), &cfg);
+        for (t, kind, value) in *want {
+            let got = a.times.iter().find(|x| x.text == *t).unwrap_or_else(|| panic!("{t:?} not found in {text:?}: {:?}", a.times));
+            assert_eq!((got.kind, got.value.as_str()), (*kind, *value), "{text}");
+        }
+    }
+}
+
+#[test]
+fn ecbplus_sentences_entities_and_amounts() {
+    let cfg = AnalyzeConfig::default();
+    let t = "He was found dead in a cell in Palermo's Pagliarelli prison late on Tuesday night, just hours after being picked up during raids by 1,200 police backed up by helicopters.";
+    let a = analyze_text(t, None, &cfg);
+    assert!(a.amounts.iter().any(|x| x.value == 1200.0 && x.unit == "police"), "{:?}", a.amounts);
+    let t = "“ I believe I’m going to play in the NBA, but I have to do it when I feel I’m 100 percent ready, ” McDermott said.";
+    let a = analyze_text(t, None, &cfg);
+    assert!(a.amounts.iter().any(|x| x.value == 100.0 && x.unit == "percent"));
+    assert_eq!(a.quotes.len(), 1, "{:?}", a.quotes);
+    assert_eq!(a.quotes[0].speaker.as_deref(), Some("McDermott"));
+    let t = "Thieves pulled off a jewellery heist in central Paris on Monday morning, police said.";
+    let a = analyze_text(t, None, &cfg);
+    assert!(a.entities.iter().any(|e| e.text == "Paris" && e.kind == EntityType::Place));
+    assert!(!a.entities.iter().any(|e| e.text == "Monday" || e.text == "Thieves"), "{:?}", a.entities);
+}
+
+/// Rough speed check; run with `cargo test --release -- --ignored timing`.
+#[test]
+#[ignore]
+fn timing_per_article() {
+    let cfg = AnalyzeConfig::default();
+    let s = seeds();
+    let _ = analyze_text(&s[0].text, s[0].date, &cfg); // build the automata once
+    let n = 200;
+    let t0 = std::time::Instant::now();
+    for _ in 0..n {
+        for x in &s {
+            std::hint::black_box(analyze_text(&x.text, x.date, &cfg));
+        }
+    }
+    let per = t0.elapsed() / (n * s.len() as u32);
+    println!("analyze_text per seed article: {per:?}");
+}

@@ -118,6 +118,11 @@ fn num_word(s: &str) -> Option<u32> {
 /// expression wins ("said Monday" past; "will meet on Tuesday" future).
 pub(crate) fn tense_at(text: &str, s: usize, e: usize) -> Dir {
     let (ss, se) = super::sentence_of(text, s);
+    // "since July", "ago": the preposition fixes the direction.
+    let prev = text[ss.min(s)..s].trim_end().rsplit(' ').next().unwrap_or("").to_ascii_lowercase();
+    if prev == "since" {
+        return Dir::Past;
+    }
     let mut best: Option<(usize, Dir)> = None;
     let sent = &text[ss..se.max(ss)];
     for (off, w) in crate::text::word_spans(sent) {
@@ -387,6 +392,10 @@ pub(crate) fn extract(text: &str, reference: Option<NaiveDate>) -> Vec<Timex> {
     }
     for m in SET.captures_iter(text) {
         let Some(x) = m.name("x") else { continue };
+        // "Aju Business Daily": a capitalised mid-sentence word is a name.
+        if x.as_str().starts_with(char::is_uppercase) && text[..x.start()].trim_end_matches(' ').ends_with(char::is_alphanumeric) {
+            continue;
+        }
         let k = x.as_str().to_ascii_lowercase();
         let v = if k.contains("year") || k.starts_with("annual") {
             "P1Y"
