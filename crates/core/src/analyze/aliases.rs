@@ -157,13 +157,14 @@ pub(crate) fn fold_within(text: &str, ents: &mut Vec<Ent>, published: Option<Nai
     }
     // Every mention of a defined acronym (any case) or of a long form.
     let mut extra: Vec<Ent> = Vec::new();
+    // ASCII lower-casing keeps byte offsets identical to `text`.
+    let hay = text.to_ascii_lowercase();
     for (acr, canon, kind) in &defs {
         for needle in [acr.as_str(), canon.as_str()] {
             let needle_l = needle.to_lowercase();
             if needle_l.is_empty() || !text.is_char_boundary(0) {
                 continue;
             }
-            let hay = text.to_ascii_lowercase();
             let mut from = 0;
             while let Some(p) = hay.get(from..).and_then(|h| h.find(&needle_l)) {
                 let s = from + p;

@@ -24,18 +24,18 @@ fn re(s: &str) -> Regex {
 }
 
 static CUR_PRE: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(r"(?P<cur>US\$|\$|€|£|¥|₩|\bUSD|\bEUR|\bKRW|\bGBP|\bJPY)\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})\b)?"))
+    re(&format!(r"(?P<cur>US\$|\$|€|£|¥|₩|(?-u:\b)USD|(?-u:\b)EUR|(?-u:\b)KRW|(?-u:\b)GBP|(?-u:\b)JPY)\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?-u:\b))?"))
 });
 static CUR_POST: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(r"\b(?P<num>{NUM})(?:\s*(?P<scale>{SCALE}))?\s+(?P<cur>won|(?:US |U\.S\. )?dollars?|euros?|yen|pounds?|yuan|rubles?|roubles?|rupees?)\b"))
+    re(&format!(r"(?-u:\b)(?P<num>{NUM})(?:\s*(?P<scale>{SCALE}))?\s+(?P<cur>won|(?:US |U\.S\. )?dollars?|euros?|yen|pounds?|yuan|rubles?|roubles?|rupees?)(?-u:\b)"))
 });
-static PERCENT: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"\b(?P<num>{NUM})(?:\s*%|\s*percent\b|\s*per cent\b)")));
+static PERCENT: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"(?-u:\b)(?P<num>{NUM})(?:\s*%|\s*percent(?-u:\b)|\s*per cent(?-u:\b))")));
 static HYPHEN_UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b(?P<num>\d+(?:\.\d+)?)-(?P<u>year|month|week|day|hour|minute|mile|kilometer|kilometre|km|meter|metre|foot|feet|story|storey|member|point|ton|tonne)s?(?:-old)?\b")
+    re(r"(?-u:\b)(?P<num>\d+(?:\.\d+)?)-(?P<u>year|month|week|day|hour|minute|mile|kilometer|kilometre|km|meter|metre|foot|feet|story|storey|member|point|ton|tonne)s?(?:-old)?(?-u:\b)")
 });
-static ORDINAL: LazyLock<Regex> = LazyLock::new(|| re(r"\b(?P<num>\d+)(?:st|nd|rd|th)\b"));
+static ORDINAL: LazyLock<Regex> = LazyLock::new(|| re(r"(?-u:\b)(?P<num>\d+)(?:st|nd|rd|th)(?-u:\b)"));
 static COUNT: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(r"\b(?P<num>{NUM})(?:\s+(?P<scale>{SCALE}))?\s+(?P<mods>(?:(?:[A-Z][\w.]*|[a-z]+-[a-z]+)\s+){{0,2}})(?P<u>[a-z][a-z-]*[a-z])\b"))
+    re(&format!(r"(?-u:\b)(?P<num>{NUM})(?:\s+(?P<scale>{SCALE}))?\s+(?P<mods>(?:(?:[A-Z][\w.]*|[a-z]+-[a-z]+)\s+){{0,2}})(?P<u>[a-z][a-z-]*[a-z])(?-u:\b)"))
 });
 
 fn parse_num(num: &str, scale: Option<&str>) -> Option<f64> {

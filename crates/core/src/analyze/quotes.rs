@@ -21,14 +21,14 @@ pub(crate) struct RawQuote {
 const VERBS: &str = "said|says|told|added|stated|noted|explained|asked|wrote|warned|stressed|replied|continued|insisted|argued|declared|announced|reported|remarked|emphasized|emphasised|urged|recalled|tweeted|posted";
 
 static AFTER_SUBJ_VERB: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r#"^[\s,]*(?P<subj>[^,.;:!?“”"\n]{{1,70}}?)\s+(?:{VERBS})\b"#)).expect("valid regex")
+    Regex::new(&format!(r#"^[\s,]*(?P<subj>[^,.;:!?“”"\n]{{1,70}}?)\s+(?:{VERBS})(?-u:\b)"#)).expect("valid regex")
 });
 static AFTER_VERB_SUBJ: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r#"^[\s,]*(?:{VERBS})\s+(?P<subj>(?:the\s+)?[A-Z][^,.;:!?“”"\n]{{0,60}}?)(?:[,.;]|\s+(?:in|on|at|who|to|after|during)\b|$)"#)).expect("valid regex")
+    Regex::new(&format!(r#"^[\s,]*(?:{VERBS})\s+(?P<subj>(?:the\s+)?[A-Z][^,.;:!?“”"\n]{{0,60}}?)(?:[,.;]|\s+(?:in|on|at|who|to|after|during)(?-u:\b)|$)"#)).expect("valid regex")
 });
-static BEFORE_VERB: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"\b(?:{VERBS})\b")).expect("valid regex"));
+static BEFORE_VERB: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"(?-u:\b)(?:{VERBS})(?-u:\b)")).expect("valid regex"));
 static ACCORDING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\baccording to\s+(?P<subj>[^,.;:“”"\n]{1,60})"#).expect("valid regex")
+    Regex::new(r#"(?i)(?-u:\b)according to\s+(?P<subj>[^,.;:“”"\n]{1,60})"#).expect("valid regex")
 });
 
 fn is_open_ctx(prev: Option<char>) -> bool {

@@ -292,3 +292,35 @@ fn timing_per_article() {
     let per = t0.elapsed() / (n * s.len() as u32);
     println!("analyze_text per seed article: {per:?}");
 }
+
+/// Per-recogniser share of the time; run like [`timing_per_article`].
+#[test]
+#[ignore]
+fn timing_per_stage() {
+    let cfg = AnalyzeConfig::default();
+    let s = seeds();
+    let n = 200u32;
+    let m = n * s.len() as u32;
+    let _ = analyze_text(&s[0].text, s[0].date, &cfg);
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        for x in &s {
+            std::hint::black_box(entities::recognise(&x.text, &cfg));
+        }
+    }
+    println!("entities {:?}", t.elapsed() / m);
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        for x in &s {
+            std::hint::black_box(times::extract(&x.text, x.date));
+        }
+    }
+    println!("times {:?}", t.elapsed() / m);
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        for x in &s {
+            std::hint::black_box(amounts::extract(&x.text, &[]));
+        }
+    }
+    println!("amounts {:?}", t.elapsed() / m);
+}

@@ -33,29 +33,29 @@ fn re(s: &str) -> Regex {
 }
 
 static MONTH_DAY: LazyLock<Regex> =
-    LazyLock::new(|| re(&format!(r"\b(?P<mon>{MONTHS})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d)\b)?")));
+    LazyLock::new(|| re(&format!(r"(?-u:\b)(?P<mon>{MONTHS})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d)(?-u:\b))?")));
 static DAY_MONTH: LazyLock<Regex> =
-    LazyLock::new(|| re(&format!(r"\b(?P<day>\d{{1,2}})\s+(?P<mon>{MONTHS})(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d)\b)?")));
+    LazyLock::new(|| re(&format!(r"(?-u:\b)(?P<day>\d{{1,2}})\s+(?P<mon>{MONTHS})(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d)(?-u:\b))?")));
 static MONTH_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| re(&format!(r"\b(?P<mon>{MONTHS_FULL}|(?:Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\.)\s+(?:of\s+)?(?P<year>(?:1[6-9]|20)\d\d)\b")));
+    LazyLock::new(|| re(&format!(r"(?-u:\b)(?P<mon>{MONTHS_FULL}|(?:Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\.)\s+(?:of\s+)?(?P<year>(?:1[6-9]|20)\d\d)(?-u:\b)")));
 static MONTH_ALONE: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(r"\b(?i:in|since|until|by|during|through|from|before|after|last|next|this|of)\s+(?:(?i:the\s+)?(?i:early|late|mid-?)\s*)?(?P<mon>{MONTHS_FULL})\b"))
+    re(&format!(r"(?-u:\b)(?i:in|since|until|by|during|through|from|before|after|last|next|this|of)\s+(?:(?i:the\s+)?(?i:early|late|mid-?)\s*)?(?P<mon>{MONTHS_FULL})(?-u:\b)"))
 });
 static EARLY_MONTH: LazyLock<Regex> =
-    LazyLock::new(|| re(&format!(r"\b(?P<mon2>(?i:early|late|mid-?)\s*(?:{MONTHS_FULL}))\b")));
+    LazyLock::new(|| re(&format!(r"(?-u:\b)(?P<mon2>(?i:early|late|mid-?)\s*(?:{MONTHS_FULL}))(?-u:\b)")));
 static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b(?P<y>(?:1[6-9]|20)\d\d)(?:\s*[-–]\s*(?P<y2>(?:1[6-9]|20)\d\d))?\b"));
+    LazyLock::new(|| re(r"(?-u:\b)(?P<y>(?:1[6-9]|20)\d\d)(?:\s*[-–]\s*(?P<y2>(?:1[6-9]|20)\d\d))?(?-u:\b)"));
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b(?:(?P<rel>(?i:last|next|this|coming|past))\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?P<part>morning|afternoon|evening|night))?\b")
+    re(r"(?-u:\b)(?:(?P<rel>(?i:last|next|this|coming|past))\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?P<part>morning|afternoon|evening|night))?(?-u:\b)")
 });
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?P<x>(?:earlier|later)\s+this\s+(?:year|month|week)|(?:next|last|this|coming|past)\s+(?:week|month|year|weekend)|today|tonight|yesterday|tomorrow|now|currently|nowadays|at present|recently|lately|soon|in the future)\b")
+    re(r"(?i)(?-u:\b)(?P<x>(?:earlier|later)\s+this\s+(?:year|month|week)|(?:next|last|this|coming|past)\s+(?:week|month|year|weekend)|today|tonight|yesterday|tomorrow|now|currently|nowadays|at present|recently|lately|soon|in the future)(?-u:\b)")
 });
 static DURATION: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(r"(?i)\b(?P<x>(?:(?:the\s+)?(?P<dir>past|last|next|coming)\s+)?(?P<n>{NUMWORDS})\s+(?P<u>day|week|month|year|decade|hour|minute|century|centurie)s?(?P<ago>\s+ago)?)\b"))
+    re(&format!(r"(?i)(?-u:\b)(?P<x>(?:(?:the\s+)?(?P<dir>past|last|next|coming)\s+)?(?P<n>{NUMWORDS})\s+(?P<u>day|week|month|year|decade|hour|minute|century|centurie)s?(?P<ago>\s+ago)?)(?-u:\b)"))
 });
 static SET: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?P<x>annual|annually|yearly|each\s+year|every\s+year|every\s+month|each\s+month|monthly|weekly|every\s+week|each\s+week|daily|every\s+day|each\s+day)\b")
+    re(r"(?i)(?-u:\b)(?P<x>annual|annually|yearly|each\s+year|every\s+year|every\s+month|each\s+month|monthly|weekly|every\s+week|each\s+week|daily|every\s+day|each\s+day)(?-u:\b)")
 });
 
 static FUTURE_CUES: &[&str] = &[
