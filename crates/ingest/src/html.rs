@@ -160,6 +160,8 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
     let cfg = Config {
         // the serializer below needs class names to skip widgets
         keep_classes: true,
+        // JSON-LD is read by read_metadata; no need to parse it twice
+        disable_json_ld: true,
         ..Config::default()
     };
     // dom_smoothie rejects relative URLs; the URL is only a hint anyway.
@@ -211,7 +213,7 @@ fn prune_document(r: &Readability) {
     if let Some(sel) = r.doc.try_select(ALWAYS) {
         for node in sel.nodes() {
             // cap: a wrapper named e.g. "comments-enabled" can hold the article
-            if node.text().len() < 2500 || node.is("script, style, noscript, template, svg, iframe") {
+            if node.normalized_char_count() < 2500 || node.is("script, style, noscript, template, svg, iframe") {
                 node.remove_from_parent();
             }
         }
@@ -227,7 +229,7 @@ fn prune_document(r: &Readability) {
                 key.push_str(&i);
             }
             let key = key.to_ascii_lowercase();
-            if is_boilerplate_name(&key) && !is_content_name(&key) && node.text().len() < 1500 {
+            if is_boilerplate_name(&key) && !is_content_name(&key) && node.normalized_char_count() < 1500 {
                 // several real paragraphs inside: a content wrapper with an
                 // unlucky class name, not a widget
                 let long_paras = node
@@ -288,17 +290,23 @@ const VOID_TAGS: &[&str] = &[
 fn html_to_paragraphs(html: &str) -> Vec<String> {
     let mut paras: Vec<String> = Vec::new();
     let mut cur = String::new();
+    // bytes of `cur` that came from inside <a>: link-only blocks are
+    // related-article lists and teasers, not body text
+    let mut link_bytes = 0usize;
+    let mut in_link = 0usize;
     // open elements: (name, skipped)
     let mut stack: Vec<(String, bool)> = Vec::new();
     let mut skip_depth = 0usize;
     let bytes = html.as_bytes();
     let mut i = 0;
-    let flush = |cur: &mut String, paras: &mut Vec<String>| {
+    let flush = |cur: &mut String, link_bytes: &mut usize, paras: &mut Vec<String>| {
+        let total = cur.trim().len();
         let t = collapse_ws(cur);
-        if !t.is_empty() {
+        if !t.is_empty() && (*link_bytes as f64) < 0.7 * total as f64 {
             paras.push(t);
         }
         cur.clear();
+        *link_bytes = 0;
     };
     while i < bytes.len() {
         if bytes[i] == b'<' {
@@ -320,14 +328,17 @@ fn html_to_paragraphs(html: &str) -> Vec<String> {
             }
             if closing {
                 if let Some(pos) = stack.iter().rposition(|(n, _)| *n == name) {
-                    for (_, skipped) in stack.drain(pos..) {
+                    for (n, skipped) in stack.drain(pos..) {
                         if skipped {
                             skip_depth -= 1;
+                        }
+                        if n == "a" {
+                            in_link = in_link.saturating_sub(1);
                         }
                     }
                 }
                 if skip_depth == 0 && BLOCK_TAGS.contains(&name.as_str()) {
-                    flush(&mut cur, &mut paras);
+                    flush(&mut cur, &mut link_bytes, &mut paras);
                 } else if skip_depth == 0 && CELL_TAGS.contains(&name.as_str()) {
                     cur.push(' ');
                 }
@@ -335,24 +346,31 @@ fn html_to_paragraphs(html: &str) -> Vec<String> {
             }
             let is_void = VOID_TAGS.contains(&name.as_str()) || body.ends_with('/');
             if skip_depth == 0 && BLOCK_TAGS.contains(&name.as_str()) {
-                flush(&mut cur, &mut paras);
+                flush(&mut cur, &mut link_bytes, &mut paras);
             }
             if !is_void {
                 let skip = SKIP_TAGS.contains(&name.as_str()) || attr_says_boilerplate(body);
                 if skip {
                     skip_depth += 1;
                 }
+                if name == "a" {
+                    in_link += 1;
+                }
                 stack.push((name, skip));
             }
         } else {
             let next = html[i..].find('<').map_or(bytes.len(), |p| i + p);
             if skip_depth == 0 {
+                let before = cur.len();
                 decode_entities_into(&html[i..next], &mut cur);
+                if in_link > 0 {
+                    link_bytes += cur[before..].trim().len();
+                }
             }
             i = next;
         }
     }
-    flush(&mut cur, &mut paras);
+    flush(&mut cur, &mut link_bytes, &mut paras);
     paras
 }
 
@@ -469,7 +487,7 @@ fn postprocess_paragraphs(paras: Vec<String>, meta: &HtmlArticle) -> Vec<String>
     static BOILER: OnceLock<Regex> = OnceLock::new();
     let boiler = BOILER.get_or_init(|| {
         Regex::new(
-            r"(?i)^(?:advertisement|advertising|sponsored( content)?|share( this( article| story)?)?( on)?:?|share via|read more[:.…]*|continue reading[:.…]*|related( articles| stories| coverage)?:?|recommended( for you)?|more from .{0,40}|click here to .{0,60}|sign up for .{0,80}|subscribe( now| today)?.{0,60}|follow us on .{0,40}|(photo|image|picture|video|graphic)s?( credit)?:.{0,120}|(getty images|reuters|ap photo|afp)( via getty images)?|posted (on|in) .{0,60}|(published|updated|last updated):? .{0,40}|by [\p{Lu}][\p{L}.'\- ]{1,40}( and [\p{Lu}][\p{L}.'\- ]{1,40})?|comments?( \(\d+\))?|\d+ comments?|leave a (comment|reply)|(facebook|twitter|linkedin|whatsapp|email|pinterest|reddit)( (facebook|twitter|linkedin|whatsapp|email|pinterest|reddit))*|all rights reserved.{0,60}|(copyright|©).{0,100})$",
+            r"(?i)^(?:advertisement|advertising|sponsored( content)?|share( this( article| story)?)?( on)?:?|share via|read more\b.{0,120}|see more\b.{0,120}|continue reading[:.…]*|don'?t miss\b.{0,40}|you may also like.{0,10}|most (read|popular|viewed)( stories)?|top stories\b.{0,40}|advert|this slideshow requires javascript\.?|tell us what you think.{0,5}|\|? ?updated:? .{0,40}|by [^.!?]{1,60}\d{1,2}[:/]\d{2}.{0,30}|related( articles| stories| coverage)?:?|recommended( for you)?|more from .{0,40}|click here to .{0,60}|sign up for .{0,80}|subscribe( now| today)?.{0,60}|follow us on .{0,40}|(photo|image|picture|video|graphic)s?( credit)?:.{0,120}|(getty images|reuters|ap photo|afp)( via getty images)?|posted (on|in) .{0,60}|(published|updated|last updated):? .{0,40}|by [\p{Lu}][\p{L}.'\- ]{1,40}( and [\p{Lu}][\p{L}.'\- ]{1,40})?|comments?( \(\d+\))?|\d+ comments?|leave a (comment|reply)|(facebook|twitter|linkedin|whatsapp|email|pinterest|reddit)( (facebook|twitter|linkedin|whatsapp|email|pinterest|reddit))*|all rights reserved.{0,60}|(copyright|©).{0,100})$",
         )
         .expect("static regex")
     });
@@ -577,7 +595,6 @@ fn read_metadata(r: &Readability, url: Option<&str>) -> HtmlArticle {
     for a in &ld.authors {
         add(a);
     }
-    drop(add);
     if authors.is_empty() {
         if let Some(s) = doc.try_select("[rel='author'], [itemprop='author'] [itemprop='name'], [itemprop='author']") {
             for n in s.nodes().iter().take(5) {

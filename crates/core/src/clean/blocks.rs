@@ -49,7 +49,10 @@ pub(super) fn trimmed_span(text: &str, start: usize, end: usize) -> Option<Span>
     if trimmed.is_empty() {
         return None;
     }
-    Some(Span { start: start + lead, end: start + lead + trimmed.len() })
+    Some(Span {
+        start: start + lead,
+        end: start + lead + trimmed.len(),
+    })
 }
 
 /// Words a sentence cannot end on (articles, prepositions, conjunctions,
@@ -57,8 +60,9 @@ pub(super) fn trimmed_span(text: &str, start: usize, end: usize) -> Option<Span>
 /// words like "more" or "here" do end lines ("Click here to read more").
 const NO_SENTENCE_ENDS_ON: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has",
-    "have", "her", "his", "in", "into", "is", "its", "nor", "of", "on", "or", "our", "than", "that",
-    "the", "their", "these", "this", "those", "to", "was", "were", "which", "whose", "with", "your",
+    "have", "her", "his", "in", "into", "is", "its", "nor", "of", "on", "or", "our", "than",
+    "that", "the", "their", "these", "this", "those", "to", "was", "were", "which", "whose",
+    "with", "your",
 ];
 
 /// True when `next` continues the sentence that `prev` breaks off: `prev`
@@ -79,6 +83,8 @@ fn is_hard_wrap(prev: &str, next: &str) -> bool {
 /// True when `s` ends a sentence: terminal punctuation, possibly followed by
 /// closing quotes or brackets.
 pub(super) fn ends_sentence(s: &str) -> bool {
-    let core = s.trim_end().trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '*']);
+    let core = s
+        .trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '*']);
     core.ends_with(['.', '!', '?', '…', '。'])
 }

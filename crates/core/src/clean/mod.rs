@@ -46,7 +46,9 @@ pub use config::CleanConfig;
 use blocks::{ends_sentence, split_blocks, Span};
 use rules::Strength;
 
-use crate::model::{Article, Dateline, Paragraph, ParagraphKind, RawArticle, Removed, RemovalReason, TextFormat};
+use crate::model::{
+    Article, Dateline, Paragraph, ParagraphKind, RawArticle, RemovalReason, Removed, TextFormat,
+};
 use crate::text::{normalize_for_hash, stopword_ratio, words};
 
 /// What became of one block.
@@ -73,16 +75,23 @@ struct Features {
 
 impl Features {
     fn of(text: &str) -> Self {
-        Features { words: words(text).count(), stopword_ratio: stopword_ratio(text), ends_sentence: ends_sentence(text) }
+        Features {
+            words: words(text).count(),
+            stopword_ratio: stopword_ratio(text),
+            ends_sentence: ends_sentence(text),
+        }
     }
 
     /// Reads as a sentence of news rather than a label or a widget.
     fn is_content(&self, cfg: &CleanConfig) -> bool {
-        self.words >= cfg.content_min_words && self.ends_sentence && self.stopword_ratio >= cfg.content_min_stopword_ratio
+        self.words >= cfg.content_min_words
+            && self.ends_sentence
+            && self.stopword_ratio >= cfg.content_min_stopword_ratio
     }
 
     fn is_long_prose(&self, cfg: &CleanConfig) -> bool {
-        self.words >= cfg.long_prose_min_words && self.stopword_ratio >= cfg.long_prose_min_stopword_ratio
+        self.words >= cfg.long_prose_min_words
+            && self.stopword_ratio >= cfg.long_prose_min_stopword_ratio
     }
 }
 
@@ -103,7 +112,13 @@ struct Found {
 
 impl Found {
     fn remove(&mut self, text: &str, span: Span, reason: RemovalReason) {
-        self.removed.push((span.start, Removed { text: span.of(text).to_string(), reason }));
+        self.removed.push((
+            span.start,
+            Removed {
+                text: span.of(text).to_string(),
+                reason,
+            },
+        ));
     }
 
     fn credit(&mut self, credit: String) {
@@ -135,10 +150,18 @@ pub fn clean(raw: &RawArticle, cfg: &CleanConfig) -> Article {
             Verdict::Remove(_) => None,
         })
         .collect();
-    let body = paragraphs.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n\n");
+    let body = paragraphs
+        .iter()
+        .map(|p| p.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n");
 
     found.removed.sort_by_key(|(at, _)| *at);
-    let given_title = raw.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let given_title = raw
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
     let language = raw
         .language
         .as_deref()
@@ -148,12 +171,24 @@ pub fn clean(raw: &RawArticle, cfg: &CleanConfig) -> Article {
         .unwrap_or_else(|| language::detect(&body, cfg));
     Article {
         id: raw.id.clone(),
-        title: given_title.map(str::to_string).or(found.title).unwrap_or_default(),
+        title: given_title
+            .map(str::to_string)
+            .or(found.title)
+            .unwrap_or_default(),
         text: body,
         paragraphs,
-        published: raw.date.as_deref().and_then(crate::parse_input_date).or(found.published).or(found.updated),
+        published: raw
+            .date
+            .as_deref()
+            .and_then(crate::parse_input_date)
+            .or(found.published)
+            .or(found.updated),
         dateline: found.dateline,
-        authors: if raw.authors.is_empty() { found.authors } else { raw.authors.clone() },
+        authors: if raw.authors.is_empty() {
+            found.authors
+        } else {
+            raw.authors.clone()
+        },
         outlet: raw.source.clone(),
         url: raw.url.clone(),
         language,
@@ -180,7 +215,13 @@ fn tail_start(text: &str, spans: &[Span], cfg: &CleanConfig) -> usize {
 }
 
 /// Gives every block a verdict, in text order, collecting metadata.
-fn classify(text: &str, spans: &[Span], raw: &RawArticle, cfg: &CleanConfig, found: &mut Found) -> Vec<Block> {
+fn classify(
+    text: &str,
+    spans: &[Span],
+    raw: &RawArticle,
+    cfg: &CleanConfig,
+    found: &mut Found,
+) -> Vec<Block> {
     let tail_from = tail_start(text, spans, cfg);
     let infer_title = raw.format == TextFormat::Scraped && raw.title.is_none();
     let given_title = raw.title.as_deref().map(normalize_for_hash);
@@ -194,7 +235,10 @@ fn classify(text: &str, spans: &[Span], raw: &RawArticle, cfg: &CleanConfig, fou
         let features = Features::of(block_text);
         let remove = |found: &mut Found, reason: RemovalReason| {
             found.remove(text, span, reason);
-            Block { span, verdict: Verdict::Remove(reason) }
+            Block {
+                span,
+                verdict: Verdict::Remove(reason),
+            }
         };
 
         if std::mem::take(&mut section_body_pending) {
@@ -202,7 +246,11 @@ fn classify(text: &str, spans: &[Span], raw: &RawArticle, cfg: &CleanConfig, fou
             continue;
         }
         if let Some(line) = meta::date_line(block_text) {
-            let slot = if line.is_update { &mut found.updated } else { &mut found.published };
+            let slot = if line.is_update {
+                &mut found.updated
+            } else {
+                &mut found.published
+            };
             slot.get_or_insert(line.date);
             blocks.push(remove(found, RemovalReason::DateLine));
             continue;
@@ -246,9 +294,18 @@ fn classify(text: &str, spans: &[Span], raw: &RawArticle, cfg: &CleanConfig, fou
             continue;
         }
         if !body_started {
-            let is_given_title = given_title.as_deref() == Some(normalize_for_hash(block_text).as_str());
-            let has_later_content = spans[index + 1..].iter().any(|s| Features::of(s.of(text)).is_content(cfg));
-            if is_given_title || (index == 0 && infer_title && meta::looks_like_title(block_text, has_later_content, cfg)) {
+            let is_given_title =
+                given_title.as_deref() == Some(normalize_for_hash(block_text).as_str());
+            // A headline needs a body after it; any block long enough to be a
+            // sentence will do (its punctuation may still carry a credit).
+            let has_later_content = spans[index + 1..]
+                .iter()
+                .any(|s| words(s.of(text)).count() >= cfg.content_min_words);
+            if is_given_title
+                || (index == 0
+                    && infer_title
+                    && meta::looks_like_title(block_text, has_later_content, cfg))
+            {
                 found.title.get_or_insert_with(|| block_text.to_string());
                 blocks.push(remove(found, RemovalReason::Title));
                 continue;
@@ -262,12 +319,22 @@ fn classify(text: &str, spans: &[Span], raw: &RawArticle, cfg: &CleanConfig, fou
         }
         if let Some((agency, credit_start)) = meta::trailing_wire_credit(span.of(text)) {
             if let Some(kept) = blocks::trimmed_span(text, span.start, span.start + credit_start) {
-                found.remove(text, Span { start: span.start + credit_start, end: span.end }, RemovalReason::WireCredit);
+                found.remove(
+                    text,
+                    Span {
+                        start: span.start + credit_start,
+                        end: span.end,
+                    },
+                    RemovalReason::WireCredit,
+                );
                 found.credit(agency);
                 span = kept;
             }
         }
-        blocks.push(Block { span, verdict: Verdict::Keep(ParagraphKind::Body) });
+        blocks.push(Block {
+            span,
+            verdict: Verdict::Keep(ParagraphKind::Body),
+        });
     }
     blocks
 }
@@ -277,13 +344,27 @@ fn classify(text: &str, spans: &[Span], raw: &RawArticle, cfg: &CleanConfig, fou
 fn cut_leading_metadata(text: &str, mut span: Span, found: &mut Found) -> Span {
     if let Some((date, len)) = meta::date_prefix(span.of(text)) {
         found.published.get_or_insert(date);
-        found.remove(text, Span { start: span.start, end: span.start + len }, RemovalReason::DateLine);
+        found.remove(
+            text,
+            Span {
+                start: span.start,
+                end: span.start + len,
+            },
+            RemovalReason::DateLine,
+        );
         span.start += len;
     }
     if let Some((dateline, len)) = meta::dateline(span.of(text)) {
         if len < span.of(text).len() {
             found.dateline.get_or_insert(dateline);
-            found.remove(text, Span { start: span.start, end: span.start + len }, RemovalReason::DateLine);
+            found.remove(
+                text,
+                Span {
+                    start: span.start,
+                    end: span.start + len,
+                },
+                RemovalReason::DateLine,
+            );
             span.start += len;
         }
     }
@@ -298,7 +379,9 @@ fn cut_leading_metadata(text: &str, mut span: Span, found: &mut Found) -> Span {
 /// short block that talks about the article itself, is marked as a note, or
 /// sits in the tail.
 fn is_translation_note(block: &str, features: &Features, in_tail: bool, cfg: &CleanConfig) -> bool {
-    if features.words > cfg.translation_note_max_words || !rules::mentions_machine_translation(block) {
+    if features.words > cfg.translation_note_max_words
+        || !rules::mentions_machine_translation(block)
+    {
         return false;
     }
     let marked_as_note = block.starts_with(['*', '(', '[', '※', '†']);
@@ -310,7 +393,12 @@ fn is_translation_note(block: &str, features: &Features, in_tail: bool, cfg: &Cl
 const SCORE_TOLERANCE: f32 = 1e-4;
 
 /// `Some(starts_section)` when the block scores as boilerplate.
-fn boilerplate_verdict(block: &str, features: &Features, in_tail: bool, cfg: &CleanConfig) -> Option<bool> {
+fn boilerplate_verdict(
+    block: &str,
+    features: &Features,
+    in_tail: bool,
+    cfg: &CleanConfig,
+) -> Option<bool> {
     let (pattern_weight, starts_section) = match rules::boilerplate_match(block) {
         Some((rule, starts_section)) => match rule.strength {
             Strength::Strong => (cfg.strong_pattern_weight, starts_section),
@@ -335,8 +423,11 @@ fn boilerplate_verdict(block: &str, features: &Features, in_tail: bool, cfg: &Cl
 /// Navigation and widget lines: several short segments between separators
 /// (`Secure via Razorpay • 12 monthly payments • Cancel anytime`).
 fn is_widget_line(block: &str, cfg: &CleanConfig) -> bool {
-    let segments: Vec<&str> =
-        block.split(['|', '•', '·', '›', '»']).map(str::trim).filter(|s| !s.is_empty()).collect();
+    let segments: Vec<&str> = block
+        .split(['|', '•', '·', '›', '»'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     if segments.len() < cfg.widget_min_segments {
         return false;
     }
@@ -348,14 +439,18 @@ fn is_widget_line(block: &str, cfg: &CleanConfig) -> bool {
 /// sign-offs ("The Chenab Times News Desk") and leftover widget labels.
 fn remove_tail_fragments(text: &str, blocks: &mut [Block], cfg: &CleanConfig, found: &mut Found) {
     let is_kept = |b: &Block| matches!(b.verdict, Verdict::Keep(_));
-    let Some(last_content) =
-        blocks.iter().rposition(|b| is_kept(b) && Features::of(b.span.of(text)).is_content(cfg))
+    let Some(last_content) = blocks
+        .iter()
+        .rposition(|b| is_kept(b) && Features::of(b.span.of(text)).is_content(cfg))
     else {
         return;
     };
     for block in &mut blocks[last_content + 1..] {
         let features = Features::of(block.span.of(text));
-        if is_kept(block) && features.words <= cfg.tail_fragment_max_words && !features.ends_sentence {
+        if is_kept(block)
+            && features.words <= cfg.tail_fragment_max_words
+            && !features.ends_sentence
+        {
             block.verdict = Verdict::Remove(RemovalReason::Boilerplate);
             found.remove(text, block.span, RemovalReason::Boilerplate);
         }
@@ -366,7 +461,10 @@ fn remove_tail_fragments(text: &str, blocks: &mut [Block], cfg: &CleanConfig, fo
 /// (`***`) is furniture.
 fn remove_repeats(text: &str, blocks: &mut [Block], found: &mut Found) {
     let mut seen = HashSet::new();
-    for block in blocks.iter_mut().filter(|b| matches!(b.verdict, Verdict::Keep(_))) {
+    for block in blocks
+        .iter_mut()
+        .filter(|b| matches!(b.verdict, Verdict::Keep(_)))
+    {
         let key = normalize_for_hash(block.span.of(text));
         let reason = if key.is_empty() {
             RemovalReason::Boilerplate
@@ -382,10 +480,16 @@ fn remove_repeats(text: &str, blocks: &mut [Block], found: &mut Found) {
 
 /// Marks upper-case sub-headings (`SOUTH KOREA TO INCREASE DEFENCE BUDGET`).
 fn mark_headings(text: &str, blocks: &mut [Block], cfg: &CleanConfig) {
-    for block in blocks.iter_mut().filter(|b| b.verdict == Verdict::Keep(ParagraphKind::Body)) {
+    for block in blocks
+        .iter_mut()
+        .filter(|b| b.verdict == Verdict::Keep(ParagraphKind::Body))
+    {
         let block_text = block.span.of(text);
         let letters: Vec<char> = block_text.chars().filter(|c| c.is_alphabetic()).collect();
-        let cased = letters.iter().filter(|c| c.is_uppercase() || c.is_lowercase()).count();
+        let cased = letters
+            .iter()
+            .filter(|c| c.is_uppercase() || c.is_lowercase())
+            .count();
         let upper = letters.iter().filter(|c| c.is_uppercase()).count();
         let word_count = words(block_text).count();
         let is_heading = cased >= 4

@@ -24,19 +24,39 @@ pub(crate) const EMPTY_BIN: u32 = u32::MAX;
 /// (NFKC, lower case, punctuation and whitespace runs to one space), with a
 /// fast path for ASCII, where NFKC is the identity. Appends to `out`.
 pub(crate) fn normalize_into(text: &str, out: &mut String) {
-    if !text.is_ascii() {
+    let start = out.len();
+    let mut pending_space = false;
+    if text.is_ascii() {
+        for &b in text.as_bytes() {
+            if b.is_ascii_alphanumeric() {
+                if pending_space && out.len() > start {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(b.to_ascii_lowercase() as char);
+            } else {
+                pending_space = true;
+            }
+        }
+        return;
+    }
+    // Text already in NFKC (curly quotes, dashes, most accented text) needs
+    // no normalisation pass: the quick check is a table lookup per char.
+    if unicode_normalization::is_nfkc_quick(text.chars()) != unicode_normalization::IsNormalized::Yes {
         out.push_str(&crate::text::normalize_for_hash(text));
         return;
     }
-    let mut pending_space = false;
-    let start = out.len();
-    for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() {
+    for c in text.chars() {
+        if c.is_alphanumeric() {
             if pending_space && out.len() > start {
                 out.push(' ');
             }
             pending_space = false;
-            out.push(b.to_ascii_lowercase() as char);
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else {
             pending_space = true;
         }
@@ -45,66 +65,65 @@ pub(crate) fn normalize_into(text: &str, out: &mut String) {
 
 /// British spellings folded to American ones, for words whose variants are
 /// not covered by the suffix rules of [`fold_spelling`].
-const SPELLING_TABLE: &[(&str, &str)] = &[
-    ("ageing", "aging"),
-    ("catalogue", "catalog"),
-    ("catalogues", "catalogs"),
-    ("defence", "defense"),
-    ("defences", "defenses"),
-    ("dialogue", "dialog"),
-    ("dialogues", "dialogs"),
-    ("grey", "gray"),
-    ("judgement", "judgment"),
-    ("judgements", "judgments"),
-    ("licence", "license"),
-    ("licences", "licenses"),
-    ("offence", "offense"),
-    ("offences", "offenses"),
-    ("pretence", "pretense"),
-    ("programme", "program"),
-    ("programmes", "programs"),
-    ("tyre", "tire"),
-    ("tyres", "tires"),
-];
+fn fold_table(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "ageing" => "aging",
+        "catalogue" => "catalog",
+        "catalogues" => "catalogs",
+        "defence" => "defense",
+        "defences" => "defenses",
+        "dialogue" => "dialog",
+        "dialogues" => "dialogs",
+        "grey" => "gray",
+        "judgement" => "judgment",
+        "judgements" => "judgments",
+        "licence" => "license",
+        "licences" => "licenses",
+        "offence" => "offense",
+        "offences" => "offenses",
+        "pretence" => "pretense",
+        "programme" => "program",
+        "programmes" => "programs",
+        "tyre" => "tire",
+        "tyres" => "tires",
+        _ => return None,
+    })
+}
+
+/// (British suffix, American suffix, shortest word it applies to), grouped
+/// by last letter so most words are rejected by one byte comparison.
+const SUFFIXES_E: &[(&str, &str, usize)] = &[("ourite", "orite", 8), ("ise", "ize", 6), ("yse", "yze", 6), ("tre", "ter", 5)];
+const SUFFIXES_S: &[(&str, &str, usize)] =
+    &[("isations", "izations", 9), ("isers", "izers", 7), ("ises", "izes", 6), ("ellers", "elers", 8), ("ours", "ors", 6), ("tres", "ters", 6)];
+const SUFFIXES_D: &[(&str, &str, usize)] = &[("ised", "ized", 6), ("ysed", "yzed", 6), ("oured", "ored", 7), ("elled", "eled", 7)];
+const SUFFIXES_G: &[(&str, &str, usize)] = &[("ising", "izing", 7), ("ysing", "yzing", 7), ("ouring", "oring", 8), ("elling", "eling", 8)];
+const SUFFIXES_R: &[(&str, &str, usize)] = &[("iser", "izer", 6), ("eller", "eler", 7), ("our", "or", 5)];
+const SUFFIXES_N: &[(&str, &str, usize)] = &[("isation", "ization", 8)];
 
 /// Folds a normalised (lower-case) word to one spelling of its
-/// British/American variants. Used only for hashing, so over-folding (e.g.
+/// British/American variants (defence/defense, -ise/-ize, -our/-or,
+/// -tre/-ter, -elled/-eled). Used only for hashing, so over-folding (e.g.
 /// "promise" to "promize") is harmless: it happens identically in every
 /// document. Returns `None` when the word is unchanged.
 pub(crate) fn fold_spelling(word: &str) -> Option<String> {
-    if word.len() < 4 || !word.is_ascii() {
+    let bytes = word.as_bytes();
+    if bytes.len() < 4 || !bytes.is_ascii() {
         return None;
     }
-    if let Ok(i) = SPELLING_TABLE.binary_search_by(|(uk, _)| uk.cmp(&word)) {
-        return Some(SPELLING_TABLE[i].1.to_string());
+    let suffixes = match bytes[bytes.len() - 1] {
+        b'e' => SUFFIXES_E,
+        b's' => SUFFIXES_S,
+        b'd' => SUFFIXES_D,
+        b'g' => SUFFIXES_G,
+        b'r' => SUFFIXES_R,
+        b'n' => SUFFIXES_N,
+        b'y' => &[],
+        _ => return None,
+    };
+    if let Some(us) = fold_table(word) {
+        return Some(us.to_string());
     }
-    // (British suffix, American suffix, shortest word it applies to)
-    const SUFFIXES: &[(&str, &str, usize)] = &[
-        ("isations", "izations", 9),
-        ("isation", "ization", 8),
-        ("ising", "izing", 7),
-        ("ised", "ized", 6),
-        ("ises", "izes", 6),
-        ("isers", "izers", 7),
-        ("iser", "izer", 6),
-        ("ise", "ize", 6),
-        ("ysing", "yzing", 7),
-        ("ysed", "yzed", 6),
-        ("yse", "yze", 6),
-        ("ourable", "orable", 9),
-        ("ouring", "oring", 8),
-        ("oured", "ored", 7),
-        ("ourite", "orite", 8),
-        ("ours", "ors", 6),
-        ("our", "or", 5),
-        ("elling", "eling", 8),
-        ("elled", "eled", 7),
-        ("ellers", "elers", 8),
-        ("eller", "eler", 7),
-        ("tres", "ters", 6),
-        ("tre", "ter", 5),
-    ];
-    for &(uk, us, min_len) in SUFFIXES {
+    for &(uk, us, min_len) in suffixes {
         if word.len() >= min_len && word.ends_with(uk) {
             let stem = &word[..word.len() - uk.len()];
             return Some(format!("{stem}{us}"));
@@ -113,39 +132,43 @@ pub(crate) fn fold_spelling(word: &str) -> Option<String> {
     None
 }
 
+/// Odd multiplier of the polynomial shingle hash (any large odd constant).
+const SHINGLE_BASE: u64 = 0x9e37_79b9_7f4a_7c15;
+
 /// Distinct shingle hashes of a list of normalised paragraphs, sorted.
-/// Shingles never cross a paragraph boundary, so reordered paragraphs keep
-/// every shingle; a paragraph shorter than `k` words is one shingle.
+/// Each word is hashed once (xxh3-64 of the folded word); a shingle's hash
+/// is the polynomial sum(w_i * B^(k-1-i)) over its k word hashes, mixed
+/// (splitmix64 finaliser) for uniform bits. Shingles never cross a paragraph
+/// boundary, so reordered paragraphs keep every shingle; a paragraph shorter
+/// than `k` words is one shingle.
 pub(crate) fn shingle_hashes(normalised_paragraphs: &[&str], cfg: &DedupConfig) -> Vec<u64> {
     let k = cfg.shingle_words.max(1);
-    let mut hashes = Vec::new();
-    let mut folded = String::new();
-    let mut bounds: Vec<(usize, usize)> = Vec::new();
+    // B^(k-1): removes the word leaving the window.
+    let top = (1..k).fold(1u64, |acc, _| acc.wrapping_mul(SHINGLE_BASE));
+    let mut hashes = Vec::with_capacity(normalised_paragraphs.iter().map(|p| p.len() / 5).sum());
+    let mut words: Vec<u64> = Vec::new();
     for para in normalised_paragraphs {
-        folded.clear();
-        bounds.clear();
+        words.clear();
         for word in para.split(' ').filter(|w| !w.is_empty()) {
-            if !folded.is_empty() {
-                folded.push(' ');
-            }
-            let start = folded.len();
-            match cfg.fold_spelling_variants.then(|| fold_spelling(word)).flatten() {
-                Some(f) => folded.push_str(&f),
-                None => folded.push_str(word),
-            }
-            bounds.push((start, folded.len()));
+            let h = match cfg.fold_spelling_variants.then(|| fold_spelling(word)).flatten() {
+                Some(folded) => xxh3_64_with_seed(folded.as_bytes(), HASH_SEED),
+                None => xxh3_64_with_seed(word.as_bytes(), HASH_SEED),
+            };
+            words.push(h);
         }
-        if bounds.is_empty() {
+        if words.is_empty() {
             continue;
         }
-        if bounds.len() < k {
-            hashes.push(xxh3_64_with_seed(folded.as_bytes(), HASH_SEED));
+        if words.len() < k {
+            let h = words.iter().fold(0u64, |acc, &w| acc.wrapping_mul(SHINGLE_BASE).wrapping_add(w));
+            hashes.push(mix64(h ^ words.len() as u64));
             continue;
         }
-        // Words are joined by single spaces, so a shingle is a substring.
-        for i in 0..=bounds.len() - k {
-            let shingle = &folded[bounds[i].0..bounds[i + k - 1].1];
-            hashes.push(xxh3_64_with_seed(shingle.as_bytes(), HASH_SEED));
+        let mut h = words[..k].iter().fold(0u64, |acc, &w| acc.wrapping_mul(SHINGLE_BASE).wrapping_add(w));
+        hashes.push(mix64(h ^ k as u64));
+        for i in k..words.len() {
+            h = h.wrapping_sub(words[i - k].wrapping_mul(top)).wrapping_mul(SHINGLE_BASE).wrapping_add(words[i]);
+            hashes.push(mix64(h ^ k as u64));
         }
     }
     hashes.sort_unstable();
@@ -177,8 +200,8 @@ pub(crate) fn minhash(shingles: &[u64], len: usize) -> Vec<u32> {
         return bins;
     }
     // Optimal densification: empty bin i takes the value of the first
-    // filled bin along a probe sequence that depends on i only.
-    let snapshot = bins.clone();
+    // filled bin along a probe sequence that depends on i only (filled
+    // bins never change, so no copy of them is needed).
     for i in 0..len {
         if filled[i] {
             continue;
@@ -187,7 +210,7 @@ pub(crate) fn minhash(shingles: &[u64], len: usize) -> Vec<u32> {
         loop {
             let j = (mix64(HASH_SEED ^ ((i as u64) << 32) ^ attempt) % len as u64) as usize;
             if filled[j] {
-                bins[i] = snapshot[j];
+                bins[i] = bins[j];
                 break;
             }
             attempt += 1;
@@ -195,7 +218,7 @@ pub(crate) fn minhash(shingles: &[u64], len: usize) -> Vec<u32> {
                 // Unreachable in practice (one filled bin exists); stay
                 // deterministic anyway.
                 let j = (0..len).find(|&j| filled[j]).unwrap_or(0);
-                bins[i] = snapshot[j];
+                bins[i] = bins[j];
                 break;
             }
         }
@@ -249,7 +272,3 @@ pub(crate) fn paragraph_hash(normalised: &str) -> u64 {
     xxh3_64_with_seed(normalised.as_bytes(), HASH_SEED)
 }
 
-#[cfg(test)]
-pub(crate) fn spelling_table_keys() -> Vec<&'static str> {
-    SPELLING_TABLE.iter().map(|(k, _)| *k).collect()
-}

@@ -16,7 +16,7 @@
 //! [`DedupIndex`] is fed articles in arrival order (publication order where
 //! dates are known). It keeps state because "duplicate" means "of something
 //! seen before": exact key first, then LSH candidates confirmed by estimated
-//! Jaccard >= 0.5 or estimated containment >= 0.8 of the smaller text in the
+//! Jaccard >= 0.5 or estimated containment >= 0.7 of the smaller text in the
 //! larger (so trimmed copies and copies with an extra paragraph are caught).
 //! Every duplicate points to the root of its group: the earliest copy by
 //! publication date, then arrival. A wire credit on the copy or its original
@@ -275,6 +275,9 @@ type PrehashedMap<K, V> = HashMap<K, V, BuildHasherDefault<PrehashedKey>>;
 /// Index position of an observed article.
 type DocIdx = u32;
 
+/// End of a band chain.
+const NO_ENTRY: u32 = u32::MAX;
+
 #[derive(Debug)]
 struct Doc {
     id: String,
@@ -299,7 +302,11 @@ pub struct DedupIndex {
     docs: Vec<Doc>,
     by_id: HashMap<String, DocIdx>,
     exact: PrehashedMap<u128, DocIdx>,
-    bands: PrehashedMap<u64, Vec<DocIdx>>,
+    /// Band key -> most recent entry in `band_entries`; entries chain to
+    /// the previous article with the same key (no allocation per key).
+    band_heads: PrehashedMap<u64, u32>,
+    /// (article, previous entry with the same band key or NO_ENTRY).
+    band_entries: Vec<(DocIdx, u32)>,
     paragraphs: PrehashedMap<u64, Vec<DocIdx>>,
     /// Root -> the other members of its group, for re-rooting.
     members: HashMap<DocIdx, Vec<DocIdx>>,
@@ -326,7 +333,8 @@ impl DedupIndex {
             docs: Vec::new(),
             by_id: HashMap::new(),
             exact: PrehashedMap::default(),
-            bands: PrehashedMap::default(),
+            band_heads: PrehashedMap::default(),
+            band_entries: Vec::new(),
             paragraphs: PrehashedMap::default(),
             members: HashMap::new(),
             reassigned: Vec::new(),
@@ -432,8 +440,11 @@ impl DedupIndex {
         }
         let mut candidates: Vec<DocIdx> = Vec::new();
         for key in &sig.band_keys {
-            if let Some(docs) = self.bands.get(key) {
-                candidates.extend_from_slice(docs);
+            let mut entry = self.band_heads.get(key).copied().unwrap_or(NO_ENTRY);
+            while entry != NO_ENTRY {
+                let (doc, next) = self.band_entries[entry as usize];
+                candidates.push(doc);
+                entry = next;
             }
         }
         candidates.sort_unstable();
@@ -495,7 +506,9 @@ impl DedupIndex {
         // again would only lengthen the candidate lists.
         if index_bands && sig.minhash.len() == self.cfg.minhash_len() {
             for key in &sig.band_keys {
-                self.bands.entry(*key).or_default().push(idx);
+                let entry = self.band_entries.len() as u32;
+                let previous = self.band_heads.insert(*key, entry).unwrap_or(NO_ENTRY);
+                self.band_entries.push((idx, previous));
             }
         }
         for p in &sig.paragraphs {
