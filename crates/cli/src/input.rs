@@ -10,7 +10,6 @@ use crate::commands::CliError;
 /// What reading produced.
 pub struct Inputs {
     pub articles: Vec<RawArticle>,
-    pub skipped: usize,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -66,6 +65,6 @@ impl InputArgs {
         if skipped > 0 {
             eprintln!("read {} articles, skipped {skipped} (see above)", articles.len());
         }
-        Ok(Inputs { articles, skipped })
+        Ok(Inputs { articles })
     }
 }

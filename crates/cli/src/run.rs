@@ -3,9 +3,10 @@
 
 use std::collections::HashMap;
 
+use storyline_core::analyze::AliasRegistry;
 use storyline_core::cluster::{self, Assignment, Clusterer, DocFeatures};
 use storyline_core::dedup::{self, DedupIndex, DocMeta, DuplicateMatch, Signature};
-use storyline_core::{prepare, Article, PipelineConfig, Prepared, RawArticle};
+use storyline_core::{prepare, Analysis, Article, PipelineConfig, Prepared, RawArticle};
 
 /// An article after the per-article (parallel) stages.
 pub struct Processed {
@@ -18,7 +19,7 @@ pub struct Processed {
 pub fn process_all(raws: &[RawArticle], cfg: &PipelineConfig) -> Vec<Processed> {
     let one = |raw: &RawArticle| {
         let prepared = prepare(raw, cfg);
-        let features = cluster::features(&prepared.article, &prepared.analysis, &cfg.cluster);
+        let features = cluster::text_features(&prepared.article, &prepared.analysis, &cfg.cluster);
         let signature = dedup::signature(&prepared.article, &cfg.dedup);
         Processed { prepared, features, signature }
     };
@@ -63,6 +64,7 @@ pub struct Decision {
 /// Dedup then clustering, one article at a time. A copy takes its
 /// original's event and story and does not weigh on the centroids twice.
 pub struct Streamer {
+    aliases: AliasRegistry,
     dedup: DedupIndex,
     clusterer: Clusterer,
     assigned: HashMap<String, (u32, u32)>,
@@ -71,6 +73,7 @@ pub struct Streamer {
 impl Streamer {
     pub fn new(cfg: &PipelineConfig) -> Self {
         Streamer {
+            aliases: AliasRegistry::new(&cfg.analyze),
             dedup: DedupIndex::new(&cfg.dedup),
             clusterer: Clusterer::new(cfg.cluster.clone()),
             assigned: HashMap::new(),
@@ -81,7 +84,13 @@ impl Streamer {
         DocMeta { published: article.best_date(), outlet: article.outlet.as_deref(), wire_credits: &article.wire_credits }
     }
 
-    pub fn decide(&mut self, p: &Processed) -> Decision {
+    /// Folds the article's entity names into the aliases seen so far (so
+    /// variants across articles share one canonical), completes its
+    /// features with those names, then decides duplicate, event and story.
+    pub fn decide(&mut self, p: &mut Processed) -> Decision {
+        self.aliases.fold_article(&p.prepared.article, &mut p.prepared.analysis);
+        p.features.add_entity_names(&p.prepared.analysis);
+        let p = &*p;
         let article = &p.prepared.article;
         let duplicate = self.dedup.observe(&article.id, &p.signature, &Self::meta(article));
         let (event, story) = match duplicate.as_ref().and_then(|d| self.assigned.get(&d.original)) {
@@ -96,7 +105,10 @@ impl Streamer {
     }
 
     /// Re-adds a stored article with its stored decision.
-    pub fn restore(&mut self, article: &Article, features: &DocFeatures, signature: &Signature, d: &Decision) {
+    pub fn restore(&mut self, article: &Article, analysis: &Analysis, features: &DocFeatures, signature: &Signature, d: &Decision) {
+        // Stored analyses are folded already; folding a copy again teaches
+        // the registry their names.
+        self.aliases.fold_article(article, &mut analysis.clone());
         self.dedup.restore(&article.id, signature, &Self::meta(article), d.duplicate.as_ref());
         if d.duplicate.is_none() {
             self.clusterer.restore(features, d.event, d.story);
@@ -104,9 +116,6 @@ impl Streamer {
         self.assigned.insert(article.id.clone(), (d.event, d.story));
     }
 
-    pub fn clusterer(&self) -> &Clusterer {
-        &self.clusterer
-    }
 }
 
 pub fn event_label(e: u32) -> String {

@@ -35,12 +35,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     let inputs = args.input.read()?;
     let cfg = PipelineConfig::default();
-    let processed = process_all(&inputs.articles, &cfg);
+    let mut processed = process_all(&inputs.articles, &cfg);
     let articles: Vec<_> = processed.iter().map(|p| &p.prepared.article).collect();
+    let order = arrival_order(&articles);
     let mut decisions = vec![None; processed.len()];
     let mut streamer = Streamer::new(&cfg);
-    for i in arrival_order(&articles) {
-        decisions[i] = Some(streamer.decide(&processed[i]));
+    for i in order {
+        decisions[i] = Some(streamer.decide(&mut processed[i]));
     }
     let mut out = Output::open(args.output.as_deref())?;
     for (p, d) in processed.iter().zip(decisions) {

@@ -44,7 +44,7 @@ pub fn load_streamer(store: &SqliteStore, cfg: &PipelineConfig) -> anyhow::Resul
     let mut streamer = Streamer::new(cfg);
     store.for_each_article(&mut |s| {
         let d = Decision { duplicate: s.duplicate.clone(), event: s.event, story: s.story };
-        streamer.restore(&s.article, &s.features, &s.signature, &d);
+        streamer.restore(&s.article, &s.analysis, &s.features, &s.signature, &d);
     })?;
     Ok(streamer)
 }
@@ -60,7 +60,7 @@ fn ingest(input: &InputArgs, db: &Path, mut on_line: impl FnMut(Line<'_>) -> any
     let mut store = SqliteStore::open(db).with_context(|| format!("opening the store {}", db.display()))?;
     let cfg = PipelineConfig::default();
     let mut streamer = load_streamer(&store, &cfg)?;
-    let processed = process_all(&inputs.articles, &cfg);
+    let mut processed = process_all(&inputs.articles, &cfg);
     let articles: Vec<_> = processed.iter().map(|p| &p.prepared.article).collect();
     let order = arrival_order(&articles);
 
@@ -76,14 +76,15 @@ fn ingest(input: &InputArgs, db: &Path, mut on_line: impl FnMut(Line<'_>) -> any
     let mut lines: Vec<(usize, Decision, &'static str)> = Vec::new();
     for i in order {
         bar.inc(1);
-        let p = &processed[i];
-        let a = &p.prepared.article;
+        let a = &processed[i].prepared.article;
         if let Some(existing) = store.find_existing(&a.id, &identity_hash(a))? {
             summary.already += 1;
             eprintln!("skipped {}: already stored as {existing:?}", a.origin);
             continue;
         }
-        let d = streamer.decide(p);
+        let d = streamer.decide(&mut processed[i]);
+        let p = &processed[i];
+        let a = &p.prepared.article;
         summary.new += 1;
         summary.duplicates += d.duplicate.is_some() as usize;
         batch.push(StoredArticle {

@@ -6,7 +6,8 @@ use std::io::BufRead;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use storyline_core::cluster::{features, train_join_model, TrainingDoc};
+use storyline_core::analyze::AliasRegistry;
+use storyline_core::cluster::{train_join_model, TrainingDoc};
 use storyline_core::PipelineConfig;
 
 use crate::input::InputArgs;
@@ -45,16 +46,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let gold = gold_events(path)?;
         let input = InputArgs { paths: vec![path.clone()], input: vec![], max_file_mb: 16 };
         let inputs = input.read()?;
-        let processed = process_all(&inputs.articles, &cfg);
+        let mut processed = process_all(&inputs.articles, &cfg);
         let articles: Vec<_> = processed.iter().map(|p| &p.prepared.article).collect();
-        let stream: Vec<TrainingDoc> = arrival_order(&articles)
-            .into_iter()
-            .filter_map(|i| {
-                let p = &processed[i];
-                let gold_event = gold.get(&p.prepared.article.id)?.clone();
-                Some(TrainingDoc { features: features(&p.prepared.article, &p.prepared.analysis, &cfg.cluster), gold_event })
-            })
-            .collect();
+        let order = arrival_order(&articles);
+        // Same feature path as `cluster`: aliases folded in arrival order.
+        let mut registry = AliasRegistry::new(&cfg.analyze);
+        let mut stream: Vec<TrainingDoc> = Vec::new();
+        for i in order {
+            let p = &mut processed[i];
+            registry.fold_article(&p.prepared.article, &mut p.prepared.analysis);
+            p.features.add_entity_names(&p.prepared.analysis);
+            if let Some(gold_event) = gold.get(&p.prepared.article.id) {
+                stream.push(TrainingDoc { features: p.features.clone(), gold_event: gold_event.clone() });
+            }
+        }
         eprintln!("{}: {} labelled articles", path.display(), stream.len());
         names.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
         corpora.push(stream);

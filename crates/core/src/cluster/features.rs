@@ -46,8 +46,9 @@ fn is_capitalised(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
 }
 
-/// Features of one article from its cleaned text and analysis.
-pub fn features(article: &Article, analysis: &Analysis, cfg: &ClusterConfig) -> DocFeatures {
+/// Features of one article from its cleaned text and the dates its
+/// analysis resolved; entity names are added by [`DocFeatures::add_entity_names`].
+pub fn text_features(article: &Article, analysis: &Analysis, cfg: &ClusterConfig) -> DocFeatures {
     let stemmer = crate::text::english_stemmer();
     let mut terms: IdMap<u64, f32> = IdMap::default();
     let mut entities: IdMap<u64, f32> = IdMap::default();
@@ -100,9 +101,6 @@ pub fn features(article: &Article, analysis: &Analysis, cfg: &ClusterConfig) -> 
     }
     read(&article.text, 1.0);
 
-    for e in &analysis.entities {
-        add(&mut entities, term_hash(NS_ENTITY, &e.canonical.to_lowercase()), 1.0);
-    }
     numbers.sort_unstable();
     numbers.dedup();
 
@@ -122,5 +120,26 @@ pub fn features(article: &Article, analysis: &Analysis, cfg: &ClusterConfig) -> 
         numbers,
         day: article.best_date().map(|d| d.num_days_from_ce()),
         mentioned_days,
+    }
+}
+
+/// Features of one article, including its analysed entity names. Use
+/// [`text_features`] then [`DocFeatures::add_entity_names`] when the names'
+/// canonicals are folded across articles in between.
+pub fn features(article: &Article, analysis: &Analysis, cfg: &ClusterConfig) -> DocFeatures {
+    let mut f = text_features(article, analysis, cfg);
+    f.add_entity_names(analysis);
+    f
+}
+
+impl DocFeatures {
+    /// Adds the canonical names of analysed entities (aliases folded), so
+    /// "Ahn Kyu-back" and "Ahn Gyu-back" count as one name.
+    pub fn add_entity_names(&mut self, analysis: &Analysis) {
+        let mut map: IdMap<u64, f32> = self.entities.iter().copied().collect();
+        for e in &analysis.entities {
+            add(&mut map, term_hash(NS_ENTITY, &e.canonical.to_lowercase()), 1.0);
+        }
+        self.entities = sorted(map);
     }
 }
