@@ -17,20 +17,32 @@ pub struct Processed {
 
 /// Runs the per-article stages on all cores, keeping input order.
 pub fn process_all(raws: &[RawArticle], cfg: &PipelineConfig) -> Vec<Processed> {
-    let one = |raw: &RawArticle| {
-        let prepared = prepare(raw, cfg);
-        let features = cluster::text_features(&prepared.article, &prepared.analysis, &cfg.cluster);
-        let signature = dedup::signature(&prepared.article, &cfg.dedup);
-        Processed { prepared, features, signature }
+    // A bug triggered by one article must cost that article only: it is
+    // reported like a bad record and the run goes on.
+    let one = |raw: &RawArticle| -> Option<Processed> {
+        let run = || {
+            let prepared = prepare(raw, cfg);
+            let features = cluster::text_features(&prepared.article, &prepared.analysis, &cfg.cluster);
+            let signature = dedup::signature(&prepared.article, &cfg.dedup);
+            Processed { prepared, features, signature }
+        };
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+            Ok(p) => Some(p),
+            Err(_) => {
+                eprintln!("skipped {}: internal error while processing this article (please report it)", raw.origin);
+                None
+            }
+        }
     };
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     if threads == 1 || raws.len() < 64 {
-        return raws.iter().map(one).collect();
+        return raws.iter().filter_map(one).collect();
     }
     let chunk = raws.len().div_ceil(threads);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = raws.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
-        handles.into_iter().flat_map(|h| h.join().expect("pipeline workers do not panic")).collect()
+        let handles: Vec<_> =
+            raws.chunks(chunk).map(|part| scope.spawn(move || part.iter().filter_map(one).collect::<Vec<_>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
     })
 }
 

@@ -99,7 +99,12 @@ pub(crate) fn fold_within(text: &str, ents: &mut Vec<Ent>, published: Option<Nai
                 if trimmed.is_empty() || trimmed.ends_with(['.', ';', ':', '(', ')', '"', '“', '”']) {
                     break;
                 }
-                let ws = trimmed.rfind([' ', '\n', '(', '"', '“']).map_or(0, |i| i + 1);
+                // Past the separator's own bytes: '“' is three bytes long.
+                let ws = trimmed
+                    .char_indices()
+                    .rev()
+                    .find(|&(_, c)| matches!(c, ' ' | '\n' | '(' | '"' | '“'))
+                    .map_or(0, |(i, c)| i + c.len_utf8());
                 starts.push(ws);
                 pos = ws;
                 let words: Vec<String> = before[ws..long_end]

@@ -153,7 +153,8 @@ pub(crate) fn extract(text: &str, ents: &[Ent], cfg: &AnalyzeConfig) -> Vec<RawQ
             while open_b > from && !text.is_char_boundary(open_b) {
                 open_b -= 1;
             }
-            let before = &text[from..open_b];
+            // A quote that opens its sentence has nothing before it.
+            let before = text.get(from..open_b.max(from)).unwrap_or("");
             if let Some(v) = BEFORE_VERB.find_iter(before).last() {
                 let subj_e = from + v.start();
                 let clause = &text[from..subj_e];

@@ -324,3 +324,29 @@ fn timing_per_stage() {
     }
     println!("amounts {:?}", t.elapsed() / m);
 }
+
+/// Real crawled news is the best fuzzer: every development article goes
+/// through analysis without a panic and with offsets that slice exactly.
+#[test]
+fn development_corpora_analyse_without_panics_and_with_exact_offsets() {
+    let corpora = [
+        include_str!("../../../../../shared/data/events/ecbplus-dev.jsonl"),
+        include_str!("../../../../../shared/data/events/gva-dev.jsonl"),
+    ];
+    let cfg = AnalyzeConfig::default();
+    let mut n = 0;
+    for corpus in corpora {
+        for line in corpus.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let text = v["text"].as_str().unwrap_or("");
+            let date = v["date"].as_str().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            let a = analyze_text(text, date, &cfg);
+            let chars: Vec<char> = text.chars().collect();
+            for (s, e, t) in a.entities.iter().map(|m| (m.start, m.end, &m.text)).chain(a.times.iter().map(|m| (m.start, m.end, &m.text))) {
+                assert_eq!(&chars[s..e].iter().collect::<String>(), t, "offsets in {}", v["id"]);
+            }
+            n += 1;
+        }
+    }
+    assert!(n > 6000);
+}
