@@ -426,8 +426,10 @@ impl DedupIndex {
     }
 
     /// The best earlier match of a signature: exact key first, then LSH
-    /// candidates confirmed by Jaccard or containment; ties go to the
-    /// earlier article.
+    /// candidates confirmed by Jaccard or containment, ranked by Jaccard
+    /// (containment saturates at 1 for any superset, so ranking by it would
+    /// prefer a long article that merely contains this one over its true
+    /// source); ties go to the earlier article.
     fn find(&self, sig: &Signature) -> Option<Confirmed> {
         if sig.words < self.cfg.min_words as u32 {
             return None;
@@ -449,29 +451,29 @@ impl DedupIndex {
         }
         candidates.sort_unstable();
         candidates.dedup();
-        let mut best: Option<Confirmed> = None;
+        let mut best: Option<(f32, Confirmed)> = None;
         for doc in candidates {
             let other = &self.docs[doc as usize];
-            let Some(score) = self.confirm(sig, &other.minhash, other.shingles) else { continue };
-            if best.as_ref().map_or(true, |b| score > b.score) {
-                best = Some(Confirmed { doc, exact: false, score });
+            let Some((jaccard, score)) = self.confirm(sig, &other.minhash, other.shingles) else { continue };
+            if best.as_ref().map_or(true, |(j, _)| jaccard > *j) {
+                best = Some((jaccard, Confirmed { doc, exact: false, score }));
             }
         }
-        best
+        best.map(|(_, c)| c)
     }
 
-    /// Score of a confirmed near duplicate, or `None`.
-    fn confirm(&self, sig: &Signature, other_minhash: &[u32], other_shingles: u32) -> Option<f32> {
+    /// (estimated Jaccard, score) of a confirmed near duplicate, or `None`.
+    fn confirm(&self, sig: &Signature, other_minhash: &[u32], other_shingles: u32) -> Option<(f32, f32)> {
         let jaccard = minhash::estimate_jaccard(&sig.minhash, other_minhash);
         if jaccard >= self.cfg.near_jaccard {
-            return Some(jaccard);
+            return Some((jaccard, jaccard));
         }
         let (small, large) = (sig.shingles.min(other_shingles), sig.shingles.max(other_shingles));
         if large == 0 || (small as f32) < self.cfg.containment_min_size_ratio * large as f32 {
             return None;
         }
         let containment = minhash::estimate_containment(jaccard, sig.shingles, other_shingles);
-        (containment >= self.cfg.near_containment).then_some(containment)
+        (containment >= self.cfg.near_containment).then_some((jaccard, containment))
     }
 
     #[allow(clippy::too_many_arguments)]
