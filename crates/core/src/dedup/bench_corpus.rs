@@ -463,7 +463,7 @@ fn trim_ending(paragraphs: &mut Vec<String>, keep: f64) {
         let words: Vec<&str> = p.split_whitespace().collect();
         let budget = target.saturating_sub(kept).max(1).min(words.len());
         let mut part = words[..budget].join(" ");
-        let sentence_end = part.rfind(|c| matches!(c, '.' | '!' | '?'));
+        let sentence_end = part.rfind(['.', '!', '?']);
         if let Some(end) = sentence_end.filter(|&e| e + 1 >= part.len() * 4 / 5) {
             part.truncate(end + 1);
         }

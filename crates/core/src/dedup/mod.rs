@@ -455,7 +455,11 @@ impl DedupIndex {
         for doc in candidates {
             let other = &self.docs[doc as usize];
             let Some((jaccard, score)) = self.confirm(sig, &other.minhash, other.shingles) else { continue };
-            if best.as_ref().map_or(true, |(j, _)| jaccard > *j) {
+            let better = match &best {
+                None => true,
+                Some((best_jaccard, _)) => jaccard > *best_jaccard,
+            };
+            if better {
                 best = Some((jaccard, Confirmed { doc, exact: false, score }));
             }
         }
