@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use storyline_core::dedup::bench_corpus::{self, BenchConfig, BenchCorpus, BenchDoc, PairScore, SourceArticle};
-use storyline_core::dedup::{signature, DedupConfig, DedupIndex, DocMeta, DuplicateMatch};
+use storyline_core::dedup::{signature, DedupConfig, DedupIndex, DedupStats, DocMeta, DuplicateMatch};
 
 #[derive(clap::Args, Debug)]
 pub struct DedupBenchArgs {
@@ -108,13 +108,23 @@ fn write_jsonl<T: serde::Serialize>(path: &PathBuf, rows: &[T]) -> Result<()> {
     Ok(())
 }
 
-/// Runs storyline's dedup over the corpus in arrival order; returns the
-/// final match of every duplicate (after re-pointing) and the best time.
-fn run_storyline(docs: &[BenchDoc], cfg: &DedupConfig, repeat: usize) -> (HashMap<String, DuplicateMatch>, f64, f64) {
+/// What one storyline run produced.
+struct StorylineRun {
+    /// Final match of every duplicate (after re-pointing).
+    matches: HashMap<String, DuplicateMatch>,
+    /// Fastest pass, seconds.
+    seconds: f64,
+    signature_bytes: f64,
+    stats: DedupStats,
+}
+
+/// Runs storyline's dedup over the corpus in arrival order.
+fn run_storyline(docs: &[BenchDoc], cfg: &DedupConfig, repeat: usize) -> StorylineRun {
     let articles: Vec<_> = docs.iter().map(bench_corpus::to_article).collect();
     let mut best = f64::INFINITY;
     let mut matches = HashMap::new();
     let mut bytes = 0usize;
+    let mut stats = DedupStats::default();
     for _ in 0..repeat.max(1) {
         let start = Instant::now();
         let mut index = DedupIndex::new(cfg);
@@ -133,8 +143,9 @@ fn run_storyline(docs: &[BenchDoc], cfg: &DedupConfig, repeat: usize) -> (HashMa
         best = best.min(start.elapsed().as_secs_f64());
         matches = found;
         bytes = pass_bytes;
+        stats = index.stats().clone();
     }
-    (matches, best, bytes as f64 / articles.len().max(1) as f64)
+    StorylineRun { matches, seconds: best, signature_bytes: bytes as f64 / articles.len().max(1) as f64, stats }
 }
 
 fn run_peer(args: &DedupBenchArgs, corpus: &PathBuf, cfg: &DedupConfig) -> Result<(HashMap<String, String>, f64)> {
@@ -222,7 +233,7 @@ pub fn run(args: &DedupBenchArgs) -> Result<()> {
         cfg.near_containment = f32::INFINITY;
     }
     let n = corpus.docs.len();
-    let (matches, secs, bytes) = run_storyline(&corpus.docs, &cfg, args.repeat);
+    let StorylineRun { matches, seconds: secs, signature_bytes: bytes, stats } = run_storyline(&corpus.docs, &cfg, args.repeat);
     let original_of: HashMap<String, String> = matches.iter().map(|(k, m)| (k.clone(), m.original.clone())).collect();
     let ours = ToolResult {
         tool: "storyline".into(),
@@ -289,13 +300,22 @@ pub fn run(args: &DedupBenchArgs) -> Result<()> {
         bytes,
         if args.no_containment { "off" } else { "on" }
     );
+    println!(
+        "storyline index: {} exact, {} near, {} syndicated, {} too short to match, {} exact-only, {:.2} LSH candidates compared per article",
+        stats.exact,
+        stats.near,
+        stats.syndicated,
+        stats.too_short,
+        stats.exact_only,
+        stats.candidates_checked as f64 / n.max(1) as f64
+    );
     if args.show_errors > 0 {
         print_errors(&corpus, &original_of, args.show_errors);
     }
     let summary = serde_json::json!({
         "articles": n, "copies": copies, "max_edits": args.max_edits, "groups": gold.len(), "ignored_group_pairs": corpus.ignored_group_pairs.len(), "seed": args.seed,
         "source": args.source.display().to_string(), "containment_rule": !args.no_containment,
-        "signature_bytes_per_article": bytes, "roots": roots, "results": results,
+        "signature_bytes_per_article": bytes, "roots": roots, "index_stats": stats, "results": results,
     });
     std::fs::write(args.out.join("results.json"), serde_json::to_string_pretty(&summary)?)
         .with_context(|| format!("cannot write {}", args.out.join("results.json").display()))?;
