@@ -219,7 +219,10 @@ pub struct DuplicateMatch {
 /// Metadata dedup uses besides the text.
 #[derive(Debug, Clone, Default)]
 pub struct DocMeta<'a> {
+    /// Decides which copy of a group is the original.
     pub published: Option<NaiveDate>,
+    /// Not used by the decision yet (kept for outlet-aware rules such as
+    /// "an outlet's own update is not syndication").
     pub outlet: Option<&'a str>,
     /// `Article::wire_credits`: a credit makes a match syndicated.
     pub wire_credits: &'a [String],
@@ -234,6 +237,28 @@ impl<'a> DocMeta<'a> {
             wire_credits: &article.wire_credits,
         }
     }
+}
+
+/// What the index decided so far: every article is counted, including the
+/// ones too short to be matched (never a silent skip).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DedupStats {
+    /// Articles passed to [`DedupIndex::observe`].
+    pub observed: u64,
+    /// Articles passed to [`DedupIndex::restore`].
+    pub restored: u64,
+    pub exact: u64,
+    pub near: u64,
+    pub syndicated: u64,
+    /// Texts under `min_words`: never matched, never matchable.
+    pub too_short: u64,
+    /// Texts too short for near matching (under `min_shingles_near`
+    /// shingles): exact matching only.
+    pub exact_only: u64,
+    /// LSH candidates compared (a measure of the index's work).
+    pub candidates_checked: u64,
+    /// Late-arriving earlier copies that became their group's original.
+    pub rerooted: u64,
 }
 
 /// Which earlier articles contain one paragraph of an article.
@@ -311,6 +336,7 @@ pub struct DedupIndex {
     /// Root -> the other members of its group, for re-rooting.
     members: HashMap<DocIdx, Vec<DocIdx>>,
     reassigned: Vec<(String, DuplicateMatch)>,
+    stats: DedupStats,
 }
 
 impl Default for DedupIndex {
@@ -338,6 +364,7 @@ impl DedupIndex {
             paragraphs: PrehashedMap::default(),
             members: HashMap::new(),
             reassigned: Vec::new(),
+            stats: DedupStats::default(),
         }
     }
 
@@ -350,6 +377,11 @@ impl DedupIndex {
         self.docs.is_empty()
     }
 
+    /// Counts of what the index decided.
+    pub fn stats(&self) -> &DedupStats {
+        &self.stats
+    }
+
     /// Finds the earlier article that `sig` copies (if any) and returns the
     /// original of its group, then records this one so later copies can
     /// point at it. When this article predates the group's original (an
@@ -358,7 +390,14 @@ impl DedupIndex {
     /// [`DedupIndex::take_reassigned`].
     pub fn observe(&mut self, id: &str, sig: &Signature, meta: &DocMeta<'_>) -> Option<DuplicateMatch> {
         let wire = is_wire_credited(meta.wire_credits);
-        let found = self.find(sig);
+        self.stats.observed += 1;
+        if sig.words < self.cfg.min_words as u32 {
+            self.stats.too_short += 1;
+        } else if !sig.is_near_indexable() {
+            self.stats.exact_only += 1;
+        }
+        let (found, checked) = self.find(sig);
+        self.stats.candidates_checked += checked;
         let new_idx = self.docs.len() as DocIdx;
         let Some(found) = found else {
             self.insert(id, sig, meta, wire, new_idx, None, true);
@@ -367,7 +406,13 @@ impl DedupIndex {
         let root = self.docs[found.doc as usize].root;
         let kind = syndication::classify(found.exact, wire, self.docs[found.doc as usize].wire || self.docs[root as usize].wire);
         let score = found.score;
+        match kind {
+            DuplicateKind::Exact => self.stats.exact += 1,
+            DuplicateKind::Near => self.stats.near += 1,
+            DuplicateKind::Syndicated => self.stats.syndicated += 1,
+        }
         if syndication::predates(meta.published, self.docs[root as usize].published) {
+            self.stats.rerooted += 1;
             self.insert(id, sig, meta, wire, new_idx, None, !found.exact);
             self.reroot(root, new_idx, kind, score);
             return None;
@@ -381,6 +426,7 @@ impl DedupIndex {
     /// in the original arrival order, so originals are restored first.
     pub fn restore(&mut self, id: &str, sig: &Signature, meta: &DocMeta<'_>, duplicate_of: Option<&DuplicateMatch>) {
         let wire = is_wire_credited(meta.wire_credits);
+        self.stats.restored += 1;
         let new_idx = self.docs.len() as DocIdx;
         let root = duplicate_of
             .and_then(|m| self.by_id.get(&m.original).copied())
@@ -426,17 +472,20 @@ impl DedupIndex {
     }
 
     /// The best earlier match of a signature: exact key first, then LSH
-    /// candidates confirmed by Jaccard or containment; ties go to the
-    /// earlier article.
-    fn find(&self, sig: &Signature) -> Option<Confirmed> {
+    /// candidates confirmed by Jaccard or containment, ranked by Jaccard
+    /// (containment saturates at 1 for any superset, so ranking by it would
+    /// prefer a long article that merely contains this one over its true
+    /// source); ties go to the earlier article.
+    /// Also returns how many candidates were compared.
+    fn find(&self, sig: &Signature) -> (Option<Confirmed>, u64) {
         if sig.words < self.cfg.min_words as u32 {
-            return None;
+            return (None, 0);
         }
         if let Some(&doc) = self.exact.get(&sig.exact) {
-            return Some(Confirmed { doc, exact: true, score: 1.0 });
+            return (Some(Confirmed { doc, exact: true, score: 1.0 }), 0);
         }
         if !sig.is_near_indexable() || sig.minhash.len() != self.cfg.minhash_len() {
-            return None;
+            return (None, 0);
         }
         let mut candidates: Vec<DocIdx> = Vec::new();
         for key in &sig.band_keys {
@@ -449,29 +498,34 @@ impl DedupIndex {
         }
         candidates.sort_unstable();
         candidates.dedup();
-        let mut best: Option<Confirmed> = None;
+        let mut best: Option<(f32, Confirmed)> = None;
+        let checked = candidates.len() as u64;
         for doc in candidates {
             let other = &self.docs[doc as usize];
-            let Some(score) = self.confirm(sig, &other.minhash, other.shingles) else { continue };
-            if best.as_ref().map_or(true, |b| score > b.score) {
-                best = Some(Confirmed { doc, exact: false, score });
+            let Some((jaccard, score)) = self.confirm(sig, &other.minhash, other.shingles) else { continue };
+            let better = match &best {
+                None => true,
+                Some((best_jaccard, _)) => jaccard > *best_jaccard,
+            };
+            if better {
+                best = Some((jaccard, Confirmed { doc, exact: false, score }));
             }
         }
-        best
+        (best.map(|(_, c)| c), checked)
     }
 
-    /// Score of a confirmed near duplicate, or `None`.
-    fn confirm(&self, sig: &Signature, other_minhash: &[u32], other_shingles: u32) -> Option<f32> {
+    /// (estimated Jaccard, score) of a confirmed near duplicate, or `None`.
+    fn confirm(&self, sig: &Signature, other_minhash: &[u32], other_shingles: u32) -> Option<(f32, f32)> {
         let jaccard = minhash::estimate_jaccard(&sig.minhash, other_minhash);
         if jaccard >= self.cfg.near_jaccard {
-            return Some(jaccard);
+            return Some((jaccard, jaccard));
         }
         let (small, large) = (sig.shingles.min(other_shingles), sig.shingles.max(other_shingles));
         if large == 0 || (small as f32) < self.cfg.containment_min_size_ratio * large as f32 {
             return None;
         }
         let containment = minhash::estimate_containment(jaccard, sig.shingles, other_shingles);
-        (containment >= self.cfg.near_containment).then_some(containment)
+        (containment >= self.cfg.near_containment).then_some((jaccard, containment))
     }
 
     #[allow(clippy::too_many_arguments)]

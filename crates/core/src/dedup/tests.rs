@@ -351,3 +351,68 @@ fn bench_corpus_is_deterministic_and_scored() {
     let s = bench_corpus::score_pairs(&a, &truth);
     assert_eq!((s.precision, s.recall), (1.0, 1.0));
 }
+
+#[test]
+fn containment_catches_a_copy_padded_past_the_jaccard_threshold() {
+    // The original's four paragraphs plus six new ones: Jaccard about 0.4,
+    // containment of the original in the copy 1.
+    let extra = [
+        "Separately, the finance ministry said exports rose for a third month in October on strong demand for semiconductors and cars from China.",
+        "The central bank left its benchmark interest rate unchanged on Thursday, citing uncertainty over trade and a weak housing market in the capital.",
+        "Opposition lawmakers called for a parliamentary hearing on the budget, saying the government had underestimated welfare spending for next year.",
+        "Weather forecasters warned of heavy snow in the mountains over the weekend and advised drivers to carry chains on the eastern highways.",
+        "A court in Busan sentenced a former mayor to three years in prison for accepting bribes from construction companies during his term.",
+        "The football federation named a new coach for the national team, who will lead the side at the Asian Cup in Qatar early next year.",
+    ];
+    let mut padded: Vec<&str> = BASE[..4].to_vec();
+    padded.extend_from_slice(&extra);
+    let cfg = DedupConfig::default();
+    let (a, b) = (article_of("orig", &BASE[..4]), article_of("copy", &padded));
+    let (sa, sb) = (signature(&a, &cfg), signature(&b, &cfg));
+    let jaccard = minhash::estimate_jaccard(&sa.minhash, &sb.minhash);
+    assert!(jaccard < cfg.near_jaccard, "test needs a Jaccard under the threshold, got {jaccard}");
+    let m = dup_of(&a, &b).expect("padded copy detected by containment");
+    assert!(m.score >= cfg.near_containment, "{m:?}");
+}
+
+#[test]
+fn stats_count_every_decision() {
+    let cfg = DedupConfig::default();
+    let mut index = DedupIndex::new(&cfg);
+    let docs = [
+        article_of("a", &BASE),
+        article_of("b", &BASE),
+        article_of("c", &BASE[..5]),
+        article_of("d", &["Photos"]),
+        article_of("e", &["Seoul talks set for next week"]),
+    ];
+    for d in &docs {
+        index.observe(&d.id, &signature(d, &cfg), &DocMeta::of(d));
+    }
+    let s = index.stats();
+    assert_eq!((s.observed, s.exact, s.near, s.too_short, s.exact_only), (5, 1, 1, 1, 1));
+}
+
+#[test]
+fn bench_on_the_seeds_finds_all_copies_and_merges_no_seeds() {
+    let sources: Vec<bench_corpus::SourceArticle> = SEEDS
+        .iter()
+        .enumerate()
+        .map(|(i, t)| bench_corpus::SourceArticle { id: format!("seed{i}"), title: String::new(), text: article("s", t).text })
+        .collect();
+    let bench = bench_corpus::BenchConfig { copies: 4, copied_share: 1.0, ..Default::default() };
+    let corpus = bench_corpus::generate(&sources, &bench);
+    assert_eq!(corpus.docs.len(), 25);
+    let cfg = DedupConfig::default();
+    let mut index = DedupIndex::new(&cfg);
+    let mut found = std::collections::HashMap::new();
+    for d in &corpus.docs {
+        let a = bench_corpus::to_article(d);
+        if let Some(m) = index.observe(&a.id, &signature(&a, &cfg), &DocMeta::of(&a)) {
+            found.insert(a.id.clone(), m.original);
+        }
+    }
+    let score = bench_corpus::score_pairs(&corpus, &found);
+    assert_eq!(score.precision, 1.0, "{score:?}");
+    assert!(score.recall >= 0.95, "{score:?}");
+}
