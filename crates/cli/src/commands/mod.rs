@@ -3,6 +3,7 @@
 
 mod analyze;
 mod cluster;
+pub mod dedup_bench;
 mod eval;
 mod extract;
 pub mod extract_bench;
@@ -72,6 +73,8 @@ pub enum Command {
     TrainCluster(train::Args),
     /// Main-text extraction benchmark on the Zyte pages (optionally vs trafilatura).
     ExtractBench(extract_bench::ExtractBenchArgs),
+    /// Duplicate-detection benchmark on generated copies (optionally vs datasketch).
+    DedupBench(dedup_bench::DedupBenchArgs),
 }
 
 pub fn run(cmd: Command) -> anyhow::Result<()> {
@@ -85,5 +88,6 @@ pub fn run(cmd: Command) -> anyhow::Result<()> {
         Command::Eval(a) => eval::run(a),
         Command::TrainCluster(a) => train::run(a),
         Command::ExtractBench(a) => extract_bench::run(&a),
+        Command::DedupBench(a) => dedup_bench::run(&a),
     }
 }
