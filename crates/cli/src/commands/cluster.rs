@@ -16,6 +16,11 @@ pub struct Args {
     /// Write JSONL here instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Probability the join model must reach for an article to join an
+    /// existing event (default: the shipped, calibrated 0.5). Higher splits
+    /// more, lower merges more.
+    #[arg(long, value_name = "P")]
+    pub join_threshold: Option<f32>,
     /// Cluster against (and add to) this store instead of a stateless run.
     #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
@@ -34,7 +39,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return super::ingest::ingest_and_print(&args.input, db, args.output.as_deref());
     }
     let inputs = args.input.read()?;
-    let cfg = PipelineConfig::default();
+    let mut cfg = PipelineConfig::default();
+    if let Some(p) = args.join_threshold {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(super::CliError::Usage(format!("--join-threshold must be within 0..1, got {p}")).into());
+        }
+        cfg.cluster.join_probability = p;
+    }
     let mut processed = process_all(&inputs.articles, &cfg);
     let articles: Vec<_> = processed.iter().map(|p| &p.prepared.article).collect();
     let order = arrival_order(&articles);

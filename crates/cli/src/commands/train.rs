@@ -67,13 +67,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let trained_on = format!("storyline train-cluster {} (l2 {})", names.join(" "), args.l2);
     let (model, report) = train_join_model(&corpora, &cfg.cluster, args.l2, &trained_on);
     eprintln!(
-        "{} examples ({} joins), {} Newton steps, training accuracy {:.4}",
-        report.examples, report.positives, report.iterations, report.accuracy
+        "ranking: {} candidate pairs ({} same event), accuracy {:.4}; join: {} best candidates ({} right), accuracy {:.4}; {} Newton steps",
+        report.examples, report.positives, report.rank_accuracy, report.best_examples, report.best_positives, report.join_accuracy, report.iterations
     );
-    for (name, w) in model.features.iter().zip(&model.weights) {
-        eprintln!("  {name:<18} {w:>9.4}");
+    eprintln!("  {:<22} {:>9} {:>9}", "feature", "rank", "join");
+    for (i, name) in model.features.iter().enumerate() {
+        eprintln!("  {name:<22} {:>9.4} {:>9.4}", model.rank.weights[i], model.join.weights[i]);
     }
-    eprintln!("  {:<18} {:>9.4}", "bias", model.bias);
+    eprintln!("  {:<22} {:>9.4} {:>9.4}", "bias", model.rank.bias, model.join.bias);
     std::fs::write(&args.output, serde_json::to_string_pretty(&model)? + "\n").with_context(|| format!("cannot write {}", args.output.display()))?;
     eprintln!("wrote {}", args.output.display());
     Ok(())

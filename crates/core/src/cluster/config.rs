@@ -47,8 +47,8 @@ impl Default for ClusterConfig {
             long_time_sigma_days: 30.0,
             model: JoinModel::default(),
             join_probability: 0.5,
-            story_entity_cosine: 0.30,
-            story_term_cosine: 0.20,
+            story_entity_cosine: 0.18,
+            story_term_cosine: 0.17,
         }
     }
 }

@@ -30,6 +30,11 @@ pub struct DocFeatures {
     pub day: Option<i32>,
     /// Day-precision dates the text mentions (resolved), sorted, unique.
     pub mentioned_days: Vec<i32>,
+    /// Month and day of a dateline without a year (`Seoul, December 1`),
+    /// when the publication date is unknown: placed in the year nearest an
+    /// event's date when compared with it.
+    #[serde(default)]
+    pub dateline_month_day: Option<(u32, u32)>,
 }
 
 fn add(map: &mut IdMap<u64, f32>, key: u64, w: f32) {
@@ -120,7 +125,21 @@ pub fn text_features(article: &Article, analysis: &Analysis, cfg: &ClusterConfig
         numbers,
         day: article.best_date().map(|d| d.num_days_from_ce()),
         mentioned_days,
+        dateline_month_day: match (article.best_date(), &article.dateline) {
+            (None, Some(dl)) => dl.month.zip(dl.day),
+            _ => None,
+        },
     }
+}
+
+/// The day (days from CE) of `month`/`day` in the year that puts it
+/// nearest `around`.
+pub(crate) fn nearest_day(month: u32, day: u32, around: i32) -> Option<i32> {
+    let year = NaiveDate::from_num_days_from_ce_opt(around)?.year();
+    (year - 1..=year + 1)
+        .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day))
+        .map(|d| d.num_days_from_ce())
+        .min_by_key(|d| (d - around).abs())
 }
 
 /// Features of one article, including its analysed entity names. Use

@@ -25,6 +25,6 @@ mod tests;
 
 pub use config::ClusterConfig;
 pub use features::{features, text_features, DocFeatures};
-pub use model::{JoinModel, FEATURE_NAMES};
+pub use model::{JoinModel, Logistic, FEATURE_NAMES};
 pub use online::{Assignment, Clusterer};
 pub use train::{train_join_model, TrainingDoc, TrainingReport};

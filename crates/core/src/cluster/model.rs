@@ -6,30 +6,54 @@
 use serde::{Deserialize, Serialize};
 
 /// Names of the model's inputs, in order (documented in ARCHITECTURE.md).
-pub const FEATURE_NAMES: [&str; 10] = [
+pub const FEATURE_NAMES: [&str; 12] = [
     "term_cosine",       // TF-IDF cosine of the article to the event centroid
     "entity_cosine",     // IDF-weighted cosine of names
+    // The same two when either side is undated: without time evidence the
+    // text must carry the decision alone, so it gets its own weights.
+    "term_cosine_undated",
+    "entity_cosine_undated",
     "term_x_entity",     // both at once: the subject AND the actors match
     "number_overlap",    // share of the article's numbers the event has seen
     "has_numbers",       // the article has numbers at all (gates the above)
     "time_known",        // both the article and the event are dated
-    "time_short",        // Gaussian of the day gap, short sigma
+    "time_short",        // Gaussian of the gap to the event's mean day, short sigma
     "time_long",         // Gaussian of the day gap, long sigma
     "mentioned_overlap", // they mention the same resolved day
-    "log_event_size",    // big events attract: let the model discount that
+    // Share of the article's most telling names the event has never seen:
+    // another person entering rehab, another town's shooting.
+    "entity_missing",
 ];
 
 pub const N_FEATURES: usize = FEATURE_NAMES.len();
 
-/// Logistic regression weights plus provenance.
+/// One logistic regression.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Logistic {
+    pub weights: Vec<f32>,
+    pub bias: f32,
+}
+
+impl Logistic {
+    pub fn probability(&self, x: &[f32; N_FEATURES]) -> f32 {
+        let z: f32 = self.bias + self.weights.iter().zip(x).map(|(w, v)| w * v).sum::<f32>();
+        1.0 / (1.0 + (-z).exp())
+    }
+}
+
+/// Two logistic models over the same features, plus provenance. `rank`
+/// scores every candidate event (trained on all candidate pairs); `join`
+/// decides whether the article joins the best-ranked one or opens a new
+/// event (trained only on each article's best-ranked candidate, which is
+/// exactly the decision it makes at run time).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JoinModel {
     /// Format version: bump when features change meaning.
     pub version: u32,
     pub features: Vec<String>,
-    pub weights: Vec<f32>,
-    pub bias: f32,
-    /// How the weights were obtained (command, data, date).
+    pub rank: Logistic,
+    pub join: Logistic,
+    /// How the weights were obtained (command, data).
     pub trained_on: String,
 }
 
@@ -40,13 +64,5 @@ impl Default for JoinModel {
     /// [`FEATURE_NAMES`] by a test, so a stale file cannot ship.
     fn default() -> Self {
         serde_json::from_str(SHIPPED_MODEL).expect("join_model.json is valid (checked by tests)")
-    }
-}
-
-impl JoinModel {
-    /// Probability that the article belongs to the candidate event.
-    pub fn probability(&self, x: &[f32; N_FEATURES]) -> f32 {
-        let z: f32 = self.bias + self.weights.iter().zip(x).map(|(w, v)| w * v).sum::<f32>();
-        1.0 / (1.0 + (-z).exp())
     }
 }

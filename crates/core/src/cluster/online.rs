@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::config::ClusterConfig;
-use super::features::DocFeatures;
+use super::features::{nearest_day, DocFeatures};
 use super::hashing::IdMap;
 use super::model::N_FEATURES;
 
@@ -25,8 +25,11 @@ pub(crate) struct EventState {
     pub terms: IdMap<u64, f32>,
     pub entities: IdMap<u64, f32>,
     pub numbers: IdMap<u64, u32>,
-    pub min_day: Option<i32>,
-    pub max_day: Option<i32>,
+    /// Sum and count of member publication days: the event's time is their
+    /// mean. (A min..max range would widen with every member and let a
+    /// chain of daily, unrelated events look simultaneous.)
+    pub day_sum: i64,
+    pub dated: u32,
     pub mentioned: Vec<i32>,
     pub size: u32,
     pub story: u32,
@@ -49,6 +52,10 @@ pub struct Clusterer {
     postings: IdMap<u64, Vec<u32>>,
     n_stories: u32,
 }
+
+/// How many of an article's heaviest names `entity_missing` looks at: the
+/// few that say who and where, not every capitalised word.
+const MISSING_ENTITY_TOP: usize = 8;
 
 fn sublinear(count: f32) -> f32 {
     if count <= 0.0 {
@@ -150,17 +157,32 @@ impl Clusterer {
             let shared = doc.numbers.iter().filter(|n| ev.numbers.contains_key(n)).count();
             (shared as f32 / doc.numbers.len() as f32, 1.0)
         };
-        let (known, short, long) = match (doc.day, ev.min_day, ev.max_day) {
-            (Some(d), Some(lo), Some(hi)) => {
-                let gap = if d < lo { lo - d } else if d > hi { d - hi } else { 0 } as f32;
+        let event_day = (ev.dated > 0).then(|| (ev.day_sum as f64 / ev.dated as f64).round() as i32);
+        let doc_day = doc.day.or_else(|| {
+            let (m, d) = doc.dateline_month_day?;
+            nearest_day(m, d, event_day?)
+        });
+        let (known, short, long) = match (doc_day, event_day) {
+            (Some(d), Some(e)) => {
+                let gap = (d - e).abs() as f32;
                 (1.0, gaussian(gap, self.cfg.time_sigma_days), gaussian(gap, self.cfg.long_time_sigma_days))
             }
             _ => (0.0, 0.0, 0.0),
+        };
+        let entity_missing = {
+            let mut top: Vec<(u64, f32)> = vecs.entities.clone();
+            top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            top.truncate(MISSING_ENTITY_TOP);
+            let total: f32 = top.iter().map(|t| t.1).sum();
+            let missing: f32 = top.iter().filter(|t| !ev.entities.contains_key(&t.0)).map(|t| t.1).sum();
+            if total > 0.0 { missing / total } else { 0.0 }
         };
         let mentioned = doc.mentioned_days.iter().any(|d| ev.mentioned.binary_search(d).is_ok()) as u8 as f32;
         [
             term_cos,
             ent_cos,
+            term_cos * (1.0 - known),
+            ent_cos * (1.0 - known),
             term_cos * ent_cos,
             num_overlap,
             has_numbers,
@@ -168,7 +190,7 @@ impl Clusterer {
             short,
             long,
             mentioned,
-            ((ev.size + 1) as f32).ln(),
+            entity_missing,
         ]
     }
 
@@ -197,19 +219,25 @@ impl Clusterer {
         ranked.into_iter().map(|(e, _)| e).collect()
     }
 
+    /// The candidate the ranking model likes best, with its features.
+    pub(crate) fn best_candidate(&self, doc: &DocFeatures, vecs: &DocVectors, candidates: &[u32]) -> Option<(u32, [f32; N_FEATURES])> {
+        let mut best: Option<(u32, [f32; N_FEATURES], f32)> = None;
+        for &e in candidates {
+            let x = self.pair_features(doc, vecs, &self.events[e as usize]);
+            let score = self.cfg.model.rank.probability(&x);
+            if best.as_ref().is_none_or(|b| score > b.2) {
+                best = Some((e, x, score));
+            }
+        }
+        best.map(|(e, x, _)| (e, x))
+    }
+
     /// Assign one article (in arrival order) to an event and a story.
     pub fn assign(&mut self, doc: &DocFeatures) -> Assignment {
         self.observe_frequencies(doc);
         let vecs = self.vectors(doc);
         let candidates = self.candidates(&vecs);
-        let mut best: Option<(u32, f32)> = None;
-        for &e in &candidates {
-            let x = self.pair_features(doc, &vecs, &self.events[e as usize]);
-            let p = self.cfg.model.probability(&x);
-            if best.is_none_or(|(_, bp)| p > bp) {
-                best = Some((e, p));
-            }
-        }
+        let best = self.best_candidate(doc, &vecs, &candidates).map(|(e, x)| (e, self.cfg.model.join.probability(&x)));
         if let Some((event, p)) = best.filter(|&(_, p)| p >= self.cfg.join_probability) {
             self.add_to_event(event, doc, &vecs);
             return Assignment { event, story: self.events[event as usize].story, opened_event: false, probability: p };
@@ -260,8 +288,8 @@ impl Clusterer {
             *ev.numbers.entry(n).or_insert(0) += 1;
         }
         if let Some(d) = doc.day {
-            ev.min_day = Some(ev.min_day.map_or(d, |m| m.min(d)));
-            ev.max_day = Some(ev.max_day.map_or(d, |m| m.max(d)));
+            ev.day_sum += d as i64;
+            ev.dated += 1;
         }
         for &d in doc.mentioned_days.iter().chain(doc.day.iter()) {
             if let Err(i) = ev.mentioned.binary_search(&d) {

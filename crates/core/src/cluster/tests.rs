@@ -1,4 +1,6 @@
 use super::*;
+use chrono::Datelike;
+
 use crate::model::{Analysis, Article};
 
 fn doc(title: &str, text: &str, day: Option<&str>) -> DocFeatures {
@@ -15,7 +17,8 @@ fn doc(title: &str, text: &str, day: Option<&str>) -> DocFeatures {
 fn shipped_model_matches_the_feature_list() {
     let m = JoinModel::default();
     assert_eq!(m.features, FEATURE_NAMES.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-    assert_eq!(m.weights.len(), FEATURE_NAMES.len());
+    assert_eq!(m.rank.weights.len(), FEATURE_NAMES.len());
+    assert_eq!(m.join.weights.len(), FEATURE_NAMES.len());
 }
 
 #[test]
@@ -79,5 +82,16 @@ fn training_learns_that_similarity_means_same_event() {
     ];
     let (model, report) = train_join_model(&[stream], &ClusterConfig::default(), 1e-2, "test");
     assert!(report.examples > 0);
-    assert!(model.weights[0] > 0.0, "term cosine should push towards joining: {model:?}");
+    assert!(model.rank.weights[0] > 0.0, "term cosine should rank the same event first: {model:?}");
+}
+
+
+#[test]
+fn a_dateline_without_year_is_placed_in_the_year_nearest_the_event() {
+    let around = chrono::NaiveDate::from_ymd_opt(2025, 11, 2).unwrap().num_days_from_ce();
+    let got = super::features::nearest_day(12, 1, around).unwrap();
+    assert_eq!(chrono::NaiveDate::from_num_days_from_ce_opt(got).unwrap().to_string(), "2025-12-01");
+    let around = chrono::NaiveDate::from_ymd_opt(2026, 1, 3).unwrap().num_days_from_ce();
+    let got = super::features::nearest_day(12, 28, around).unwrap();
+    assert_eq!(chrono::NaiveDate::from_num_days_from_ce_opt(got).unwrap().to_string(), "2025-12-28");
 }

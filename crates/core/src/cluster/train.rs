@@ -10,7 +10,7 @@
 
 use super::config::ClusterConfig;
 use super::features::DocFeatures;
-use super::model::{JoinModel, FEATURE_NAMES, N_FEATURES};
+use super::model::{JoinModel, Logistic, FEATURE_NAMES, N_FEATURES};
 use super::online::Clusterer;
 
 /// One labelled article of a development stream.
@@ -26,18 +26,32 @@ struct Example {
     weight: f64,
 }
 
-fn collect(corpus: &[TrainingDoc], cfg: &ClusterConfig, out: &mut Vec<Example>) {
-    let mut clusterer = Clusterer::new(cfg.clone());
+/// Replays one labelled stream with teacher forcing. Every candidate pair
+/// goes to `pairs`; with a ranking model, each article's best-ranked
+/// candidate (if any) goes to `best`.
+fn collect(corpus: &[TrainingDoc], cfg: &ClusterConfig, rank: Option<&Logistic>, pairs: &mut Vec<Example>, best: &mut Vec<Example>) {
+    let mut cfg = cfg.clone();
+    if let Some(r) = rank {
+        cfg.model.rank = r.clone();
+    }
+    let mut clusterer = Clusterer::new(cfg);
     let mut event_of_gold: std::collections::HashMap<&str, u32> = Default::default();
     let mut gold_of_event: Vec<&str> = Vec::new();
-    let start = out.len();
+    let (pairs_start, best_start) = (pairs.len(), best.len());
     for doc in corpus {
         clusterer.observe_frequencies_pub(&doc.features);
         let vecs = clusterer.vectors(&doc.features);
-        for e in clusterer.candidates(&vecs) {
+        let candidates = clusterer.candidates(&vecs);
+        for &e in &candidates {
             let x = clusterer.pair_features(&doc.features, &vecs, &clusterer.events[e as usize]);
             let y = (gold_of_event[e as usize] == doc.gold_event) as u8 as f32;
-            out.push(Example { x, y, weight: 1.0 });
+            pairs.push(Example { x, y, weight: 1.0 });
+        }
+        if rank.is_some() {
+            if let Some((e, x)) = clusterer.best_candidate(&doc.features, &vecs, &candidates) {
+                let y = (gold_of_event[e as usize] == doc.gold_event) as u8 as f32;
+                best.push(Example { x, y, weight: 1.0 });
+            }
         }
         let event = match event_of_gold.get(doc.gold_event.as_str()) {
             Some(&e) => e,
@@ -50,9 +64,12 @@ fn collect(corpus: &[TrainingDoc], cfg: &ClusterConfig, out: &mut Vec<Example>) 
         };
         clusterer.add_to_event(event, &doc.features, &vecs);
     }
-    let n = (out.len() - start).max(1) as f64;
-    for ex in &mut out[start..] {
-        ex.weight = 1.0 / n;
+    // Each corpus gets the same total weight.
+    for (v, start) in [(pairs, pairs_start), (best, best_start)] {
+        let n = (v.len() - start).max(1) as f64;
+        for ex in &mut v[start..] {
+            ex.weight = 1.0 / n;
+        }
     }
 }
 
@@ -87,21 +104,21 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
 /// Statistics of a training run, for the report.
 #[derive(Debug, Clone)]
 pub struct TrainingReport {
+    /// Candidate pairs (ranking model's examples) and how many were joins.
     pub examples: usize,
     pub positives: usize,
+    /// Best-ranked candidates (join model's examples) and how many were right.
+    pub best_examples: usize,
+    pub best_positives: usize,
     pub iterations: usize,
-    /// Weighted accuracy of the fitted model on its training examples.
-    pub accuracy: f64,
+    /// Weighted accuracy of each model on its own training examples.
+    pub rank_accuracy: f64,
+    pub join_accuracy: f64,
 }
 
-/// Fits the join model on one or more labelled streams (each in arrival
-/// order). `l2` is the ridge penalty on the weights (not the bias).
-pub fn train_join_model(corpora: &[Vec<TrainingDoc>], cfg: &ClusterConfig, l2: f64, trained_on: &str) -> (JoinModel, TrainingReport) {
-    let mut examples = Vec::new();
-    for corpus in corpora {
-        collect(corpus, cfg, &mut examples);
-    }
-    // Parameters: N_FEATURES weights then the bias.
+/// Fits a logistic regression by Newton's method with a ridge penalty on
+/// the weights (not the bias).
+fn fit(examples: &[Example], l2: f64) -> (Logistic, usize) {
     let dim = N_FEATURES + 1;
     let mut theta = vec![0.0f64; dim];
     let mut iterations = 0;
@@ -109,7 +126,7 @@ pub fn train_join_model(corpora: &[Vec<TrainingDoc>], cfg: &ClusterConfig, l2: f
         iterations += 1;
         let mut grad = vec![0.0f64; dim];
         let mut hess = vec![vec![0.0f64; dim]; dim];
-        for ex in &examples {
+        for ex in examples {
             let xi: Vec<f64> = ex.x.iter().map(|&v| v as f64).chain(std::iter::once(1.0)).collect();
             let z: f64 = xi.iter().zip(&theta).map(|(a, b)| a * b).sum();
             let p = 1.0 / (1.0 + (-z).exp());
@@ -134,24 +151,49 @@ pub fn train_join_model(corpora: &[Vec<TrainingDoc>], cfg: &ClusterConfig, l2: f
             break;
         }
     }
-    let model = JoinModel {
-        version: 1,
-        features: FEATURE_NAMES.iter().map(|s| s.to_string()).collect(),
-        weights: theta[..N_FEATURES].iter().map(|&w| w as f32).collect(),
-        bias: theta[N_FEATURES] as f32,
-        trained_on: trained_on.to_string(),
-    };
+    let model = Logistic { weights: theta[..N_FEATURES].iter().map(|&w| w as f32).collect(), bias: theta[N_FEATURES] as f32 };
+    (model, iterations)
+}
+
+fn accuracy(model: &Logistic, examples: &[Example]) -> f64 {
     let (mut right, mut total) = (0.0, 0.0);
-    for ex in &examples {
+    for ex in examples {
         let p = model.probability(&ex.x);
         right += ex.weight * (((p >= 0.5) as u8 as f32 - ex.y).abs() < 0.5) as u8 as f64;
         total += ex.weight;
     }
+    if total > 0.0 { right / total } else { 0.0 }
+}
+
+/// Fits the ranking model on all candidate pairs, then the join model on
+/// each article's best-ranked candidate, over one or more labelled streams
+/// (each in arrival order). `l2` is the ridge penalty.
+pub fn train_join_model(corpora: &[Vec<TrainingDoc>], cfg: &ClusterConfig, l2: f64, trained_on: &str) -> (JoinModel, TrainingReport) {
+    let mut pairs = Vec::new();
+    for corpus in corpora {
+        collect(corpus, cfg, None, &mut pairs, &mut Vec::new());
+    }
+    let (rank, rank_iterations) = fit(&pairs, l2);
+    let mut best = Vec::new();
+    for corpus in corpora {
+        collect(corpus, cfg, Some(&rank), &mut Vec::new(), &mut best);
+    }
+    let (join, join_iterations) = fit(&best, l2);
     let report = TrainingReport {
-        examples: examples.len(),
-        positives: examples.iter().filter(|e| e.y > 0.5).count(),
-        iterations,
-        accuracy: if total > 0.0 { right / total } else { 0.0 },
+        examples: pairs.len(),
+        positives: pairs.iter().filter(|e| e.y > 0.5).count(),
+        best_examples: best.len(),
+        best_positives: best.iter().filter(|e| e.y > 0.5).count(),
+        iterations: rank_iterations + join_iterations,
+        rank_accuracy: accuracy(&rank, &pairs),
+        join_accuracy: accuracy(&join, &best),
+    };
+    let model = JoinModel {
+        version: 3,
+        features: FEATURE_NAMES.iter().map(|s| s.to_string()).collect(),
+        rank,
+        join,
+        trained_on: trained_on.to_string(),
     };
     (model, report)
 }
