@@ -93,8 +93,8 @@ pub fn to_markdown(v: &StoryView) -> String {
         e(&v.id),
         v.sources.len(),
         v.events.len(),
-        first.unwrap_or("?"),
-        last.unwrap_or("?")
+        e(first.unwrap_or("?")),
+        e(last.unwrap_or("?"))
     );
     if !v.summary.is_empty() {
         let _ = writeln!(o, "{}\n", e(&v.summary));
