@@ -102,6 +102,8 @@ fn examples_boilerplate_and_metadata() {
         "We don't allow anyone to copy",
         "Be the first to comment",
         "Support our journalism",
+        "Comments (0)",
+        "Comments are closed",
     ];
     for l in &lines {
         for line in s(l, "text").lines() {

@@ -182,3 +182,19 @@ fn examples_ingest() {
     ingest(&db, &examples_dir());
     assert_eq!(article_total(&stories(&db)), 14, "idempotent");
 }
+
+#[test]
+fn examples_aliases_fold_romanisations() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("examples.db");
+    ingest(&db, &examples_dir());
+    let v = show(&db, "a07_outcome_2025");
+    let entities = v["entities"].as_array().unwrap();
+    let holder = |name: &str| {
+        entities.iter().position(|e| e["aliases"].as_array().map(|a| a.iter().any(|x| x == name)).unwrap_or(false))
+    };
+    let first = holder("Dmitri Volkonsky").unwrap_or_else(|| panic!("Dmitri Volkonsky is an alias: {}", v["entities"]));
+    for variant in ["Dmitriy Volkonskiy", "Dmitry Volkonsky"] {
+        assert_eq!(holder(variant), Some(first), "{variant} and Dmitri Volkonsky are one person: {}", entities[first]);
+    }
+}

@@ -4,6 +4,7 @@
 mod common;
 
 mod bad_input;
+mod contract_analyze;
 mod contract_cluster;
 mod contract_extract;
 mod contract_store;
