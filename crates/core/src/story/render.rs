@@ -72,7 +72,8 @@ pub fn format_value(v: f64) -> String {
 
 /// Short label of an article: its outlet when known, else its id.
 fn labels(v: &StoryView) -> HashMap<&str, String> {
-    v.sources.iter().map(|s| (s.article.as_str(), s.outlet.clone().unwrap_or_else(|| s.article.clone()))).collect()
+    let short = |id: &str| if id.chars().count() > 12 { format!("{}…", id.chars().take(10).collect::<String>()) } else { id.to_string() };
+    v.sources.iter().map(|s| (s.article.as_str(), s.outlet.clone().unwrap_or_else(|| short(&s.article)))).collect()
 }
 
 fn date_range(v: &StoryView) -> (Option<&str>, Option<&str>) {
@@ -222,7 +223,7 @@ fn timeline_svg(entries: &[TimelineEntry], labels: &HashMap<&str, String>) -> St
     let w = 1040.0_f64;
     let (left, right) = (40.0, 30.0);
     let axis_y = 190.0;
-    let h = 300.0;
+    let h = 262.0;
     let n = entries.len().max(1);
     let step = if n > 1 { (w - left - right) / (n - 1) as f64 } else { 0.0 };
     let x_of = |i: usize| if n > 1 { left + step * i as f64 } else { w / 2.0 };

@@ -153,3 +153,19 @@ fn copies_are_listed_under_their_original() {
 fn seed_view_snapshot() {
     insta::assert_json_snapshot!("seed_view", seed_view());
 }
+
+#[test]
+fn seed_html_report_has_the_timeline() {
+    let v = seed_view();
+    let html = render::to_html(&v);
+    assert!(html.contains("<svg id=\"timeline-chart\""));
+    assert!(html.contains("<g class=\"mark\" data-date=\"2025-11-04\" data-sources=\"3\">"));
+    assert!(!html.contains("<script"));
+    let md = render::to_markdown(&v);
+    assert!(md.contains("| 2025-11-04 |"));
+    // STORY_REPORT_DIR=/tmp/x writes both, for looking at them.
+    if let Ok(dir) = std::env::var("STORY_REPORT_DIR") {
+        std::fs::write(format!("{dir}/seeds.html"), &html).unwrap();
+        std::fs::write(format!("{dir}/seeds.md"), &md).unwrap();
+    }
+}
