@@ -48,3 +48,6 @@ pub trait Store {
     /// The story holding an article.
     fn story_of_article(&self, id: &str) -> Result<Option<u32>, StoreError>;
 }
+
+pub mod search;
+pub use search::{Hit, SearchError, SearchIndex, SearchQuery, SnippetPart};

@@ -1,13 +1,28 @@
 //! story: what does one story look like when all its coverage is folded
-//! together? Events with dates, a timeline of dated statements merged across
-//! sources, entities with their aliases, facts (amounts) with agreements and
-//! conflicts, quotes, and the sources with copies under their originals.
+//! together? Events with dates and summaries, a timeline of dated
+//! statements merged across sources, entities with their aliases, facts
+//! (amounts) with agreements and conflicts, name and title variants,
+//! quotes with their wordings, and the sources with copies under their
+//! originals. [`render`] turns the view into Markdown or a self-contained
+//! HTML page.
 //!
 //! Pure: the caller hands in the story's articles with their analysis and
 //! assignments; the view is derived, never stored.
 
+mod config;
+mod facts;
+mod quotes;
+pub mod render;
 mod sentences;
+mod summary;
+mod timeline;
 mod view;
+#[cfg(test)]
+mod tests;
 
+pub use config::StoryConfig;
 pub use sentences::{sentence_spans, SentenceSpan};
-pub use view::{build_view, EventView, FactConflict, FactView, QuoteView, SourceView, StoryMember, StoryView, TimelineEntry, EntityView};
+pub use view::{
+    build_view, build_view_with, EntityView, EventView, FactConflict, FactView, QuoteView, QuoteWording, SourceView, StoryMember,
+    StoryView, TimelineEntry, VariantForm, VariantView,
+};

@@ -1,0 +1,122 @@
+//! Bad input beside good articles: every bad file or line is reported on
+//! stderr with its path (and line), the good ones go through, exit 0.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::common::*;
+
+/// Writes the mixed directory; returns it with the ids expected through.
+fn mixed_dir(root: &Path) -> PathBuf {
+    let dir = root.join("inbox");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    for seed in ["000_3d5f58d5529388c6.txt", "003_3c120438f9401b4a.txt"] {
+        std::fs::copy(seeds_dir().join(seed), dir.join("sub").join(seed)).unwrap();
+    }
+    // JSONL: good, invalid UTF-8, malformed JSON, no id, good.
+    let mut jsonl = Vec::new();
+    jsonl.extend_from_slice(br#"{"id": "j-good-1", "title": "Harbour closed by storm", "text": "The port of Haldvik was closed on Monday as a storm brought waves of eight metres to the northern coast, the coast guard said.", "date": "2025-03-01"}"#);
+    jsonl.push(b'\n');
+    jsonl.extend_from_slice(b"{\"id\": \"j-latin\", \"text\": \"Caf\xe9 \xff\xfe owners \x80\x81 protest \xc3\x28 rents\"}\n");
+    jsonl.extend_from_slice(b"{\"id\": \"j-broken\", \"text\": \"an unterminated line\n");
+    jsonl.extend_from_slice(b"{\"title\": \"no id here\", \"text\": \"An article without an id cannot be stored.\"}\n");
+    jsonl.extend_from_slice(br#"{"id": "j-good-2", "title": "Ferry resumes", "text": "The ferry between Karsvik and Haldvik resumed service on Wednesday after two days of storms, the operator said.", "date": "2025-03-05"}"#);
+    jsonl.push(b'\n');
+    std::fs::write(dir.join("mixed.jsonl"), jsonl).unwrap();
+    // A binary file with a text extension.
+    let binary: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).chain([0, 0, 0, 0]).collect();
+    std::fs::write(dir.join("binary.txt"), binary).unwrap();
+    std::fs::write(dir.join("empty.txt"), b"").unwrap();
+    // Not gzip, despite its name.
+    std::fs::write(dir.join("fake.txt.gz"), b"This is plain text pretending to be gzip.\n").unwrap();
+    // 50 MB of text: over the default 16 MiB limit.
+    let mut big = std::io::BufWriter::new(std::fs::File::create(dir.join("huge.txt")).unwrap());
+    let line = b"The fisheries commission met again and the quota was discussed at length by everyone.\n";
+    let mut written = 0;
+    while written < 50_000_000 {
+        big.write_all(line).unwrap();
+        written += line.len();
+    }
+    big.flush().unwrap();
+    dir
+}
+
+fn assert_reported(stderr: &str, what: &str, needle: &str) {
+    assert!(stderr.contains(needle), "{what} not reported as {needle:?}; stderr:\n{stderr}");
+}
+
+fn check_reports(stderr: &str) {
+    assert_reported(stderr, "binary file", "binary.txt");
+    assert_reported(stderr, "empty file", "empty.txt");
+    assert_reported(stderr, "not-gzip file", "fake.txt.gz");
+    assert_reported(stderr, "50 MB file", "huge.txt");
+    assert_reported(stderr, "invalid UTF-8 JSONL line", "mixed.jsonl:2");
+    assert_reported(stderr, "malformed JSON line", "mixed.jsonl:3");
+    assert_reported(stderr, "JSONL line without id", "mixed.jsonl:4");
+    let huge = stderr.lines().find(|l| l.contains("huge.txt")).unwrap_or("");
+    let lower = huge.to_lowercase();
+    assert!(lower.contains("larger than") || lower.contains("too large"), "huge.txt is reported as too large: {huge}");
+    let empty = stderr.lines().find(|l| l.contains("empty.txt")).unwrap_or("").to_lowercase();
+    assert!(empty.contains("empty"), "empty.txt is reported as empty: {empty}");
+    let fake = stderr.lines().find(|l| l.contains("fake.txt.gz")).unwrap_or("").to_lowercase();
+    assert!(fake.contains("gzip"), "fake.txt.gz is reported as not gzip: {fake}");
+}
+
+#[test]
+fn cluster_skips_bad_and_keeps_good() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = mixed_dir(tmp.path());
+    let r = run(&["cluster", &arg(&dir)]);
+    assert_eq!(r.code, 0, "bad records do not fail the run; stderr:\n{}", r.stderr);
+    check_reports(&r.stderr);
+    let ids: Vec<String> = r.jsonl().iter().map(|l| s(l, "id").to_owned()).collect();
+    for good in ["000_3d5f58d5529388c6", "003_3c120438f9401b4a", "j-good-1", "j-good-2"] {
+        assert!(ids.iter().any(|i| i == good), "{good} was processed: {ids:?}\n{}", r.stderr);
+    }
+    for bad in ["binary", "empty", "fake", "huge", "j-broken"] {
+        assert!(!ids.iter().any(|i| i == bad), "{bad} must not be an article: {ids:?}");
+    }
+}
+
+#[test]
+fn ingest_skips_bad_and_stores_good() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = mixed_dir(tmp.path());
+    let db = tmp.path().join("store.db");
+    let r = run(&["ingest", &arg(&dir), "--db", &arg(&db)]);
+    assert_eq!(r.code, 0, "stderr:\n{}", r.stderr);
+    check_reports(&r.stderr);
+    let stories = run(&["stories", "--db", &arg(&db), "--json"]).ok().json();
+    let total: u64 = stories.as_array().unwrap().iter().map(|x| x["articles"].as_u64().unwrap()).sum();
+    // 2 seeds + 2 good JSONL lines, plus j-latin if its bytes were decoded with a guessed charset.
+    assert!((4..=5).contains(&total), "good articles stored: {stories}");
+}
+
+#[test]
+fn nothing_readable_exits_3() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("junk");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("empty.txt"), b"").unwrap();
+    std::fs::write(dir.join("fake.jsonl.gz"), b"not gzip").unwrap();
+    std::fs::write(dir.join("bad.jsonl"), b"{not json\n[1,2]\n").unwrap();
+    std::fs::write(dir.join("nul.txt"), [0u8; 512]).unwrap();
+    for cmd in ["cluster", "extract"] {
+        let r = run(&[cmd, &arg(&dir)]);
+        assert_eq!(r.code, 3, "{cmd}: exit::NO_INPUT when nothing is readable; stderr:\n{}", r.stderr);
+        assert_reported(&r.stderr, "empty file", "empty.txt");
+        assert_reported(&r.stderr, "bad JSONL line 1", "bad.jsonl:1");
+        assert_reported(&r.stderr, "bad JSONL line 2", "bad.jsonl:2");
+        assert!(r.stdout.trim().is_empty(), "{}", r.stdout);
+    }
+}
+
+#[test]
+fn missing_path_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("does-not-exist.txt");
+    let r = run(&["cluster", &arg(&missing), &arg(&seeds_dir())]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_reported(&r.stderr, "missing path", "does-not-exist.txt");
+    assert_eq!(r.jsonl().len(), 5);
+}

@@ -1,0 +1,10 @@
+//! The one integration-test binary: each module drives the built
+//! `storyline` binary through the CONTRACT.md commands.
+
+mod common;
+
+mod bad_input;
+mod contract_analyze;
+mod contract_cluster;
+mod contract_extract;
+mod contract_store;

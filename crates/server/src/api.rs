@@ -1,0 +1,482 @@
+//! The JSON API under `/api/`, described by OpenAPI 3 (utoipa).
+//!
+//! Every handler that touches the store runs on the blocking pool
+//! ([`AppState::with_store`]): rusqlite connections are not `Sync`, and a
+//! query must not stall the async workers.
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use storyline_core::story::{EntityView, EventView};
+use storyline_core::{Analysis, Removed};
+use storyline_store::search::{name_key, parse_date_bound, parse_label};
+use storyline_store::{Hit, SearchQuery, Store};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use crate::error::{ApiError, Code, ErrorBody};
+use crate::ingest::{self, story_label, Failed, Outcome};
+use crate::state::AppState;
+use crate::views::{find_article, load_view, ViewError};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "storyline", description = "News articles grouped into events and stories: read stories, search articles, add articles."),
+    paths(health, list_stories, get_story, get_event, get_article, search, entities, post_articles),
+    components(schemas(ErrorBody, StoryItem, DayCount, SearchResponse, HitView, EventResponse, ArticleBrief, IngestResponse, Outcome, Failed, EntitiesResponse)),
+    modifiers(&BearerAuth),
+    tags((name = "stories"), (name = "articles"), (name = "search"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// Liveness and the store's size.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "The server is up", body = serde_json::Value)))]
+pub async fn health(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    let (articles, stories) = state.with_store(|s| Ok((s.article_count()?, s.stories()?.len()))).await?;
+    Ok(Json(serde_json::json!({"status": "ok", "articles": articles, "stories": stories, "indexed": state.index().len()})))
+}
+
+/// Articles per day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DayCount {
+    pub date: String,
+    pub count: u64,
+}
+
+/// One story in the list: the CONTRACT's `stories --json` line plus its
+/// coverage per day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoryItem {
+    pub id: String,
+    pub title: String,
+    pub articles: u64,
+    pub events: u64,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub coverage: Vec<DayCount>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Most stories to return (default 50, at most 1000).
+    pub limit: Option<usize>,
+    /// Stories to skip.
+    pub offset: Option<usize>,
+    /// `newest` (default: latest coverage first) or `biggest` (most articles first).
+    pub sort: Option<String>,
+}
+
+/// Default and largest page of the story list.
+const DEFAULT_STORIES: usize = 50;
+const MAX_STORIES: usize = 1000;
+
+/// Stories, newest first (or biggest first).
+#[utoipa::path(get, path = "/api/stories", tag = "stories", params(ListParams),
+    responses((status = 200, body = [StoryItem]), (status = 400, body = ErrorBody)))]
+pub async fn list_stories(State(state): State<AppState>, params: Result<Query<ListParams>, QueryRejection>) -> Result<Json<Vec<StoryItem>>, ApiError> {
+    let Query(p) = params.map_err(|e| ApiError::bad_parameter(e.body_text()))?;
+    let biggest = match p.sort.as_deref() {
+        None | Some("newest") => false,
+        Some("biggest") => true,
+        Some(other) => return Err(ApiError::bad_parameter(format!("sort must be `newest` or `biggest`, not {other:?}"))),
+    };
+    let limit = p.limit.unwrap_or(DEFAULT_STORIES).clamp(1, MAX_STORIES);
+    let offset = p.offset.unwrap_or(0);
+    let st = state.clone();
+    let items = state
+        .with_store(move |s| {
+            let mut stories = s.stories()?;
+            if biggest {
+                stories.sort_by(|a, b| b.articles.cmp(&a.articles).then(b.last.cmp(&a.last)));
+            }
+            let mut out = Vec::new();
+            for sum in stories.into_iter().skip(offset).take(limit) {
+                let coverage = st.index().coverage(sum.id)?.into_iter().map(|(d, count)| DayCount { date: d.to_string(), count }).collect();
+                out.push(StoryItem {
+                    id: story_label(sum.id),
+                    title: sum.title,
+                    articles: sum.articles,
+                    events: sum.events,
+                    first: sum.first,
+                    last: sum.last,
+                    coverage,
+                });
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(Json(items))
+}
+
+fn view_error(e: ViewError) -> ApiError {
+    match e {
+        ViewError::NotFound(m) => ApiError::not_found(m),
+        ViewError::Store(e) => e.into(),
+    }
+}
+
+/// One story folded into a single view (the CONTRACT's `show --json`).
+#[utoipa::path(get, path = "/api/stories/{id}", tag = "stories",
+    params(("id" = String, Path, description = "Story id (`s3`) or the id of an article in it")),
+    responses((status = 200, description = "The StoryView: events, timeline, entities, facts, quotes, sources", body = serde_json::Value),
+              (status = 404, body = ErrorBody)))]
+pub async fn get_story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
+    let view = state.with_store(move |s| load_view(s, &id).map_err(view_error)).await?;
+    Ok(Json(serde_json::to_value(view).map_err(ApiError::internal)?))
+}
+
+/// An article in a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleBrief {
+    pub id: String,
+    pub title: String,
+    pub outlet: Option<String>,
+    pub published: Option<String>,
+    pub duplicate_of: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventResponse {
+    pub id: String,
+    pub story: String,
+    pub story_title: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub articles: Vec<ArticleBrief>,
+}
+
+/// One event with its articles.
+#[utoipa::path(get, path = "/api/events/{id}", tag = "stories",
+    params(("id" = String, Path, description = "Event id (`e12`)")),
+    responses((status = 200, body = EventResponse), (status = 404, body = ErrorBody)))]
+pub async fn get_event(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<EventResponse>, ApiError> {
+    let event = parse_label(&id, 'e').ok_or_else(|| ApiError::bad_parameter(format!("{id:?} is not an event id (like e12)")))?;
+    let not_found = || ApiError::not_found(format!("no event {id:?}"));
+    let story = state.index().story_of_event(event)?.ok_or_else(not_found)?;
+    let label = ingest::event_label(event);
+    let resp = state
+        .with_store(move |s| {
+            let view = load_view(s, &story_label(story)).map_err(view_error)?;
+            let ev: EventView = view.events.iter().find(|e| e.id == label).cloned().ok_or_else(|| ApiError::not_found(format!("no event {label:?}")))?;
+            let articles = s
+                .story_articles(story)?
+                .into_iter()
+                .filter(|a| a.event == event)
+                .map(|a| ArticleBrief {
+                    title: a.article.title.clone(),
+                    outlet: a.article.outlet.clone(),
+                    published: a.article.best_date().map(|d| d.to_string()),
+                    duplicate_of: a.duplicate.as_ref().map(|d| d.original.clone()),
+                    id: a.article.id,
+                })
+                .collect();
+            Ok(EventResponse { id: ev.id, story: view.id, story_title: view.title, title: ev.title, date: ev.date, articles })
+        })
+        .await?;
+    Ok(Json(resp))
+}
+
+/// One article: cleaned text, what cleaning removed, analysis, assignment.
+#[derive(Debug, Serialize)]
+pub struct ArticleDetail {
+    pub id: String,
+    pub title: String,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<String>,
+    pub authors: Vec<String>,
+    pub language: String,
+    pub machine_translated: bool,
+    pub wire_credits: Vec<String>,
+    /// The cleaned text, paragraphs separated by a blank line.
+    pub text: String,
+    /// Lines cleaning removed, with the reason.
+    pub removed: Vec<Removed>,
+    pub analysis: Analysis,
+    pub story: String,
+    pub event: String,
+    pub duplicate_of: Option<String>,
+}
+
+/// One article.
+#[utoipa::path(get, path = "/api/articles/{id}", tag = "articles",
+    params(("id" = String, Path, description = "Article id")),
+    responses((status = 200, description = "Cleaned text, removed lines (with reasons), analysis, event and story", body = serde_json::Value),
+              (status = 404, body = ErrorBody)))]
+pub async fn get_article(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ArticleDetail>, ApiError> {
+    let detail = state
+        .with_store(move |s| {
+            let a = find_article(s, &id)?.ok_or_else(|| ApiError::not_found(format!("no article with id {id:?}")))?;
+            let art = a.article;
+            Ok(ArticleDetail {
+                published: art.best_date().map(|d| d.to_string()),
+                id: art.id,
+                title: art.title,
+                outlet: art.outlet,
+                url: art.url,
+                authors: art.authors,
+                language: art.language,
+                machine_translated: art.machine_translated,
+                wire_credits: art.wire_credits,
+                text: art.text,
+                removed: art.removed,
+                analysis: a.analysis,
+                story: story_label(a.story),
+                event: ingest::event_label(a.event),
+                duplicate_of: a.duplicate.map(|d| d.original),
+            })
+        })
+        .await?;
+    Ok(Json(detail))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Words, "quoted phrases", `title:word`, `+must -not`.
+    pub q: Option<String>,
+    /// Published on or after (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`).
+    pub from: Option<String>,
+    /// Published on or before (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`).
+    pub to: Option<String>,
+    /// Outlet name.
+    pub outlet: Option<String>,
+    /// Entity name, any spelling (`Ahn Kyu-back` finds `Ahn Gyu-back`).
+    pub entity: Option<String>,
+    /// Story id (`s3`).
+    pub story: Option<String>,
+    /// Event id (`e12`).
+    pub event: Option<String>,
+    /// Most hits (default 20, at most 500).
+    pub limit: Option<usize>,
+}
+
+/// One matching article.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HitView {
+    pub id: String,
+    pub title: String,
+    pub story: String,
+    pub event: String,
+    pub published: Option<String>,
+    pub outlet: Option<String>,
+    pub score: f32,
+    /// HTML-escaped passage with matches in `<mark>`.
+    pub snippet_html: String,
+    /// The same passage as parts `{text, highlight}` (render these as text
+    /// nodes, highlighted parts in a `<mark>`).
+    #[schema(value_type = Vec<Object>)]
+    pub snippet: Vec<storyline_store::SnippetPart>,
+}
+
+impl From<Hit> for HitView {
+    fn from(h: Hit) -> Self {
+        HitView {
+            id: h.id,
+            title: h.title,
+            story: h.story,
+            event: h.event,
+            published: h.published,
+            outlet: h.outlet,
+            score: h.score,
+            snippet_html: h.snippet_html,
+            snippet: h.snippet,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResponse {
+    pub q: String,
+    pub hits: Vec<HitView>,
+}
+
+fn search_query(p: SearchParams) -> Result<SearchQuery, ApiError> {
+    let date = |s: &Option<String>, end: bool, name: &str| -> Result<_, ApiError> {
+        match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(v) => parse_date_bound(v, end)
+                .map(Some)
+                .ok_or_else(|| ApiError::bad_parameter(format!("{name}={v:?} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)"))),
+        }
+    };
+    let label = |s: &Option<String>, prefix: char, name: &str| -> Result<_, ApiError> {
+        match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(v) => parse_label(v, prefix)
+                .map(Some)
+                .ok_or_else(|| ApiError::bad_parameter(format!("{name}={v:?} is not an id like {prefix}12"))),
+        }
+    };
+    let nonempty = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
+    Ok(SearchQuery {
+        from: date(&p.from, false, "from")?,
+        to: date(&p.to, true, "to")?,
+        story: label(&p.story, 's', "story")?,
+        event: label(&p.event, 'e', "event")?,
+        q: p.q.unwrap_or_default(),
+        outlet: nonempty(p.outlet),
+        entity: nonempty(p.entity),
+        limit: p.limit,
+    })
+}
+
+/// Full-text search with filters; best matches first.
+#[utoipa::path(get, path = "/api/search", tag = "search", params(SearchParams),
+    responses((status = 200, body = SearchResponse), (status = 400, body = ErrorBody)))]
+pub async fn search(State(state): State<AppState>, params: Result<Query<SearchParams>, QueryRejection>) -> Result<Json<SearchResponse>, ApiError> {
+    let Query(p) = params.map_err(|e| ApiError::bad_parameter(e.body_text()))?;
+    let sq = search_query(p)?;
+    let st = state.clone();
+    let hits = tokio::task::spawn_blocking(move || st.index().search(&sq).map(|h| (sq.q, h))).await??;
+    Ok(Json(SearchResponse { q: hits.0, hits: hits.1.into_iter().map(HitView::from).collect() }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EntityParams {
+    /// The entities of one story (`s3`).
+    pub story: Option<String>,
+    /// One entity by any of its names: its canonical, aliases and articles
+    /// across the stories that name it.
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntitiesResponse {
+    /// Canonical, type, aliases and articles of each entity.
+    #[schema(value_type = Vec<Object>)]
+    pub entities: Vec<EntityView>,
+}
+
+/// Stories a name search reads to gather one entity's aliases.
+const ENTITY_STORIES: usize = 20;
+
+/// Entities of a story, or one entity by any of its names.
+#[utoipa::path(get, path = "/api/entities", tag = "stories", params(EntityParams),
+    responses((status = 200, body = EntitiesResponse), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn entities(State(state): State<AppState>, params: Result<Query<EntityParams>, QueryRejection>) -> Result<Json<EntitiesResponse>, ApiError> {
+    let Query(p) = params.map_err(|e| ApiError::bad_parameter(e.body_text()))?;
+    if let Some(story) = p.story.filter(|s| !s.trim().is_empty()) {
+        let view = state.with_store(move |s| load_view(s, &story).map_err(view_error)).await?;
+        return Ok(Json(EntitiesResponse { entities: view.entities }));
+    }
+    let Some(name) = p.name.filter(|s| !s.trim().is_empty()) else {
+        return Err(ApiError::bad_parameter("give story=ID or name=NAME"));
+    };
+    let sq = SearchQuery { entity: Some(name.clone()), limit: Some(storyline_store::search::MAX_LIMIT), ..Default::default() };
+    let hits = state.index().search(&sq)?;
+    let mut stories: Vec<String> = Vec::new();
+    for h in hits {
+        if !stories.contains(&h.story) && stories.len() < ENTITY_STORIES {
+            stories.push(h.story);
+        }
+    }
+    let key = name_key(&name);
+    let merged = state
+        .with_store(move |s| {
+            // The views' entities whose canonical or an alias is the name.
+            let mut found: Vec<EntityView> = Vec::new();
+            for story in stories {
+                let view = load_view(s, &story).map_err(view_error)?;
+                for e in view.entities {
+                    let names_it = name_key(&e.canonical) == key || e.aliases.iter().any(|a| name_key(a) == key);
+                    if !names_it {
+                        continue;
+                    }
+                    match found.iter_mut().find(|f| f.canonical == e.canonical) {
+                        Some(f) => {
+                            for a in e.aliases {
+                                if !f.aliases.contains(&a) {
+                                    f.aliases.push(a);
+                                }
+                            }
+                            f.articles.extend(e.articles);
+                        }
+                        None => found.push(e),
+                    }
+                }
+            }
+            Ok(found)
+        })
+        .await?;
+    if merged.is_empty() {
+        return Err(ApiError::not_found(format!("no entity named {name:?}")));
+    }
+    Ok(Json(EntitiesResponse { entities: merged }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IngestResponse {
+    /// One line per article read, in input order.
+    pub articles: Vec<Outcome>,
+    /// Records that could not be read or processed, with the reason.
+    pub skipped: Vec<Failed>,
+    pub new: usize,
+    pub duplicates: usize,
+    pub already_stored: usize,
+}
+
+/// Compares in time independent of where the strings first differ.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Checks `Authorization: Bearer <token>` against the server's token.
+pub fn check_token(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(expected) = state.token() else {
+        return Err(ApiError::new(Code::WritesDisabled, "this server was started without a token, so it accepts no articles; restart it with --token or STORYLINE_TOKEN"));
+    };
+    let Some(value) = headers.get(axum::http::header::AUTHORIZATION) else {
+        return Err(ApiError::new(Code::MissingToken, "send the server's token as `Authorization: Bearer <token>`"));
+    };
+    let given = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+    match given {
+        Some(t) if same_secret(t.as_bytes(), expected.as_bytes()) => Ok(()),
+        Some(_) => Err(ApiError::new(Code::InvalidToken, "the bearer token is not this server's token")),
+        None => Err(ApiError::new(Code::MissingToken, "the Authorization header must be `Bearer <token>`")),
+    }
+}
+
+/// Adds articles: one JSON article object, a JSON array, or JSONL, in the
+/// CONTRACT input form (`id`, `title`, `text` or `html`, `date`, `url`,
+/// `source`, `language`). Runs the pipeline and returns each article's
+/// event and story. Idempotent: an article already stored is reported as
+/// `already_stored`.
+#[utoipa::path(post, path = "/api/articles", tag = "articles",
+    request_body(content = String, description = "One article object, a JSON array, or JSONL", content_type = "application/json"),
+    security(("bearer" = [])),
+    responses((status = 200, body = IngestResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn post_articles(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Json<IngestResponse>, ApiError> {
+    check_token(&state, &headers)?;
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(Code::PayloadTooLarge, format!("the body is over the limit of {} bytes; send fewer articles per request", state.max_body_bytes()))
+        } else {
+            ApiError::new(Code::BadBody, e.body_text())
+        }
+    })?;
+    let max = state.max_body_bytes() as u64;
+    let (raws, mut skipped) = ingest::parse_articles(&body, max);
+    if raws.is_empty() {
+        let why: Vec<String> = skipped.iter().map(|s| format!("{}: {}", s.origin, s.reason)).collect();
+        return Err(ApiError::new(Code::NoArticles, format!("no article could be read ({})", if why.is_empty() { "empty body".into() } else { why.join("; ") })));
+    }
+    let report = state.ingest(raws).await?;
+    skipped.extend(report.failed);
+    Ok(Json(IngestResponse { articles: report.outcomes, skipped, new: report.new, duplicates: report.duplicates, already_stored: report.already }))
+}

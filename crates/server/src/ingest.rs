@@ -1,0 +1,352 @@
+//! ingest: given new raw articles and a store, which are new, which copy
+//! an earlier one, and which event and story does each join?
+//!
+//! The same steps as `storyline ingest`, as a library so that the HTTP API
+//! (`POST /api/articles`), tests and the CLI share one implementation:
+//!
+//! ```text
+//! RawArticle --process_all (parallel: clean, analyze, features, signature)
+//!   --arrival_order--> for each: skip if stored (id or identity hash)
+//!   --Streamer::decide (aliases, dedup, cluster)--> StoredArticle
+//!   --Store::insert_batch (one transaction per BATCH_ARTICLES)
+//!   --SearchIndex::add (when an index is given)
+//! ```
+//!
+//! The [`Streamer`] keeps online state (alias registry, dedup index,
+//! cluster centroids) because assignments depend on everything seen
+//! before; [`load_streamer`] rebuilds it from a store.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use serde::Serialize;
+use storyline_core::analyze::AliasRegistry;
+use storyline_core::cluster::{self, Assignment, Clusterer, DocFeatures};
+use storyline_core::dedup::{self, DedupIndex, DocMeta, DuplicateMatch, Signature};
+use storyline_core::{prepare, Analysis, Article, Origin, PipelineConfig, Prepared, RawArticle};
+use storyline_ingest::{Format, ReadEvent, ReaderConfig};
+use storyline_store::{identity_hash, SearchIndex, Store, StoredArticle};
+
+/// Articles per transaction: large enough to amortise commits, small enough
+/// that an interrupted ingest loses little work (never a half article).
+pub const BATCH_ARTICLES: usize = 256;
+/// Below this many articles, processing runs on the calling thread: the
+/// cost of spawning workers exceeds the work.
+const PARALLEL_MIN_ARTICLES: usize = 64;
+
+/// An article after the per-article (parallel) stages.
+pub struct Processed {
+    pub prepared: Prepared,
+    pub features: DocFeatures,
+    pub signature: Signature,
+}
+
+/// An article whose processing panicked: reported like a bad record.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Failed {
+    pub origin: String,
+    pub reason: String,
+}
+
+/// Runs the per-article stages on all cores, keeping input order. A bug
+/// triggered by one article costs that article only.
+pub fn process_all(raws: &[RawArticle], cfg: &PipelineConfig, failed: &mut Vec<Failed>) -> Vec<Processed> {
+    let one = |raw: &RawArticle| -> Result<Processed, Failed> {
+        let run = || {
+            let prepared = prepare(raw, cfg);
+            let features = cluster::text_features(&prepared.article, &prepared.analysis, &cfg.cluster);
+            let signature = dedup::signature(&prepared.article, &cfg.dedup);
+            Processed { prepared, features, signature }
+        };
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).map_err(|_| Failed {
+            origin: raw.origin.to_string(),
+            reason: "internal error while processing this article (please report it)".into(),
+        })
+    };
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let results: Vec<Result<Processed, Failed>> = if threads == 1 || raws.len() < PARALLEL_MIN_ARTICLES {
+        raws.iter().map(one).collect()
+    } else {
+        let chunk = raws.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = raws.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
+            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        })
+    };
+    let mut out = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(p) => out.push(p),
+            Err(f) => failed.push(f),
+        }
+    }
+    out
+}
+
+/// The order articles "arrive" in: by publication date where known (stable
+/// for equal dates); an undated article keeps its place after the dated one
+/// read before it, as a crawler would have delivered it.
+pub fn arrival_order(articles: &[&Article]) -> Vec<usize> {
+    let mut last = None;
+    let keys: Vec<_> = articles
+        .iter()
+        .map(|a| {
+            if let Some(d) = a.best_date() {
+                last = Some(d);
+            }
+            a.best_date().or(last)
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..articles.len()).collect();
+    order.sort_by_key(|&i| keys[i]);
+    order
+}
+
+/// What the stateful stages decided for one article.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub duplicate: Option<DuplicateMatch>,
+    pub event: u32,
+    pub story: u32,
+}
+
+/// Dedup then clustering, one article at a time. A copy takes its
+/// original's event and story and does not weigh on the centroids twice.
+pub struct Streamer {
+    aliases: AliasRegistry,
+    dedup: DedupIndex,
+    clusterer: Clusterer,
+    assigned: HashMap<String, (u32, u32)>,
+}
+
+impl Streamer {
+    pub fn new(cfg: &PipelineConfig) -> Self {
+        Streamer {
+            aliases: AliasRegistry::new(&cfg.analyze),
+            dedup: DedupIndex::new(&cfg.dedup),
+            clusterer: Clusterer::new(cfg.cluster.clone()),
+            assigned: HashMap::new(),
+        }
+    }
+
+    fn meta(article: &Article) -> DocMeta<'_> {
+        DocMeta { published: article.best_date(), outlet: article.outlet.as_deref(), wire_credits: &article.wire_credits }
+    }
+
+    /// Folds the article's entity names into the aliases seen so far (so
+    /// variants across articles share one canonical), completes its
+    /// features with those names, then decides duplicate, event and story.
+    pub fn decide(&mut self, p: &mut Processed) -> Decision {
+        self.aliases.fold_article(&p.prepared.article, &mut p.prepared.analysis);
+        p.features.add_entity_names(&p.prepared.analysis);
+        let p = &*p;
+        let article = &p.prepared.article;
+        let duplicate = self.dedup.observe(&article.id, &p.signature, &Self::meta(article));
+        let (event, story) = match duplicate.as_ref().and_then(|d| self.assigned.get(&d.original)) {
+            Some(&known) => known,
+            None => {
+                let Assignment { event, story, .. } = self.clusterer.assign(&p.features);
+                (event, story)
+            }
+        };
+        self.assigned.insert(article.id.clone(), (event, story));
+        Decision { duplicate, event, story }
+    }
+
+    /// Re-adds a stored article with its stored decision.
+    pub fn restore(&mut self, article: &Article, analysis: &Analysis, features: &DocFeatures, signature: &Signature, d: &Decision) {
+        // Stored analyses are folded already; folding a copy again teaches
+        // the registry their names.
+        self.aliases.fold_article(article, &mut analysis.clone());
+        self.dedup.restore(&article.id, signature, &Self::meta(article), d.duplicate.as_ref());
+        if d.duplicate.is_none() {
+            self.clusterer.restore(features, d.event, d.story);
+        }
+        self.assigned.insert(article.id.clone(), (d.event, d.story));
+    }
+}
+
+/// Rebuilds the online state from a store.
+pub fn load_streamer(store: &dyn Store, cfg: &PipelineConfig) -> Result<Streamer, storyline_store::StoreError> {
+    let mut streamer = Streamer::new(cfg);
+    store.for_each_article(&mut |s| {
+        let d = Decision { duplicate: s.duplicate.clone(), event: s.event, story: s.story };
+        streamer.restore(&s.article, &s.analysis, &s.features, &s.signature, &d);
+    })?;
+    Ok(streamer)
+}
+
+pub fn event_label(e: u32) -> String {
+    format!("e{e}")
+}
+
+pub fn story_label(s: u32) -> String {
+    format!("s{s}")
+}
+
+/// What happened to one input article.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Stored now.
+    New,
+    /// Already stored (same id, or same text, outlet and URL); `existing`
+    /// names the stored id, and event/story are the stored assignment.
+    AlreadyStored,
+}
+
+/// One line of the ingest result (the CLI's `ingest --json` line).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Outcome {
+    pub id: String,
+    pub status: Status,
+    /// The stored article this one is (for `already_stored`).
+    pub existing: Option<String>,
+    pub event: Option<String>,
+    pub story: Option<String>,
+    pub duplicate_of: Option<String>,
+}
+
+/// The result of one ingest call.
+#[derive(Debug, Default)]
+pub struct IngestReport {
+    /// One outcome per processed input article, in input order.
+    pub outcomes: Vec<Outcome>,
+    /// Articles stored by this call.
+    pub new: usize,
+    /// Of those, copies of earlier articles.
+    pub duplicates: usize,
+    /// Inputs already stored.
+    pub already: usize,
+    /// Inputs whose processing failed.
+    pub failed: Vec<Failed>,
+}
+
+/// Ingests `raws` into `store` (and `index`, when given): the library form
+/// of `storyline ingest`. `streamer` must hold the state of everything in
+/// the store (see [`load_streamer`]); it is advanced by this call.
+pub fn ingest(
+    store: &mut dyn Store,
+    index: Option<&SearchIndex>,
+    streamer: &mut Streamer,
+    raws: &[RawArticle],
+    cfg: &PipelineConfig,
+) -> anyhow::Result<IngestReport> {
+    let mut report = IngestReport::default();
+    let mut processed = process_all(raws, cfg, &mut report.failed);
+    let articles: Vec<_> = processed.iter().map(|p| &p.prepared.article).collect();
+    let order = arrival_order(&articles);
+    let mut batch: Vec<StoredArticle> = Vec::with_capacity(BATCH_ARTICLES.min(order.len()));
+    let mut results: Vec<(usize, Outcome)> = Vec::with_capacity(order.len());
+    let flush = |store: &mut dyn Store, batch: &mut Vec<StoredArticle>| -> anyhow::Result<()> {
+        store.insert_batch(batch)?;
+        if let Some(index) = index {
+            index.add(batch)?;
+        }
+        batch.clear();
+        Ok(())
+    };
+    for i in order {
+        let a = &processed[i].prepared.article;
+        if let Some(existing) = store.find_existing(&a.id, &identity_hash(a))? {
+            report.already += 1;
+            let story = store.story_of_article(&existing)?;
+            results.push((
+                i,
+                Outcome {
+                    id: a.id.clone(),
+                    status: Status::AlreadyStored,
+                    existing: Some(existing),
+                    event: None,
+                    story: story.map(story_label),
+                    duplicate_of: None,
+                },
+            ));
+            continue;
+        }
+        let d = streamer.decide(&mut processed[i]);
+        let p = &processed[i];
+        let a = &p.prepared.article;
+        report.new += 1;
+        report.duplicates += d.duplicate.is_some() as usize;
+        batch.push(StoredArticle {
+            article: a.clone(),
+            analysis: p.prepared.analysis.clone(),
+            features: p.features.clone(),
+            signature: p.signature.clone(),
+            duplicate: d.duplicate.clone(),
+            event: d.event,
+            story: d.story,
+        });
+        results.push((
+            i,
+            Outcome {
+                id: a.id.clone(),
+                status: Status::New,
+                existing: None,
+                event: Some(event_label(d.event)),
+                story: Some(story_label(d.story)),
+                duplicate_of: d.duplicate.as_ref().map(|m| m.original.clone()),
+            },
+        ));
+        if batch.len() >= BATCH_ARTICLES {
+            flush(store, &mut batch)?;
+        }
+    }
+    flush(store, &mut batch)?;
+    results.sort_by_key(|r| r.0);
+    report.outcomes = results.into_iter().map(|r| r.1).collect();
+    Ok(report)
+}
+
+/// Parses a request body in the CONTRACT input form: one JSON article
+/// object (pretty-printed or not), a JSON array of them, or JSONL. Returns
+/// the articles and a message per skipped record.
+pub fn parse_articles(body: &[u8], max_record_bytes: u64) -> (Vec<RawArticle>, Vec<Failed>) {
+    // A whole-body JSON value (one object or one array, possibly spread
+    // over lines) is re-encoded on one line; anything else is JSONL.
+    let one_line;
+    let input: &[u8] = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(v @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => {
+            one_line = serde_json::to_vec(&v).expect("a parsed value re-encodes");
+            &one_line
+        }
+        _ => body,
+    };
+    let cfg = ReaderConfig { max_file_bytes: max_record_bytes, max_record_bytes, ..Default::default() };
+    let origin = Origin { path: "<request>".into(), line: None };
+    let mut articles = Vec::new();
+    let mut skipped = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    Format::Jsonl.reader().read(&mut Cursor::new(input), &origin, "", &cfg, &mut |event| match event {
+        ReadEvent::Article(a) => {
+            if seen.insert(a.id.clone()) {
+                articles.push(a);
+            } else {
+                skipped.push(Failed { origin: a.origin.to_string(), reason: format!("id {:?} appears twice in this request", a.id) });
+            }
+        }
+        ReadEvent::Skipped(s) => skipped.push(Failed { origin: s.origin.to_string(), reason: s.reason.to_string() }),
+        ReadEvent::Notice(_) => {}
+    });
+    (articles, skipped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_in_every_contract_form() {
+        let (a, s) = parse_articles(br#"{"id": "x", "text": "Hello there."}"#, 1 << 20);
+        assert_eq!((a.len(), s.len()), (1, 0));
+        let (a, _) = parse_articles(b"{\n  \"id\": \"x\",\n  \"text\": \"Hi.\"\n}\n", 1 << 20);
+        assert_eq!(a[0].id, "x");
+        let (a, s) = parse_articles(b"{\"id\":\"a\",\"text\":\"A.\"}\n{\"id\":\"b\",\"text\":\"B.\"}\nnot json\n", 1 << 20);
+        assert_eq!((a.len(), s.len()), (2, 1));
+        let (a, _) = parse_articles(br#"[{"id":"a","text":"A."},{"id":"b","text":"B."}]"#, 1 << 20);
+        assert_eq!(a.len(), 2);
+        let (a, s) = parse_articles(br#"{"text": "no id"}"#, 1 << 20);
+        assert_eq!((a.len(), s.len()), (0, 1));
+    }
+}

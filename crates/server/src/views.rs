@@ -1,0 +1,52 @@
+//! views: what does one story, or one article, look like to a reader?
+//! The store lookups behind `GET /api/stories/{id}` and `/api/articles/{id}`
+//! (the same as `storyline show`).
+
+use storyline_core::story::{build_view, StoryMember, StoryView};
+use storyline_store::search::parse_label;
+use storyline_store::{Store, StoreError, StoredArticle};
+
+use crate::ingest::story_label;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ViewError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Resolves a story id (`s3`) or an article id to a story number.
+pub fn resolve_story(store: &dyn Store, id: &str) -> Result<u32, ViewError> {
+    if let Some(n) = id.strip_prefix('s').and_then(|_| parse_label(id, 's')) {
+        if !store.story_articles(n)?.is_empty() {
+            return Ok(n);
+        }
+    }
+    store
+        .story_of_article(id)?
+        .ok_or_else(|| ViewError::NotFound(format!("no story or article with id {id:?} (list them at /api/stories)")))
+}
+
+/// One story folded into its view (the CONTRACT's `show --json`).
+pub fn load_view(store: &dyn Store, id: &str) -> Result<StoryView, ViewError> {
+    let story = resolve_story(store, id)?;
+    let stored = store.story_articles(story)?;
+    let members: Vec<StoryMember> = stored
+        .iter()
+        .map(|s| StoryMember {
+            article: &s.article,
+            analysis: &s.analysis,
+            event: s.event,
+            duplicate_of: s.duplicate.as_ref().map(|d| d.original.as_str()),
+        })
+        .collect();
+    Ok(build_view(&story_label(story), &members))
+}
+
+/// One stored article by id. The Store trait has no lookup by id yet, so
+/// this reads the article's story (one indexed query, then that story).
+pub fn find_article(store: &dyn Store, id: &str) -> Result<Option<StoredArticle>, StoreError> {
+    let Some(story) = store.story_of_article(id)? else { return Ok(None) };
+    Ok(store.story_articles(story)?.into_iter().find(|a| a.article.id == id))
+}

@@ -1,0 +1,163 @@
+use serde_json::Value;
+
+use crate::common::{get, request, seeded_server, TOKEN};
+
+fn ids(hits: &Value) -> Vec<String> {
+    let mut v: Vec<String> = hits["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect();
+    v.sort();
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_and_the_seeds_story_is_listed() {
+    let s = seeded_server().await;
+    let h = get(s.addr, "/healthz").await;
+    assert_eq!(h.status, 200);
+    assert_eq!(h.json()["articles"], 5);
+
+    let r = get(s.addr, "/api/stories").await;
+    assert_eq!(r.status, 200);
+    let stories = r.json();
+    let stories = stories.as_array().unwrap();
+    // The seeds' 2025 meeting story holds articles 000, 001 and 003.
+    let story = stories.iter().find(|s| s["articles"].as_u64().unwrap() >= 3).expect("the seeds' story");
+    assert!(story["id"].as_str().unwrap().starts_with('s'));
+    assert!(!story["coverage"].as_array().unwrap().is_empty());
+
+    let id = story["id"].as_str().unwrap();
+    let view = get(s.addr, &format!("/api/stories/{id}")).await;
+    assert_eq!(view.status, 200);
+    let view = view.json();
+    assert_eq!(view["id"], id);
+    let sources: Vec<&str> = view["sources"].as_array().unwrap().iter().map(|s| s["article"].as_str().unwrap()).collect();
+    assert!(sources.iter().any(|a| a.starts_with("000_")) && sources.iter().any(|a| a.starts_with("001_")), "{sources:?}");
+    // By article id too, and an event of it.
+    assert_eq!(get(s.addr, "/api/stories/000_3d5f58d5529388c6").await.json()["id"], id);
+    let event = view["events"][0]["id"].as_str().unwrap();
+    let ev = get(s.addr, &format!("/api/events/{event}")).await;
+    assert_eq!(ev.status, 200, "{}", ev.text());
+    assert_eq!(ev.json()["story"], id);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_opcon_finds_000_and_001() {
+    let s = seeded_server().await;
+    let r = get(s.addr, "/api/search?q=OPCON").await;
+    assert_eq!(r.status, 200);
+    let found = ids(&r.json());
+    assert!(found.iter().any(|i| i.starts_with("000_")) && found.iter().any(|i| i.starts_with("001_")), "{found:?}");
+    let hit = &r.json()["hits"][0];
+    assert!(hit["snippet_html"].as_str().unwrap().contains("<mark>"), "{hit}");
+    assert!(hit["story"].as_str().unwrap().starts_with('s') && hit["event"].as_str().unwrap().starts_with('e'));
+    // Filters: a date range before the 2025 meeting finds none of them.
+    let r = get(s.addr, "/api/search?q=OPCON&to=2021-12-31").await.json();
+    assert!(ids(&r).iter().all(|i| !i.starts_with("000_")), "{r}");
+    // An alias spelling finds the other spelling's articles.
+    let r = get(s.addr, "/api/search?entity=Ahn%20Gyu-back").await.json();
+    assert!(ids(&r).iter().any(|i| i.starts_with("000_")), "{r}");
+    // A bad filter is a 400 with the error body.
+    let bad = get(s.addr, "/api/search?q=x&from=yesterday").await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.json()["error"]["code"], "bad_parameter");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_is_version_3_and_docs_are_served() {
+    let s = seeded_server().await;
+    let r = get(s.addr, "/api/openapi.json").await;
+    assert_eq!(r.status, 200);
+    let doc = r.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{}", doc["openapi"]);
+    for path in ["/api/stories", "/api/stories/{id}", "/api/search", "/api/articles", "/api/articles/{id}", "/api/events/{id}", "/api/entities"] {
+        assert!(doc["paths"].get(path).is_some(), "{path} missing");
+    }
+    let docs = get(s.addr, "/api/docs/").await;
+    assert_eq!(docs.status, 200, "{}", docs.text());
+    assert!(docs.text().contains("swagger"), "Swagger UI from the binary");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posting_needs_the_token_and_the_article_becomes_searchable() {
+    let s = seeded_server().await;
+    let article = br#"{"id": "zz-post", "title": "Quokka census", "text": "Rangers counted quokkas on Rottnest Island on Monday. The quokka population grew.", "date": "2025-11-10", "source": "Test Wire"}"#;
+    let r = request(s.addr, "POST", "/api/articles", &[("Content-Type", "application/json")], article).await;
+    assert_eq!(r.status, 401);
+    let e = r.json();
+    assert_eq!(e["error"]["code"], "missing_token");
+    assert_eq!(e["error"]["type"], "auth");
+    assert!(e["error"]["message"].as_str().unwrap().contains("Bearer"));
+    let r = request(s.addr, "POST", "/api/articles", &[("Authorization", "Bearer wrong")], article).await;
+    assert_eq!(r.status, 403);
+
+    let auth = format!("Bearer {TOKEN}");
+    let r = request(s.addr, "POST", "/api/articles", &[("Authorization", auth.as_str()), ("Content-Type", "application/json")], article).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let out = r.json();
+    assert_eq!(out["articles"][0]["id"], "zz-post");
+    assert_eq!(out["articles"][0]["status"], "new");
+    assert!(out["articles"][0]["story"].as_str().unwrap().starts_with('s'));
+    assert!(out["articles"][0]["event"].as_str().unwrap().starts_with('e'));
+
+    let found = get(s.addr, "/api/search?q=quokka").await.json();
+    assert_eq!(ids(&found), ["zz-post"]);
+    // Again: stored once.
+    let again = request(s.addr, "POST", "/api/articles", &[("Authorization", auth.as_str())], article).await.json();
+    assert_eq!(again["articles"][0]["status"], "already_stored");
+    // No article in the body: 422 with the error body.
+    let empty = request(s.addr, "POST", "/api/articles", &[("Authorization", auth.as_str())], b"not json").await;
+    assert_eq!(empty.status, 422);
+    assert_eq!(empty.json()["error"]["code"], "no_articles");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_article_text_stays_plain_json_and_the_ui_never_uses_inner_html() {
+    let s = seeded_server().await;
+    let auth = format!("Bearer {TOKEN}");
+    let article = br#"{"id": "xss", "title": "Hostile <b>page</b>", "text": "Officials met in Geneva on Monday. <script>alert(1)</script> Then <img src=x onerror=alert(1)> appeared in the text.", "date": "2025-11-11"}"#;
+    let r = request(s.addr, "POST", "/api/articles", &[("Authorization", auth.as_str())], article).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let a = get(s.addr, "/api/articles/xss").await;
+    assert_eq!(a.status, 200, "{}", a.text());
+    assert!(a.header("content-type").unwrap().starts_with("application/json"));
+    let text = a.json()["text"].as_str().unwrap().to_string();
+    assert!(text.contains("<script>alert(1)</script>") || text.contains("<img src=x onerror=alert(1)>"), "{text}");
+    // Search snippets escape it.
+    let hits = get(s.addr, "/api/search?q=Geneva").await.json();
+    let html = hits["hits"][0]["snippet_html"].as_str().unwrap();
+    assert!(!html.contains("<script") && !html.contains("<img"), "{html}");
+
+    // The UI and every response carry a strict CSP; the UI's script never
+    // writes HTML.
+    let page = get(s.addr, "/").await;
+    assert_eq!(page.status, 200);
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(csp.contains("default-src 'self'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(!page.text().contains("<script>"), "no inline script in index.html");
+    let js = get(s.addr, "/app.js").await;
+    assert_eq!(js.status, 200);
+    assert!(js.header("content-type").unwrap().contains("javascript"));
+    for banned in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("] {
+        assert!(!js.text().contains(banned), "app.js uses {banned}");
+    }
+    assert!(js.text().len() > 1000, "the UI script is embedded");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_come_from_the_table() {
+    let s = seeded_server().await;
+    let r = get(s.addr, "/api/stories/s999999").await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["error"]["code"], "not_found");
+    assert_eq!(r.json()["error"]["type"], "invalid_request");
+    assert_eq!(get(s.addr, "/api/articles/nope").await.status, 404);
+    assert_eq!(get(s.addr, "/api/events/e999999").await.status, 404);
+    assert_eq!(get(s.addr, "/api/nothing-here").await.json()["error"]["code"], "not_found");
+    let r = request(s.addr, "DELETE", "/api/stories", &[], b"").await;
+    assert_eq!(r.status, 405);
+    assert_eq!(r.json()["error"]["code"], "method_not_allowed");
+    let big = vec![b'x'; storyline_server::DEFAULT_MAX_BODY_BYTES + 10];
+    let auth = format!("Bearer {TOKEN}");
+    let r = request(s.addr, "POST", "/api/articles", &[("Authorization", auth.as_str())], &big).await;
+    assert_eq!(r.status, 413);
+    assert_eq!(r.json()["error"]["code"], "payload_too_large");
+}

@@ -1,0 +1,716 @@
+//! search: which stored articles match these words, names and filters, and
+//! where in their text?
+//!
+//! A tantivy index kept beside the SQLite file (`<db>.index/`). It is
+//! derived data: [`SearchIndex::rebuild`] recreates it from the store at any
+//! time, and [`SearchIndex::add`] keeps it in step with each ingest.
+//!
+//! Fields: title and text (BM25, positions for phrase queries, English
+//! stemming), the names of the article's entities (every surface form and
+//! its canonical), outlet, publication date (fast, for ranges), story and
+//! event. Entity names match across spellings: a query or filter naming an
+//! alias (`Ahn Kyu-back`) is expanded to the canonical that alias was folded
+//! into, so it finds articles that only spell it `Ahn Gyu-back`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
+    Value, STORED, STRING,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DateTime, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::record::StoredArticle;
+use crate::{Store, StoreError};
+
+/// Memory the writer may buffer before flushing a segment, in bytes. 64 MB
+/// keeps a bulk rebuild to a few large segments while staying far below
+/// the machine's memory; tantivy splits it across at most 8 threads, each
+/// needing at least 15 MB, so it also caps the indexing threads at 4.
+const WRITER_MEMORY_BYTES: usize = 64 << 20;
+/// Longest snippet, in characters: about two lines of a result list.
+const SNIPPET_CHARS: usize = 220;
+/// Default and largest number of hits one search returns.
+pub const DEFAULT_LIMIT: usize = 20;
+pub const MAX_LIMIT: usize = 500;
+/// Documents read to learn which canonicals an alias was folded into; an
+/// alias maps to one or very few canonicals, so a handful of its documents
+/// name them all.
+const ALIAS_LOOKUP_DOCS: usize = 50;
+/// Title matches count double: a word in the headline says more about
+/// what the article is about than one in the body.
+const TITLE_BOOST: f32 = 2.0;
+/// Separates an alias key from its canonical in the stored `entity_map`.
+const MAP_SEP: char = '\u{1f}';
+
+/// Search failures: the index could not be opened, read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index {path}: {source}; rebuild it with `storyline reindex`")]
+    Open { path: PathBuf, source: tantivy::TantivyError },
+    #[error("search index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("reading the store to index it: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// One search: free text plus optional filters. Empty `q` with filters
+/// lists the filtered articles.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchQuery {
+    /// Words, `"quoted phrases"`, `title:word`, `+must -mustnot`.
+    pub q: String,
+    /// Published on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Published on or before this day.
+    pub to: Option<NaiveDate>,
+    /// Outlet name (case and punctuation ignored).
+    pub outlet: Option<String>,
+    /// Entity name: a canonical or any alias of it.
+    pub entity: Option<String>,
+    /// Story number.
+    pub story: Option<u32>,
+    /// Event number.
+    pub event: Option<u32>,
+    /// Most hits to return (default [`DEFAULT_LIMIT`], at most [`MAX_LIMIT`]).
+    pub limit: Option<usize>,
+}
+
+/// One piece of a snippet: plain text, highlighted or not. Lets a UI build
+/// the snippet with text nodes, never parsing HTML.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SnippetPart {
+    pub text: String,
+    pub highlight: bool,
+}
+
+/// One matching article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    /// Story label (`s3`).
+    pub story: String,
+    /// Event label (`e12`).
+    pub event: String,
+    pub published: Option<String>,
+    pub outlet: Option<String>,
+    pub score: f32,
+    /// The best passage, HTML-escaped, matches wrapped in `<mark>`.
+    pub snippet_html: String,
+    /// The same passage as parts, for rendering without HTML.
+    pub snippet: Vec<SnippetPart>,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    title: Field,
+    text: Field,
+    names: Field,
+    entity: Field,
+    entity_canon: Field,
+    entity_map: Field,
+    outlet: Field,
+    outlet_key: Field,
+    published: Field,
+    story: Field,
+    event: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let words = TextFieldIndexing::default().set_tokenizer("en_stem").set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let stored_words = TextOptions::default().set_indexing_options(words.clone()).set_stored();
+    let number = NumericOptions::default().set_indexed().set_fast().set_stored();
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        title: b.add_text_field("title", stored_words.clone()),
+        text: b.add_text_field("text", stored_words),
+        names: b.add_text_field("names", TextOptions::default().set_indexing_options(words)),
+        entity: b.add_text_field("entity", STRING),
+        entity_canon: b.add_text_field("entity_canon", STRING),
+        entity_map: b.add_text_field("entity_map", STORED),
+        outlet: b.add_text_field("outlet", STORED),
+        outlet_key: b.add_text_field("outlet_key", STRING),
+        published: b.add_date_field(
+            "published",
+            DateOptions::default().set_indexed().set_fast().set_stored().set_precision(DateTimePrecision::Seconds),
+        ),
+        story: b.add_u64_field("story", number.clone()),
+        event: b.add_u64_field("event", number),
+    };
+    (b.build(), fields)
+}
+
+/// The key names are matched on: lowercase alphanumeric words joined by
+/// one space (`Ahn Kyu-back` -> `ahn kyu back`).
+pub fn name_key(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for word in name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+fn day_to_tantivy(d: NaiveDate) -> DateTime {
+    DateTime::from_timestamp_secs(d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp())
+}
+
+fn tantivy_to_day(d: DateTime) -> Option<NaiveDate> {
+    chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0).map(|t| t.date_naive())
+}
+
+/// Parses a date filter bound: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`. A coarse
+/// date means its first day as a lower bound (`end = false`) and its last
+/// day as an upper bound (`end = true`).
+pub fn parse_date_bound(s: &str, end: bool) -> Option<NaiveDate> {
+    let s = s.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Some(d);
+    }
+    let parts: Vec<&str> = s.split('-').collect();
+    let year: i32 = parts.first()?.parse().ok()?;
+    match parts.len() {
+        1 if parts[0].len() == 4 => {
+            if end { NaiveDate::from_ymd_opt(year, 12, 31) } else { NaiveDate::from_ymd_opt(year, 1, 1) }
+        }
+        2 => {
+            let month: u32 = parts[1].parse().ok()?;
+            let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+            if !end {
+                return Some(first);
+            }
+            let next = if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) };
+            next.and_then(|n| n.pred_opt()).filter(|d| d.year() == year)
+        }
+        _ => None,
+    }
+}
+
+/// Accepts `s3` or `3`.
+pub fn parse_label(s: &str, prefix: char) -> Option<u32> {
+    let s = s.trim();
+    s.strip_prefix(prefix).unwrap_or(s).parse().ok()
+}
+
+/// The full-text index of a store.
+pub struct SearchIndex {
+    path: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    /// One writer at a time per process; tantivy's lock file guards
+    /// against other processes.
+    write: Mutex<()>,
+}
+
+impl SearchIndex {
+    /// Where the index of the database at `db` lives: `<db>.index/`.
+    pub fn path_for_db(db: &Path) -> PathBuf {
+        let mut p = db.as_os_str().to_owned();
+        p.push(".index");
+        PathBuf::from(p)
+    }
+
+    /// Opens the index in directory `path`, creating it (empty) if missing.
+    pub fn open(path: &Path) -> Result<Self, SearchError> {
+        let open_err = |source| SearchError::Open { path: path.to_path_buf(), source };
+        std::fs::create_dir_all(path).map_err(|e| open_err(tantivy::TantivyError::from(e)))?;
+        let (schema, fields) = schema();
+        let dir = tantivy::directory::MmapDirectory::open(path).map_err(|e| open_err(e.into()))?;
+        let index = Index::open_or_create(dir, schema).map_err(open_err)?;
+        // Reloads by itself when another process (an ingest) commits; our
+        // own writes reload explicitly so they are visible at once.
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into().map_err(open_err)?;
+        Ok(SearchIndex { path: path.to_path_buf(), index, reader, fields, write: Mutex::new(()) })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn writer(&self) -> Result<IndexWriter, SearchError> {
+        Ok(self.index.writer(WRITER_MEMORY_BYTES)?)
+    }
+
+    fn document(&self, s: &StoredArticle) -> TantivyDocument {
+        let f = &self.fields;
+        let a = &s.article;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, &a.id);
+        doc.add_text(f.title, &a.title);
+        doc.add_text(f.text, &a.text);
+        let mut keys = BTreeSet::new();
+        let mut canon = BTreeSet::new();
+        let mut map = BTreeSet::new();
+        let mut names = BTreeSet::new();
+        for e in &s.analysis.entities {
+            let canonical_key = name_key(&e.canonical);
+            for name in [&e.text, &e.canonical] {
+                names.insert(name.as_str());
+                let key = name_key(name);
+                if !key.is_empty() {
+                    map.insert(format!("{key}{MAP_SEP}{canonical_key}"));
+                    keys.insert(key);
+                }
+            }
+            if !canonical_key.is_empty() {
+                canon.insert(canonical_key);
+            }
+        }
+        for n in names {
+            doc.add_text(f.names, n);
+        }
+        for k in keys {
+            doc.add_text(f.entity, k);
+        }
+        for c in canon {
+            doc.add_text(f.entity_canon, c);
+        }
+        for m in map {
+            doc.add_text(f.entity_map, m);
+        }
+        if let Some(o) = a.outlet.as_deref().filter(|o| !o.trim().is_empty()) {
+            doc.add_text(f.outlet, o);
+            doc.add_text(f.outlet_key, name_key(o));
+        }
+        if let Some(d) = a.best_date() {
+            doc.add_date(f.published, day_to_tantivy(d));
+        }
+        doc.add_u64(f.story, u64::from(s.story));
+        doc.add_u64(f.event, u64::from(s.event));
+        doc
+    }
+
+    /// Indexes (or re-indexes, replacing by id) a batch of stored articles
+    /// and commits; the batch is searchable when this returns.
+    pub fn add(&self, batch: &[StoredArticle]) -> Result<(), SearchError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let mut writer = self.writer()?;
+        for s in batch {
+            writer.delete_term(Term::from_field_text(self.fields.id, &s.article.id));
+            writer.add_document(self.document(s))?;
+        }
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Drops everything and indexes every article of `store`. Returns how
+    /// many articles were indexed.
+    pub fn rebuild(&self, store: &dyn Store) -> Result<u64, SearchError> {
+        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let mut writer = self.writer()?;
+        writer.delete_all_documents()?;
+        let mut count = 0u64;
+        let mut failed = None;
+        store.for_each_article(&mut |s| {
+            if failed.is_some() {
+                return;
+            }
+            match writer.add_document(self.document(&s)) {
+                Ok(_) => count += 1,
+                Err(e) => failed = Some(e),
+            }
+        })?;
+        if let Some(e) = failed {
+            writer.rollback()?;
+            return Err(e.into());
+        }
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(count)
+    }
+
+    /// Number of indexed articles (as of the last reload).
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Articles per publication day of one story (undated ones left out),
+    /// oldest first: the coverage a sparkline or timeline chart draws.
+    pub fn coverage(&self, story: u32) -> Result<Vec<(NaiveDate, u64)>, SearchError> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(Term::from_field_u64(self.fields.story, u64::from(story)), IndexRecordOption::Basic);
+        let docs = searcher.search(&q, &tantivy::collector::DocSetCollector)?;
+        let mut columns = HashMap::new();
+        let mut days: BTreeMap<NaiveDate, u64> = BTreeMap::new();
+        for addr in docs {
+            let column = match columns.entry(addr.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(searcher.segment_reader(addr.segment_ord).fast_fields().date("published")?)
+                }
+            };
+            if let Some(day) = column.first(addr.doc_id).and_then(tantivy_to_day) {
+                *days.entry(day).or_default() += 1;
+            }
+        }
+        Ok(days.into_iter().collect())
+    }
+
+    /// The story holding an event, if any article of it is indexed.
+    pub fn story_of_event(&self, event: u32) -> Result<Option<u32>, SearchError> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(Term::from_field_u64(self.fields.event, u64::from(event)), IndexRecordOption::Basic);
+        let Some((_, addr)) = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?.into_iter().next() else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        Ok(doc.get_first(self.fields.story).and_then(|v| v.as_u64()).map(|s| s as u32))
+    }
+
+    /// The canonical keys a name (alias or canonical) was folded into.
+    fn canonicals_of(&self, searcher: &tantivy::Searcher, key: &str) -> Result<BTreeSet<String>, SearchError> {
+        let mut out = BTreeSet::new();
+        if key.is_empty() {
+            return Ok(out);
+        }
+        let q = TermQuery::new(Term::from_field_text(self.fields.entity, key), IndexRecordOption::Basic);
+        for (_, addr) in searcher.search(&q, &TopDocs::with_limit(ALIAS_LOOKUP_DOCS).order_by_score())? {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            for v in doc.get_all(self.fields.entity_map) {
+                if let Some((alias, canonical)) = v.as_str().and_then(|m| m.split_once(MAP_SEP)) {
+                    if alias == key {
+                        out.insert(canonical.to_string());
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// A query matching articles naming `key` under any of its spellings.
+    fn entity_query(&self, searcher: &tantivy::Searcher, key: &str) -> Result<Option<Box<dyn Query>>, SearchError> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for c in self.canonicals_of(searcher, key)? {
+            clauses.push((Occur::Should, Box::new(TermQuery::new(Term::from_field_text(self.fields.entity_canon, &c), IndexRecordOption::Basic))));
+        }
+        if clauses.is_empty() {
+            return Ok(None);
+        }
+        clauses.push((Occur::Should, Box::new(TermQuery::new(Term::from_field_text(self.fields.entity, key), IndexRecordOption::Basic))));
+        Ok(Some(Box::new(BooleanQuery::new(clauses))))
+    }
+
+    /// Runs a search; hits best first.
+    pub fn search(&self, sq: &SearchQuery) -> Result<Vec<Hit>, SearchError> {
+        let f = self.fields;
+        let searcher = self.reader.searcher();
+        let limit = sq.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+
+        let text_query: Option<Box<dyn Query>> = if sq.q.trim().is_empty() {
+            None
+        } else {
+            let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.text, f.names]);
+            parser.set_conjunction_by_default();
+            parser.set_field_boost(f.title, TITLE_BOOST);
+            // Lenient: a stray quote or colon in a user's query searches
+            // the words rather than failing.
+            let (parsed, _errors) = parser.parse_query_lenient(&sq.q);
+            // The whole query may name an entity under another spelling.
+            match self.entity_query(&searcher, &name_key(&sq.q))? {
+                Some(names) => Some(Box::new(BooleanQuery::new(vec![(Occur::Should, parsed), (Occur::Should, names)]))),
+                None => Some(parsed),
+            }
+        };
+
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(q) = &text_query {
+            must.push((Occur::Must, q.box_clone()));
+        }
+        if sq.from.is_some() || sq.to.is_some() {
+            let term = |d: NaiveDate| Term::from_field_date_for_search(f.published, day_to_tantivy(d));
+            let lower = sq.from.map_or(Bound::Unbounded, |d| Bound::Included(term(d)));
+            // `to` is inclusive of the whole day.
+            let upper = sq.to.and_then(|d| d.succ_opt()).map_or(Bound::Unbounded, |d| Bound::Excluded(term(d)));
+            must.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
+        }
+        if let Some(o) = sq.outlet.as_deref().map(name_key).filter(|o| !o.is_empty()) {
+            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.outlet_key, &o), IndexRecordOption::Basic))));
+        }
+        if let Some(e) = sq.entity.as_deref().map(name_key).filter(|e| !e.is_empty()) {
+            let q: Box<dyn Query> = match self.entity_query(&searcher, &e)? {
+                Some(q) => q,
+                None => Box::new(TermQuery::new(Term::from_field_text(f.entity, &e), IndexRecordOption::Basic)),
+            };
+            must.push((Occur::Must, q));
+        }
+        if let Some(s) = sq.story {
+            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_u64(f.story, u64::from(s)), IndexRecordOption::Basic))));
+        }
+        if let Some(e) = sq.event {
+            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_u64(f.event, u64::from(e)), IndexRecordOption::Basic))));
+        }
+        let query: Box<dyn Query> = match must.len() {
+            0 => Box::new(AllQuery),
+            1 => must.pop().expect("one clause").1,
+            _ => Box::new(BooleanQuery::new(must)),
+        };
+
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        let snippets = match &text_query {
+            Some(q) => {
+                let mut g = SnippetGenerator::create(&searcher, &**q, f.text)?;
+                g.set_max_num_chars(SNIPPET_CHARS);
+                Some(g)
+            }
+            None => None,
+        };
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let snippet = snippets.as_ref().map(|g| g.snippet_from_doc(&doc)).filter(|s| !s.fragment().is_empty());
+            let parts = match snippet {
+                Some(mut s) => {
+                    s.set_snippet_prefix_postfix("<mark>", "</mark>");
+                    parts_of(&s)
+                }
+                None => {
+                    // No highlighted passage (filters only, or a match in
+                    // the title or names): the opening of the text.
+                    let text = doc.get_first(f.text).and_then(|v| v.as_str()).unwrap_or_default();
+                    let end = text.char_indices().nth(SNIPPET_CHARS).map_or(text.len(), |(i, _)| i);
+                    vec![SnippetPart { text: text[..end].to_string(), highlight: false }]
+                }
+            };
+            hits.push(self.hit(&doc, score, parts));
+        }
+        Ok(hits)
+    }
+
+    fn hit(&self, doc: &TantivyDocument, score: f32, snippet: Vec<SnippetPart>) -> Hit {
+        let f = self.fields;
+        let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+        let u64_of = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+        let published = doc.get_first(f.published).and_then(|v| v.as_datetime()).and_then(tantivy_to_day).map(|d| d.to_string());
+        Hit {
+            id: text_of(f.id).unwrap_or_default(),
+            title: text_of(f.title).unwrap_or_default(),
+            story: format!("s{}", u64_of(f.story)),
+            event: format!("e{}", u64_of(f.event)),
+            published,
+            outlet: text_of(f.outlet),
+            score,
+            snippet_html: parts_to_html(&snippet),
+            snippet,
+        }
+    }
+}
+
+/// Splits a snippet into plain and highlighted parts.
+fn parts_of(snippet: &tantivy::snippet::Snippet) -> Vec<SnippetPart> {
+    let text = snippet.fragment();
+    let mut ranges: Vec<_> = snippet.highlighted().to_vec();
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for r in ranges {
+        if r.start < at || r.end > text.len() || !text.is_char_boundary(r.start) || !text.is_char_boundary(r.end) {
+            continue;
+        }
+        if r.start > at {
+            parts.push(SnippetPart { text: text[at..r.start].to_string(), highlight: false });
+        }
+        parts.push(SnippetPart { text: text[r.clone()].to_string(), highlight: true });
+        at = r.end;
+    }
+    if at < text.len() {
+        parts.push(SnippetPart { text: text[at..].to_string(), highlight: false });
+    }
+    parts
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The parts as HTML: everything escaped, highlights in `<mark>`.
+fn parts_to_html(parts: &[SnippetPart]) -> String {
+    let mut html = String::new();
+    for p in parts {
+        if p.highlight {
+            html.push_str("<mark>");
+            html.push_str(&escape_html(&p.text));
+            html.push_str("</mark>");
+        } else {
+            html.push_str(&escape_html(&p.text));
+        }
+    }
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use storyline_core::cluster::DocFeatures;
+    use storyline_core::dedup::{signature, DedupConfig};
+    use storyline_core::{Analysis, Article, Entity, EntityType};
+
+    fn stored(id: &str, title: &str, text: &str, date: &str, outlet: &str, story: u32, event: u32, names: &[(&str, &str)]) -> StoredArticle {
+        let article = Article {
+            id: id.into(),
+            title: title.into(),
+            text: text.into(),
+            published: NaiveDate::parse_from_str(date, "%Y-%m-%d").ok(),
+            outlet: Some(outlet.into()),
+            ..Default::default()
+        };
+        let entities = names
+            .iter()
+            .map(|(t, c)| Entity { text: t.to_string(), kind: EntityType::Person, start: 0, end: 0, canonical: c.to_string() })
+            .collect();
+        StoredArticle {
+            signature: signature(&article, &DedupConfig::default()),
+            article,
+            analysis: Analysis { entities, ..Default::default() },
+            features: DocFeatures::default(),
+            duplicate: None,
+            event,
+            story,
+        }
+    }
+
+    fn corpus() -> Vec<StoredArticle> {
+        vec![
+            stored("a", "Allies agree OPCON transfer", "Defense chiefs said wartime OPCON transfer would proceed. Ahn Gyu-back spoke.", "2025-11-04", "Yonhap", 1, 10, &[("Ahn Gyu-back", "Ahn Gyu-back")]),
+            stored("b", "Security talks in Seoul", "Ahn Kyu-back met Hegseth. <script>alert(1)</script> & more", "2025-11-03", "Korea Herald", 1, 10, &[("Ahn Kyu-back", "Ahn Gyu-back")]),
+            stored("c", "Earthquake hits coast", "A strong earthquake struck the coast on Friday.", "2021-12-02", "AP", 2, 20, &[]),
+        ]
+    }
+
+    fn ids(hits: &[Hit]) -> Vec<&str> {
+        let mut v: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+        v.sort();
+        v
+    }
+
+    fn index() -> (tempfile::TempDir, SearchIndex) {
+        let dir = tempfile::tempdir().unwrap();
+        let idx = SearchIndex::open(&SearchIndex::path_for_db(&dir.path().join("s.db"))).unwrap();
+        idx.add(&corpus()).unwrap();
+        (dir, idx)
+    }
+
+    fn q(text: &str) -> SearchQuery {
+        SearchQuery { q: text.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn words_phrases_and_highlights() {
+        let (_d, idx) = index();
+        let hits = idx.search(&q("OPCON")).unwrap();
+        assert_eq!(ids(&hits), ["a"]);
+        assert_eq!((hits[0].story.as_str(), hits[0].event.as_str()), ("s1", "e10"));
+        assert_eq!(hits[0].published.as_deref(), Some("2025-11-04"));
+        assert!(hits[0].snippet_html.contains("<mark>OPCON</mark>"), "{}", hits[0].snippet_html);
+        assert!(hits[0].snippet.iter().any(|p| p.highlight && p.text == "OPCON"));
+        // Stemming: "earthquakes" finds "earthquake".
+        assert_eq!(ids(&idx.search(&q("earthquakes")).unwrap()), ["c"]);
+        // Phrases need the words in order.
+        assert_eq!(ids(&idx.search(&q("\"transfer would proceed\"")).unwrap()), ["a"]);
+        assert!(idx.search(&q("\"proceed transfer\"")).unwrap().is_empty());
+    }
+
+    #[test]
+    fn an_alias_finds_every_spelling_of_its_entity() {
+        let (_d, idx) = index();
+        assert_eq!(ids(&idx.search(&q("Ahn Kyu-back")).unwrap()), ["a", "b"]);
+        assert_eq!(ids(&idx.search(&q("\"Ahn Kyu-back\"")).unwrap()), ["a", "b"]);
+        let by_entity = SearchQuery { entity: Some("ahn kyu back".into()), ..Default::default() };
+        assert_eq!(ids(&idx.search(&by_entity).unwrap()), ["a", "b"]);
+        let by_entity = SearchQuery { entity: Some("Ahn Gyu-back".into()), ..Default::default() };
+        assert_eq!(ids(&idx.search(&by_entity).unwrap()), ["a", "b"]);
+    }
+
+    #[test]
+    fn filters() {
+        let (_d, idx) = index();
+        let base = |f: &dyn Fn(&mut SearchQuery)| {
+            let mut s = SearchQuery::default();
+            f(&mut s);
+            ids(&idx.search(&s).unwrap()).into_iter().map(String::from).collect::<Vec<_>>()
+        };
+        assert_eq!(base(&|s| s.from = parse_date_bound("2025", false)), ["a", "b"]);
+        assert_eq!(base(&|s| s.to = parse_date_bound("2025-11-03", true)), ["b", "c"]);
+        assert_eq!(base(&|s| s.to = parse_date_bound("2021-12", true)), ["c"]);
+        assert_eq!(base(&|s| s.outlet = Some("korea herald".into())), ["b"]);
+        assert_eq!(base(&|s| s.story = Some(2)), ["c"]);
+        assert_eq!(base(&|s| s.event = Some(10)), ["a", "b"]);
+        assert_eq!(base(&|s| { s.q = "talks".into(); s.story = Some(2) }), Vec::<String>::new());
+        assert_eq!(base(&|_| {}).len(), 3);
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(idx.coverage(1).unwrap(), vec![(day("2025-11-03"), 1), (day("2025-11-04"), 1)]);
+        assert_eq!(idx.story_of_event(20).unwrap(), Some(2));
+        assert_eq!(idx.story_of_event(99).unwrap(), None);
+    }
+
+    #[test]
+    fn snippets_escape_article_html() {
+        let (_d, idx) = index();
+        let hits = idx.search(&q("Hegseth")).unwrap();
+        assert_eq!(ids(&hits), ["b"]);
+        let html = &hits[0].snippet_html;
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;") && html.contains("&amp;"), "{html}");
+        assert!(html.contains("<mark>Hegseth</mark>"), "{html}");
+    }
+
+    #[test]
+    fn re_adding_replaces_and_rebuild_matches_the_store() {
+        let (dir, idx) = index();
+        idx.add(&corpus()[..1]).unwrap();
+        assert_eq!(idx.len(), 3);
+        let mut store = crate::SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        store.insert_batch(&corpus()[2..]).unwrap();
+        assert_eq!(idx.rebuild(&store).unwrap(), 1);
+        assert_eq!(ids(&idx.search(&SearchQuery::default()).unwrap()), ["c"]);
+        // Reopening finds the committed index.
+        drop(idx);
+        let again = SearchIndex::open(&SearchIndex::path_for_db(&dir.path().join("s.db"))).unwrap();
+        assert_eq!(again.len(), 1);
+    }
+
+    #[test]
+    fn coarse_date_bounds() {
+        assert_eq!(parse_date_bound("2024-02", true), NaiveDate::from_ymd_opt(2024, 2, 29));
+        assert_eq!(parse_date_bound("2024-12", true), NaiveDate::from_ymd_opt(2024, 12, 31));
+        assert_eq!(parse_date_bound("2024", false), NaiveDate::from_ymd_opt(2024, 1, 1));
+        assert_eq!(parse_date_bound("soon", false), None);
+        assert_eq!(parse_label("s12", 's'), Some(12));
+        assert_eq!(parse_label("12", 's'), Some(12));
+    }
+}
