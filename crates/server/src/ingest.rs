@@ -232,6 +232,19 @@ pub fn ingest(
     raws: &[RawArticle],
     cfg: &PipelineConfig,
 ) -> anyhow::Result<IngestReport> {
+    ingest_with_progress(store, index, streamer, raws, cfg, &mut |_, _| {})
+}
+
+/// [`ingest`], calling `progress(done, total)` after each article of the
+/// ordered step (the CLI draws its progress bar from it).
+pub fn ingest_with_progress(
+    store: &mut dyn Store,
+    index: Option<&SearchIndex>,
+    streamer: &mut Streamer,
+    raws: &[RawArticle],
+    cfg: &PipelineConfig,
+    progress: &mut dyn FnMut(usize, usize),
+) -> anyhow::Result<IngestReport> {
     let mut report = IngestReport::default();
     let mut processed = process_all(raws, cfg, &mut report.failed);
     let articles: Vec<_> = processed.iter().map(|p| &p.prepared.article).collect();
@@ -246,7 +259,9 @@ pub fn ingest(
         batch.clear();
         Ok(())
     };
-    for i in order {
+    let total = order.len();
+    for (done, i) in order.into_iter().enumerate() {
+        progress(done, total);
         let a = &processed[i].prepared.article;
         if let Some(existing) = store.find_existing(&a.id, &identity_hash(a))? {
             report.already += 1;

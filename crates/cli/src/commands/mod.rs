@@ -8,6 +8,10 @@ mod eval;
 mod extract;
 pub mod extract_bench;
 mod ingest;
+mod reindex;
+mod report;
+mod search;
+mod serve;
 mod show;
 mod stories;
 mod train;
@@ -67,6 +71,14 @@ pub enum Command {
     Stories(stories::Args),
     /// Show one story (by story id, or the id of an article in it).
     Show(show::Args),
+    /// Export one story as a self-contained HTML page, Markdown or JSON.
+    Report(report::Args),
+    /// Full-text search over the stored articles (BM25, phrases, filters).
+    Search(search::Args),
+    /// Rebuild the search index from the store.
+    Reindex(reindex::Args),
+    /// Serve the JSON API under /api/ and the web UI at /.
+    Serve(serve::Args),
     /// Score a predicted clustering against gold labels (B-cubed, pairwise, ARI).
     Eval(eval::Args),
     /// Learn the join-or-open model from gold-labelled JSONL streams.
@@ -85,6 +97,10 @@ pub fn run(cmd: Command) -> anyhow::Result<()> {
         Command::Ingest(a) => ingest::run(a),
         Command::Stories(a) => stories::run(a),
         Command::Show(a) => show::run(a),
+        Command::Report(a) => report::run(a),
+        Command::Search(a) => search::run(a),
+        Command::Reindex(a) => reindex::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::Eval(a) => eval::run(a),
         Command::TrainCluster(a) => train::run(a),
         Command::ExtractBench(a) => extract_bench::run(&a),

@@ -1,10 +1,10 @@
 //! `storyline show`: one story folded into a single view.
 
-use storyline_core::story::{build_view, StoryMember, StoryView};
+use storyline_core::story::StoryView;
+use storyline_server::views::ViewError;
 use storyline_store::Store;
 
 use super::{CliError, DbArgs};
-use crate::run::story_label;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -17,32 +17,13 @@ pub struct Args {
     pub json: bool,
 }
 
-/// Resolves a story id or article id to a story number.
-pub fn resolve_story(store: &dyn Store, id: &str) -> anyhow::Result<u32> {
-    if let Some(n) = id.strip_prefix('s').and_then(|n| n.parse::<u32>().ok()) {
-        if !store.story_articles(n)?.is_empty() {
-            return Ok(n);
-        }
-    }
-    match store.story_of_article(id)? {
-        Some(s) => Ok(s),
-        None => Err(CliError::NotFound(format!("no story or article with id {id:?} (list them with `storyline stories`)")).into()),
-    }
-}
-
+/// The view of a story (by story id or the id of an article in it).
 pub fn load_view(store: &dyn Store, id: &str) -> anyhow::Result<StoryView> {
-    let story = resolve_story(store, id)?;
-    let stored = store.story_articles(story)?;
-    let members: Vec<StoryMember> = stored
-        .iter()
-        .map(|s| StoryMember {
-            article: &s.article,
-            analysis: &s.analysis,
-            event: s.event,
-            duplicate_of: s.duplicate.as_ref().map(|d| d.original.as_str()),
-        })
-        .collect();
-    Ok(build_view(&story_label(story), &members))
+    match storyline_server::views::load_view(store, id) {
+        Ok(v) => Ok(v),
+        Err(ViewError::NotFound(msg)) => Err(CliError::NotFound(msg).into()),
+        Err(ViewError::Store(e)) => Err(e.into()),
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
