@@ -139,7 +139,8 @@ function timelineChart(view) {
   events.forEach((e, i) => {
     const ex = x(dayNumber(e.date));
     chart.appendChild(svg("line", { x1: ex, x2: ex, y1: pad.t - 6, y2: height - pad.b, class: "eventline" }));
-    const label = svg("text", { x: ex + 3, y: 12 + (i % 2) * 11, class: "eventlabel" }, e.date);
+    const right = ex > width * 0.7;
+    const label = svg("text", { x: right ? ex - 3 : ex + 3, y: 12 + (i % 2) * 11, class: "eventlabel" + (right ? " end" : "") }, e.date);
     label.appendChild(svg("title", {}, e.title));
     chart.appendChild(label);
   });
