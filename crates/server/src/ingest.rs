@@ -84,21 +84,18 @@ pub fn process_all(raws: &[RawArticle], cfg: &PipelineConfig, failed: &mut Vec<F
 }
 
 /// The order articles "arrive" in: by publication date where known (stable
-/// for equal dates); an undated article keeps its place after the dated one
-/// read before it, as a crawler would have delivered it.
+/// for equal dates), then the undated ones in input order. An undated
+/// article has no place in time; coming after the dated ones, it meets
+/// events whose dates are known, against which a dateline's month and day
+/// can still be placed (`Seoul, December 1`). Processing it first instead
+/// would let it open an event that dated articles of any year then join on
+/// text alone.
 pub fn arrival_order(articles: &[&Article]) -> Vec<usize> {
-    let mut last = None;
-    let keys: Vec<_> = articles
-        .iter()
-        .map(|a| {
-            if let Some(d) = a.best_date() {
-                last = Some(d);
-            }
-            a.best_date().or(last)
-        })
-        .collect();
     let mut order: Vec<usize> = (0..articles.len()).collect();
-    order.sort_by_key(|&i| keys[i]);
+    order.sort_by_key(|&i| {
+        let d = articles[i].best_date();
+        (d.is_none(), d)
+    });
     order
 }
 

@@ -261,12 +261,37 @@ fn surname_family(s: &str) -> Option<&'static str> {
 /// so `Jae Myung` and `Jae-myung` agree).
 pub(crate) fn romanisation_key(name: &str) -> Option<String> {
     let parts: Vec<&str> = name.split(' ').filter(|p| !p.is_empty()).collect();
-    if parts.len() < 2 || !KOREAN_SURNAMES.iter().any(|s| s.eq_ignore_ascii_case(parts[0])) {
+    if parts.len() < 2 {
         return None;
+    }
+    if !KOREAN_SURNAMES.iter().any(|s| s.eq_ignore_ascii_case(parts[0])) {
+        return transliteration_key(&parts);
     }
     let fam = surname_family(parts[0]).map(str::to_string).unwrap_or_else(|| fold_syllables(parts[0]));
     let given: String = parts[1..].join("").replace('-', "");
     Some(format!("{fam} {}", fold_syllables(&given)))
+}
+
+/// Lossy key of a Latin-script name for transliteration variants
+/// (`Dmitri`/`Dmitriy`/`Dmitry`, `Volkonsky`/`Volkonskiy`, `Aleksandr`/
+/// `Alexander` is beyond it): i/y/iy/ij folded, w = v, kh = h, doubled
+/// letters single. Like the Korean key it only proposes a match; the
+/// registry confirms it by role or shared context.
+fn transliteration_key(parts: &[&str]) -> Option<String> {
+    if parts.len() > 3 || !parts.iter().all(|p| p.chars().next().is_some_and(char::is_uppercase) && p.chars().all(|c| c.is_alphabetic() || c == '-')) {
+        return None;
+    }
+    let fold = |w: &str| -> String {
+        let w = w.to_lowercase().replace("iy", "i").replace("ij", "i").replace("kh", "h").replace('y', "i").replace('w', "v");
+        let mut out = String::with_capacity(w.len());
+        for c in w.chars().filter(|c| c.is_alphabetic()) {
+            if out.chars().last() != Some(c) {
+                out.push(c);
+            }
+        }
+        out
+    };
+    Some(format!("latin {}", parts.iter().map(|p| fold(p)).collect::<Vec<_>>().join(" ")))
 }
 
 /// Normalised role cue before a mention: `Defense Minister`, `Secretary of
@@ -461,13 +486,24 @@ mod tests {
     }
 
     #[test]
+    fn transliteration_keys_fold_slavic_spellings() {
+        let k = |n: &str| romanisation_key(n);
+        assert_eq!(k("Dmitri Volkonsky"), k("Dmitriy Volkonskiy"));
+        assert_eq!(k("Dmitri Volkonsky"), k("Dmitry Volkonsky"));
+        assert_ne!(k("Dmitri Volkonsky"), k("Pavel Sorokin"));
+        assert_eq!(k("Mikhail Gorbachev"), k("Mihail Gorbachev"));
+        assert_eq!(k("single"), None);
+    }
+
+    #[test]
     fn romanisation_keys() {
         assert_eq!(romanisation_key("Ahn Kyu-back"), romanisation_key("Ahn Gyu-back"));
         assert_eq!(romanisation_key("Lee Jae Myung"), romanisation_key("Rhee Jae-myung"));
         assert_eq!(romanisation_key("Park Geun-hye"), romanisation_key("Pak Kun-hye"));
         assert_ne!(romanisation_key("Kim Jong Un"), romanisation_key("Kim Jong Il"));
         assert_ne!(romanisation_key("Kim Yong-hyun"), romanisation_key("Ahn Gyu-back"));
-        assert_eq!(romanisation_key("Pete Hegseth"), None);
+        assert_ne!(romanisation_key("Pete Hegseth"), romanisation_key("Pete Hegseth").map(|k| k + "x"));
+        assert!(romanisation_key("Pete Hegseth").is_some_and(|k| k.starts_with("latin ")));
     }
 
     #[test]

@@ -62,6 +62,8 @@ static FUTURE_CUES: &[&str] = &[
     "will", "'ll", "shall", "next", "upcoming", "scheduled", "expected", "plans", "plan", "set", "due", "going",
     "slated", "aims", "to", "would", "coming", "tomorrow",
 ];
+/// Verbs of attribution: after a comma they belong to a reporting clause.
+static REPORTING_VERBS: &[&str] = &["said", "says", "told", "added", "stated", "announced", "reported", "claimed"];
 static PAST_CUES: &[&str] = &[
     "said", "was", "were", "had", "held", "met", "did", "visited", "arrived", "announced", "ended", "took",
     "told", "added", "began", "last", "ago", "earlier", "agreed", "signed", "reported", "launched", "killed",
@@ -131,6 +133,11 @@ pub(crate) fn tense_at(text: &str, s: usize, e: usize) -> Dir {
             continue;
         }
         let lw = w.to_ascii_lowercase();
+        // "... on Nov. 16, the ministry said": a reporting verb after a
+        // comma dates the report, not the event the clause describes.
+        if p >= e && REPORTING_VERBS.contains(&lw.as_str()) && text[e..p].contains(',') {
+            continue;
+        }
         // "will be held": a participle after "be" takes the auxiliary's tense.
         let after_be = sent[..off].trim_end().rsplit(' ').next().is_some_and(|p| p == "be");
         let d = if after_be {
@@ -444,6 +451,8 @@ mod tests {
     fn weekdays() {
         let r = d(2025, 11, 3); // a Monday
         assert_eq!(vals("They will meet on Tuesday.", r)[0].1, "2025-11-04");
+        // The attribution after the comma is not the event's tense.
+        assert_eq!(vals("The ministers are due to open the session on Nov. 16, the ministry said on Wednesday.", r)[0].1, "2025-11-16");
         assert_eq!(vals("He assumed office last Friday.", r)[0].1, "2025-10-31");
         assert_eq!(vals("He arrived Wednesday afternoon.", d(2021, 12, 1))[0], ("Wednesday afternoon".into(), "2021-12-01TAF".into()));
         assert_eq!(vals("on Monday", None)[0].1, "XXXX-WXX-1");

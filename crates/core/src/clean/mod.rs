@@ -182,7 +182,13 @@ pub fn clean(raw: &RawArticle, cfg: &CleanConfig) -> Article {
             .as_deref()
             .and_then(crate::parse_input_date)
             .or(found.published)
-            .or(found.updated),
+            .or(found.updated)
+            // A dateline with a year (`KARSVIK, March 11, 2025 (NPA) -`)
+            // dates the article as well as a date line does.
+            .or_else(|| {
+                let d = found.dateline.as_ref()?;
+                chrono::NaiveDate::from_ymd_opt(d.year?, d.month?, d.day?)
+            }),
         dateline: found.dateline,
         authors: if raw.authors.is_empty() {
             found.authors

@@ -102,6 +102,9 @@ pub(super) const BOILERPLATE_RULES: &[PatternRule] = &[
         r"\b(?:log|sign)\s*in\s+to\s+(?:post\s+a\s+|leave\s+a\s+|write\s+a\s+)?comments?\b",
     ),
     strong("comment prompt", r"\byou\s+must\s+be\s+logged\s+in\b"),
+    strong("comment prompt", r"\bbe\s+the\s+first\s+to\s+comment\b"),
+    strong("comments closed", r"\bcomments\s+are\s+(?:now\s+)?closed\b"),
+    strong("comment counter", r"^\W*comments?\s*\(\s*\d+\s*\)\W*$"),
     strong("comment policy", r"\bstandards\s+board\s+policy\b"),
     strong(
         "comment box counter",
