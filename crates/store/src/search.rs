@@ -542,21 +542,8 @@ fn parts_of(snippet: &tantivy::snippet::Snippet) -> Vec<SnippetPart> {
     parts
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// The one HTML escaper of the project (story reports use it too).
+pub use storyline_core::story::render::escape_html;
 
 /// The parts as HTML: everything escaped, highlights in `<mark>`.
 fn parts_to_html(parts: &[SnippetPart]) -> String {
