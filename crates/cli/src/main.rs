@@ -45,6 +45,9 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    if cli.command.prints_a_report() {
+        stop_quietly_on_closed_pipe();
+    }
     match commands::run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -61,3 +64,24 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// Rust ignores SIGPIPE, so `storyline show s0 | head` would panic in
+/// `println!` once `head` exits; a command printing a report should just
+/// stop, as other Unix tools do. Not for servers and workers, whose closed
+/// sockets must stay ordinary errors.
+#[cfg(unix)]
+fn stop_quietly_on_closed_pipe() {
+    unsafe extern "C" {
+        fn signal(signum: i32, handler: usize) -> usize;
+    }
+    const SIGPIPE: i32 = 13;
+    const SIG_DFL: usize = 0;
+    // SAFETY: resetting a signal to its default action at start-up, before
+    // any thread exists, has no memory effects.
+    unsafe {
+        signal(SIGPIPE, SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn stop_quietly_on_closed_pipe() {}

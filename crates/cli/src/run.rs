@@ -3,15 +3,22 @@
 //! clustering one article at a time in arrival order
 //! (`storyline_server::ingest`).
 
+use storyline_core::clean::OutletLines;
 use storyline_core::{PipelineConfig, RawArticle};
 
 pub use storyline_server::ingest::{arrival_order, event_label, story_label, Processed, Streamer};
 
 /// Runs the per-article stages, reporting any article whose processing
-/// failed on stderr (it is skipped like a bad record).
+/// failed on stderr (it is skipped like a bad record). Each outlet's
+/// furniture is learned from the whole input first, as `ingest` learns it
+/// from the store and the batch.
 pub fn process_all(raws: &[RawArticle], cfg: &PipelineConfig) -> Vec<Processed> {
     let mut failed = Vec::new();
-    let processed = storyline_server::ingest::process_all(raws, cfg, &mut failed);
+    let mut outlet_lines = OutletLines::new();
+    for raw in raws {
+        outlet_lines.observe(raw.source.as_deref(), &raw.text, &cfg.clean.outlet_lines);
+    }
+    let processed = storyline_server::ingest::process_all(raws, cfg, &outlet_lines, &mut failed);
     for f in failed {
         eprintln!("skipped {}: {}", f.origin, f.reason);
     }

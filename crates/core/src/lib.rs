@@ -45,4 +45,4 @@ pub use model::{
     Amount, Analysis, Article, Dateline, Entity, EntityType, Origin, Paragraph, ParagraphKind,
     Quote, RawArticle, Removed, RemovalReason, TextFormat, TimeExpr, TimexType,
 };
-pub use pipeline::{parse_input_date, prepare, PipelineConfig, Prepared};
+pub use pipeline::{parse_input_date, prepare, prepare_with, PipelineConfig, Prepared};

@@ -29,7 +29,12 @@ pub struct Prepared {
 
 /// Clean and analyze one article.
 pub fn prepare(raw: &RawArticle, cfg: &PipelineConfig) -> Prepared {
-    let article = clean::clean(raw, &cfg.clean);
+    prepare_with(raw, cfg, &clean::OutletLines::default())
+}
+
+/// [`prepare`] with what has been learned of the outlets' furniture.
+pub fn prepare_with(raw: &RawArticle, cfg: &PipelineConfig, outlet_lines: &clean::OutletLines) -> Prepared {
+    let article = clean::clean_with(raw, &cfg.clean, outlet_lines);
     let analysis = analyze::analyze_article(&article, &cfg.analyze);
     Prepared { article, analysis }
 }

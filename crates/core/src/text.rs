@@ -57,7 +57,45 @@ pub const STOPWORDS: &[&str] = &[
 
 /// True when `lower` (already lower-cased) is a stop word.
 pub fn is_stopword(lower: &str) -> bool {
-    STOPWORDS.binary_search(&lower).is_ok()
+    is_stopword_any_case(lower)
+}
+
+/// [`is_stopword`] for a word in any case, without allocating. Called for
+/// every word of every article, so the word is packed into an integer (five
+/// bits per letter; the stop words are at most ten ASCII letters) and looked
+/// up among integers rather than compared as strings.
+pub fn is_stopword_any_case(word: &str) -> bool {
+    pack_letters(word).is_some_and(|key| packed_stopwords().binary_search(&key).is_ok())
+}
+
+/// Most letters a packed word holds: "themselves" has ten.
+const PACKED_MAX_LETTERS: usize = 10;
+
+/// `word` lower-cased as five bits per letter (`a` = 1), or `None` when it
+/// is longer than [`PACKED_MAX_LETTERS`] or holds anything but ASCII letters.
+fn pack_letters(word: &str) -> Option<u64> {
+    let bytes = word.as_bytes();
+    if bytes.is_empty() || bytes.len() > PACKED_MAX_LETTERS {
+        return None;
+    }
+    let mut key = 0u64;
+    for &b in bytes {
+        let lower = b.to_ascii_lowercase();
+        if !lower.is_ascii_lowercase() {
+            return None;
+        }
+        key = key << 5 | u64::from(lower - b'a' + 1);
+    }
+    Some(key)
+}
+
+fn packed_stopwords() -> &'static [u64] {
+    static PACKED: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    PACKED.get_or_init(|| {
+        let mut keys: Vec<u64> = STOPWORDS.iter().map(|w| pack_letters(w).expect("stop words are short ASCII letters")).collect();
+        keys.sort_unstable();
+        keys
+    })
 }
 
 /// Share of stop words among the words of `text`; prose scores about 0.4,
@@ -67,7 +105,7 @@ pub fn stopword_ratio(text: &str) -> f32 {
     let mut stop = 0usize;
     for w in words(text) {
         total += 1;
-        if is_stopword(&w.to_lowercase()) {
+        if is_stopword_any_case(w) {
             stop += 1;
         }
     }
@@ -118,6 +156,15 @@ pub fn byte_to_char(text: &str, byte: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packed_stop_words_find_every_listed_word_and_nothing_else() {
+        assert!(STOPWORDS.iter().all(|w| is_stopword(w)));
+        assert!(STOPWORDS.iter().all(|w| is_stopword_any_case(&w.to_uppercase())));
+        for not in ["", "seoul", "thez", "themselvess", "th", "the'", "thé", "1", "a1"] {
+            assert!(!is_stopword_any_case(not), "{not:?}");
+        }
+    }
 
     #[test]
     fn stopwords_are_sorted_for_binary_search() {

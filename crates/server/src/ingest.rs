@@ -5,7 +5,8 @@
 //! (`POST /api/articles`), tests and the CLI share one implementation:
 //!
 //! ```text
-//! RawArticle --process_all (parallel: clean, analyze, features, signature)
+//! RawArticle --Streamer::learn_outlets (each outlet's repeated lines)
+//!   --process_all (parallel: clean, analyze, features, signature)
 //!   --arrival_order--> for each: skip if stored (id or identity hash)
 //!   --Streamer::decide (aliases, dedup, cluster)--> StoredArticle
 //!   --Store::insert_batch (one transaction per BATCH_ARTICLES)
@@ -23,7 +24,8 @@ use serde::Serialize;
 use storyline_core::analyze::AliasRegistry;
 use storyline_core::cluster::{self, Assignment, Clusterer, DocFeatures};
 use storyline_core::dedup::{self, DedupIndex, DocMeta, DuplicateMatch, Signature};
-use storyline_core::{prepare, Analysis, Article, Origin, PipelineConfig, Prepared, RawArticle};
+use storyline_core::clean::OutletLines;
+use storyline_core::{prepare_with, Analysis, Article, Origin, PipelineConfig, Prepared, RawArticle};
 use storyline_ingest::{Format, ReadEvent, ReaderConfig};
 use storyline_store::{identity_hash, SearchIndex, Store, StoredArticle};
 
@@ -48,12 +50,13 @@ pub struct Failed {
     pub reason: String,
 }
 
-/// Runs the per-article stages on all cores, keeping input order. A bug
-/// triggered by one article costs that article only.
-pub fn process_all(raws: &[RawArticle], cfg: &PipelineConfig, failed: &mut Vec<Failed>) -> Vec<Processed> {
+/// Runs the per-article stages on all cores, keeping input order, removing
+/// the outlets' furniture `outlet_lines` knows. A bug triggered by one
+/// article costs that article only.
+pub fn process_all(raws: &[RawArticle], cfg: &PipelineConfig, outlet_lines: &OutletLines, failed: &mut Vec<Failed>) -> Vec<Processed> {
     let one = |raw: &RawArticle| -> Result<Processed, Failed> {
         let run = || {
-            let prepared = prepare(raw, cfg);
+            let prepared = prepare_with(raw, cfg, outlet_lines);
             let features = cluster::text_features(&prepared.article, &prepared.analysis, &cfg.cluster);
             let signature = dedup::signature(&prepared.article, &cfg.dedup);
             Processed { prepared, features, signature }
@@ -110,6 +113,8 @@ pub struct Decision {
 /// Dedup then clustering, one article at a time. A copy takes its
 /// original's event and story and does not weigh on the centroids twice.
 pub struct Streamer {
+    outlet_lines: OutletLines,
+    outlet_lines_cfg: storyline_core::clean::OutletLinesConfig,
     aliases: AliasRegistry,
     dedup: DedupIndex,
     clusterer: Clusterer,
@@ -119,6 +124,8 @@ pub struct Streamer {
 impl Streamer {
     pub fn new(cfg: &PipelineConfig) -> Self {
         Streamer {
+            outlet_lines: OutletLines::new(),
+            outlet_lines_cfg: cfg.clean.outlet_lines,
             aliases: AliasRegistry::new(&cfg.analyze),
             dedup: DedupIndex::new(&cfg.dedup),
             clusterer: Clusterer::new(cfg.cluster.clone()),
@@ -150,8 +157,24 @@ impl Streamer {
         Decision { duplicate, event, story }
     }
 
+    /// Learns each outlet's furniture from raw articles about to be
+    /// processed (together with everything restored before): lines an
+    /// outlet repeats across different articles. Call before
+    /// [`process_all`], so a batch's own pages teach each other.
+    pub fn learn_outlets(&mut self, raws: &[RawArticle]) {
+        for raw in raws {
+            self.outlet_lines.observe(raw.source.as_deref(), &raw.text, &self.outlet_lines_cfg);
+        }
+    }
+
+    /// What has been learned of the outlets' furniture.
+    pub fn outlet_lines(&self) -> &OutletLines {
+        &self.outlet_lines
+    }
+
     /// Re-adds a stored article with its stored decision.
     pub fn restore(&mut self, article: &Article, analysis: &Analysis, features: &DocFeatures, signature: &Signature, d: &Decision) {
+        self.outlet_lines.observe(article.outlet.as_deref(), &article.raw_text, &self.outlet_lines_cfg);
         // Stored analyses are folded already; folding a copy again teaches
         // the registry their names.
         self.aliases.fold_article(article, &mut analysis.clone());
@@ -243,7 +266,8 @@ pub fn ingest_with_progress(
     progress: &mut dyn FnMut(usize, usize),
 ) -> anyhow::Result<IngestReport> {
     let mut report = IngestReport::default();
-    let mut processed = process_all(raws, cfg, &mut report.failed);
+    streamer.learn_outlets(raws);
+    let mut processed = process_all(raws, cfg, streamer.outlet_lines(), &mut report.failed);
     let articles: Vec<_> = processed.iter().map(|p| &p.prepared.article).collect();
     let order = arrival_order(&articles);
     let mut batch: Vec<StoredArticle> = Vec::with_capacity(BATCH_ARTICLES.min(order.len()));
@@ -347,6 +371,46 @@ pub fn parse_articles(body: &[u8], max_record_bytes: u64) -> (Vec<RawArticle>, V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn page(id: &str, outlet: &str, lead: &str) -> RawArticle {
+        RawArticle {
+            id: id.into(),
+            source: Some(outlet.into()),
+            date: Some("2025-03-0".to_string() + &id[1..]),
+            text: format!(
+                "{lead} Officials gave details of the plan at a briefing on Monday and said more would follow.\n\n\
+                 A second paragraph about {lead} with numbers and names that differ from one article to the next.\n\n\
+                 Become a Ledger member and keep local reporting alive in Karsund."
+            ),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn outlet_furniture_is_learned_from_the_store_across_ingests() {
+        let cfg = PipelineConfig::default();
+        let plea = "Become a Ledger member and keep local reporting alive in Karsund.";
+        let mut store = storyline_store::SqliteStore::open_in_memory().unwrap();
+        let mut streamer = load_streamer(&store, &cfg).unwrap();
+        let first = [page("a1", "Karsund Ledger", "Cod quotas fell."), page("a2", "Karsund Ledger", "Rail workers struck.")];
+        ingest(&mut store, None, &mut streamer, &first, &cfg).unwrap();
+        // Two articles are not yet a habit: the plea is still in their text.
+        let mut texts = HashMap::new();
+        store.for_each_article(&mut |s| drop(texts.insert(s.article.id.clone(), s.article.text.clone()))).unwrap();
+        assert!(texts["a1"].contains(plea) && texts["a2"].contains(plea));
+
+        // A later ingest, with the online state rebuilt from the store only.
+        let mut streamer = load_streamer(&store, &cfg).unwrap();
+        let later = [page("a3", "Karsund Ledger", "The library reopened."), page("a4", "Velmora Post", "The library reopened.")];
+        ingest(&mut store, None, &mut streamer, &later, &cfg).unwrap();
+        let mut stored = HashMap::new();
+        store.for_each_article(&mut |s| drop(stored.insert(s.article.id.clone(), s.article))).unwrap();
+        let a3 = &stored["a3"];
+        assert!(!a3.text.contains(plea), "{}", a3.text);
+        assert!(a3.removed.iter().any(|r| r.text == plea && r.reason == storyline_core::RemovalReason::OutletBoilerplate));
+        assert!(a3.text.contains("Officials gave details"), "the story itself stays: {}", a3.text);
+        assert!(stored["a4"].text.contains(plea), "another outlet never printed it before");
+    }
 
     #[test]
     fn bodies_in_every_contract_form() {

@@ -46,8 +46,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let inputs = args.input.read()?;
     let cfg = clean::CleanConfig::default();
     let mut out = Output::open(args.output.as_deref())?;
+    // Lines an outlet repeats across its articles are learned from the whole
+    // input before any article is cleaned.
+    let mut outlet_lines = clean::OutletLines::new();
     for raw in &inputs.articles {
-        let a = clean::clean(raw, &cfg);
+        outlet_lines.observe(raw.source.as_deref(), &raw.text, &cfg.outlet_lines);
+    }
+    for raw in &inputs.articles {
+        let a = clean::clean_with(raw, &cfg, &outlet_lines);
         out.json_line(&Line {
             id: &a.id,
             title: &a.title,

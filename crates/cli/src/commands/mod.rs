@@ -89,6 +89,24 @@ pub enum Command {
     DedupBench(dedup_bench::DedupBenchArgs),
 }
 
+impl Command {
+    /// Commands that print a report to standard output and end (as opposed
+    /// to servers and workers), for which a closed pipe means "stop".
+    pub fn prints_a_report(&self) -> bool {
+        matches!(
+            self,
+            Command::Cluster(_)
+                | Command::Extract(_)
+                | Command::Analyze(_)
+                | Command::Stories(_)
+                | Command::Show(_)
+                | Command::Report(_)
+                | Command::Search(_)
+                | Command::Eval(_)
+        )
+    }
+}
+
 pub fn run(cmd: Command) -> anyhow::Result<()> {
     match cmd {
         Command::Cluster(a) => cluster::run(a),

@@ -96,6 +96,8 @@ pub struct CleanConfig {
     /// ISO 639-1 code used when the input gives none and detection is not
     /// confident: the corpus this was built for is English news.
     pub default_language: String,
+    /// When a line an outlet repeats becomes its furniture.
+    pub outlet_lines: super::OutletLinesConfig,
 }
 
 impl Default for CleanConfig {
@@ -128,6 +130,7 @@ impl Default for CleanConfig {
             language_min_chars: 40,
             language_min_confidence: 0.5,
             default_language: "en".to_string(),
+            outlet_lines: super::OutletLinesConfig::default(),
         }
     }
 }

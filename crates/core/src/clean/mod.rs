@@ -35,6 +35,7 @@ mod blocks;
 mod config;
 mod language;
 mod meta;
+mod outlet;
 mod rules;
 #[cfg(test)]
 mod tests;
@@ -42,6 +43,7 @@ mod tests;
 use std::collections::HashSet;
 
 pub use config::CleanConfig;
+pub use outlet::{OutletLines, OutletLinesConfig};
 
 use blocks::{ends_sentence, split_blocks, Span};
 use rules::Strength;
@@ -130,10 +132,16 @@ impl Found {
 
 /// Clean one raw article into an [`Article`].
 pub fn clean(raw: &RawArticle, cfg: &CleanConfig) -> Article {
+    clean_with(raw, cfg, &OutletLines::default())
+}
+
+/// [`clean`], also removing the lines `outlet_lines` has learned are the
+/// article's outlet's furniture.
+pub fn clean_with(raw: &RawArticle, cfg: &CleanConfig, outlet_lines: &OutletLines) -> Article {
     let text = raw.text.as_str();
     let spans = split_blocks(text);
     let mut found = Found::default();
-    let mut blocks = classify(text, &spans, raw, cfg, &mut found);
+    let mut blocks = classify(text, &spans, raw, cfg, outlet_lines, &mut found);
     remove_tail_fragments(text, &mut blocks, cfg, &mut found);
     remove_repeats(text, &mut blocks, &mut found);
     mark_headings(text, &mut blocks, cfg);
@@ -226,6 +234,7 @@ fn classify(
     spans: &[Span],
     raw: &RawArticle,
     cfg: &CleanConfig,
+    outlet_lines: &OutletLines,
     found: &mut Found,
 ) -> Vec<Block> {
     let tail_from = tail_start(text, spans, cfg);
@@ -297,6 +306,10 @@ fn classify(
         if let Some(starts_section) = boilerplate_verdict(block_text, &features, in_tail, cfg) {
             section_body_pending = starts_section && in_tail;
             blocks.push(remove(found, RemovalReason::Boilerplate));
+            continue;
+        }
+        if outlet_lines.is_furniture(raw.source.as_deref(), block_text, &cfg.outlet_lines) {
+            blocks.push(remove(found, RemovalReason::OutletBoilerplate));
             continue;
         }
         if !body_started {

@@ -221,13 +221,20 @@ pub(super) fn compiled() -> &'static CompiledRules {
     RULES.get_or_init(|| CompiledRules {
         boilerplate: case_insensitive_set(BOILERPLATE_RULES.iter().map(|r| r.pattern)),
         translation_note: case_insensitive_set(TRANSLATION_NOTE_PATTERNS.iter().copied()),
-        self_reference: Regex::new(&format!("(?i){SELF_REFERENCE_PATTERN}"))
+        self_reference: Regex::new(&format!("(?i){}", ascii_word_boundaries(SELF_REFERENCE_PATTERN)))
             .expect("self-reference pattern is a valid regex"),
     })
 }
 
 fn case_insensitive_set<'a>(patterns: impl Iterator<Item = &'a str>) -> RegexSet {
-    RegexSet::new(patterns.map(|p| format!("(?i){p}"))).expect("pattern table holds valid regexes")
+    RegexSet::new(patterns.map(|p| format!("(?i){}", ascii_word_boundaries(p)))).expect("pattern table holds valid regexes")
+}
+
+/// The tables' words are ASCII, so an ASCII `\b` means the same for them; a
+/// Unicode `\b` would make the lazy DFA give up on any non-ASCII text (curly
+/// quotes, accents) and fall back to a far slower engine.
+fn ascii_word_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
 }
 
 /// The strongest boilerplate rule matching `block`, if any, and whether a

@@ -23,6 +23,6 @@ mod tests;
 pub use config::StoryConfig;
 pub use sentences::{sentence_spans, SentenceSpan};
 pub use view::{
-    build_view, build_view_with, EntityView, EventView, FactConflict, FactView, QuoteView, QuoteWording, SourceView, StoryMember,
+    build_view, build_view_with, EntityView, EventView, FactConflict, FactView, QuoteView, QuoteWording, ReusedParagraph, SourceView, StoryMember,
     StoryView, TimelineEntry, VariantForm, VariantView,
 };

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
-use super::view::{StoryView, TimelineEntry};
+use super::view::{SourceView, StoryView, TimelineEntry};
 
 /// Escapes `& < > " '` so the result is safe in HTML text and in quoted
 /// attribute values.
@@ -163,9 +163,23 @@ pub fn to_markdown(v: &StoryView) -> String {
         if !s.copies.is_empty() {
             notes.push(format!("copied by {}", srcs(&s.copies)));
         }
+        if !s.reused.is_empty() {
+            notes.push(format!("{} paragraph(s) also in {}", s.reused.len(), srcs(&reuse_sources(s))));
+        }
         let _ = writeln!(o, "| {} | {} | {} | {} |", e(&s.article), e(s.outlet.as_deref().unwrap_or("")), e(s.published.as_deref().unwrap_or("")), notes.join("; "));
     }
     o
+}
+
+/// The earlier articles a source reuses paragraphs from, each once.
+fn reuse_sources(s: &SourceView) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in s.reused.iter().flat_map(|r| &r.found_in) {
+        if !out.contains(id) {
+            out.push(id.clone());
+        }
+    }
+    out
 }
 
 const CSS: &str = r#"
@@ -433,6 +447,9 @@ pub fn to_html(v: &StoryView) -> String {
         if !s.copies.is_empty() {
             notes.push(format!("copied by {}", src_badges(&s.copies, &labels)));
         }
+        if !s.reused.is_empty() {
+            notes.push(format!("{} paragraph(s) also in {}", s.reused.len(), src_badges(&reuse_sources(s), &labels)));
+        }
         let indent = if s.duplicate_of.is_some() { " style=\"padding-left:28px\"" } else { "" };
         let name = match &s.url {
             Some(u) if u.starts_with("http://") || u.starts_with("https://") => format!("<a href=\"{}\" rel=\"noopener noreferrer\">{}</a>", e(u), e(&s.article)),
@@ -455,7 +472,7 @@ pub fn to_html(v: &StoryView) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::story::view::{EventView, FactView, QuoteView, SourceView};
+    use crate::story::view::{EventView, FactView, QuoteView};
 
     #[test]
     fn escape_html_handles_all_five() {
@@ -497,6 +514,7 @@ mod tests {
                 title: bad.into(),
                 url: Some("javascript:alert(1)".into()),
                 credits: vec![],
+                reused: vec![],
             }],
         }
     }

@@ -169,3 +169,27 @@ fn seed_html_report_has_the_timeline() {
         std::fs::write(format!("{dir}/seeds.md"), &md).unwrap();
     }
 }
+
+#[test]
+fn reused_paragraphs_point_to_the_earlier_article_but_copies_do_not() {
+    let cfg = PipelineConfig::default();
+    let wire = "The two defence chiefs agreed to expand joint drills and to review the transfer of wartime operational control next year, officials said.";
+    let raw = |id: &str, date: &str, body: String| prepare(&RawArticle { id: id.into(), text: body, date: Some(date.into()), ..Default::default() }, &cfg);
+    let original = raw("a", "2025-11-04", format!("Ministers met in Seoul on Tuesday for the annual security talks.\n\n{wire}"));
+    let local = raw("b", "2025-11-05", format!("Residents near the base in Pyeongtaek said they were watching the talks closely.\n\n{wire}\n\nThe city council will discuss noise complaints on Friday."));
+    let copy = raw("c", "2025-11-05", original.article.text.clone());
+    let members = [
+        StoryMember { article: &original.article, analysis: &original.analysis, event: 1, duplicate_of: None },
+        StoryMember { article: &local.article, analysis: &local.analysis, event: 1, duplicate_of: None },
+        StoryMember { article: &copy.article, analysis: &copy.analysis, event: 1, duplicate_of: Some("a") },
+    ];
+    let v = build_view("s1", &members);
+    let source = |id: &str| v.sources.iter().find(|s| s.article == id).unwrap_or_else(|| panic!("source {id}"));
+    let reused = &source("b").reused;
+    assert_eq!(reused.len(), 1, "{reused:?}");
+    assert_eq!(reused[0].found_in, ["a"]);
+    assert_eq!(reused[0].text, wire);
+    assert_eq!(local.article.paragraphs[reused[0].paragraph].text, wire);
+    assert!(source("a").reused.is_empty(), "the earliest printer reuses nothing");
+    assert!(source("c").reused.is_empty(), "a copy is listed as a copy, not as reuse");
+}

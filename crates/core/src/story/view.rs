@@ -130,6 +130,22 @@ pub struct SourceView {
     /// Wire services and feeds credited (`Reuters`).
     #[serde(default)]
     pub credits: Vec<String>,
+    /// Paragraphs of this article that earlier articles of the story already
+    /// printed (a wire story quoted inside a local report); copies of the
+    /// same article are not listed here but under `copies`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reused: Vec<ReusedParagraph>,
+}
+
+/// One paragraph an article shares with earlier articles of its story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReusedParagraph {
+    /// Index into the article's paragraphs.
+    pub paragraph: usize,
+    /// The paragraph's text.
+    pub text: String,
+    /// The earlier articles that hold it (earliest first).
+    pub found_in: Vec<String>,
 }
 
 /// The CONTRACT's `show --json` object.
@@ -214,6 +230,42 @@ impl<'a, 'b> Ctx<'a, 'b> {
 /// Builds the view of story `story_id` with the default [`StoryConfig`].
 pub fn build_view(story_id: &str, members: &[StoryMember<'_>]) -> StoryView {
     build_view_with(story_id, members, &StoryConfig::default())
+}
+
+/// Partial reuse inside a story: for each article, its paragraphs (long
+/// enough to carry a paragraph hash, see [`crate::dedup::DedupConfig`])
+/// that earlier articles also print. Articles are taken in date order (then
+/// id), and an article and its copies never count as reusing each other.
+fn reused_paragraphs<'m>(members: &'m [StoryMember<'_>]) -> HashMap<&'m str, Vec<ReusedParagraph>> {
+    let cfg = crate::dedup::DedupConfig::default();
+    let mut order: Vec<&StoryMember> = members.iter().collect();
+    order.sort_by(|a, b| a.article.best_date().cmp(&b.article.best_date()).then(a.article.id.cmp(&b.article.id)));
+    let root = |m: &'m StoryMember| m.duplicate_of.unwrap_or(m.article.id.as_str());
+    // Paragraph hash -> (article, its root) that printed it, in order.
+    let mut printed: HashMap<u64, Vec<(&str, &str)>> = HashMap::new();
+    let mut out: HashMap<&str, Vec<ReusedParagraph>> = HashMap::new();
+    for m in order {
+        let id = m.article.id.as_str();
+        let sig = crate::dedup::signature(m.article, &cfg);
+        for p in &sig.paragraphs {
+            let earlier = printed.entry(p.hash).or_default();
+            let found_in: Vec<String> = earlier
+                .iter()
+                .filter(|(other, other_root)| *other_root != root(m) && *other != root(m) && Some(*other) != m.duplicate_of)
+                .map(|(other, _)| other.to_string())
+                .take(cfg.max_reuse_sources)
+                .collect();
+            if !found_in.is_empty() {
+                let index = p.index as usize;
+                let text = m.article.paragraphs.get(index).map(|q| q.text.clone()).unwrap_or_default();
+                out.entry(id).or_default().push(ReusedParagraph { paragraph: index, text, found_in });
+            }
+            if !earlier.iter().any(|(other, _)| *other == id) {
+                earlier.push((id, root(m)));
+            }
+        }
+    }
+    out
 }
 
 /// Builds the view of story `story_id` from its members (any order; ties
@@ -326,6 +378,7 @@ fn outlet(a: &Article) -> Option<String> {
 
 /// Sources by date, each original followed by its copies.
 fn sources(members: &[StoryMember<'_>]) -> Vec<SourceView> {
+    let reused = reused_paragraphs(members);
     let view = |m: &StoryMember| SourceView {
         article: m.article.id.clone(),
         outlet: outlet(m.article),
@@ -336,6 +389,7 @@ fn sources(members: &[StoryMember<'_>]) -> Vec<SourceView> {
         title: m.article.title.clone(),
         url: m.article.url.clone(),
         credits: m.article.wire_credits.clone(),
+        reused: reused.get(m.article.id.as_str()).cloned().unwrap_or_default(),
     };
     let ids: BTreeSet<&str> = members.iter().map(|m| m.article.id.as_str()).collect();
     // Copies whose original is outside the story are listed as originals.
