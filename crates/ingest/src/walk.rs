@@ -133,7 +133,18 @@ fn read_file(path: &Path, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) {
     } else {
         Box::new(BufReader::new(file))
     };
+    // A JSON Feed is a `.json` file too: its version URL near the top says so.
+    let format = match (format, cfg.format) {
+        (Format::Jsonl, None) if reader.fill_buf().is_ok_and(is_json_feed) => Format::Feed,
+        (f, _) => f,
+    };
     format.reader().read(&mut reader, &origin, &id, cfg, sink);
+}
+
+fn is_json_feed(head: &[u8]) -> bool {
+    const SNIFF_BYTES: usize = 1024;
+    let head = &head[..head.len().min(SNIFF_BYTES)];
+    head.trim_ascii_start().starts_with(b"{") && head.windows(20).any(|w| w == b"jsonfeed.org/version")
 }
 
 /// An `http(s)://` input: a feed (one article per entry) or an HTML page,

@@ -136,6 +136,17 @@ fn feed_file_entries_become_articles() {
     let odd = dir.path().join("feed.php");
     std::fs::copy(&feed, &odd).unwrap();
     assert_eq!(run(&["extract", &arg(&odd), "--format", "feed"]).ok().jsonl().len(), 2);
+    // A JSON Feed saved as .json is told from JSONL by its version URL.
+    let json_feed = dir.path().join("feed.json");
+    std::fs::write(
+        &json_feed,
+        "{\n  \"version\": \"https://jsonfeed.org/version/1.1\",\n  \"title\": \"Harbour Times\",\n  \"items\": [\n    \
+         {\"id\": \"1\", \"url\": \"https://harbour.example/a3\", \"title\": \"Rail strike\", \"content_text\": \"Rail workers struck.\"}\n  ]\n}\n",
+    )
+    .unwrap();
+    let out = run(&["extract", &arg(&json_feed)]).ok();
+    assert_eq!(out.jsonl().len(), 1, "{}", out.stderr);
+    assert_eq!(s(&out.jsonl()[0], "title"), "Rail strike");
 }
 
 /// Articles in a store, from `stories --json`.
