@@ -97,6 +97,16 @@ fn warc_gz_with_one_member_per_record() {
     std::fs::write(&gz, bytes).unwrap();
     check_warc_run("crawl.warc.gz", &run(&["extract", &arg(&gz)]).ok());
 
+    // A download cut short inside the last gzip member: the pages before
+    // it are read, the cut record is reported.
+    let cut = dir.path().join("cut.warc.gz");
+    let mut bytes = std::fs::read(&gz).unwrap();
+    bytes.truncate(bytes.len() - 40);
+    std::fs::write(&cut, bytes).unwrap();
+    let out = run(&["extract", &arg(&cut)]).ok();
+    assert_eq!(out.jsonl().len(), 2, "{}", out.stderr);
+    assert!(out.stderr.lines().any(|l| l.starts_with("skipped ") && l.contains("cut.warc.gz record 8")), "{}", out.stderr);
+
     // Stored with the archive's URL (normalised) and date, and once only
     // however often it is ingested.
     let db = dir.path().join("w.db");
