@@ -95,6 +95,9 @@ impl Watcher {
         // fetched again next time instead of answered by a 304).
         let mut to_save: Vec<Option<Validators>> = vec![None; self.feeds.len()];
         let mut taken: HashSet<String> = HashSet::new();
+        // Items that will never give an article (no text, page gone): seen
+        // all the same, so they are not fetched again.
+        let mut dropped: Vec<(usize, String)> = Vec::new();
         for (f, feed_url) in self.feeds.clone().iter().enumerate() {
             let saved = self.store.feed_validators(feed_url)?.map(|v| Validators { etag: v.etag, last_modified: v.last_modified });
             let resp = match self.fetcher.get(feed_url, saved.as_ref()) {
@@ -131,7 +134,8 @@ impl Watcher {
                 taken.insert(key.clone());
                 match self.item_article(&item, feed.title.as_deref()) {
                     Ok(article) => items.push(Item { feed: f, key, article }),
-                    Err(transient) => retry |= transient,
+                    Err(true) => retry = true,
+                    Err(false) => dropped.push((f, key)),
                 }
             }
             if !retry {
@@ -151,8 +155,12 @@ impl Watcher {
         }
         // Stored: now the items are seen and the feeds' validators current.
         for (f, feed_url) in self.feeds.iter().enumerate() {
-            let seen: Vec<(String, Option<String>)> =
-                items.iter().filter(|i| i.feed == f).map(|i| (i.key.clone(), Some(i.article.id.clone()))).collect();
+            let seen: Vec<(String, Option<String>)> = items
+                .iter()
+                .filter(|i| i.feed == f)
+                .map(|i| (i.key.clone(), Some(i.article.id.clone())))
+                .chain(dropped.iter().filter(|d| d.0 == f).map(|d| (d.1.clone(), None)))
+                .collect();
             if !seen.is_empty() {
                 self.store.mark_feed_items_seen(feed_url, &seen)?;
             }
