@@ -14,7 +14,8 @@ pub struct Inputs {
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct InputArgs {
-    /// Files or directories to read (`-` for JSONL on standard input).
+    /// Files or directories to read (`-` for JSONL on standard input), or
+    /// http(s):// URLs of feeds or pages.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// More inputs (same as positional PATHs).
@@ -23,6 +24,13 @@ pub struct InputArgs {
     /// Largest single-article file or JSONL line to read, in MiB.
     #[arg(long, default_value_t = 16, value_name = "MIB")]
     pub max_file_mb: u64,
+    /// Read every input as this format instead of judging by extension
+    /// (e.g. `--format feed` for a feed saved as `.php`).
+    #[arg(long, value_name = "FORMAT", value_parser = ["txt", "html", "jsonl", "warc", "feed"])]
+    pub format: Option<String>,
+    /// Let http(s):// inputs be on private, loopback or link-local addresses.
+    #[arg(long)]
+    pub allow_private: bool,
 }
 
 impl InputArgs {
@@ -39,6 +47,8 @@ impl InputArgs {
         let cfg = ReaderConfig {
             max_file_bytes: self.max_file_mb << 20,
             max_record_bytes: self.max_file_mb << 20,
+            format: self.format.as_deref().and_then(storyline_ingest::Format::from_name),
+            allow_private: self.allow_private,
             ..Default::default()
         };
         let mut articles = Vec::new();

@@ -29,7 +29,8 @@ pub mod exit {
     about = "Turns a raw stream of news articles into stories: cleans each article, folds duplicates, \
              groups articles into events and events into stories.",
     long_about = None,
-    after_help = "Inputs: directories (read recursively), .txt, .html/.htm, .jsonl/.json, any of them .gz, \
+    after_help = "Inputs: directories (read recursively), .txt, .html/.htm, .jsonl/.json, .warc, feeds (.rss/.atom/.xml), \
+                  http(s) URLs, any of them .gz, \
                   and - for JSONL on standard input. Unreadable records are reported on stderr with file and \
                   line and skipped.\n\nExamples:\n  storyline cluster examples/\n  storyline ingest examples/ --db news.db\n  \
                   storyline stories --db news.db\n  storyline show s0 --db news.db --json"

@@ -5,6 +5,7 @@ use std::io::BufRead;
 use std::path::Path;
 
 use serde_json::Value;
+use storyline_core::url::normalize_url;
 use storyline_core::{Origin, RawArticle, TextFormat};
 
 use crate::decode::{decode_text, looks_binary};
@@ -18,6 +19,10 @@ pub enum Format {
     PlainText,
     Html,
     Jsonl,
+    /// Web archive (`.warc`, and `.warc.gz` through the gzip decoder).
+    Warc,
+    /// RSS 0.9x/1.0/2.0, Atom or JSON Feed: one article per entry.
+    Feed,
 }
 
 impl Format {
@@ -34,9 +39,23 @@ impl Format {
             "txt" | "text" => Format::PlainText,
             "html" | "htm" | "xhtml" => Format::Html,
             "jsonl" | "json" | "ndjson" => Format::Jsonl,
+            "warc" => Format::Warc,
+            "rss" | "atom" | "xml" | "rdf" => Format::Feed,
             _ => return Err(if gz { format!(".{ext}.gz") } else { format!(".{ext}") }),
         };
         Ok((format, gz))
+    }
+
+    /// The format named on the command line (`--format feed`).
+    pub fn from_name(name: &str) -> Option<Format> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "txt" | "text" => Format::PlainText,
+            "html" => Format::Html,
+            "jsonl" | "json" => Format::Jsonl,
+            "warc" => Format::Warc,
+            "feed" | "rss" | "atom" => Format::Feed,
+            _ => return None,
+        })
     }
 
     pub fn reader(self) -> &'static dyn FormatReader {
@@ -44,6 +63,8 @@ impl Format {
             Format::PlainText => &PlainTextReader,
             Format::Html => &HtmlReader,
             Format::Jsonl => &JsonlReader,
+            Format::Warc => &crate::warc::WarcReader,
+            Format::Feed => &crate::feed::FeedReader,
         }
     }
 }
@@ -65,8 +86,32 @@ pub fn id_from_file_name(path: &Path) -> String {
     }
 }
 
+/// The id of an article known by its address: the host and a hash of the
+/// normalised URL (`example.com-3f2a9c0d1e2b4a5c`), so the same page read
+/// from a WARC file, a feed or a fetch gets the same id and is stored once.
+pub fn id_from_url(url: &str) -> String {
+    let url = normalize_url(url);
+    let host = storyline_core::url::outlet_from_url(&url).unwrap_or_else(|| "url".into());
+    format!("{host}-{:016x}", xxhash_rust::xxh3::xxh3_64(url.as_bytes()))
+}
+
+/// An HTML page fetched from (or archived at) `url` to an article: charset
+/// from the BOM, `content_type` or the page, main text and metadata through
+/// [`html::extract_html`], the normalised `url` as the article's URL and the
+/// source of its id. The caller fills what the page does not give (outlet,
+/// date) from what it knows.
+pub fn html_page_to_article(body: &[u8], content_type: Option<&str>, url: &str, origin: &Origin) -> Result<RawArticle, SkipReason> {
+    let page = html::decode_html_bytes(body, content_type);
+    let url = normalize_url(url);
+    let mut raw = html_to_raw(&page, &id_from_url(&url), Some(&url), origin)?;
+    // Where the page was fetched from is its address; a canonical link in
+    // the page may point elsewhere (an AMP or mobile twin).
+    raw.url = Some(url);
+    Ok(raw)
+}
+
 /// Reads a whole one-article stream, bounded by `max_file_bytes`.
-fn read_whole(input: &mut dyn BufRead, origin: &Origin, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) -> Option<Vec<u8>> {
+pub(crate) fn read_whole(input: &mut dyn BufRead, origin: &Origin, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) -> Option<Vec<u8>> {
     let mut bytes = Vec::new();
     let limit = cfg.max_file_bytes;
     let skip = |reason| ReadEvent::Skipped(Skip { origin: origin.clone(), reason });
@@ -148,7 +193,7 @@ impl FormatReader for HtmlReader {
 
 /// Extracts an HTML page into a [`RawArticle`]; fields given by the caller
 /// (JSONL) win over those found in the page.
-fn html_to_raw(page: &str, id: &str, url: Option<&str>, origin: &Origin) -> Result<RawArticle, SkipReason> {
+pub(crate) fn html_to_raw(page: &str, id: &str, url: Option<&str>, origin: &Origin) -> Result<RawArticle, SkipReason> {
     let extracted = html::extract_html(page, url).map_err(|e| SkipReason::NoMainText(e.to_string()))?;
     if extracted.text.trim().is_empty() {
         return Err(SkipReason::NoMainText("empty main text".into()));
@@ -159,7 +204,7 @@ fn html_to_raw(page: &str, id: &str, url: Option<&str>, origin: &Origin) -> Resu
         text: extracted.text,
         format: TextFormat::ExtractedHtml,
         date: extracted.published,
-        url: extracted.canonical_url.or_else(|| url.map(str::to_string)),
+        url: extracted.canonical_url.or_else(|| url.map(str::to_string)).map(|u| normalize_url(&u)),
         source: extracted.site_name,
         language: extracted.language,
         authors: extracted.authors,
@@ -294,7 +339,7 @@ fn record_to_event(value: Value, at: Origin) -> ReadEvent {
     let skip = |reason| ReadEvent::Skipped(Skip { origin: at.clone(), reason });
     let Value::Object(obj) = value else { return skip(SkipReason::NotAnObject) };
     let Some(id) = string_field(&obj, "id") else { return skip(SkipReason::MissingId) };
-    let url = string_field(&obj, "url");
+    let url = string_field(&obj, "url").map(|u| normalize_url(&u));
     let mut raw = match (string_field(&obj, "text"), string_field(&obj, "html")) {
         (Some(text), _) => RawArticle { id, text, format: TextFormat::Scraped, origin: at.clone(), ..Default::default() },
         (None, Some(page)) => match html_to_raw(&page, &id, url.as_deref(), &at) {

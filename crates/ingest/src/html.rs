@@ -285,6 +285,12 @@ const VOID_TAGS: &[&str] = &[
     "track", "wbr",
 ];
 
+/// Plain text of an HTML fragment (a feed entry's summary or content):
+/// paragraphs separated by a blank line, entities decoded, widgets dropped.
+pub fn html_fragment_to_text(fragment: &str) -> String {
+    html_to_paragraphs(fragment).join("\n\n")
+}
+
 /// Convert HTML (dom_smoothie's serialized output, so well formed) to plain
 /// paragraphs. A tag scanner is enough here and keeps the walk iterative.
 fn html_to_paragraphs(html: &str) -> Vec<String> {

@@ -1,6 +1,6 @@
 //! # storyline-ingest
 //!
-//! Readers that turn files, directories, JSONL, HTML, gzip and standard input
+//! Readers that turn files, directories, JSONL, HTML, WARC, feeds, gzip and standard input
 //! into [`RawArticle`]s for the pipeline. Every record that cannot be read is
 //! reported as a typed [`Skip`] with its file and line, never dropped
 //! silently; memory stays bounded whatever the input size.
@@ -12,6 +12,8 @@
 //!   .txt  -> PlainTextReader   (whole text, charset sniffed)
 //!   .html -> HtmlReader        (main text and metadata)
 //!   .jsonl/.json -> JsonlReader (one article per line, bounded lines)
+//!   .warc -> WarcReader        (HTML response records; one gzip member per record in .warc.gz)
+//!   .rss/.atom/.xml -> FeedReader (one article per entry, through feed-rs)
 //!   *.gz  -> the same, through a bounded gzip decoder
 //!   "-"   -> JSONL on standard input
 //! ```
@@ -30,13 +32,18 @@
 //! ```
 
 mod decode;
+mod feed;
 mod formats;
 mod report;
 mod walk;
+mod warc;
 
+pub mod fetch;
 pub mod html;
 
 pub use decode::decode_text;
-pub use formats::{id_from_file_name, Format, FormatReader};
+pub use feed::{feed_to_articles, read_feed_list, FeedItem, FeedReader, ParsedFeed};
+pub use formats::{html_page_to_article, id_from_file_name, id_from_url, Format, FormatReader};
 pub use report::{Notice, ReadEvent, Skip, SkipReason};
 pub use walk::{read_inputs, ReaderConfig};
+pub use warc::{is_html, WarcReader};

@@ -35,6 +35,15 @@ pub enum SkipReason {
     UnsupportedFormat(String),
     /// An HTML page in which no main text was found.
     NoMainText(String),
+    /// A WARC record that cannot be read (truncated, bad `Content-Length`,
+    /// no HTTP message) or an HTTP exchange that went wrong.
+    BadRecord(String),
+    /// An HTTP response (archived or fetched) with a non-2xx status.
+    HttpStatus(u16),
+    /// A response that is not an HTML page; carries its Content-Type.
+    NotHtml(String),
+    /// A file read as a feed that is not RSS, Atom or JSON Feed.
+    NotAFeed(String),
 }
 
 impl fmt::Display for SkipReason {
@@ -54,9 +63,13 @@ impl fmt::Display for SkipReason {
             SkipReason::Undecodable => write!(f, "bytes are not valid text in any detected encoding"),
             SkipReason::UnsupportedFormat(ext) => write!(
                 f,
-                "unsupported file type {ext:?} (storyline reads .txt, .html, .htm, .jsonl, .json and their .gz)"
+                "unsupported file type {ext:?} (storyline reads .txt, .html, .htm, .jsonl, .json, .warc, .rss, .atom, .xml and their .gz)"
             ),
             SkipReason::NoMainText(e) => write!(f, "no main text found in the page: {e}"),
+            SkipReason::BadRecord(e) => write!(f, "bad record: {e}"),
+            SkipReason::HttpStatus(code) => write!(f, "HTTP status {code}, not a page"),
+            SkipReason::NotHtml(ct) => write!(f, "not an HTML page (Content-Type {ct})"),
+            SkipReason::NotAFeed(e) => write!(f, "not an RSS, Atom or JSON feed: {e}"),
         }
     }
 }

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 use storyline_core::Origin;
 
-use crate::formats::{id_from_file_name, io_reason, Format};
+use crate::feed::feed_to_articles;
+use crate::fetch::{FetchConfig, Fetcher};
+use crate::formats::{html_page_to_article, id_from_file_name, id_from_url, io_reason, Format};
+use crate::warc::is_html;
 use crate::report::{ReadEvent, Skip, SkipReason};
 
 /// Limits that keep memory bounded on hostile input.
@@ -21,11 +24,23 @@ pub struct ReaderConfig {
     pub max_record_bytes: u64,
     /// Read dot-files and dot-directories (off: `.git`, `.DS_Store`).
     pub include_hidden: bool,
+    /// Read every file (and standard input) as this format instead of
+    /// judging by extension (`--format feed` for a feed named `.php`).
+    pub format: Option<Format>,
+    /// `http(s)://` inputs: may they be on private, loopback or link-local
+    /// addresses (off: a URL argument must not reach the intranet).
+    pub allow_private: bool,
 }
 
 impl Default for ReaderConfig {
     fn default() -> Self {
-        ReaderConfig { max_file_bytes: 16 << 20, max_record_bytes: 16 << 20, include_hidden: false }
+        ReaderConfig {
+            max_file_bytes: 16 << 20,
+            max_record_bytes: 16 << 20,
+            include_hidden: false,
+            format: None,
+            allow_private: false,
+        }
     }
 }
 
@@ -38,7 +53,12 @@ pub fn read_inputs(paths: &[PathBuf], cfg: &ReaderConfig, sink: &mut dyn FnMut(R
             let stdin = std::io::stdin();
             let mut lock = stdin.lock();
             let origin = Origin { path: "<stdin>".into(), line: None };
-            Format::Jsonl.reader().read(&mut lock, &origin, "", cfg, sink);
+            cfg.format.unwrap_or(Format::Jsonl).reader().read(&mut lock, &origin, "stdin", cfg, sink);
+            continue;
+        }
+        let text = path.to_string_lossy();
+        if text.starts_with("http://") || text.starts_with("https://") {
+            read_url(&text, cfg, sink);
             continue;
         }
         let mut files = Vec::new();
@@ -80,9 +100,10 @@ fn collect_files(path: &Path, cfg: &ReaderConfig, out: &mut Vec<PathBuf>, sink: 
 
 fn read_file(path: &Path, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) {
     let origin = Origin { path: path.display().to_string(), line: None };
-    let (format, gz) = match Format::from_path(path) {
-        Ok(f) => f,
-        Err(ext) => {
+    let (format, gz) = match (cfg.format, Format::from_path(path)) {
+        (Some(forced), _) => (forced, path.to_string_lossy().to_ascii_lowercase().ends_with(".gz")),
+        (None, Ok(f)) => f,
+        (None, Err(ext)) => {
             return sink(ReadEvent::Skipped(Skip { origin, reason: SkipReason::UnsupportedFormat(ext) }));
         }
     };
@@ -112,5 +133,50 @@ fn read_file(path: &Path, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) {
     } else {
         Box::new(BufReader::new(file))
     };
+    // A JSON Feed is a `.json` file too: its version URL near the top says so.
+    let format = match (format, cfg.format) {
+        (Format::Jsonl, None) if reader.fill_buf().is_ok_and(is_json_feed) => Format::Feed,
+        (f, _) => f,
+    };
     format.reader().read(&mut reader, &origin, &id, cfg, sink);
+}
+
+fn is_json_feed(head: &[u8]) -> bool {
+    const SNIFF_BYTES: usize = 1024;
+    let head = &head[..head.len().min(SNIFF_BYTES)];
+    head.trim_ascii_start().starts_with(b"{") && head.windows(20).any(|w| w == b"jsonfeed.org/version")
+}
+
+/// An `http(s)://` input: a feed (one article per entry) or an HTML page,
+/// by `--format`, else by the response's Content-Type.
+fn read_url(url: &str, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) {
+    let origin = Origin { path: url.to_string(), line: None };
+    let fetch_cfg = FetchConfig { max_bytes: cfg.max_file_bytes, allow_private: cfg.allow_private, ..FetchConfig::default() };
+    let resp = match Fetcher::new(fetch_cfg).get(url, None) {
+        Ok(r) => r,
+        Err(e) => return sink(ReadEvent::Skipped(Skip { origin, reason: SkipReason::Io(e.to_string()) })),
+    };
+    let ct = resp.content_type.as_deref();
+    let format = cfg.format.unwrap_or(if is_html(ct, &resp.body) { Format::Html } else { Format::Feed });
+    match format {
+        Format::Html => match html_page_to_article(&resp.body, ct, &resp.url, &origin) {
+            Ok(mut a) => {
+                a.source = a.source.or_else(|| storyline_core::url::outlet_from_url(&resp.url));
+                sink(ReadEvent::Article(a))
+            }
+            Err(reason) => sink(ReadEvent::Skipped(Skip { origin, reason })),
+        },
+        Format::Feed => match feed_to_articles(&resp.body, &origin, &id_from_url(url), Some(&resp.url)) {
+            Ok(feed) => {
+                for item in feed.items {
+                    match item.article {
+                        Ok(a) => sink(ReadEvent::Article(a)),
+                        Err(reason) => sink(ReadEvent::Skipped(Skip { origin: item.origin, reason })),
+                    }
+                }
+            }
+            Err(reason) => sink(ReadEvent::Skipped(Skip { origin, reason })),
+        },
+        other => other.reader().read(&mut std::io::Cursor::new(resp.body), &origin, &id_from_url(url), cfg, sink),
+    }
 }

@@ -27,7 +27,7 @@ mod sqlite;
 
 pub use error::StoreError;
 pub use record::{identity_hash, StoredArticle, StorySummary};
-pub use sqlite::SqliteStore;
+pub use sqlite::{FeedValidators, SqliteStore};
 
 /// The operations storyline needs from a store. A new backend is one new
 /// module implementing this trait.

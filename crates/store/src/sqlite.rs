@@ -8,6 +8,9 @@ use crate::error::StoreError;
 use crate::record::{identity_hash, StoredArticle, StorySummary};
 use crate::Store;
 
+mod feeds;
+pub use feeds::FeedValidators;
+
 /// Schema migrations, applied in order; the index + 1 is the version.
 /// Append only: a released migration never changes.
 const MIGRATIONS: &[&str] = &[
@@ -31,6 +34,19 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX articles_story ON articles(story_id);
     CREATE INDEX articles_event ON articles(event_id);
     CREATE INDEX articles_content ON articles(content_hash);",
+    // 2: what `storyline watch` remembers between polls (see sqlite/feeds.rs).
+    "CREATE TABLE feed_state (
+        feed_url      TEXT PRIMARY KEY,
+        etag          TEXT,
+        last_modified TEXT,
+        checked_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE TABLE feed_items (
+        item_url   TEXT PRIMARY KEY,
+        feed_url   TEXT NOT NULL,
+        article_id TEXT,
+        seen_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );",
 ];
 
 pub struct SqliteStore {

@@ -15,6 +15,7 @@ mod serve;
 mod show;
 mod stories;
 mod train;
+mod watch;
 
 use std::path::PathBuf;
 
@@ -79,6 +80,8 @@ pub enum Command {
     Reindex(reindex::Args),
     /// Serve the JSON API under /api/ and the web UI at /.
     Serve(serve::Args),
+    /// Poll RSS/Atom/JSON feeds and ingest their new articles into a store.
+    Watch(watch::Args),
     /// Score a predicted clustering against gold labels (B-cubed, pairwise, ARI).
     Eval(eval::Args),
     /// Learn the join-or-open model from gold-labelled JSONL streams.
@@ -119,6 +122,7 @@ pub fn run(cmd: Command) -> anyhow::Result<()> {
         Command::Search(a) => search::run(a),
         Command::Reindex(a) => reindex::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Watch(a) => watch::run(a),
         Command::Eval(a) => eval::run(a),
         Command::TrainCluster(a) => train::run(a),
         Command::ExtractBench(a) => extract_bench::run(&a),

@@ -44,7 +44,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut names = Vec::new();
     for path in &args.corpus {
         let gold = gold_events(path)?;
-        let input = InputArgs { paths: vec![path.clone()], input: vec![], max_file_mb: 16 };
+        let input = InputArgs { paths: vec![path.clone()], input: vec![], max_file_mb: 16, format: None, allow_private: false };
         let inputs = input.read()?;
         let mut processed = process_all(&inputs.articles, &cfg);
         let articles: Vec<_> = processed.iter().map(|p| &p.prepared.article).collect();
