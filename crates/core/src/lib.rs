@@ -40,6 +40,7 @@ pub mod cluster;
 pub mod dedup;
 pub mod eval;
 pub mod story;
+pub mod timex_eval;
 pub mod url;
 
 pub use model::{

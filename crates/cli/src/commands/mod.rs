@@ -14,6 +14,7 @@ mod search;
 mod serve;
 mod show;
 mod stories;
+mod timex_eval;
 mod train;
 mod watch;
 
@@ -90,6 +91,8 @@ pub enum Command {
     ExtractBench(extract_bench::ExtractBenchArgs),
     /// Duplicate-detection benchmark on generated copies (optionally vs datasketch).
     DedupBench(dedup_bench::DedupBenchArgs),
+    /// Score time expressions against TimeML files (TempEval-3: relaxed F1, value accuracy).
+    TimexEval(timex_eval::Args),
 }
 
 impl Command {
@@ -106,6 +109,7 @@ impl Command {
                 | Command::Report(_)
                 | Command::Search(_)
                 | Command::Eval(_)
+                | Command::TimexEval(_)
         )
     }
 }
@@ -127,5 +131,6 @@ pub fn run(cmd: Command) -> anyhow::Result<()> {
         Command::TrainCluster(a) => train::run(a),
         Command::ExtractBench(a) => extract_bench::run(&a),
         Command::DedupBench(a) => dedup_bench::run(&a),
+        Command::TimexEval(a) => timex_eval::run(a),
     }
 }

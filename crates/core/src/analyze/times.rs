@@ -49,7 +49,7 @@ static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?-u:\b)(?:(?P<rel>(?i:last|next|this|coming|past))\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?P<part>morning|afternoon|evening|night))?(?-u:\b)")
 });
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)(?-u:\b)(?P<x>(?:earlier|later)\s+this\s+(?:year|month|week)|(?:next|last|this|coming|past)\s+(?:week|month|year|weekend)|today|tonight|yesterday|tomorrow|now|currently|nowadays|at present|recently|lately|soon|in the future)(?-u:\b)")
+    re(r"(?i)(?-u:\b)(?P<x>(?:earlier|later)\s+this\s+(?:year|month|week)|(?:next|last|this|coming|past)\s+(?:week|month|year|weekend)|this\s+(?:morning|afternoon|evening)|today|tonight|yesterday|tomorrow|now|currently|nowadays|at present|recently|lately|soon|in the future)(?-u:\b)")
 });
 static DURATION: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(r"(?i)(?-u:\b)(?P<x>(?:(?:the\s+)?(?P<dir>past|last|next|coming)\s+)?(?P<n>{NUMWORDS})\s+(?P<u>day|week|month|year|decade|hour|minute|century|centurie)s?(?P<ago>\s+ago)?)(?-u:\b)"))
@@ -59,9 +59,14 @@ static SET: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static FUTURE_CUES: &[&str] = &[
-    "will", "'ll", "shall", "next", "upcoming", "scheduled", "expected", "plans", "plan", "set", "due", "going",
-    "slated", "aims", "to", "would", "coming", "tomorrow",
+    "will", "'ll", "shall", "next", "upcoming", "scheduled", "expected", "plans", "due", "slated", "aims", "would",
+    "coming", "tomorrow",
 ];
+/// Cues that often but not always point forward ("set to", "plan to", but
+/// "according to", "a new plan"): they count for less than a sure cue.
+static WEAK_FUTURE_CUES: &[&str] = &["to", "set", "going", "plan"];
+/// How much farther a sure cue may be than a weak one and still decide.
+const WEAK_CUE_DISTANCE_FACTOR: usize = 3;
 /// Verbs of attribution: after a comma they belong to a reporting clause.
 static REPORTING_VERBS: &[&str] = &["said", "says", "told", "added", "stated", "announced", "reported", "claimed"];
 static PAST_CUES: &[&str] = &[
@@ -140,16 +145,19 @@ pub(crate) fn tense_at(text: &str, s: usize, e: usize) -> Dir {
         }
         // "will be held": a participle after "be" takes the auxiliary's tense.
         let after_be = sent[..off].trim_end().rsplit(' ').next().is_some_and(|p| p == "be");
-        let d = if after_be {
-            Dir::Future
-        } else if FUTURE_CUES.contains(&lw.as_str()) {
-            Dir::Future
+        let (d, weak) = if after_be || FUTURE_CUES.contains(&lw.as_str()) {
+            (Dir::Future, false)
         } else if PAST_CUES.contains(&lw.as_str()) {
-            Dir::Past
+            (Dir::Past, false)
+        } else if WEAK_FUTURE_CUES.contains(&lw.as_str()) && !follows(sent, off, "according") {
+            (Dir::Future, true)
+        } else if looks_like_past_participle(&lw) {
+            // "destroyed", "announced": most -ed words in news are past verbs.
+            (Dir::Past, true)
         } else {
             continue;
         };
-        let dist = if p < s { s - p } else { p - e };
+        let dist = if p < s { s - p } else { p - e } * if weak { WEAK_CUE_DISTANCE_FACTOR } else { 1 };
         if best.is_none_or(|(bd, _)| dist < bd) {
             best = Some((dist, d));
         }
@@ -159,6 +167,16 @@ pub(crate) fn tense_at(text: &str, s: usize, e: usize) -> Dir {
         return Dir::Future;
     }
     best.map_or(Dir::Unknown, |(_, d)| d)
+}
+
+/// True when the word before byte `off` of `sent` is `word`.
+fn follows(sent: &str, off: usize, word: &str) -> bool {
+    sent[..off].trim_end().rsplit(' ').next().is_some_and(|p| p.eq_ignore_ascii_case(word))
+}
+
+/// A regular past form (`destroyed`, `announced`), not `need` or `speed`.
+fn looks_like_past_participle(lower: &str) -> bool {
+    lower.len() >= 5 && lower.ends_with("ed") && !lower.ends_with("eed")
 }
 
 fn fmt_date(d: NaiveDate) -> String {
@@ -340,6 +358,14 @@ pub(crate) fn extract(text: &str, reference: Option<NaiveDate>) -> Vec<Timex> {
             "soon" | "in the future" => (TimexType::Date, "FUTURE_REF".to_string()),
             "today" => (TimexType::Date, r.map_or("PRESENT_REF".into(), fmt_date)),
             "tonight" => (TimexType::Time, r.map_or("PRESENT_REF".into(), |d| format!("{}TNI", fmt_date(d)))),
+            "this morning" | "this afternoon" | "this evening" => {
+                let part = match k.as_str() {
+                    "this morning" => "TMO",
+                    "this afternoon" => "TAF",
+                    _ => "TEV",
+                };
+                (TimexType::Time, r.map_or("PRESENT_REF".into(), |d| format!("{}{part}", fmt_date(d))))
+            }
             "yesterday" => (TimexType::Date, r.map_or("PAST_REF".into(), |d| fmt_date(d - Duration::days(1)))),
             "tomorrow" => (TimexType::Date, r.map_or("FUTURE_REF".into(), |d| fmt_date(d + Duration::days(1)))),
             _ => {

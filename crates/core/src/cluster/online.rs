@@ -33,7 +33,23 @@ pub(crate) struct EventState {
     pub mentioned: Vec<i32>,
     pub size: u32,
     pub story: u32,
+    /// The profiles' IDF-weighted norms, cached: computing them walks the
+    /// whole profile, for every candidate of every article. `None` after the
+    /// profile changed.
+    pub norms: Option<ProfileNorms>,
 }
+
+/// Norms of an event's profiles under the IDF of `at_docs` documents.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ProfileNorms {
+    pub at_docs: u32,
+    pub terms: f32,
+    pub entities: f32,
+}
+
+/// A cached norm is recomputed once the corpus has grown by this share
+/// since: IDF drifts slowly, and a fixed rule keeps runs deterministic.
+const NORM_REFRESH_GROWTH: u32 = 20; // 1/20 = 5%
 
 /// A document's weighted, normalised vectors under the current IDF.
 pub(crate) struct DocVectors {
@@ -130,27 +146,46 @@ impl Clusterer {
     }
 
     /// Cosine of a normalised doc vector with an event's summed profile,
-    /// weighted by the current IDF.
-    fn cosine(&self, doc: &[(u64, f32)], profile: &IdMap<u64, f32>) -> f32 {
+    /// weighted by the current IDF; `norm` is the profile's weighted norm
+    /// when cached (see [`Self::refresh_norms`]).
+    fn cosine(&self, doc: &[(u64, f32)], profile: &IdMap<u64, f32>, norm: Option<f32>) -> f32 {
         if doc.is_empty() || profile.is_empty() {
             return 0.0;
         }
-        let mut norm = 0.0f32;
-        for (&t, &c) in profile {
-            let w = c * self.idf(t);
-            norm += w * w;
-        }
+        let norm = norm.unwrap_or_else(|| self.profile_norm(profile));
         if norm <= 0.0 {
             return 0.0;
         }
         let dot: f32 = doc.iter().filter_map(|&(t, w)| profile.get(&t).map(|&c| w * c * self.idf(t))).sum();
-        dot / norm.sqrt()
+        dot / norm
+    }
+
+    fn profile_norm(&self, profile: &IdMap<u64, f32>) -> f32 {
+        let mut sum = 0.0f32;
+        for (&t, &c) in profile {
+            let w = c * self.idf(t);
+            sum += w * w;
+        }
+        sum.sqrt()
+    }
+
+    /// Caches the profile norms of `events` where missing or stale.
+    pub(crate) fn refresh_norms(&mut self, events: &[u32]) {
+        let now = self.n_docs;
+        for &e in events {
+            let ev = &self.events[e as usize];
+            let fresh = ev.norms.is_some_and(|n| now <= n.at_docs + n.at_docs / NORM_REFRESH_GROWTH);
+            if !fresh {
+                let norms = ProfileNorms { at_docs: now, terms: self.profile_norm(&ev.terms), entities: self.profile_norm(&ev.entities) };
+                self.events[e as usize].norms = Some(norms);
+            }
+        }
     }
 
     /// The model's inputs for a doc against one event.
     pub(crate) fn pair_features(&self, doc: &DocFeatures, vecs: &DocVectors, ev: &EventState) -> [f32; N_FEATURES] {
-        let term_cos = self.cosine(&vecs.terms, &ev.terms);
-        let ent_cos = self.cosine(&vecs.entities, &ev.entities);
+        let term_cos = self.cosine(&vecs.terms, &ev.terms, ev.norms.map(|n| n.terms));
+        let ent_cos = self.cosine(&vecs.entities, &ev.entities, ev.norms.map(|n| n.entities));
         let (num_overlap, has_numbers) = if doc.numbers.is_empty() {
             (0.0, 0.0)
         } else {
@@ -237,6 +272,7 @@ impl Clusterer {
         self.observe_frequencies(doc);
         let vecs = self.vectors(doc);
         let candidates = self.candidates(&vecs);
+        self.refresh_norms(&candidates);
         let best = self.best_candidate(doc, &vecs, &candidates).map(|(e, x)| (e, self.cfg.model.join.probability(&x)));
         if let Some((event, p)) = best.filter(|&(_, p)| p >= self.cfg.join_probability) {
             self.add_to_event(event, doc, &vecs);
@@ -257,8 +293,8 @@ impl Clusterer {
         let mut best: Option<(u32, f32)> = None;
         for &e in candidates {
             let ev = &self.events[e as usize];
-            let ent = self.cosine(&vecs.entities, &ev.entities);
-            let term = self.cosine(&vecs.terms, &ev.terms);
+            let ent = self.cosine(&vecs.entities, &ev.entities, ev.norms.map(|n| n.entities));
+            let term = self.cosine(&vecs.terms, &ev.terms, ev.norms.map(|n| n.terms));
             if ent >= self.cfg.story_entity_cosine && term >= self.cfg.story_term_cosine {
                 let s = ent + term;
                 if best.is_none_or(|(_, bs)| s > bs) {
@@ -278,6 +314,7 @@ impl Clusterer {
         let max_terms = self.cfg.max_event_terms;
         let ev = &mut self.events[event as usize];
         ev.size += 1;
+        ev.norms = None;
         for &(t, c) in &doc.terms {
             *ev.terms.entry(t).or_insert(0.0) += sublinear(c);
         }

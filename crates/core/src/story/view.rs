@@ -249,12 +249,15 @@ fn reused_paragraphs<'m>(members: &'m [StoryMember<'_>]) -> HashMap<&'m str, Vec
         let sig = crate::dedup::signature(m.article, &cfg);
         for p in &sig.paragraphs {
             let earlier = printed.entry(p.hash).or_default();
-            let found_in: Vec<String> = earlier
+            // A copy's paragraphs come from its original, whoever else
+            // printed them too.
+            let from_own_original = earlier.iter().any(|(other, _)| *other == root(m) && *other != id);
+            let found_in: Vec<String> = if from_own_original { Vec::new() } else { earlier
                 .iter()
                 .filter(|(other, other_root)| *other_root != root(m) && *other != root(m) && Some(*other) != m.duplicate_of)
                 .map(|(other, _)| other.to_string())
                 .take(cfg.max_reuse_sources)
-                .collect();
+                .collect() };
             if !found_in.is_empty() {
                 let index = p.index as usize;
                 let text = m.article.paragraphs.get(index).map(|q| q.text.clone()).unwrap_or_default();
