@@ -8,3 +8,4 @@ mod contract_analyze;
 mod contract_cluster;
 mod contract_extract;
 mod contract_store;
+mod distributed;

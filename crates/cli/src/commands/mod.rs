@@ -8,6 +8,7 @@ mod eval;
 mod extract;
 pub mod extract_bench;
 mod ingest;
+mod publish;
 mod reindex;
 mod report;
 mod search;
@@ -15,6 +16,7 @@ mod serve;
 mod show;
 mod stories;
 mod train;
+mod worker;
 
 use std::path::PathBuf;
 
@@ -46,14 +48,20 @@ impl CliError {
 /// The database option shared by the stateful commands.
 #[derive(clap::Args, Debug, Clone)]
 pub struct DbArgs {
-    /// SQLite database file (created if missing).
-    #[arg(long, env = "STORYLINE_DB", default_value = "storyline.db", value_name = "PATH")]
+    /// SQLite database file (created if missing), or a PostgreSQL URL
+    /// `postgres://USER@HOST:PORT/DB[?schema=NAME]`.
+    #[arg(long, env = "STORYLINE_DB", default_value = "storyline.db", value_name = "PATH|URL")]
     pub db: PathBuf,
 }
 
 impl DbArgs {
-    pub fn open(&self) -> anyhow::Result<storyline_store::SqliteStore> {
-        Ok(storyline_store::SqliteStore::open(&self.db)?)
+    pub fn open(&self) -> anyhow::Result<storyline_store::AnyStore> {
+        Ok(storyline_store::open_store(&self.db.to_string_lossy())?)
+    }
+
+    /// The database for messages (a URL without its password).
+    pub fn display(&self) -> String {
+        storyline_store::redact_url(&self.db.to_string_lossy())
     }
 }
 
@@ -79,6 +87,10 @@ pub enum Command {
     Reindex(reindex::Args),
     /// Serve the JSON API under /api/ and the web UI at /.
     Serve(serve::Args),
+    /// Put articles on a NATS JetStream work queue for `storyline worker`s.
+    Publish(publish::Args),
+    /// Process queued articles into a PostgreSQL store (run any number).
+    Worker(worker::Args),
     /// Score a predicted clustering against gold labels (B-cubed, pairwise, ARI).
     Eval(eval::Args),
     /// Learn the join-or-open model from gold-labelled JSONL streams.
@@ -101,6 +113,8 @@ pub fn run(cmd: Command) -> anyhow::Result<()> {
         Command::Search(a) => search::run(a),
         Command::Reindex(a) => reindex::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Publish(a) => publish::run(a),
+        Command::Worker(a) => worker::run(a),
         Command::Eval(a) => eval::run(a),
         Command::TrainCluster(a) => train::run(a),
         Command::ExtractBench(a) => extract_bench::run(&a),
