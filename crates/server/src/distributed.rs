@@ -211,8 +211,11 @@ impl WorkerConfig {
 pub struct WorkerReport {
     /// Messages this worker processed and committed as pending.
     pub processed: u64,
-    /// Articles this worker's assigner stored.
+    /// Pending rows this worker's assigner consumed (stored articles, and
+    /// failed or already-stored ones skipped).
     pub assigned: u64,
+    /// Time the assigner spent deciding and committing (not waiting).
+    pub assign_busy: Duration,
     /// Of the processed, those whose stages failed (reported, not stored).
     pub failed: Vec<Failed>,
 }
@@ -253,9 +256,10 @@ pub fn run_worker(cfg: &WorkerConfig) -> anyhow::Result<WorkerReport> {
 
     let stop = Arc::new(AtomicBool::new(false));
     let assigned = Arc::new(AtomicU64::new(0));
+    let busy_micros = Arc::new(AtomicU64::new(0));
     let assigner = {
-        let (db, stream, stop, assigned) = (cfg.db.clone(), cfg.stream.clone(), stop.clone(), assigned.clone());
-        std::thread::Builder::new().name("assigner".into()).spawn(move || assigner_loop(&db, &stream, &stop, &assigned))?
+        let (db, stream, stop, assigned, busy) = (cfg.db.clone(), cfg.stream.clone(), stop.clone(), assigned.clone(), busy_micros.clone());
+        std::thread::Builder::new().name("assigner".into()).spawn(move || assigner_loop(&db, &stream, &stop, &assigned, &busy))?
     };
     let result = pull_loop(cfg, &pcfg, &store, &rt, &mut consumer, &stop);
     stop.store(true, Ordering::SeqCst);
@@ -263,6 +267,7 @@ pub fn run_worker(cfg: &WorkerConfig) -> anyhow::Result<WorkerReport> {
     let mut report = result?;
     assigner_result?;
     report.assigned = assigned.load(Ordering::SeqCst);
+    report.assign_busy = Duration::from_micros(busy_micros.load(Ordering::SeqCst));
     Ok(report)
 }
 
@@ -395,11 +400,11 @@ fn process_parallel(raws: Vec<Result<RawArticle, FailedItem>>, cfg: &PipelineCon
 /// The assigner: waits for the writer lock, then decides pending articles
 /// in sequence order until told to stop. Errors (a lost connection) drop
 /// the lock and the in-memory state, and it starts over.
-fn assigner_loop(db: &str, stream: &str, stop: &AtomicBool, assigned: &AtomicU64) -> anyhow::Result<()> {
+fn assigner_loop(db: &str, stream: &str, stop: &AtomicBool, assigned: &AtomicU64, busy: &AtomicU64) -> anyhow::Result<()> {
     let cfg = PipelineConfig::default();
     let mut failures = 0u32;
     while !stop.load(Ordering::SeqCst) {
-        match assign_session(db, stream, stop, assigned, &cfg) {
+        match assign_session(db, stream, stop, assigned, busy, &cfg) {
             Ok(()) => return Ok(()),
             Err(e) => {
                 failures += 1;
@@ -414,7 +419,7 @@ fn assigner_loop(db: &str, stream: &str, stop: &AtomicBool, assigned: &AtomicU64
     Ok(())
 }
 
-fn assign_session(db: &str, stream: &str, stop: &AtomicBool, assigned: &AtomicU64, cfg: &PipelineConfig) -> anyhow::Result<()> {
+fn assign_session(db: &str, stream: &str, stop: &AtomicBool, assigned: &AtomicU64, busy: &AtomicU64, cfg: &PipelineConfig) -> anyhow::Result<()> {
     let store = PgStore::connect(db)?;
     loop {
         if stop.load(Ordering::SeqCst) {
@@ -427,9 +432,15 @@ fn assign_session(db: &str, stream: &str, stop: &AtomicBool, assigned: &AtomicU6
     }
     // Holding the lock, nobody else writes articles: the state loaded now
     // stays the store's state for as long as we hold it.
+    let started = Instant::now();
     let mut streamer = load_streamer(&store, cfg)?;
+    busy.fetch_add(started.elapsed().as_micros() as u64, Ordering::SeqCst);
     loop {
+        let started = Instant::now();
         let n = assign_round(&store, stream, &mut streamer)?;
+        if n > 0 {
+            busy.fetch_add(started.elapsed().as_micros() as u64, Ordering::SeqCst);
+        }
         assigned.fetch_add(n, Ordering::SeqCst);
         if n == 0 {
             if stop.load(Ordering::SeqCst) {

@@ -8,7 +8,7 @@
 //! ## Data flow
 //!
 //! ```text
-//! HTTP --axum router--> api handler --spawn_blocking--> SqliteStore (pooled)
+//! HTTP --axum router--> api handler --spawn_blocking--> AnyStore (pooled: SQLite or PostgreSQL)
 //!                                                   \-> SearchIndex (tantivy)
 //! POST /api/articles --check token--> ingest::parse_articles --> ingest::ingest
 //!                                       (the CLI's pipeline: process, dedup,

@@ -39,11 +39,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let r = distributed::run_worker(&cfg)?;
     eprintln!(
-        "worker done in {:.1} s: processed {} articles ({} failed), assigned {} into {}",
+        "worker done in {:.1} s: processed {} articles ({} failed), assigned {} ({:.1} s busy assigning) into {}",
         started.elapsed().as_secs_f64(),
         r.processed,
         r.failed.len(),
         r.assigned,
+        r.assign_busy.as_secs_f64(),
         args.db.display()
     );
     Ok(())

@@ -282,3 +282,98 @@ fn stories_show_and_search_read_postgres() {
     assert_eq!(ids(&hits), ids(&lite_hits));
     assert_eq!(decisions(&open_store(&url).unwrap()), decisions(&SqliteStore::open(&lite).unwrap()));
 }
+
+/// A `storyline serve` process, killed when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(db: &str) -> Server {
+        let mut child = Command::new(bin())
+            .args(["serve", "--db", db, "--addr", "127.0.0.1:0"])
+            .current_dir(repo())
+            .env_remove("STORYLINE_DB")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn storyline serve");
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(child.stderr.take().unwrap()));
+        let addr = loop {
+            let line = lines.next().expect("serve printed its address").unwrap();
+            if let Some(rest) = line.split("http://").nth(1) {
+                break rest.split_whitespace().next().unwrap().to_string();
+            }
+        };
+        // Keep draining stderr so the server never blocks on it.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, addr }
+    }
+
+    /// GET `path`; the JSON body.
+    fn get(&self, path: &str) -> serde_json::Value {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(&self.addr).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr).unwrap();
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).unwrap();
+        let (head, body) = resp.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}\n{body}");
+        // Small bodies only: not chunked unless the server chose to.
+        let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_string() };
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
+    }
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap();
+        if n == 0 {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        body = &rest[n + 2..];
+    }
+    out
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn two_servers_serve_one_postgres_database() {
+    if !testing::available("two_servers_serve_one_postgres_database") {
+        return;
+    }
+    let schema = TempSchema::new("st_serve");
+    let url = schema.url();
+    run(&["ingest", &arg(&seeds_dated()), "--db", &url]).ok();
+    let (a, b) = (Server::start(&url), Server::start(&url));
+    let stories = a.get("/api/stories");
+    assert_eq!(stories, b.get("/api/stories"));
+    let cli = run(&["stories", "--db", &url, "--json"]).ok().json();
+    let ids = |v: &serde_json::Value| -> Vec<String> { v.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_string()).collect() };
+    assert_eq!(ids(&stories), ids(&cli));
+    // Another process writes; both servers see it (search within the
+    // refresh interval).
+    run(&["ingest", &arg(&examples_dir()), "--db", &url]).ok();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    for server in [&a, &b] {
+        loop {
+            let hits = server.get("/api/search?q=Karsvik");
+            if !hits["hits"].as_array().unwrap().is_empty() {
+                break;
+            }
+            assert!(Instant::now() < deadline, "a server never saw the new articles");
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+    assert_eq!(a.get("/api/stories"), b.get("/api/stories"));
+}
