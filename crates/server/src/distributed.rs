@@ -38,7 +38,7 @@ use storyline_core::cluster::DocFeatures;
 use storyline_core::dedup::Signature;
 use storyline_core::{Analysis, Article, PipelineConfig, Prepared, RawArticle};
 use storyline_store::postgres::postgres::Transaction;
-use storyline_store::{identity_hash, PgStore, Store, StoreError, StoredArticle};
+use storyline_store::{identity_hash, PgStore, StoreError, StoredArticle};
 
 use crate::ingest::{arrival_order, load_streamer, process_all, Failed, Processed, Streamer};
 
@@ -474,23 +474,45 @@ fn assign_round(store: &PgStore, stream: &str, streamer: &mut Streamer) -> anyho
         )?;
         (frontier, rows)
     };
+    // The contiguous run at the frontier (stop at a gap: that message is
+    // still being processed somewhere).
     let mut next = frontier;
-    let mut batch: Vec<StoredArticle> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut items = Vec::new();
     for row in rows {
         let seq: i64 = row.get(0);
         if seq != next {
-            break; // a gap: that message is still being processed
+            break;
         }
         next += 1;
         let payload: &str = row.get(1);
         let item: PendingItem = serde_json::from_str(payload).map_err(|e| StoreError::Corrupt { id: format!("pending {seq}"), detail: e.to_string() })?;
-        let PendingItem::Ready { article, analysis, features, signature } = item else { continue };
-        let identity = identity_hash(&article);
-        if !seen.insert(article.id.clone()) || !seen.insert(identity.clone()) || store.find_existing(&article.id, &identity)?.is_some() {
-            continue; // already stored: ingest is idempotent
+        if let PendingItem::Ready { article, analysis, features, signature } = item {
+            let identity = identity_hash(&article);
+            items.push((identity, Processed { prepared: Prepared { article, analysis }, features, signature }));
         }
-        let mut p = Processed { prepared: Prepared { article, analysis }, features, signature };
+    }
+    // Which are stored already (by id or identity): one query for the run,
+    // not one per article.
+    let mut seen = std::collections::HashSet::new();
+    if !items.is_empty() {
+        let ids: Vec<&str> = items.iter().map(|(_, p)| p.prepared.article.id.as_str()).collect();
+        let identities: Vec<&str> = items.iter().map(|(i, _)| i.as_str()).collect();
+        for r in store.client().query(
+            "SELECT id, identity_hash FROM articles WHERE id = ANY($1) OR identity_hash = ANY($2)",
+            &[&ids, &identities],
+        )? {
+            seen.insert(r.get::<_, String>(0));
+            seen.insert(r.get::<_, String>(1));
+        }
+    }
+    let mut batch: Vec<StoredArticle> = Vec::with_capacity(items.len());
+    for (identity, mut p) in items {
+        // Stored before, or earlier in this run: ingest is idempotent.
+        if seen.contains(&p.prepared.article.id) || seen.contains(&identity) {
+            continue;
+        }
+        seen.insert(p.prepared.article.id.clone());
+        seen.insert(identity);
         let d = streamer.decide(&mut p);
         batch.push(StoredArticle {
             article: p.prepared.article,
