@@ -9,3 +9,4 @@ mod contract_cluster;
 mod contract_extract;
 mod contract_store;
 mod feeds;
+mod distributed;

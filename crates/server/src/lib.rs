@@ -8,7 +8,7 @@
 //! ## Data flow
 //!
 //! ```text
-//! HTTP --axum router--> api handler --spawn_blocking--> SqliteStore (pooled)
+//! HTTP --axum router--> api handler --spawn_blocking--> AnyStore (pooled: SQLite or PostgreSQL)
 //!                                                   \-> SearchIndex (tantivy)
 //! POST /api/articles --check token--> ingest::parse_articles --> ingest::ingest
 //!                                       (the CLI's pipeline: process, dedup,
@@ -30,6 +30,7 @@
 //! ```
 
 mod api;
+pub mod distributed;
 pub mod error;
 pub mod ingest;
 mod state;
@@ -67,11 +68,17 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 /// Swagger UI (vendored, served from the binary) sets inline styles.
 const CSP_DOCS: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+/// How often a server over PostgreSQL checks whether its search index is
+/// behind the store (other processes ingest): new articles are searchable
+/// within this time; the check is one COUNT(*).
+const INDEX_REFRESH: Duration = Duration::from_secs(5);
+
 /// How to run the server.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
     pub addr: SocketAddr,
-    /// The SQLite store (created if missing); its index is `<db>.index/`.
+    /// The SQLite store (created if missing; its index is `<db>.index/`) or
+    /// a `postgres://` URL (the index is then a temporary per-process cache).
     pub db: PathBuf,
     /// Bearer token for `POST /api/articles`; without one, writes are refused.
     pub token: Option<String>,
@@ -193,9 +200,23 @@ pub async fn serve(cfg: ServeConfig) -> anyhow::Result<()> {
     let db = cfg.db.clone();
     let (token, max_body) = (cfg.token.clone(), cfg.max_body_bytes);
     let state = tokio::task::spawn_blocking(move || AppState::open(&db, token, max_body)).await??;
+    if state.is_postgres() {
+        // Other processes (workers, servers) write the store: keep this
+        // server's private search index in step.
+        let st = state.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(INDEX_REFRESH).await;
+                let s = st.clone();
+                if let Ok(Err(e)) = tokio::task::spawn_blocking(move || s.refresh_index()).await {
+                    tracing::warn!(error = %e.message, "refreshing the search index failed");
+                }
+            }
+        });
+    }
     let opts = RouterOptions { protect_reads: cfg.protect_reads, max_body_bytes: cfg.max_body_bytes, request_timeout: cfg.request_timeout };
     let listener = tokio::net::TcpListener::bind(cfg.addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cfg.addr))?;
-    eprintln!("storyline serving {} on http://{} (API docs at /api/docs)", cfg.db.display(), listener.local_addr()?);
+    eprintln!("storyline serving {} on http://{} (API docs at /api/docs)", storyline_store::redact_url(&cfg.db.to_string_lossy()), listener.local_addr()?);
     if cfg.token.is_none() {
         eprintln!("note: no --token given, so POST /api/articles is refused");
     }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use storyline_core::{PipelineConfig, RawArticle};
-use storyline_store::{SearchIndex, SqliteStore, Store};
+use storyline_store::{open_store, AnyStore, SearchIndex, Store};
 
 use crate::error::ApiError;
 use crate::ingest::{self, IngestReport, Streamer};
@@ -28,7 +28,10 @@ struct Inner {
     token: Option<String>,
     max_body_bytes: usize,
     index: SearchIndex,
-    pool: Mutex<Vec<SqliteStore>>,
+    pool: Mutex<Vec<AnyStore>>,
+    /// With PostgreSQL the search index is a private cache of this process
+    /// (a temporary directory, removed on exit), so servers stay stateless.
+    temp_index: Option<PathBuf>,
     ingest: Mutex<Option<IngestCache>>,
     cfg: PipelineConfig,
 }
@@ -41,8 +44,12 @@ impl AppState {
     /// Opens the store (creating it if missing) and its search index;
     /// rebuilds the index when it does not hold every stored article.
     pub fn open(db: &Path, token: Option<String>, max_body_bytes: usize) -> anyhow::Result<Self> {
-        let store = SqliteStore::open(db)?;
-        let index = SearchIndex::open(&SearchIndex::path_for_db(db))?;
+        let store = open_store(&db.to_string_lossy())?;
+        let temp_index = store.is_postgres().then(|| {
+            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+            std::env::temp_dir().join(format!("storyline-index-{}-{nanos}", std::process::id()))
+        });
+        let index = SearchIndex::open(temp_index.as_deref().unwrap_or(&SearchIndex::path_for_db(db)))?;
         let stored = store.article_count()?;
         if index.len() != stored {
             tracing::info!(stored, indexed = index.len(), "search index out of step with the store: rebuilding it");
@@ -54,6 +61,7 @@ impl AppState {
             max_body_bytes,
             index,
             pool: Mutex::new(vec![store]),
+            temp_index,
             ingest: Mutex::new(None),
             cfg: PipelineConfig::default(),
         })))
@@ -71,15 +79,33 @@ impl AppState {
         self.0.max_body_bytes
     }
 
-    fn take_store(&self) -> Result<SqliteStore, ApiError> {
+    /// Rebuilds the search index when the store holds a different number of
+    /// articles (other processes write a PostgreSQL store); returns whether
+    /// it did.
+    pub fn refresh_index(&self) -> Result<bool, ApiError> {
+        let store = self.take_store()?;
+        let stored = store.article_count()?;
+        let stale = stored != self.0.index.len();
+        if stale {
+            self.0.index.rebuild(&store)?;
+        }
+        self.give_back(store);
+        Ok(stale)
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.0.temp_index.is_some()
+    }
+
+    fn take_store(&self) -> Result<AnyStore, ApiError> {
         let pooled = self.0.pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
         match pooled {
             Some(s) => Ok(s),
-            None => Ok(SqliteStore::open(&self.0.db)?),
+            None => Ok(open_store(&self.0.db.to_string_lossy())?),
         }
     }
 
-    fn give_back(&self, store: SqliteStore) {
+    fn give_back(&self, store: AnyStore) {
         let mut pool = self.0.pool.lock().unwrap_or_else(|p| p.into_inner());
         if pool.len() < POOL_IDLE_CONNECTIONS {
             pool.push(store);
@@ -90,7 +116,7 @@ impl AppState {
     pub async fn with_store<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&SqliteStore) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&AnyStore) -> Result<T, ApiError> + Send + 'static,
     {
         let st = self.clone();
         tokio::task::spawn_blocking(move || {
@@ -108,6 +134,11 @@ impl AppState {
         tokio::task::spawn_blocking(move || {
             let mut guard = st.0.ingest.lock().unwrap_or_else(|p| p.into_inner());
             let mut store = st.take_store()?;
+            // Other processes may write a PostgreSQL store: be its one
+            // writer while deciding (the lock ends with the connection).
+            if let Some(pg) = store.as_postgres() {
+                pg.lock_writer()?;
+            }
             let stored = store.article_count()?;
             if guard.as_ref().map_or(true, |c| c.articles != stored) {
                 let streamer = ingest::load_streamer(&store, &st.0.cfg)?;
@@ -121,9 +152,20 @@ impl AppState {
                 // was stored: rebuild it next time.
                 Err(_) => *guard = None,
             }
+            if let Some(pg) = store.as_postgres() {
+                pg.unlock_writer()?;
+            }
             st.give_back(store);
             result.map_err(ApiError::internal)
         })
         .await?
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.temp_index {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }

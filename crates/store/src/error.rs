@@ -10,6 +10,14 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("stored record {id} cannot be read ({detail}); the database may come from another storyline version")]
     Corrupt { id: String, detail: String },
+    #[cfg(feature = "postgres")]
+    #[error("cannot connect to PostgreSQL at {url}: {source}")]
+    PgOpen { url: String, source: postgres::Error },
+    #[cfg(feature = "postgres")]
+    #[error("PostgreSQL error: {0}")]
+    Postgres(#[from] postgres::Error),
+    #[error("bad database URL {url}: {detail}")]
+    BadUrl { url: String, detail: String },
     #[error("the database schema is version {found}, newer than this storyline ({supported}); upgrade storyline")]
     NewerSchema { found: i64, supported: i64 },
 }

@@ -2,7 +2,9 @@
 //!
 //! Where articles, their analysis and their event/story assignments live
 //! between runs. [`Store`] is the interface the CLI and server use;
-//! [`SqliteStore`] is the embedded default (one file, no server).
+//! [`SqliteStore`] is the embedded default (one file, no server);
+//! [`PgStore`] (cargo feature `postgres`, on by default) keeps the same data
+//! in PostgreSQL for many processes. [`open_store`] picks one from `--db`.
 //!
 //! ## Guarantees
 //!
@@ -22,11 +24,17 @@
 //! ```
 
 mod error;
+mod open;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 mod record;
 mod sqlite;
 
 pub use error::StoreError;
 pub use record::{identity_hash, StoredArticle, StorySummary};
+pub use open::{is_postgres_url, open_store, redact_url, AnyStore};
+#[cfg(feature = "postgres")]
+pub use postgres::PgStore;
 pub use sqlite::{FeedValidators, SqliteStore};
 
 /// The operations storyline needs from a store. A new backend is one new

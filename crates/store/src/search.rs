@@ -546,7 +546,7 @@ fn parts_of(snippet: &tantivy::snippet::Snippet) -> Vec<SnippetPart> {
 pub use storyline_core::story::render::escape_html;
 
 /// The parts as HTML: everything escaped, highlights in `<mark>`.
-fn parts_to_html(parts: &[SnippetPart]) -> String {
+pub(crate) fn parts_to_html(parts: &[SnippetPart]) -> String {
     let mut html = String::new();
     for p in parts {
         if p.highlight {

@@ -10,7 +10,7 @@ use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use storyline_server::ingest::{ingest_with_progress, load_streamer, IngestReport, Status};
-use storyline_store::{SearchIndex, SqliteStore, Store};
+use storyline_store::{open_store, SearchIndex, Store};
 
 use super::DbArgs;
 use crate::input::InputArgs;
@@ -32,8 +32,17 @@ pub struct Args {
 
 fn run_ingest(input: &InputArgs, db: &Path) -> anyhow::Result<IngestReport> {
     let inputs = input.read()?;
-    let mut store = SqliteStore::open(db).with_context(|| format!("opening the store {}", db.display()))?;
-    let index = SearchIndex::open(&SearchIndex::path_for_db(db)).context("opening the search index")?;
+    let name = db.to_string_lossy();
+    let mut store = open_store(&name).with_context(|| format!("opening the store {}", storyline_store::redact_url(&name)))?;
+    // PostgreSQL indexes text itself; a shared store has one writer at a
+    // time (workers, servers), waited for here.
+    let index = match store.as_postgres() {
+        Some(pg) => {
+            pg.lock_writer()?;
+            None
+        }
+        None => Some(SearchIndex::open(&SearchIndex::path_for_db(db)).context("opening the search index")?),
+    };
     let cfg = PipelineConfig::default();
     let mut streamer = load_streamer(&store, &cfg)?;
     let bar = if std::io::stderr().is_terminal() && inputs.articles.len() >= PROGRESS_MIN_ARTICLES {
@@ -43,7 +52,7 @@ fn run_ingest(input: &InputArgs, db: &Path) -> anyhow::Result<IngestReport> {
     } else {
         ProgressBar::hidden()
     };
-    let report = ingest_with_progress(&mut store, Some(&index), &mut streamer, &inputs.articles, &cfg, &mut |done, _| {
+    let report = ingest_with_progress(&mut store, index.as_ref(), &mut streamer, &inputs.articles, &cfg, &mut |done, _| {
         bar.set_position(done as u64 + 1)
     })?;
     bar.finish_and_clear();
@@ -75,7 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         out.finish()?;
     }
-    let store = SqliteStore::open(&args.db.db)?;
+    let store = args.db.open()?;
     eprintln!(
         "ingested {} new articles ({} duplicates of earlier ones), {} already stored; {} articles and {} stories in {}",
         report.new,
@@ -83,7 +92,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         report.already,
         store.article_count()?,
         store.stories()?.len(),
-        args.db.db.display()
+        args.db.display()
     );
     Ok(())
 }

@@ -8,6 +8,7 @@ mod eval;
 mod extract;
 pub mod extract_bench;
 mod ingest;
+mod publish;
 mod reindex;
 mod report;
 mod search;
@@ -17,6 +18,7 @@ mod stories;
 mod timex_eval;
 mod train;
 mod watch;
+mod worker;
 
 use std::path::PathBuf;
 
@@ -48,14 +50,20 @@ impl CliError {
 /// The database option shared by the stateful commands.
 #[derive(clap::Args, Debug, Clone)]
 pub struct DbArgs {
-    /// SQLite database file (created if missing).
-    #[arg(long, env = "STORYLINE_DB", default_value = "storyline.db", value_name = "PATH")]
+    /// SQLite database file (created if missing), or a PostgreSQL URL
+    /// `postgres://USER@HOST:PORT/DB[?schema=NAME]`.
+    #[arg(long, env = "STORYLINE_DB", default_value = "storyline.db", value_name = "PATH|URL")]
     pub db: PathBuf,
 }
 
 impl DbArgs {
-    pub fn open(&self) -> anyhow::Result<storyline_store::SqliteStore> {
-        Ok(storyline_store::SqliteStore::open(&self.db)?)
+    pub fn open(&self) -> anyhow::Result<storyline_store::AnyStore> {
+        Ok(storyline_store::open_store(&self.db.to_string_lossy())?)
+    }
+
+    /// The database for messages (a URL without its password).
+    pub fn display(&self) -> String {
+        storyline_store::redact_url(&self.db.to_string_lossy())
     }
 }
 
@@ -83,6 +91,10 @@ pub enum Command {
     Serve(serve::Args),
     /// Poll RSS/Atom/JSON feeds and ingest their new articles into a store.
     Watch(watch::Args),
+    /// Put articles on a NATS JetStream work queue for `storyline worker`s.
+    Publish(publish::Args),
+    /// Process queued articles into a PostgreSQL store (run any number).
+    Worker(worker::Args),
     /// Score a predicted clustering against gold labels (B-cubed, pairwise, ARI).
     Eval(eval::Args),
     /// Learn the join-or-open model from gold-labelled JSONL streams.
@@ -127,6 +139,8 @@ pub fn run(cmd: Command) -> anyhow::Result<()> {
         Command::Reindex(a) => reindex::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Watch(a) => watch::run(a),
+        Command::Publish(a) => publish::run(a),
+        Command::Worker(a) => worker::run(a),
         Command::Eval(a) => eval::run(a),
         Command::TrainCluster(a) => train::run(a),
         Command::ExtractBench(a) => extract_bench::run(&a),

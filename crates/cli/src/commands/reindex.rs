@@ -12,6 +12,10 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let store = args.db.open()?;
+    if store.is_postgres() {
+        eprintln!("{} indexes text itself (tsvector, GIN); nothing to rebuild", args.db.display());
+        return Ok(());
+    }
     let path = SearchIndex::path_for_db(&args.db.db);
     let index = SearchIndex::open(&path)?;
     let started = std::time::Instant::now();

@@ -44,11 +44,6 @@ fn bad(what: &str, v: &str) -> anyhow::Error {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let store = args.db.open()?;
-    let index = SearchIndex::open(&SearchIndex::path_for_db(&args.db.db))?;
-    if index.len() != store.article_count()? {
-        eprintln!("note: the search index is out of step with the store; rebuilding it");
-        index.rebuild(&store)?;
-    }
     let date = |v: &Option<String>, end: bool, name: &str| v.as_deref().map(|s| parse_date_bound(s, end).ok_or_else(|| bad(name, s))).transpose();
     let label = |v: &Option<String>, p: char, name: &str| v.as_deref().map(|s| parse_label(s, p).ok_or_else(|| bad(name, s))).transpose();
     let q = SearchQuery {
@@ -61,7 +56,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         event: label(&args.event, 'e', "event")?,
         limit: Some(args.limit),
     };
-    let hits = index.search(&q)?;
+    let hits = match store.as_postgres() {
+        // PostgreSQL searches its own tsvector index.
+        Some(pg) => pg.search(&q)?,
+        None => {
+            let index = SearchIndex::open(&SearchIndex::path_for_db(&args.db.db))?;
+            if index.len() != store.article_count()? {
+                eprintln!("note: the search index is out of step with the store; rebuilding it");
+                index.rebuild(&store)?;
+            }
+            index.search(&q)?
+        }
+    };
     if args.json {
         let out: Vec<serde_json::Value> = hits
             .iter()

@@ -73,7 +73,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             );
         }
         if rows.is_empty() {
-            println!("(no stories yet: run `storyline ingest PATH --db {}`)", args.db.db.display());
+            println!("(no stories yet: run `storyline ingest PATH --db {}`)", args.db.display());
         }
     }
     Ok(())

@@ -1,0 +1,379 @@
+//! PostgreSQL + NATS JetStream: `publish` and any number of `worker`s
+//! decide exactly like an embedded `ingest`, also when a worker is killed.
+//!
+//! Needs PostgreSQL (`STORYLINE_PG_URL`, default
+//! `postgres://postgres@127.0.0.1:5432/test`) and NATS with JetStream
+//! (`STORYLINE_NATS_URL`, default `nats://127.0.0.1:4222`). When neither
+//! variable is set and a server does not answer, the tests say so and pass;
+//! CI sets both, so there they always run. Each test works in its own
+//! schema and stream (random names), dropped at the end.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use storyline_store::postgres::testing::{self, TempSchema};
+use storyline_store::{open_store, PgStore, SqliteStore, Store};
+
+use crate::common::*;
+
+/// The test corpus: the first lines of ecbplus-dev (undated; two events
+/// per topic, copies among them: about 60 events of several articles) and
+/// of gva-dev (dated local reports), 300 articles in all.
+const ECB_ARTICLES: usize = 200;
+const GVA_ARTICLES: usize = 100;
+const ARTICLES: usize = ECB_ARTICLES + GVA_ARTICLES;
+
+fn nats_url() -> String {
+    std::env::var("STORYLINE_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into())
+}
+
+/// Whether both servers are there; prints why a test is skipped if not.
+fn available(test: &str) -> bool {
+    if !testing::available(test) {
+        return false;
+    }
+    if std::env::var_os("STORYLINE_NATS_URL").is_some() {
+        return true;
+    }
+    let up = std::net::TcpStream::connect_timeout(&"127.0.0.1:4222".parse().unwrap(), Duration::from_secs(1)).is_ok();
+    if !up {
+        eprintln!("skipping {test}: no NATS at 127.0.0.1:4222 and STORYLINE_NATS_URL is unset");
+    }
+    up
+}
+
+/// A JetStream stream deleted when the test ends (also on panic).
+struct TempStream(String);
+
+impl TempStream {
+    fn new(prefix: &str) -> Self {
+        TempStream(testing::unique_schema(prefix))
+    }
+}
+
+impl Drop for TempStream {
+    fn drop(&mut self) {
+        let _ = storyline_server::distributed::delete_stream(&nats_url(), &self.0);
+    }
+}
+
+/// Worker processes killed when the test ends (also on panic).
+struct Workers(Vec<Child>);
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// The corpus file, written once per test run.
+fn corpus() -> &'static Path {
+    static FILE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &FILE
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let read = |name: &str| std::fs::read_to_string(shared().join("data/events").join(name)).expect("../shared/data/events");
+            let (ecb, gva) = (read("ecbplus-dev.jsonl"), read("gva-dev.jsonl"));
+            let head: Vec<&str> = ecb.lines().take(ECB_ARTICLES).chain(gva.lines().take(GVA_ARTICLES)).collect();
+            let path = dir.path().join("gva-head.jsonl");
+            std::fs::write(&path, head.join("\n") + "\n").unwrap();
+            (dir, path)
+        })
+        .1
+}
+
+/// What a store decided: who copies whom, and which articles share an
+/// event and a story (as partitions: labels may differ, groups may not).
+#[derive(Debug, PartialEq)]
+struct Decisions {
+    articles: usize,
+    duplicates: BTreeSet<(String, String)>,
+    events: BTreeSet<BTreeSet<String>>,
+    stories: BTreeSet<BTreeSet<String>>,
+}
+
+fn decisions(store: &dyn Store) -> Decisions {
+    let mut duplicates = BTreeSet::new();
+    let mut events: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
+    let mut stories: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
+    let mut articles = 0;
+    store
+        .for_each_article(&mut |a| {
+            articles += 1;
+            if let Some(d) = &a.duplicate {
+                duplicates.insert((a.article.id.clone(), d.original.clone()));
+            }
+            events.entry(a.event).or_default().insert(a.article.id.clone());
+            stories.entry(a.story).or_default().insert(a.article.id.clone());
+        })
+        .unwrap();
+    Decisions { articles, duplicates, events: events.into_values().collect(), stories: stories.into_values().collect() }
+}
+
+/// The embedded (SQLite) ingest of the corpus: the reference.
+fn embedded() -> &'static Decisions {
+    static REF: OnceLock<Decisions> = OnceLock::new();
+    REF.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("embedded.db");
+        run(&["ingest", &arg(corpus()), "--db", &arg(&db)]).ok();
+        let d = decisions(&SqliteStore::open(&db).unwrap());
+        assert!(d.articles > ARTICLES / 2, "the embedded ingest stored {} articles", d.articles);
+        assert!(!d.duplicates.is_empty(), "the corpus should hold copies");
+        assert!(d.events.iter().filter(|e| e.len() > 1).count() >= 20, "the corpus should hold events of several articles");
+        d
+    })
+}
+
+fn publish(stream: &str) {
+    run(&["publish", &arg(corpus()), "--nats", &nats_url(), "--stream", stream]).ok();
+}
+
+fn spawn_worker(url: &str, stream: &str, extra: &[&str]) -> Child {
+    Command::new(bin())
+        .args(["worker", "--db", url, "--nats", &nats_url(), "--stream", stream, "--until-idle", "2"])
+        .args(extra)
+        .current_dir(repo())
+        .env_remove("STORYLINE_DB")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn storyline worker")
+}
+
+/// Waits for every worker to exit by itself (they stop when idle), within
+/// `limit`; each must succeed.
+fn wait_all(workers: &mut Workers, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    for c in &mut workers.0 {
+        loop {
+            if let Some(status) = c.try_wait().unwrap() {
+                let mut err = String::new();
+                if let Some(mut e) = c.stderr.take() {
+                    use std::io::Read;
+                    let _ = e.read_to_string(&mut err);
+                }
+                assert!(status.success(), "a worker failed ({status}):\n{err}");
+                break;
+            }
+            assert!(Instant::now() < deadline, "workers still running after {limit:?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+/// The work tables are empty and the frontier is past every message.
+fn assert_drained(store: &PgStore, stream: &str) {
+    let mut c = store.client();
+    let pending: i64 = c.query_one("SELECT COUNT(*) FROM work_pending WHERE stream = $1", &[&stream]).unwrap().get(0);
+    assert_eq!(pending, 0, "pending rows left over");
+    let next: i64 = c.query_one("SELECT next_seq FROM work_frontier WHERE stream = $1", &[&stream]).unwrap().get(0);
+    assert_eq!(next, ARTICLES as i64 + 1, "every published message was assigned");
+}
+
+fn run_distributed(workers: usize) -> Decisions {
+    let schema = TempSchema::new("st_dist");
+    let stream = TempStream::new("st_dist");
+    let url = schema.url();
+    PgStore::connect(&url).unwrap();
+    publish(&stream.0);
+    // Started together, the workers race for the queued articles.
+    let mut procs = Workers((0..workers).map(|_| spawn_worker(&url, &stream.0, &["--batch", "8"])).collect());
+    wait_all(&mut procs, Duration::from_secs(120));
+    let store = PgStore::connect(&url).unwrap();
+    assert_drained(&store, &stream.0);
+    decisions(&store)
+}
+
+#[test]
+fn one_and_three_workers_decide_like_the_embedded_store() {
+    if !available("one_and_three_workers_decide_like_the_embedded_store") {
+        return;
+    }
+    let reference = embedded();
+    eprintln!(
+        "embedded: {} articles, {} copies, {} events, {} stories",
+        reference.articles,
+        reference.duplicates.len(),
+        reference.events.len(),
+        reference.stories.len()
+    );
+    let one = run_distributed(1);
+    assert_eq!(&one, reference, "1 worker");
+    let three = run_distributed(3);
+    assert_eq!(&three, reference, "3 workers");
+}
+
+#[test]
+fn a_worker_killed_mid_run_loses_and_doubles_nothing() {
+    if !available("a_worker_killed_mid_run_loses_and_doubles_nothing") {
+        return;
+    }
+    let reference = embedded();
+    let schema = TempSchema::new("st_kill");
+    let stream = TempStream::new("st_kill");
+    let url = schema.url();
+    let store = PgStore::connect(&url).unwrap();
+    publish(&stream.0);
+    // Short ack wait: the killed worker's messages come back quickly.
+    let opts = ["--batch", "8", "--ack-wait", "3"];
+    let mut procs = Workers(vec![spawn_worker(&url, &stream.0, &opts)]);
+    // The first worker most likely takes the writer lock: kill that one,
+    // so both redelivery and the hand-over of assignment are exercised.
+    std::thread::sleep(Duration::from_millis(300));
+    procs.0.push(spawn_worker(&url, &stream.0, &opts));
+    procs.0.push(spawn_worker(&url, &stream.0, &opts));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let stored = store.article_count().unwrap();
+        let pending: i64 = store.client().query_one("SELECT COUNT(*) FROM work_pending", &[]).unwrap().get(0);
+        if stored >= 20 || pending >= 40 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no progress before the kill");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut victim = procs.0.remove(0);
+    victim.kill().unwrap(); // SIGKILL: no cleanup, no acks, no unlock
+    victim.wait().unwrap();
+    let pending: i64 = store.client().query_one("SELECT COUNT(*) FROM work_pending", &[]).unwrap().get(0);
+    eprintln!("killed a worker with {} articles stored and {pending} pending", store.article_count().unwrap());
+    assert!(
+        store.article_count().unwrap() < reference.articles as u64,
+        "the run finished before the kill; the test proves nothing"
+    );
+    wait_all(&mut procs, Duration::from_secs(120));
+    assert_drained(&store, &stream.0);
+    let ids: i64 = store.client().query_one("SELECT COUNT(DISTINCT id) FROM articles", &[]).unwrap().get(0);
+    assert_eq!(ids as u64, store.article_count().unwrap(), "an article stored twice");
+    assert_eq!(&decisions(&store), reference);
+}
+
+#[test]
+fn stories_show_and_search_read_postgres() {
+    if !testing::available("stories_show_and_search_read_postgres") {
+        return;
+    }
+    let schema = TempSchema::new("st_cli");
+    let url = schema.url();
+    run(&["ingest", &arg(&seeds_dated()), "--db", &url]).ok();
+    // Idempotent: a second ingest stores nothing.
+    let again = run(&["ingest", &arg(&seeds_dated()), "--db", &url]).ok();
+    assert!(again.stderr.contains("ingested 0 new"), "{}", again.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let lite = dir.path().join("s.db");
+    run(&["ingest", &arg(&seeds_dated()), "--db", &arg(&lite)]).ok();
+    let pg_stories = run(&["stories", "--db", &url, "--json"]).ok().json();
+    let lite_stories = run(&["stories", "--db", &arg(&lite), "--json"]).ok().json();
+    assert_eq!(pg_stories, lite_stories);
+    let id = pg_stories[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(run(&["show", &id, "--db", &url, "--json"]).ok().json(), run(&["show", &id, "--db", &arg(&lite), "--json"]).ok().json());
+    let hits = run(&["search", "OPCON", "--db", &url, "--json"]).ok().json();
+    let lite_hits = run(&["search", "OPCON", "--db", &arg(&lite), "--json"]).ok().json();
+    let ids = |v: &serde_json::Value| -> BTreeSet<String> { v.as_array().unwrap().iter().map(|h| s(h, "id").to_string()).collect() };
+    assert!(!ids(&hits).is_empty());
+    assert_eq!(ids(&hits), ids(&lite_hits));
+    assert_eq!(decisions(&open_store(&url).unwrap()), decisions(&SqliteStore::open(&lite).unwrap()));
+}
+
+/// A `storyline serve` process, killed when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(db: &str) -> Server {
+        let mut child = Command::new(bin())
+            .args(["serve", "--db", db, "--addr", "127.0.0.1:0"])
+            .current_dir(repo())
+            .env_remove("STORYLINE_DB")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn storyline serve");
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(child.stderr.take().unwrap()));
+        let addr = loop {
+            let line = lines.next().expect("serve printed its address").unwrap();
+            if let Some(rest) = line.split("http://").nth(1) {
+                break rest.split_whitespace().next().unwrap().to_string();
+            }
+        };
+        // Keep draining stderr so the server never blocks on it.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, addr }
+    }
+
+    /// GET `path`; the JSON body.
+    fn get(&self, path: &str) -> serde_json::Value {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(&self.addr).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr).unwrap();
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).unwrap();
+        let (head, body) = resp.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}\n{body}");
+        // Small bodies only: not chunked unless the server chose to.
+        let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_string() };
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
+    }
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap();
+        if n == 0 {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        body = &rest[n + 2..];
+    }
+    out
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn two_servers_serve_one_postgres_database() {
+    if !testing::available("two_servers_serve_one_postgres_database") {
+        return;
+    }
+    let schema = TempSchema::new("st_serve");
+    let url = schema.url();
+    run(&["ingest", &arg(&seeds_dated()), "--db", &url]).ok();
+    let (a, b) = (Server::start(&url), Server::start(&url));
+    let stories = a.get("/api/stories");
+    assert_eq!(stories, b.get("/api/stories"));
+    let cli = run(&["stories", "--db", &url, "--json"]).ok().json();
+    let ids = |v: &serde_json::Value| -> Vec<String> { v.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_string()).collect() };
+    assert_eq!(ids(&stories), ids(&cli));
+    // Another process writes; both servers see it (search within the
+    // refresh interval).
+    run(&["ingest", &arg(&examples_dir()), "--db", &url]).ok();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    for server in [&a, &b] {
+        loop {
+            let hits = server.get("/api/search?q=Karsvik");
+            if !hits["hits"].as_array().unwrap().is_empty() {
+                break;
+            }
+            assert!(Instant::now() < deadline, "a server never saw the new articles");
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+    assert_eq!(a.get("/api/stories"), b.get("/api/stories"));
+}

@@ -1,0 +1,105 @@
+//! open: which backend does a `--db` value name?
+//!
+//! `postgres://...` or `postgresql://...` is a PostgreSQL database (see
+//! [`crate::PgStore`]); anything else is the path of a SQLite file.
+
+use std::path::Path;
+
+use crate::record::{StoredArticle, StorySummary};
+use crate::{SqliteStore, Store, StoreError};
+
+/// A store of either backend, chosen at run time by [`open_store`].
+pub enum AnyStore {
+    Sqlite(SqliteStore),
+    #[cfg(feature = "postgres")]
+    Postgres(crate::PgStore),
+}
+
+/// The URL without a password, for messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let cred = &url[s + 3..at];
+            match cred.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Whether `db` names a PostgreSQL database rather than a SQLite file.
+pub fn is_postgres_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
+/// Opens the store `db` names: a `postgres://` URL (optionally with
+/// `?schema=NAME`) or a SQLite file path (created if missing).
+pub fn open_store(db: &str) -> Result<AnyStore, StoreError> {
+    if is_postgres_url(db) {
+        #[cfg(feature = "postgres")]
+        return Ok(AnyStore::Postgres(crate::PgStore::connect(db)?));
+        #[cfg(not(feature = "postgres"))]
+        return Err(StoreError::BadUrl {
+            url: db.to_string(),
+            detail: "this storyline was built without the `postgres` feature".into(),
+        });
+    }
+    Ok(AnyStore::Sqlite(SqliteStore::open(Path::new(db))?))
+}
+
+impl AnyStore {
+    /// The PostgreSQL store, when this is one.
+    #[cfg(feature = "postgres")]
+    pub fn as_postgres(&self) -> Option<&crate::PgStore> {
+        match self {
+            AnyStore::Postgres(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        !matches!(self, AnyStore::Sqlite(_))
+    }
+
+    fn inner(&self) -> &dyn Store {
+        match self {
+            AnyStore::Sqlite(s) => s,
+            #[cfg(feature = "postgres")]
+            AnyStore::Postgres(p) => p,
+        }
+    }
+
+    fn inner_mut(&mut self) -> &mut dyn Store {
+        match self {
+            AnyStore::Sqlite(s) => s,
+            #[cfg(feature = "postgres")]
+            AnyStore::Postgres(p) => p,
+        }
+    }
+}
+
+impl Store for AnyStore {
+    fn find_existing(&self, id: &str, identity: &str) -> Result<Option<String>, StoreError> {
+        self.inner().find_existing(id, identity)
+    }
+    fn insert_batch(&mut self, batch: &[StoredArticle]) -> Result<usize, StoreError> {
+        self.inner_mut().insert_batch(batch)
+    }
+    fn for_each_article(&self, visit: &mut dyn FnMut(StoredArticle)) -> Result<(), StoreError> {
+        self.inner().for_each_article(visit)
+    }
+    fn article_count(&self) -> Result<u64, StoreError> {
+        self.inner().article_count()
+    }
+    fn stories(&self) -> Result<Vec<StorySummary>, StoreError> {
+        self.inner().stories()
+    }
+    fn story_articles(&self, story: u32) -> Result<Vec<StoredArticle>, StoreError> {
+        self.inner().story_articles(story)
+    }
+    fn story_of_article(&self, id: &str) -> Result<Option<u32>, StoreError> {
+        self.inner().story_of_article(id)
+    }
+}
