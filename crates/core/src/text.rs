@@ -9,16 +9,30 @@ use unicode_segmentation::UnicodeSegmentation;
 /// differ only in typography (curly vs straight quotes, spacing, case) get
 /// the same string.
 pub fn normalize_for_hash(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    // Most text is already NFKC (ASCII always is; curly quotes and accented
+    // letters in composed form are too): the quick check skips the costly
+    // decomposition and recomposition without changing any result.
+    if unicode_normalization::is_nfkc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+        fold_for_hash(text.chars(), text.len())
+    } else {
+        fold_for_hash(text.nfkc(), text.len())
+    }
+}
+
+/// Case-folds alphanumerics and folds every other run to one space.
+fn fold_for_hash(chars: impl Iterator<Item = char>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
     let mut pending_space = false;
-    for c in text.nfkc() {
+    for c in chars {
         if c.is_alphanumeric() {
             if pending_space && !out.is_empty() {
                 out.push(' ');
             }
             pending_space = false;
-            for l in c.to_lowercase() {
-                out.push(l);
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
             }
         } else {
             pending_space = true;
@@ -156,6 +170,14 @@ pub fn byte_to_char(text: &str, byte: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hash_normalisation_is_nfkc_whether_or_not_the_quick_check_passes() {
+        // Composed and decomposed accents, a ligature, full-width letters.
+        assert_eq!(normalize_for_hash("Caf\u{e9} \u{201c}Talks\u{201d}"), "café talks");
+        assert_eq!(normalize_for_hash("Cafe\u{301}  talks!"), "café talks");
+        assert_eq!(normalize_for_hash("\u{fb01}sh \u{ff21}\u{ff22}"), "fish ab");
+    }
 
     #[test]
     fn packed_stop_words_find_every_listed_word_and_nothing_else() {
