@@ -37,6 +37,7 @@ fail() { echo "FAIL report_screenshot: $*" >&2; exit 1; }
 [ -f "$seeds" ] || fail "no seeds at $seeds"
 command -v python3 >/dev/null 2>&1 || fail "python3 is needed to check the PNG"
 mkdir -p "$out"
+out="$(cd "$out" && pwd)"  # absolute: it becomes a file:// URL
 
 work="$(mktemp -d)"
 profile="$(mktemp -d)"

@@ -7,25 +7,26 @@
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use storyline_core::story::{EntityView, EventView};
 use storyline_core::{Analysis, Removed};
 use storyline_store::search::{name_key, parse_date_bound, parse_label};
-use storyline_store::{Hit, SearchQuery, Store};
+use storyline_store::{Hit, SearchQuery, Store, StorySummary};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::error::{ApiError, Code, ErrorBody};
 use crate::ingest::{self, story_label, Failed, Outcome};
 use crate::state::AppState;
-use crate::views::{find_article, load_view, ViewError};
+use crate::views::{find_article, load_view, story_view, ViewError};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "storyline", description = "News articles grouped into events and stories: read stories, search articles, add articles."),
-    paths(health, list_stories, get_story, get_event, get_article, search, entities, post_articles),
-    components(schemas(ErrorBody, StoryItem, DayCount, SearchResponse, HitView, EventResponse, ArticleBrief, IngestResponse, Outcome, Failed, EntitiesResponse)),
+    paths(health, list_stories, get_story, story_version, get_event, get_article, search, entities, post_articles),
+    components(schemas(ErrorBody, StoryItem, StoryVersion, DayCount, SearchResponse, HitView, EventResponse, ArticleBrief, IngestResponse, Outcome, Failed, EntitiesResponse)),
     modifiers(&BearerAuth),
     tags((name = "stories"), (name = "articles"), (name = "search"))
 )]
@@ -44,7 +45,8 @@ impl utoipa::Modify for BearerAuth {
 /// Liveness and the store's size.
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "The server is up", body = serde_json::Value)))]
 pub async fn health(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
-    let (articles, stories) = state.with_store(|s| Ok((s.article_count()?, s.stories()?.len()))).await?;
+    let st = state.clone();
+    let (articles, stories) = state.with_store(move |s| Ok((s.article_count()?, st.summaries(s)?.1.len()))).await?;
     Ok(Json(serde_json::json!({"status": "ok", "articles": articles, "stories": stories, "indexed": state.index().len()})))
 }
 
@@ -83,10 +85,19 @@ pub struct ListParams {
 const DEFAULT_STORIES: usize = 50;
 const MAX_STORIES: usize = 1000;
 
+/// A JSON body computed earlier (see [`crate::cache`]).
+fn json_body(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(value).map_err(ApiError::internal)
+}
+
 /// Stories, newest first (or biggest first).
 #[utoipa::path(get, path = "/api/stories", tag = "stories", params(ListParams),
     responses((status = 200, body = [StoryItem]), (status = 400, body = ErrorBody)))]
-pub async fn list_stories(State(state): State<AppState>, params: Result<Query<ListParams>, QueryRejection>) -> Result<Json<Vec<StoryItem>>, ApiError> {
+pub async fn list_stories(State(state): State<AppState>, params: Result<Query<ListParams>, QueryRejection>) -> Result<Response, ApiError> {
     let Query(p) = params.map_err(|e| ApiError::bad_parameter(e.body_text()))?;
     let biggest = match p.sort.as_deref() {
         None | Some("newest") => false,
@@ -95,30 +106,39 @@ pub async fn list_stories(State(state): State<AppState>, params: Result<Query<Li
     };
     let limit = p.limit.unwrap_or(DEFAULT_STORIES).clamp(1, MAX_STORIES);
     let offset = p.offset.unwrap_or(0);
+    let key = (biggest, offset, limit);
+    // The page as computed for this store version, without a trip to the
+    // blocking pool when it is cached.
+    if let Some(body) = state.caches().lists.get(&key, state.version()) {
+        return Ok(json_body(body));
+    }
     let st = state.clone();
-    let items = state
+    let body = state
         .with_store(move |s| {
-            let mut stories = s.stories()?;
-            if biggest {
-                stories.sort_by(|a, b| b.articles.cmp(&a.articles).then(b.last.cmp(&a.last)));
-            }
-            let mut out = Vec::new();
-            for sum in stories.into_iter().skip(offset).take(limit) {
-                let coverage = st.index().coverage(sum.id)?.into_iter().map(|(d, count)| DayCount { date: d.to_string(), count }).collect();
-                out.push(StoryItem {
-                    id: story_label(sum.id),
-                    title: sum.title,
-                    articles: sum.articles,
-                    events: sum.events,
-                    first: sum.first,
-                    last: sum.last,
-                    coverage,
-                });
-            }
-            Ok(out)
+            let (version, summaries) = st.summaries(s)?;
+            st.caches().lists.get_or_compute(key, version, || {
+                let mut order: Vec<&StorySummary> = summaries.iter().collect();
+                if biggest {
+                    order.sort_by(|a, b| b.articles.cmp(&a.articles).then(b.last.cmp(&a.last)));
+                }
+                let mut out = Vec::new();
+                for sum in order.into_iter().skip(offset).take(limit) {
+                    let coverage = st.index().coverage(sum.id)?.into_iter().map(|(d, count)| DayCount { date: d.to_string(), count }).collect();
+                    out.push(StoryItem {
+                        id: story_label(sum.id),
+                        title: sum.title.clone(),
+                        articles: sum.articles,
+                        events: sum.events,
+                        first: sum.first.clone(),
+                        last: sum.last.clone(),
+                        coverage,
+                    });
+                }
+                to_json(&out)
+            })
         })
         .await?;
-    Ok(Json(items))
+    Ok(json_body(body))
 }
 
 fn view_error(e: ViewError) -> ApiError {
@@ -133,9 +153,41 @@ fn view_error(e: ViewError) -> ApiError {
     params(("id" = String, Path, description = "Story id (`s3`) or the id of an article in it")),
     responses((status = 200, description = "The StoryView: events, timeline, entities, facts, quotes, sources", body = serde_json::Value),
               (status = 404, body = ErrorBody)))]
-pub async fn get_story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
-    let view = state.with_store(move |s| load_view(s, &id).map_err(view_error)).await?;
-    Ok(Json(serde_json::to_value(view).map_err(ApiError::internal)?))
+pub async fn get_story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let st = state.clone();
+    let body = state
+        .with_store(move |s| {
+            let (story, version) = st.resolve_story(s, &id)?;
+            let compute = || to_json(&story_view(s, story)?);
+            if version == 0 {
+                // The index has not caught up with the store: answer, keep nothing.
+                return compute().map(Bytes::from);
+            }
+            st.caches().views.get_or_compute(story, version, compute)
+        })
+        .await?;
+    Ok(json_body(body))
+}
+
+/// A story's version: the number of its articles. It changes exactly when
+/// the story gains an article, so a page showing the story polls this
+/// (cheap: no article is read) and reloads the view when it changes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoryVersion {
+    /// The story id (`s3`), also when asked by an article id.
+    pub id: String,
+    /// Articles in the story (copies included).
+    pub articles: u64,
+}
+
+/// How many articles a story has now (poll this to update a story page).
+#[utoipa::path(get, path = "/api/stories/{id}/version", tag = "stories",
+    params(("id" = String, Path, description = "Story id (`s3`) or the id of an article in it")),
+    responses((status = 200, body = StoryVersion), (status = 404, body = ErrorBody)))]
+pub async fn story_version(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<StoryVersion>, ApiError> {
+    let st = state.clone();
+    let (story, articles) = state.with_store(move |s| st.resolve_story(s, &id)).await?;
+    Ok(Json(StoryVersion { id: story_label(story), articles }))
 }
 
 /// An article in a list.

@@ -16,6 +16,10 @@
 //! GET /, /app.js, ... --> ui (rust-embed)
 //! ```
 //!
+//! The story list and story views are cached as JSON per store version
+//! ([`cache`]); a story page polls `GET /api/stories/{id}/version` (the
+//! story's article count) and refetches the view when it changes.
+//!
 //! Every error is `{"error": {"message", "code", "type"}}` with its status
 //! from one table ([`error::Code`]). Every response carries a strict
 //! Content-Security-Policy; the UI renders article text as text only.
@@ -30,6 +34,7 @@
 //! ```
 
 mod api;
+pub mod cache;
 pub mod distributed;
 pub mod error;
 pub mod ingest;
@@ -147,6 +152,7 @@ pub fn router_with(state: AppState, opts: RouterOptions) -> Router {
         .route("/healthz", get(api::health))
         .route("/api/stories", get(api::list_stories))
         .route("/api/stories/{id}", get(api::get_story))
+        .route("/api/stories/{id}/version", get(api::story_version))
         .route("/api/events/{id}", get(api::get_event))
         .route("/api/articles", post(api::post_articles))
         .route("/api/articles/{id}", get(api::get_article))

@@ -5,10 +5,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use storyline_core::{PipelineConfig, RawArticle};
-use storyline_store::{open_store, AnyStore, SearchIndex, Store};
+use storyline_store::search::parse_label;
+use storyline_store::{open_store, AnyStore, SearchIndex, Store, StorySummary};
 
+use crate::cache::Versioned;
 use crate::error::ApiError;
 use crate::ingest::{self, IngestReport, Streamer};
+use crate::views::{self, ViewError};
 
 /// Idle store connections kept for reuse; more are opened under load and
 /// closed when returned to a full pool. SQLite in WAL mode serves any
@@ -34,6 +37,19 @@ struct Inner {
     temp_index: Option<PathBuf>,
     ingest: Mutex<Option<IngestCache>>,
     cfg: PipelineConfig,
+    caches: Caches,
+}
+
+/// Answers kept until the store changes (see [`crate::cache`]).
+#[derive(Default)]
+pub struct Caches {
+    /// Every story's summary, newest first, with the index size it reflects.
+    summaries: Mutex<Option<(u64, Arc<Vec<StorySummary>>)>>,
+    summaries_compute: Mutex<()>,
+    /// Pages of `GET /api/stories` by (biggest first, offset, limit).
+    pub lists: Versioned<(bool, usize, usize)>,
+    /// `GET /api/stories/{id}` by story number.
+    pub views: Versioned<u32>,
 }
 
 /// Cheap to clone: handlers share one [`Inner`].
@@ -64,6 +80,7 @@ impl AppState {
             temp_index,
             ingest: Mutex::new(None),
             cfg: PipelineConfig::default(),
+            caches: Caches::default(),
         })))
     }
 
@@ -95,6 +112,50 @@ impl AppState {
 
     pub fn is_postgres(&self) -> bool {
         self.0.temp_index.is_some()
+    }
+
+    pub fn caches(&self) -> &Caches {
+        &self.0.caches
+    }
+
+    /// The store's version as far as cached lists go: the number of
+    /// indexed articles (articles are only ever added).
+    pub fn version(&self) -> u64 {
+        self.0.index.len()
+    }
+
+    /// Every story's summary, newest first (the store's GROUP BY, run once
+    /// per store version), and the version it reflects.
+    pub fn summaries(&self, store: &dyn Store) -> Result<(u64, Arc<Vec<StorySummary>>), ApiError> {
+        let version = self.version();
+        let cached = |c: &Caches| c.summaries.lock().unwrap_or_else(|p| p.into_inner()).as_ref().filter(|(v, _)| *v == version).cloned();
+        if let Some(hit) = cached(&self.0.caches) {
+            return Ok(hit);
+        }
+        let _guard = self.0.caches.summaries_compute.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(hit) = cached(&self.0.caches) {
+            return Ok(hit);
+        }
+        let list = Arc::new(store.stories()?);
+        *self.0.caches.summaries.lock().unwrap_or_else(|p| p.into_inner()) = Some((version, list.clone()));
+        Ok((version, list))
+    }
+
+    /// The story an id names (`s3`, or the id of an article in it) and its
+    /// version: the number of its indexed articles (0 while the index has
+    /// not caught up with the store; such answers are not cached).
+    pub fn resolve_story(&self, store: &dyn Store, id: &str) -> Result<(u32, u64), ApiError> {
+        if let Some(n) = id.strip_prefix('s').and_then(|_| parse_label(id, 's')) {
+            let len = self.0.index.story_len(n)?;
+            if len > 0 {
+                return Ok((n, len));
+            }
+        }
+        let n = views::resolve_story(store, id).map_err(|e| match e {
+            ViewError::NotFound(m) => ApiError::not_found(m),
+            ViewError::Store(e) => e.into(),
+        })?;
+        Ok((n, self.0.index.story_len(n)?))
     }
 
     fn take_store(&self) -> Result<AnyStore, ApiError> {

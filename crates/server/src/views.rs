@@ -30,7 +30,11 @@ pub fn resolve_story(store: &dyn Store, id: &str) -> Result<u32, ViewError> {
 
 /// One story folded into its view (the CONTRACT's `show --json`).
 pub fn load_view(store: &dyn Store, id: &str) -> Result<StoryView, ViewError> {
-    let story = resolve_story(store, id)?;
+    Ok(story_view(store, resolve_story(store, id)?)?)
+}
+
+/// Story number `story` folded into its view.
+pub fn story_view(store: &dyn Store, story: u32) -> Result<StoryView, StoreError> {
     let stored = store.story_articles(story)?;
     let members: Vec<StoryMember> = stored
         .iter()

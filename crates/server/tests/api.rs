@@ -161,3 +161,43 @@ async fn errors_come_from_the_table() {
     assert_eq!(r.status, 413);
     assert_eq!(r.json()["error"]["code"], "payload_too_large");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_story_version_and_its_cached_view_follow_new_articles() {
+    let s = seeded_server().await;
+    let v = get(s.addr, "/api/stories/000_3d5f58d5529388c6/version").await;
+    assert_eq!(v.status, 200, "{}", v.text());
+    let v = v.json();
+    let story = v["id"].as_str().unwrap().to_string();
+    let before = v["articles"].as_u64().unwrap();
+    assert!(before >= 3, "{v}");
+    // By story id too; the view (cached now) agrees with the version.
+    assert_eq!(get(s.addr, &format!("/api/stories/{story}/version")).await.json(), v);
+    let view = get(s.addr, &format!("/api/stories/{story}")).await;
+    assert!(view.header("content-type").unwrap().starts_with("application/json"));
+    assert_eq!(view.json()["sources"].as_array().unwrap().len() as u64, before);
+    let list = get(s.addr, "/api/stories").await.json();
+    let listed = |l: &Value| l.as_array().unwrap().iter().find(|x| x["id"] == story.as_str()).unwrap()["articles"].as_u64().unwrap();
+    assert_eq!(listed(&list), before);
+
+    // A copy of seed 001 joins its story: version, view and list all move.
+    let seeds = std::fs::read_to_string(crate::common::shared().join("data/seeds-dated.jsonl")).unwrap();
+    let mut copy: Value = seeds.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).find(|a| a["id"] == "001_cc2096c2dac57694").unwrap();
+    copy["id"] = "005_copy".into();
+    copy["source"] = "Copy Wire".into();
+    let auth = format!("Bearer {TOKEN}");
+    let r = request(s.addr, "POST", "/api/articles", &[("Authorization", auth.as_str())], copy.to_string().as_bytes()).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["articles"][0]["story"], story.as_str());
+    let after = get(s.addr, &format!("/api/stories/{story}/version")).await.json();
+    assert_eq!(after["articles"].as_u64().unwrap(), before + 1);
+    let view = get(s.addr, &format!("/api/stories/{story}")).await.json();
+    let sources: Vec<&str> = view["sources"].as_array().unwrap().iter().map(|x| x["article"].as_str().unwrap()).collect();
+    assert!(sources.contains(&"005_copy"), "{sources:?}");
+    assert_eq!(listed(&get(s.addr, "/api/stories").await.json()), before + 1);
+    assert_eq!(get(s.addr, "/healthz").await.json()["articles"], 6);
+
+    assert_eq!(get(s.addr, "/api/stories/nope/version").await.status, 404);
+    let doc = get(s.addr, "/api/openapi.json").await.json();
+    assert!(doc["paths"].get("/api/stories/{id}/version").is_some());
+}

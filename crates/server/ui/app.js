@@ -7,8 +7,11 @@
 "use strict";
 
 const SVG = "http://www.w3.org/2000/svg";
-const POLL_MS = 5000;
+const POLL_MS = 2000;
 let pollTimer = null;
+// Bumped on every navigation: a page whose fetch returns after the reader
+// moved on must not draw over the new page (or start polling).
+let routeGen = 0;
 
 // el("a", {href: "#/x", class: "c"}, "text", child, ...): text becomes text nodes.
 function el(tag, attrs, ...children) {
@@ -151,9 +154,10 @@ function timelineChart(view) {
 
 // ---- pages --------------------------------------------------------------
 
-async function storyList(params) {
+async function storyList(params, gen) {
   const sort = params.get("sort") === "biggest" ? "biggest" : "newest";
   const stories = await api("/api/stories?sort=" + sort);
+  if (gen !== routeGen) return;
   const toggle = el("p", { class: "sort" }, "Sort: ",
     sort === "newest" ? el("strong", {}, "newest") : link("#/?sort=newest", "newest"), " · ",
     sort === "biggest" ? el("strong", {}, "biggest") : link("#/?sort=biggest", "biggest"));
@@ -236,32 +240,41 @@ function renderStory(view) {
   show(parts);
 }
 
-async function storyPage(id) {
-  const path = "/api/stories/" + encodeURIComponent(id);
-  const view = await api(path);
-  let last = JSON.stringify(view);
+// Live updates: the page polls the story's version (its article count, a
+// cheap request) and refetches the whole view only when it changed.
+async function storyPage(id, gen) {
+  const view = await api("/api/stories/" + encodeURIComponent(id));
+  if (gen !== routeGen) return;
+  const path = "/api/stories/" + encodeURIComponent(view.id);
+  let version = view.sources.length;
   renderStory(view);
+  let busy = false;
   pollTimer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
     try {
+      const v = await api(path + "/version");
+      if (gen !== routeGen || v.articles === version) return;
       const next = await api(path);
-      const text = JSON.stringify(next);
-      if (text !== last) {
-        last = text;
-        const y = window.scrollY;
-        renderStory(next);
-        window.scrollTo(0, y);
-        const live = document.getElementById("live");
-        if (live) live.textContent = "Updated at " + new Date().toLocaleTimeString() + ".";
-      }
+      if (gen !== routeGen) return;
+      version = v.articles;
+      const y = window.scrollY;
+      renderStory(next);
+      window.scrollTo(0, y);
+      const live = document.getElementById("live");
+      if (live) live.textContent = "Updated at " + new Date().toLocaleTimeString() + ": " + next.sources.length + " articles.";
     } catch (e) {
       const live = document.getElementById("live");
-      if (live) live.textContent = "Live update failed: " + e.message;
+      if (live && gen === routeGen) live.textContent = "Live update failed: " + e.message;
+    } finally {
+      busy = false;
     }
   }, POLL_MS);
 }
 
-async function eventPage(id) {
+async function eventPage(id, gen) {
   const ev = await api("/api/events/" + encodeURIComponent(id));
+  if (gen !== routeGen) return;
   show(el("h1", {}, ev.title || ev.id),
     el("p", { class: "meta" }, ev.id + " · " + (ev.date || "undated") + " · in ", link(storyHref(ev.story), ev.story_title || ev.story)),
     el("ul", { class: "sources" }, ev.articles.map((a) => el("li", {}, link(articleHref(a.id), a.title || a.id), " ",
@@ -269,8 +282,9 @@ async function eventPage(id) {
       a.duplicate_of ? el("span", { class: "tag" }, "copy of " + a.duplicate_of) : null))));
 }
 
-async function articlePage(id) {
+async function articlePage(id, gen) {
   const a = await api("/api/articles/" + encodeURIComponent(id));
+  if (gen !== routeGen) return;
   const paragraphs = a.text.split(/\n\s*\n/).filter((p) => p.trim()).map((p) => el("p", {}, p));
   const meta = [a.id, a.outlet, a.published, a.language, a.machine_translated ? "machine-translated" : null, a.authors.length ? "by " + a.authors.join(", ") : null].filter(Boolean).join(" · ");
   const parts = [el("h1", {}, a.title || a.id), el("p", { class: "meta" }, meta),
@@ -293,7 +307,7 @@ async function articlePage(id) {
 
 const FILTERS = ["from", "to", "outlet", "entity", "story", "event"];
 
-async function searchPage(params) {
+async function searchPage(params, gen) {
   const q = params.get("q") || "";
   document.getElementById("q").value = q;
   const form = el("form", { class: "filters", id: "filters" },
@@ -313,6 +327,7 @@ async function searchPage(params) {
     return;
   }
   const res = await api("/api/search?" + query.toString());
+  if (gen !== routeGen) return;
   const hits = res.hits.map((h) => el("li", { class: "hit" },
     link(articleHref(h.id), h.title || h.id, "hit-title"),
     el("div", { class: "meta" }, [h.outlet, h.published, "score " + h.score.toFixed(2)].filter(Boolean).join(" · "), " · ",
@@ -325,6 +340,7 @@ async function searchPage(params) {
 // ---- routing ------------------------------------------------------------
 
 async function route() {
+  const gen = ++routeGen;
   if (pollTimer) {
     clearInterval(pollTimer);
     pollTimer = null;
@@ -334,14 +350,14 @@ async function route() {
   const params = new URLSearchParams(query || "");
   const seg = path.split("/").filter(Boolean).map(decodeURIComponent);
   try {
-    if (seg.length === 0) await storyList(params);
-    else if (seg[0] === "story" && seg[1]) await storyPage(seg[1]);
-    else if (seg[0] === "event" && seg[1]) await eventPage(seg[1]);
-    else if (seg[0] === "article" && seg[1]) await articlePage(seg[1]);
-    else if (seg[0] === "search") await searchPage(params);
+    if (seg.length === 0) await storyList(params, gen);
+    else if (seg[0] === "story" && seg[1]) await storyPage(seg[1], gen);
+    else if (seg[0] === "event" && seg[1]) await eventPage(seg[1], gen);
+    else if (seg[0] === "article" && seg[1]) await articlePage(seg[1], gen);
+    else if (seg[0] === "search") await searchPage(params, gen);
     else show(el("h1", {}, "Not found"), el("p", {}, link("#/", "All stories")));
   } catch (err) {
-    show(el("h1", {}, "Something went wrong"), errorBox(err), el("p", {}, link("#/", "All stories")));
+    if (gen === routeGen) show(el("h1", {}, "Something went wrong"), errorBox(err), el("p", {}, link("#/", "All stories")));
   }
 }
 

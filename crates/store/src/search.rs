@@ -370,6 +370,15 @@ impl SearchIndex {
         Ok(days.into_iter().collect())
     }
 
+    /// Number of indexed articles of one story: grows by one with every
+    /// article the story gains, so it serves as the story's version (what
+    /// a page polls, and what cached views are keyed by).
+    pub fn story_len(&self, story: u32) -> Result<u64, SearchError> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(Term::from_field_u64(self.fields.story, u64::from(story)), IndexRecordOption::Basic);
+        Ok(searcher.search(&q, &tantivy::collector::Count)? as u64)
+    }
+
     /// The story holding an event, if any article of it is indexed.
     pub fn story_of_event(&self, event: u32) -> Result<Option<u32>, SearchError> {
         let searcher = self.reader.searcher();
