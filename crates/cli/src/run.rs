@@ -15,9 +15,7 @@ pub use storyline_server::ingest::{arrival_order, event_label, story_label, Proc
 pub fn process_all(raws: &[RawArticle], cfg: &PipelineConfig) -> Vec<Processed> {
     let mut failed = Vec::new();
     let mut outlet_lines = OutletLines::new();
-    for raw in raws {
-        outlet_lines.observe(raw.source.as_deref(), &raw.text, &cfg.clean.outlet_lines);
-    }
+    outlet_lines.observe_all(raws, &cfg.clean.outlet_lines);
     let processed = storyline_server::ingest::process_all(raws, cfg, &outlet_lines, &mut failed);
     for f in failed {
         eprintln!("skipped {}: {}", f.origin, f.reason);

@@ -41,6 +41,19 @@ fn fold_for_hash(chars: impl Iterator<Item = char>, len: usize) -> String {
     out
 }
 
+/// The longest prefix of `text` of at most `max` bytes that ends on a char
+/// boundary.
+pub fn prefix_at_char_boundary(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// Unicode words of `text` (UAX #29), without punctuation-only segments.
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
     text.unicode_words()

@@ -135,7 +135,7 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlEr
     if html.trim().is_empty() {
         return Err(HtmlError::Empty);
     }
-    let html = truncate_at_char_boundary(html, MAX_HTML_BYTES);
+    let html = storyline_core::text::prefix_at_char_boundary(html, MAX_HTML_BYTES);
     // dom_smoothie and html5ever are not expected to panic, but a news
     // pipeline must survive any page, so a panic becomes an error.
     let res = std::panic::catch_unwind(|| extract_inner(html, url));
@@ -143,17 +143,6 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlEr
         Ok(r) => r,
         Err(_) => Err(HtmlError::ParserFailed),
     }
-}
-
-fn truncate_at_char_boundary(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }
 
 fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError> {

@@ -162,9 +162,7 @@ impl Streamer {
     /// outlet repeats across different articles. Call before
     /// [`process_all`], so a batch's own pages teach each other.
     pub fn learn_outlets(&mut self, raws: &[RawArticle]) {
-        for raw in raws {
-            self.outlet_lines.observe(raw.source.as_deref(), &raw.text, &self.outlet_lines_cfg);
-        }
+        self.outlet_lines.observe_all(raws, &self.outlet_lines_cfg);
     }
 
     /// What has been learned of the outlets' furniture.

@@ -43,6 +43,7 @@ pub fn story_view(store: &dyn Store, story: u32) -> Result<StoryView, StoreError
             analysis: &s.analysis,
             event: s.event,
             duplicate_of: s.duplicate.as_ref().map(|d| d.original.as_str()),
+            paragraphs: &s.signature.paragraphs,
         })
         .collect();
     Ok(build_view(&story_label(story), &members))

@@ -29,6 +29,8 @@ mod open;
 pub mod postgres;
 mod record;
 mod sqlite;
+#[cfg(test)]
+mod test_support;
 
 pub use error::StoreError;
 pub use record::{identity_hash, StoredArticle, StorySummary};

@@ -506,22 +506,8 @@ pub mod testing {
 mod tests {
     use super::testing::TempSchema;
     use super::*;
-    use storyline_core::cluster::DocFeatures;
-    use storyline_core::dedup::{signature, DedupConfig};
-    use storyline_core::{Analysis, Article, Entity, EntityType};
-
-    fn stored(id: &str, text: &str, story: u32) -> StoredArticle {
-        let article = Article { id: id.into(), title: format!("T {id}"), text: text.into(), ..Default::default() };
-        StoredArticle {
-            signature: signature(&article, &DedupConfig::default()),
-            article,
-            analysis: Analysis::default(),
-            features: DocFeatures::default(),
-            duplicate: None,
-            event: story,
-            story,
-        }
-    }
+    use crate::test_support::stored;
+    use storyline_core::{Entity, EntityType};
 
     fn open(test: &str) -> Option<(TempSchema, PgStore)> {
         if !testing::available(test) {

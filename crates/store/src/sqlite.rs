@@ -201,22 +201,8 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use storyline_core::cluster::DocFeatures;
-    use storyline_core::dedup::{signature, DedupConfig};
-    use storyline_core::{Analysis, Article};
+    use crate::test_support::stored;
 
-    fn stored(id: &str, text: &str, story: u32) -> StoredArticle {
-        let article = Article { id: id.into(), title: format!("T {id}"), text: text.into(), ..Default::default() };
-        StoredArticle {
-            signature: signature(&article, &DedupConfig::default()),
-            article,
-            analysis: Analysis::default(),
-            features: DocFeatures::default(),
-            duplicate: None,
-            event: story,
-            story,
-        }
-    }
 
     #[test]
     fn the_same_article_twice_is_stored_once() {

@@ -49,9 +49,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     // Lines an outlet repeats across its articles are learned from the whole
     // input before any article is cleaned.
     let mut outlet_lines = clean::OutletLines::new();
-    for raw in &inputs.articles {
-        outlet_lines.observe(raw.source.as_deref(), &raw.text, &cfg.outlet_lines);
-    }
+    outlet_lines.observe_all(&inputs.articles, &cfg.outlet_lines);
     for raw in &inputs.articles {
         let a = clean::clean_with(raw, &cfg, &outlet_lines);
         out.json_line(&Line {

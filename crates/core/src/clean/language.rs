@@ -8,7 +8,7 @@ pub(super) fn detect(text: &str, cfg: &CleanConfig) -> String {
     if text.chars().count() < cfg.language_min_chars {
         return cfg.default_language.clone();
     }
-    let sample = prefix(text, LANGUAGE_SAMPLE_BYTES);
+    let sample = crate::text::prefix_at_char_boundary(text, LANGUAGE_SAMPLE_BYTES);
     // English prose is about 40% English function words; no other language
     // comes near 25%. The common case then skips whatlang's trigram scoring.
     if cfg.default_language == "en" && crate::text::stopword_ratio(sample) >= ENGLISH_STOPWORD_SHARE {
@@ -27,18 +27,6 @@ const LANGUAGE_SAMPLE_BYTES: usize = 2048;
 /// Share of English stop words from which a text is English without asking
 /// whatlang.
 const ENGLISH_STOPWORD_SHARE: f32 = 0.3;
-
-/// The longest prefix of `text` of at most `max` bytes ending on a char boundary.
-fn prefix(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
 
 /// whatlang speaks ISO 639-3; the model stores ISO 639-1. Languages without a
 /// two-letter code fall back to the default.
@@ -126,6 +114,7 @@ mod tests {
 
     #[test]
     fn prefix_stops_on_a_char_boundary() {
+        use crate::text::prefix_at_char_boundary as prefix;
         assert_eq!(prefix("abc", 10), "abc");
         assert_eq!(prefix("aé", 2), "a"); // 'é' is two bytes
     }

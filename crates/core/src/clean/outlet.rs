@@ -91,6 +91,13 @@ impl OutletLines {
         }
     }
 
+    /// [`Self::observe`] for every raw article of a batch.
+    pub fn observe_all(&mut self, raws: &[crate::model::RawArticle], cfg: &OutletLinesConfig) {
+        for raw in raws {
+            self.observe(raw.source.as_deref(), &raw.text, cfg);
+        }
+    }
+
     /// True when `block` is a line `outlet` has printed in enough different
     /// articles to be its furniture.
     pub fn is_furniture(&self, outlet: Option<&str>, block: &str, cfg: &OutletLinesConfig) -> bool {

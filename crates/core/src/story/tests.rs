@@ -41,7 +41,7 @@ fn seed_view() -> StoryView {
                 "002" => 2,
                 _ => 3,
             };
-            StoryMember { article: &p.article, analysis: &p.analysis, event, duplicate_of: None }
+            StoryMember { article: &p.article, analysis: &p.analysis, event, duplicate_of: None, paragraphs: &[] }
         })
         .collect();
     build_view("s1", &members)
@@ -139,6 +139,7 @@ fn copies_are_listed_under_their_original() {
             analysis: &p.analysis,
             event: 1,
             duplicate_of: p.article.id.starts_with("003").then_some("000_3d5f58d5529388c6"),
+            paragraphs: &[],
         })
         .collect();
     let v = build_view("s1", &members);
@@ -178,10 +179,12 @@ fn reused_paragraphs_point_to_the_earlier_article_but_copies_do_not() {
     let original = raw("a", "2025-11-04", format!("Ministers met in Seoul on Tuesday for the annual security talks.\n\n{wire}"));
     let local = raw("b", "2025-11-05", format!("Residents near the base in Pyeongtaek said they were watching the talks closely.\n\n{wire}\n\nThe city council will discuss noise complaints on Friday."));
     let copy = raw("c", "2025-11-05", original.article.text.clone());
+    let dedup = crate::dedup::DedupConfig::default();
+    let [sig_a, sig_b, sig_c] = [&original, &local, &copy].map(|p| crate::dedup::signature(&p.article, &dedup));
     let members = [
-        StoryMember { article: &original.article, analysis: &original.analysis, event: 1, duplicate_of: None },
-        StoryMember { article: &local.article, analysis: &local.analysis, event: 1, duplicate_of: None },
-        StoryMember { article: &copy.article, analysis: &copy.analysis, event: 1, duplicate_of: Some("a") },
+        StoryMember { article: &original.article, analysis: &original.analysis, event: 1, duplicate_of: None, paragraphs: &sig_a.paragraphs },
+        StoryMember { article: &local.article, analysis: &local.analysis, event: 1, duplicate_of: None, paragraphs: &sig_b.paragraphs },
+        StoryMember { article: &copy.article, analysis: &copy.analysis, event: 1, duplicate_of: Some("a"), paragraphs: &sig_c.paragraphs },
     ];
     let v = build_view("s1", &members);
     let source = |id: &str| v.sources.iter().find(|s| s.article == id).unwrap_or_else(|| panic!("source {id}"));

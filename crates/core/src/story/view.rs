@@ -20,6 +20,10 @@ pub struct StoryMember<'a> {
     pub analysis: &'a Analysis,
     pub event: u32,
     pub duplicate_of: Option<&'a str>,
+    /// The article's paragraph hashes as dedup stored them
+    /// ([`crate::dedup::Signature::paragraphs`]): partial reuse is read
+    /// from them rather than hashed again for every view.
+    pub paragraphs: &'a [crate::dedup::ParagraphHash],
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -232,9 +236,9 @@ pub fn build_view(story_id: &str, members: &[StoryMember<'_>]) -> StoryView {
     build_view_with(story_id, members, &StoryConfig::default())
 }
 
-/// Partial reuse inside a story: for each article, its paragraphs (long
-/// enough to carry a paragraph hash, see [`crate::dedup::DedupConfig`])
-/// that earlier articles also print. Articles are taken in date order (then
+/// Partial reuse inside a story: for each article, its paragraphs (those
+/// with a stored paragraph hash, see [`StoryMember::paragraphs`]) that
+/// earlier articles also print. Articles are taken in date order (then
 /// id), and an article and its copies never count as reusing each other.
 fn reused_paragraphs<'m>(members: &'m [StoryMember<'_>]) -> HashMap<&'m str, Vec<ReusedParagraph>> {
     let cfg = crate::dedup::DedupConfig::default();
@@ -246,8 +250,7 @@ fn reused_paragraphs<'m>(members: &'m [StoryMember<'_>]) -> HashMap<&'m str, Vec
     let mut out: HashMap<&str, Vec<ReusedParagraph>> = HashMap::new();
     for m in order {
         let id = m.article.id.as_str();
-        let sig = crate::dedup::signature(m.article, &cfg);
-        for p in &sig.paragraphs {
+        for p in m.paragraphs {
             let earlier = printed.entry(p.hash).or_default();
             // A copy's paragraphs come from its original, whoever else
             // printed them too.
