@@ -339,7 +339,12 @@ struct Known {
     canonical: String,
     kind: EntityType,
     roles: HashSet<String>,
+    /// Names seen beside this one, read only to confirm a romanisation
+    /// match; so kept only for entities reachable through `by_roman`. (Kept
+    /// for every entity, frequent names gathered every co-occurring name:
+    /// most of the ordered step's memory and time on a large stream.)
     context: HashSet<String>,
+    romanised: bool,
 }
 
 /// Cross-article alias registry. Keeps state on purpose: a name's canonical
@@ -404,8 +409,9 @@ impl AliasRegistry {
         for (canon, kind) in &order {
             let key = name_key(canon);
             let my_roles = roles.get(canon).cloned().unwrap_or_default();
-            let mut ctx = context_all.clone();
-            ctx.remove(&key);
+            // This name's context: the article's other names (built lazily:
+            // only romanisation matching reads it).
+            let ctx = || context_all.iter().filter(|c| **c != key);
             let mut hit = self.by_key.get(&key).copied();
             // An undefined acronym seen defined in an earlier article.
             if hit.is_none() && is_acronym_like(canon) {
@@ -419,7 +425,7 @@ impl AliasRegistry {
                         cands.iter().copied().find(|&k| {
                             let kn = &self.known[k];
                             let shared_role = kn.roles.iter().any(|r| my_roles.contains(r));
-                            let shared_ctx = kn.context.iter().filter(|c| ctx.contains(*c)).count();
+                            let shared_ctx = ctx().filter(|c| kn.context.contains(*c)).count();
                             shared_role || shared_ctx >= self.min_shared_context
                         })
                     });
@@ -428,7 +434,8 @@ impl AliasRegistry {
             let idx = match hit {
                 Some(k) => k,
                 None => {
-                    self.known.push(Known { canonical: canon.clone(), kind: *kind, roles: HashSet::new(), context: HashSet::new() });
+                    let romanised = roman.is_some();
+                    self.known.push(Known { canonical: canon.clone(), kind: *kind, roles: HashSet::new(), context: HashSet::new(), romanised });
                     let k = self.known.len() - 1;
                     self.by_key.insert(key.clone(), k);
                     if let Some(rk) = &roman {
@@ -437,10 +444,12 @@ impl AliasRegistry {
                     k
                 }
             };
-            self.by_key.entry(key).or_insert(idx);
             let kn = &mut self.known[idx];
             kn.roles.extend(my_roles);
-            kn.context.extend(ctx);
+            if kn.romanised {
+                kn.context.extend(ctx().cloned());
+            }
+            self.by_key.entry(key).or_insert(idx);
             if kn.canonical != *canon {
                 rename.insert(canon.clone(), kn.canonical.clone());
             }
