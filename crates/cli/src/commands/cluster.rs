@@ -7,7 +7,7 @@ use storyline_core::PipelineConfig;
 
 use crate::input::InputArgs;
 use crate::output::Output;
-use crate::run::{arrival_order, event_label, process_all, story_label, Streamer};
+use crate::run::{arrival_order, event_label, process_for_decisions, story_label, Streamer};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -48,7 +48,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         cfg.cluster.join_probability = p;
     }
-    let mut processed = process_all(&inputs.articles, &cfg);
+    let mut processed = process_for_decisions(inputs.articles, &cfg);
     let processed_at = std::time::Instant::now();
     let articles: Vec<_> = processed.iter().map(|p| &p.prepared.article).collect();
     let order = arrival_order(&articles);

@@ -11,7 +11,7 @@ use storyline_core::cluster::{train_join_model, TrainingDoc};
 use storyline_core::PipelineConfig;
 
 use crate::input::InputArgs;
-use crate::run::{arrival_order, process_all};
+use crate::run::{arrival_order, process_for_decisions};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -46,7 +46,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let gold = gold_events(path)?;
         let input = InputArgs { paths: vec![path.clone()], input: vec![], max_file_mb: 16, format: None, allow_private: false };
         let inputs = input.read()?;
-        let mut processed = process_all(&inputs.articles, &cfg);
+        let mut processed = process_for_decisions(inputs.articles, &cfg);
         let articles: Vec<_> = processed.iter().map(|p| &p.prepared.article).collect();
         let order = arrival_order(&articles);
         // Same feature path as `cluster`: aliases folded in arrival order.
