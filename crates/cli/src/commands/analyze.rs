@@ -53,5 +53,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             amounts: &an.amounts,
         })?;
     }
-    out.finish()
+    out.finish()?;
+    // The process ends here: freeing every article and the registry's many
+    // small strings one by one took ~4% of the CPU in a profile.
+    std::mem::forget((inputs, processed, registry));
+    Ok(())
 }
