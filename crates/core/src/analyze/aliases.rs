@@ -379,12 +379,22 @@ impl AliasRegistry {
     /// `text` is the string the offsets point into (role cues are read from
     /// it); `date` the article's date.
     pub fn fold(&mut self, analysis: &mut Analysis, text: &str, date: Option<NaiveDate>) {
-        let map = super::CharMap::new(text);
-        let byte_of = |c: usize| -> usize {
-            // Char -> byte: linear, but only for person mentions.
-            text.char_indices().nth(c).map_or(text.len(), |(b, _)| b)
+        // Char -> byte for person mentions: a cursor walks forward from the
+        // previous mention (mentions come in text order), so the article is
+        // walked once, not once per mention; past the end gives `text.len()`.
+        let mut cursor = (0usize, 0usize); // (chars, bytes) walked
+        let mut byte_of = |c: usize| -> usize {
+            let (mut chars, mut b) = if c < cursor.0 { (0, 0) } else { cursor };
+            for ch in text[b..].chars() {
+                if chars == c {
+                    break;
+                }
+                b += ch.len_utf8();
+                chars += 1;
+            }
+            cursor = (chars, b);
+            b
         };
-        let _ = map;
         // Distinct canonicals of this article, in order of first mention.
         let mut order: Vec<(String, EntityType)> = Vec::new();
         let mut roles: HashMap<String, HashSet<String>> = HashMap::new();
@@ -404,8 +414,10 @@ impl AliasRegistry {
         for (canon, kind) in &order {
             let key = name_key(canon);
             let my_roles = roles.get(canon).cloned().unwrap_or_default();
-            let mut ctx = context_all.clone();
-            ctx.remove(&key);
+            // This article's other names: `context_all` without `key`, read
+            // in place rather than cloned per name (quadratic in the names).
+            let (all, me) = (&context_all, &key);
+            let ctx = move || all.iter().filter(move |c| *c != me);
             let mut hit = self.by_key.get(&key).copied();
             // An undefined acronym seen defined in an earlier article.
             if hit.is_none() && is_acronym_like(canon) {
@@ -419,7 +431,7 @@ impl AliasRegistry {
                         cands.iter().copied().find(|&k| {
                             let kn = &self.known[k];
                             let shared_role = kn.roles.iter().any(|r| my_roles.contains(r));
-                            let shared_ctx = kn.context.iter().filter(|c| ctx.contains(*c)).count();
+                            let shared_ctx = ctx().filter(|c| kn.context.contains(*c)).count();
                             shared_role || shared_ctx >= self.min_shared_context
                         })
                     });
@@ -437,10 +449,14 @@ impl AliasRegistry {
                     k
                 }
             };
-            self.by_key.entry(key).or_insert(idx);
             let kn = &mut self.known[idx];
             kn.roles.extend(my_roles);
-            kn.context.extend(ctx);
+            for c in ctx() {
+                if !kn.context.contains(c) {
+                    kn.context.insert(c.clone());
+                }
+            }
+            self.by_key.entry(key).or_insert(idx);
             if kn.canonical != *canon {
                 rename.insert(canon.clone(), kn.canonical.clone());
             }
