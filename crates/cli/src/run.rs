@@ -4,7 +4,7 @@
 //! (`storyline_server::ingest`).
 
 use storyline_core::clean::OutletLines;
-use storyline_core::{PipelineConfig, RawArticle};
+use storyline_core::{PipelineConfig, Prepared, RawArticle};
 
 pub use storyline_server::ingest::{arrival_order, event_label, story_label, Processed, Streamer};
 
@@ -79,4 +79,17 @@ fn report_failed(failed: Vec<storyline_server::ingest::Failed>) {
     for f in failed {
         eprintln!("skipped {}: {}", f.origin, f.reason);
     }
+}
+
+/// [`process_all`] without the clustering features and dedup signatures,
+/// for commands that only print the analysis.
+pub fn prepare_all(raws: &[RawArticle], cfg: &PipelineConfig) -> Vec<Prepared> {
+    let mut failed = Vec::new();
+    let mut outlet_lines = OutletLines::new();
+    outlet_lines.observe_all(raws, &cfg.clean.outlet_lines);
+    let prepared = storyline_server::ingest::prepare_all(raws, cfg, &outlet_lines, &mut failed);
+    for f in failed {
+        eprintln!("skipped {}: {}", f.origin, f.reason);
+    }
+    prepared
 }

@@ -128,6 +128,12 @@ fn packed_stopwords() -> &'static [u64] {
 /// Share of stop words among the words of `text`; prose scores about 0.4,
 /// navigation and widget text close to 0.
 pub fn stopword_ratio(text: &str) -> f32 {
+    word_and_stopword_counts(text).1
+}
+
+/// The number of [`words`] of `text` and its [`stopword_ratio`], from one
+/// word segmentation (segmenting is the costly part; callers need both).
+pub fn word_and_stopword_counts(text: &str) -> (usize, f32) {
     let mut total = 0usize;
     let mut stop = 0usize;
     for w in words(text) {
@@ -137,9 +143,9 @@ pub fn stopword_ratio(text: &str) -> f32 {
         }
     }
     if total == 0 {
-        0.0
+        (0, 0.0)
     } else {
-        stop as f32 / total as f32
+        (total, stop as f32 / total as f32)
     }
 }
 

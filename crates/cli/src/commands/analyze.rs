@@ -8,7 +8,7 @@ use storyline_core::{Amount, Entity, PipelineConfig, Quote, TimeExpr};
 
 use crate::input::InputArgs;
 use crate::output::Output;
-use crate::run::{arrival_order, process_all};
+use crate::run::{arrival_order, prepare_all};
 use storyline_core::analyze::AliasRegistry;
 
 #[derive(clap::Args, Debug)]
@@ -32,18 +32,18 @@ struct Line<'a> {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let inputs = args.input.read()?;
     let cfg = PipelineConfig::default();
-    let mut processed = process_all(&inputs.articles, &cfg);
+    let mut processed = prepare_all(&inputs.articles, &cfg);
     // Aliases are folded across articles in arrival order, as in `cluster`.
-    let articles: Vec<_> = processed.iter().map(|p| &p.prepared.article).collect();
+    let articles: Vec<_> = processed.iter().map(|p| &p.article).collect();
     let order = arrival_order(&articles);
     let mut registry = AliasRegistry::new(&cfg.analyze);
     for i in order {
         let p = &mut processed[i];
-        registry.fold_article(&p.prepared.article, &mut p.prepared.analysis);
+        registry.fold_article(&p.article, &mut p.analysis);
     }
     let mut out = Output::open(args.output.as_deref())?;
     for p in &processed {
-        let (a, an) = (&p.prepared.article, &p.prepared.analysis);
+        let (a, an) = (&p.article, &p.analysis);
         out.json_line(&Line {
             id: &a.id,
             published: a.best_date().map(|d| d.to_string()),
@@ -53,5 +53,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             amounts: &an.amounts,
         })?;
     }
-    out.finish()
+    out.finish()?;
+    // The process ends here: freeing every article and the registry's many
+    // small strings one by one took ~4% of the CPU in a profile.
+    std::mem::forget((inputs, processed, registry));
+    Ok(())
 }

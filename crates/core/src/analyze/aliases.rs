@@ -384,12 +384,22 @@ impl AliasRegistry {
     /// `text` is the string the offsets point into (role cues are read from
     /// it); `date` the article's date.
     pub fn fold(&mut self, analysis: &mut Analysis, text: &str, date: Option<NaiveDate>) {
-        let map = super::CharMap::new(text);
-        let byte_of = |c: usize| -> usize {
-            // Char -> byte: linear, but only for person mentions.
-            text.char_indices().nth(c).map_or(text.len(), |(b, _)| b)
+        // Char -> byte for person mentions: a cursor walks forward from the
+        // previous mention (mentions come in text order), so the article is
+        // walked once, not once per mention; past the end gives `text.len()`.
+        let mut cursor = (0usize, 0usize); // (chars, bytes) walked
+        let mut byte_of = |c: usize| -> usize {
+            let (mut chars, mut b) = if c < cursor.0 { (0, 0) } else { cursor };
+            for ch in text[b..].chars() {
+                if chars == c {
+                    break;
+                }
+                b += ch.len_utf8();
+                chars += 1;
+            }
+            cursor = (chars, b);
+            b
         };
-        let _ = map;
         // Distinct canonicals of this article, in order of first mention.
         let mut order: Vec<(String, EntityType)> = Vec::new();
         let mut roles: HashMap<String, HashSet<String>> = HashMap::new();
@@ -447,7 +457,11 @@ impl AliasRegistry {
             let kn = &mut self.known[idx];
             kn.roles.extend(my_roles);
             if kn.romanised {
-                kn.context.extend(ctx().cloned());
+                for c in ctx() {
+                    if !kn.context.contains(c) {
+                        kn.context.insert(c.clone());
+                    }
+                }
             }
             self.by_key.entry(key).or_insert(idx);
             if kn.canonical != *canon {

@@ -224,16 +224,36 @@ pub fn analyze_article(article: &Article, cfg: &AnalyzeConfig) -> Analysis {
     }
     let raw = analyze_bytes(&doc, article.best_date(), cfg);
     let raw_text = &article.raw_text;
-    let raw_chars = raw_text.chars().count();
+    // Offset tables built once per article: counting chars from the start
+    // of the text for every mention made this quadratic in the text.
+    let doc_chars = CharMap::new(&doc);
+    // `raw_bytes[c]` is the byte offset of char `c` of `raw_text` (and of
+    // its end at `raw_chars`); empty when the text is ASCII.
+    let raw_bytes: Vec<usize> = if raw_text.is_ascii() {
+        Vec::new()
+    } else {
+        raw_text.char_indices().map(|(b, _)| b).chain(std::iter::once(raw_text.len())).collect()
+    };
+    let raw_chars = if raw_text.is_ascii() { raw_text.len() } else { raw_bytes.len() - 1 };
+    let raw_byte = |c: usize| if raw_bytes.is_empty() { c } else { raw_bytes[c] };
     // Byte offset in doc -> char offset in raw_text, or None outside mapped paragraphs.
     let map_pos = |b: usize, is_end: bool| -> Option<usize> {
         let seg = segs.iter().find(|&&(s, e, _)| if is_end { b > s && b <= e } else { b >= s && b < e })?;
         let raw_start = seg.2?;
-        let chars_in = doc.get(seg.0..b)?.chars().count();
+        if !doc.is_char_boundary(b) {
+            return None;
+        }
+        let chars_in = doc_chars.get(b) - doc_chars.get(seg.0);
         let r = raw_start + chars_in;
         (r <= raw_chars).then_some(r)
     };
-    let slice = |s: usize, e: usize| -> String { raw_text.chars().skip(s).take(e.saturating_sub(s)).collect() };
+    // Chars `s..e` of the raw text (both at most `raw_chars`, as `map_pos` gives).
+    let slice = |s: usize, e: usize| -> String {
+        if e <= s {
+            return String::new();
+        }
+        raw_text[raw_byte(s)..raw_byte(e)].to_string()
+    };
     let mut out = Analysis::default();
     for e in raw.entities {
         if let (Some(s), Some(en)) = (map_pos(e.start, false), map_pos(e.end, true)) {

@@ -5,7 +5,8 @@ use super::config::CleanConfig;
 /// ISO 639-1 code of `text`, or the configured default when the text is too
 /// short or whatlang is not confident.
 pub(super) fn detect(text: &str, cfg: &CleanConfig) -> String {
-    if text.chars().count() < cfg.language_min_chars {
+    // Counting stops at the minimum: the same answer without walking the body.
+    if text.chars().take(cfg.language_min_chars).count() < cfg.language_min_chars {
         return cfg.default_language.clone();
     }
     let sample = crate::text::prefix_at_char_boundary(text, LANGUAGE_SAMPLE_BYTES);

@@ -120,7 +120,9 @@ pub(super) fn date_line(block: &str) -> Option<DateLine> {
     let p = patterns();
     if let Some(c) = p.date_line.captures(block) {
         let date_text = &c["date"];
-        if crate::text::words(date_text).count() <= 8 {
+        // Word counts against a limit stop one word past it: the same
+        // answer without segmenting a whole paragraph.
+        if crate::text::words(date_text).take(9).count() <= 8 {
             if let Some(date) = parse_text_date(date_text) {
                 let label = c["label"].to_lowercase();
                 let is_update = label.contains("updated") || label.contains("modified");
@@ -128,7 +130,7 @@ pub(super) fn date_line(block: &str) -> Option<DateLine> {
             }
         }
     }
-    if crate::text::words(block).count() <= 8 && p.bare_date_line.is_match(block) {
+    if crate::text::words(block).take(9).count() <= 8 && p.bare_date_line.is_match(block) {
         return parse_text_date(block).map(|date| DateLine {
             date,
             is_update: false,
@@ -287,7 +289,9 @@ pub(super) fn normalise_case(name: &str) -> String {
 /// labelled as a photo credit.
 pub(super) fn is_caption(block: &str, cfg: &CleanConfig) -> bool {
     let p = patterns();
-    let words = crate::text::words(block).count();
+    // Counted only one word past the limit: the same answer, and body
+    // paragraphs are not segmented whole.
+    let words = crate::text::words(block).take(cfg.caption_max_words.saturating_add(1)).count();
     if words > cfg.caption_max_words {
         return false;
     }
@@ -306,7 +310,7 @@ pub(super) fn is_caption(block: &str, cfg: &CleanConfig) -> bool {
 /// article is generated from The Tribune via feeds ...)`).
 pub(super) fn wire_credit_line(block: &str, cfg: &CleanConfig) -> Option<Vec<String>> {
     let p = patterns();
-    if crate::text::words(block).count() > cfg.wire_credit_max_words {
+    if crate::text::words(block).take(cfg.wire_credit_max_words.saturating_add(1)).count() > cfg.wire_credit_max_words {
         return None;
     }
     if p.wire_line.is_match(block) {
@@ -341,7 +345,7 @@ pub(super) fn looks_like_title(block: &str, has_later_content: bool, cfg: &Clean
     if !has_later_content || block.contains('\n') || block.chars().count() > cfg.title_max_chars {
         return false;
     }
-    let words = crate::text::words(block).count();
+    let words = crate::text::words(block).take(cfg.title_max_words.saturating_add(1)).count();
     if words < cfg.title_min_words || words > cfg.title_max_words {
         return false;
     }

@@ -51,7 +51,7 @@ use rules::Strength;
 use crate::model::{
     Article, Dateline, Paragraph, ParagraphKind, RawArticle, RemovalReason, Removed, TextFormat,
 };
-use crate::text::{normalize_for_hash, stopword_ratio, words};
+use crate::text::{normalize_for_hash, word_and_stopword_counts, words};
 
 /// What became of one block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,11 +77,8 @@ struct Features {
 
 impl Features {
     fn of(text: &str) -> Self {
-        Features {
-            words: words(text).count(),
-            stopword_ratio: stopword_ratio(text),
-            ends_sentence: ends_sentence(text),
-        }
+        let (words, stopword_ratio) = word_and_stopword_counts(text);
+        Features { words, stopword_ratio, ends_sentence: ends_sentence(text) }
     }
 
     /// Reads as a sentence of news rather than a label or a widget.
@@ -217,16 +214,26 @@ pub fn clean_with(raw: &RawArticle, cfg: &CleanConfig, outlet_lines: &OutletLine
 /// Byte offset from which blocks are in the tail region: the last
 /// `1 - tail_fraction` of the text, or earlier from the first strong
 /// boilerplate match in the second half (furniture comes in a run).
-fn tail_start(text: &str, spans: &[Span], cfg: &CleanConfig) -> usize {
+/// The patterns' verdicts it computed are kept in `memo` (by span index) for
+/// [`classify`], which would otherwise match those blocks a second time.
+fn tail_start(text: &str, spans: &[Span], cfg: &CleanConfig, memo: &mut [Option<BoilerplateMatch>]) -> usize {
     let len = text.len() as f32;
     let by_fraction = (len * cfg.tail_fraction) as usize;
     let anchor_from = (len * cfg.tail_anchor_min_fraction) as usize;
     spans
         .iter()
-        .filter(|s| s.start >= anchor_from)
-        .find(|s| matches!(rules::boilerplate_match(s.of(text)), Some((rule, _)) if rule.strength == Strength::Strong))
-        .map_or(by_fraction, |s| s.start.min(by_fraction))
+        .enumerate()
+        .filter(|(_, s)| s.start >= anchor_from)
+        .find(|&(i, s)| {
+            let m = rules::boilerplate_match(s.of(text));
+            memo[i] = Some(m);
+            matches!(m, Some((rule, _)) if rule.strength == Strength::Strong)
+        })
+        .map_or(by_fraction, |(_, s)| s.start.min(by_fraction))
 }
+
+/// What [`rules::boilerplate_match`] says of one block.
+type BoilerplateMatch = Option<(&'static rules::PatternRule, bool)>;
 
 /// Gives every block a verdict, in text order, collecting metadata.
 fn classify(
@@ -237,7 +244,8 @@ fn classify(
     outlet_lines: &OutletLines,
     found: &mut Found,
 ) -> Vec<Block> {
-    let tail_from = tail_start(text, spans, cfg);
+    let mut memo: Vec<Option<BoilerplateMatch>> = vec![None; spans.len()];
+    let tail_from = tail_start(text, spans, cfg, &mut memo);
     let infer_title = raw.format == TextFormat::Scraped && raw.title.is_none();
     let given_title = raw.title.as_deref().map(normalize_for_hash);
     let mut blocks = Vec::with_capacity(spans.len());
@@ -303,7 +311,8 @@ fn classify(
             blocks.push(remove(found, RemovalReason::WireCredit));
             continue;
         }
-        if let Some(starts_section) = boilerplate_verdict(block_text, &features, in_tail, cfg) {
+        let pattern = memo[index].unwrap_or_else(|| rules::boilerplate_match(block_text));
+        if let Some(starts_section) = boilerplate_verdict(block_text, pattern, &features, in_tail, cfg) {
             section_body_pending = starts_section && in_tail;
             blocks.push(remove(found, RemovalReason::Boilerplate));
             continue;
@@ -319,7 +328,7 @@ fn classify(
             // sentence will do (its punctuation may still carry a credit).
             let has_later_content = spans[index + 1..]
                 .iter()
-                .any(|s| words(s.of(text)).count() >= cfg.content_min_words);
+                .any(|s| words(s.of(text)).take(cfg.content_min_words).count() >= cfg.content_min_words);
             if is_given_title
                 || (index == 0
                     && infer_title
@@ -414,11 +423,12 @@ const SCORE_TOLERANCE: f32 = 1e-4;
 /// `Some(starts_section)` when the block scores as boilerplate.
 fn boilerplate_verdict(
     block: &str,
+    pattern: BoilerplateMatch,
     features: &Features,
     in_tail: bool,
     cfg: &CleanConfig,
 ) -> Option<bool> {
-    let (pattern_weight, starts_section) = match rules::boilerplate_match(block) {
+    let (pattern_weight, starts_section) = match pattern {
         Some((rule, starts_section)) => match rule.strength {
             Strength::Strong => (cfg.strong_pattern_weight, starts_section),
             Strength::Weak => (cfg.weak_pattern_weight, false),
@@ -504,6 +514,12 @@ fn mark_headings(text: &str, blocks: &mut [Block], cfg: &CleanConfig) {
         .filter(|b| b.verdict == Verdict::Keep(ParagraphKind::Body))
     {
         let block_text = block.span.of(text);
+        // A cased lower-case letter rules a heading out (`upper == cased`
+        // fails); body paragraphs show one within a few chars, so the
+        // counting below runs only for candidates.
+        if block_text.chars().any(|c| c.is_alphabetic() && c.is_lowercase()) {
+            continue;
+        }
         let letters: Vec<char> = block_text.chars().filter(|c| c.is_alphabetic()).collect();
         let cased = letters
             .iter()

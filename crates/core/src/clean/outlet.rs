@@ -77,7 +77,7 @@ impl OutletLines {
         let table = self.outlets.entry(outlet).or_default();
         for span in edge_blocks(spans.len()).map(|i| spans[i]) {
             let block = span.of(raw_text);
-            if span == *longest || words(block).count() > cfg.max_words {
+            if span == *longest || words(block).take(cfg.max_words.saturating_add(1)).count() > cfg.max_words {
                 continue;
             }
             let Some(line) = line_key(block) else { continue };
