@@ -8,25 +8,16 @@ use storyline_core::{PipelineConfig, Prepared, RawArticle};
 
 pub use storyline_server::ingest::{arrival_order, event_label, story_label, Processed, Streamer};
 
-/// Runs the per-article stages, reporting any article whose processing
-/// failed on stderr (it is skipped like a bad record). Each outlet's
-/// furniture is learned from the whole input first, as `ingest` learns it
-/// from the store and the batch.
-pub fn process_all(raws: &[RawArticle], cfg: &PipelineConfig) -> Vec<Processed> {
-    let outlet_lines = learn_outlets(raws, cfg);
-    let mut failed = Vec::new();
-    let processed = storyline_server::ingest::process_all(raws, cfg, &outlet_lines, &mut failed);
-    report_failed(failed);
-    processed
-}
-
 /// Articles processed per chunk by [`process_for_decisions`]: enough to
 /// keep every core busy, few enough that the full per-article state of
 /// one chunk is small next to the slimmed state of the whole input.
 const DECISION_CHUNK: usize = 2048;
 
-/// [`process_all`] for commands that only need the ordered decisions
-/// (`cluster`, `train-cluster`): each chunk is slimmed to what
+/// Runs the per-article stages for commands that only need the ordered
+/// decisions (`cluster`, `train-cluster`), reporting any article whose
+/// processing failed on stderr (skipped like a bad record). Each outlet's
+/// furniture is learned from the whole input first, as `ingest` learns it
+/// from the store and the batch. Each chunk is slimmed to what
 /// [`Streamer::decide`] and [`arrival_order`] read as soon as it is
 /// processed, and its raw input is dropped, so the whole run holds a few
 /// KB per article instead of every cleaned text, paragraph and analysis
@@ -81,15 +72,13 @@ fn report_failed(failed: Vec<storyline_server::ingest::Failed>) {
     }
 }
 
-/// [`process_all`] without the clustering features and dedup signatures,
-/// for commands that only print the analysis.
+/// The per-article stages without the clustering features and dedup
+/// signatures, for commands that only print the analysis; outlets'
+/// furniture learned and failures reported as [`process_for_decisions`].
 pub fn prepare_all(raws: &[RawArticle], cfg: &PipelineConfig) -> Vec<Prepared> {
+    let outlet_lines = learn_outlets(raws, cfg);
     let mut failed = Vec::new();
-    let mut outlet_lines = OutletLines::new();
-    outlet_lines.observe_all(raws, &cfg.clean.outlet_lines);
     let prepared = storyline_server::ingest::prepare_all(raws, cfg, &outlet_lines, &mut failed);
-    for f in failed {
-        eprintln!("skipped {}: {}", f.origin, f.reason);
-    }
+    report_failed(failed);
     prepared
 }

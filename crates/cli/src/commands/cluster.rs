@@ -80,6 +80,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     out.finish()?;
     // The process ends here: freeing every article, feature set and the
     // streamer's indexes one by one is CPU spent for nothing.
-    std::mem::forget((inputs, processed, streamer));
+    std::mem::forget((processed, streamer));
     Ok(())
 }
