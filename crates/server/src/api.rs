@@ -389,12 +389,21 @@ fn search_query(p: SearchParams) -> Result<SearchQuery, ApiError> {
 /// Full-text search with filters; best matches first.
 #[utoipa::path(get, path = "/api/search", tag = "search", params(SearchParams),
     responses((status = 200, body = SearchResponse), (status = 400, body = ErrorBody)))]
-pub async fn search(State(state): State<AppState>, params: Result<Query<SearchParams>, QueryRejection>) -> Result<Json<SearchResponse>, ApiError> {
+pub async fn search(State(state): State<AppState>, params: Result<Query<SearchParams>, QueryRejection>) -> Result<Response, ApiError> {
     let Query(p) = params.map_err(|e| ApiError::bad_parameter(e.body_text()))?;
     let sq = search_query(p)?;
+    let key = format!("{sq:?}");
+    let version = state.index().len();
+    if let Some(body) = state.caches().searches.get(&key, version) {
+        return Ok(json_body(body));
+    }
     let st = state.clone();
     let hits = tokio::task::spawn_blocking(move || st.index().search(&sq).map(|h| (sq.q, h))).await??;
-    Ok(Json(SearchResponse { q: hits.0, hits: hits.1.into_iter().map(HitView::from).collect() }))
+    let body = Bytes::from(to_json(&SearchResponse { q: hits.0, hits: hits.1.into_iter().map(HitView::from).collect() })?);
+    // Not single-flight (unlike views): distinct searches must not wait
+    // for each other; at worst a burst computes one query twice.
+    state.caches().searches.put(key, version, body.clone());
+    Ok(json_body(body))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -50,6 +50,10 @@ pub struct Caches {
     pub lists: Versioned<(bool, usize, usize)>,
     /// `GET /api/stories/{id}` by story number.
     pub views: Versioned<u32>,
+    /// `GET /api/search` answers by the parsed query (its `Debug` form),
+    /// versioned by the index size: a repeated search (the same query from
+    /// many readers, a page reloaded) skips query evaluation and snippets.
+    pub searches: Versioned<String>,
 }
 
 /// Cheap to clone: handlers share one [`Inner`].

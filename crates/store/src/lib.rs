@@ -57,6 +57,10 @@ pub trait Store {
     fn story_articles(&self, story: u32) -> Result<Vec<StoredArticle>, StoreError>;
     /// The story holding an article.
     fn story_of_article(&self, id: &str) -> Result<Option<u32>, StoreError>;
+    /// One article by id (one indexed row, not its whole story).
+    fn article(&self, id: &str) -> Result<Option<StoredArticle>, StoreError>;
+    /// Articles in one story, copies included (counted, none read).
+    fn story_len(&self, story: u32) -> Result<u64, StoreError>;
 }
 
 pub mod search;

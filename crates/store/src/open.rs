@@ -102,4 +102,10 @@ impl Store for AnyStore {
     fn story_of_article(&self, id: &str) -> Result<Option<u32>, StoreError> {
         self.inner().story_of_article(id)
     }
+    fn article(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
+        self.inner().article(id)
+    }
+    fn story_len(&self, story: u32) -> Result<u64, StoreError> {
+        self.inner().story_len(story)
+    }
 }

@@ -432,6 +432,14 @@ impl Store for PgStore {
             .query_opt("SELECT story_id FROM articles WHERE id = $1", &[&id])?
             .map(|r| r.get::<_, i64>(0) as u32))
     }
+
+    fn article(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
+        self.client().query_opt("SELECT id, record FROM articles WHERE id = $1", &[&id])?.map(|r| decode(r.get(0), r.get(1))).transpose()
+    }
+
+    fn story_len(&self, story: u32) -> Result<u64, StoreError> {
+        Ok(self.client().query_one("SELECT COUNT(*) FROM articles WHERE story_id = $1", &[&i64::from(story)])?.get::<_, i64>(0) as u64)
+    }
 }
 
 /// Helpers for tests (here and in other crates) that need a database.

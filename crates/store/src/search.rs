@@ -38,6 +38,9 @@ use crate::{Store, StoreError};
 const WRITER_MEMORY_BYTES: usize = 64 << 20;
 /// Longest snippet, in characters: about two lines of a result list.
 const SNIPPET_CHARS: usize = 220;
+/// Characters of an article's opening searched for a snippet first (see
+/// `snippet_of`).
+const SNIPPET_SCAN_CHARS: usize = 700;
 /// Default and largest number of hits one search returns.
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 500;
@@ -490,7 +493,7 @@ impl SearchIndex {
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            let snippet = snippets.as_ref().map(|g| g.snippet_from_doc(&doc)).filter(|s| !s.fragment().is_empty());
+            let snippet = snippets.as_ref().map(|g| snippet_of(g, doc.get_first(f.text).and_then(|v| v.as_str()).unwrap_or_default())).filter(|s| !s.fragment().is_empty());
             let parts = match snippet {
                 Some(mut s) => {
                     s.set_snippet_prefix_postfix("<mark>", "</mark>");
@@ -526,6 +529,20 @@ impl SearchIndex {
             snippet,
         }
     }
+}
+
+/// The best passage of the opening `SNIPPET_SCAN_CHARS` of `text`, else of
+/// the whole text. Snippets stem every word they look at, which was half of
+/// a search's time over 20 hits; news names its subject early, so the
+/// opening nearly always holds a match.
+fn snippet_of(g: &SnippetGenerator, text: &str) -> tantivy::snippet::Snippet {
+    if let Some((cut, _)) = text.char_indices().nth(SNIPPET_SCAN_CHARS) {
+        let head = g.snippet(&text[..cut]);
+        if !head.fragment().is_empty() {
+            return head;
+        }
+    }
+    g.snippet(text)
 }
 
 /// Splits a snippet into plain and highlighted parts.
@@ -623,6 +640,24 @@ mod tests {
 
     fn q(text: &str) -> SearchQuery {
         SearchQuery { q: text.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn a_match_past_the_opening_is_still_highlighted() {
+        let (_d, idx) = index();
+        let filler = "The weather stayed calm along the coast all week. ".repeat(30);
+        let early = format!("Harbour dredging begins in Karsvik. {filler}");
+        let late = format!("{filler}Harbour dredging begins in Velmora.");
+        idx.add(&[
+            stored("early", "One", &early, "2025-01-01", "AP", 3, 30, &[]),
+            stored("late", "Two", &late, "2025-01-01", "AP", 3, 30, &[]),
+        ])
+        .unwrap();
+        for (word, id) in [("Karsvik", "early"), ("Velmora", "late")] {
+            let hits = idx.search(&q(word)).unwrap();
+            assert_eq!(ids(&hits), [id]);
+            assert!(hits[0].snippet.iter().any(|p| p.highlight && p.text == word), "{word}: {:?}", hits[0].snippet);
+        }
     }
 
     #[test]

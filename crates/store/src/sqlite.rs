@@ -196,6 +196,16 @@ impl Store for SqliteStore {
             .optional()?
             .map(|s| s as u32))
     }
+
+    fn article(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
+        let mut out = None;
+        self.query_articles("SELECT id, record FROM articles WHERE id = ?1", &[&id], &mut |a| out = Some(a))?;
+        Ok(out)
+    }
+
+    fn story_len(&self, story: u32) -> Result<u64, StoreError> {
+        Ok(self.conn.prepare_cached("SELECT COUNT(*) FROM articles WHERE story_id = ?1")?.query_row(params![story], |r| r.get::<_, i64>(0))? as u64)
+    }
 }
 
 #[cfg(test)]
@@ -223,6 +233,10 @@ mod tests {
         s.for_each_article(&mut |x| all.push(x)).unwrap();
         assert_eq!(all, vec![a]);
         assert_eq!(s.story_of_article("a").unwrap(), Some(7));
+        assert_eq!(s.article("a").unwrap().as_ref(), all.first());
+        assert_eq!(s.article("zzz").unwrap(), None);
+        s.insert_batch(&[stored("b", "two text", 7), stored("c", "three text", 8)]).unwrap();
+        assert_eq!((s.story_len(7).unwrap(), s.story_len(8).unwrap(), s.story_len(9).unwrap()), (2, 1, 0));
         let stories = s.stories().unwrap();
         assert_eq!(stories.len(), 1);
         assert_eq!((stories[0].id, stories[0].articles, stories[0].title.as_str()), (7, 1, "T a"));

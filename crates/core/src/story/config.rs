@@ -61,6 +61,13 @@ pub struct StoryConfig {
     /// Quotes are the same statement when this share of the shorter one's
     /// content words is shared.
     pub quote_match_min: f32,
+    /// Most original articles whose text (sentences, dates, amounts, quotes)
+    /// is folded into the summary, timeline, facts, variants and quotes: the
+    /// most recent ones. Ranking sentences compares them across articles, so
+    /// a story of thousands of articles (a long-running topic) would take
+    /// minutes; events, entities and sources still cover every article, and
+    /// the view says how many were folded (`articles_folded`, `truncated`).
+    pub max_folded_articles: usize,
 }
 
 impl Default for StoryConfig {
@@ -86,6 +93,7 @@ impl Default for StoryConfig {
             fact_min_label_value: 1000.0,
             fact_value_tolerance: 0.0,
             quote_match_min: 0.7,
+            max_folded_articles: 300,
         }
     }
 }

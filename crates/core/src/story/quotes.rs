@@ -8,7 +8,9 @@ use super::view::{add_source, match_ratio, stems, Ctx, QuoteView, QuoteWording};
 
 struct Group {
     stems: BTreeSet<String>,
-    wordings: Vec<(String, BTreeSet<String>, Vec<String>)>,
+    /// Text, stems, sources, and the text normalised for comparison
+    /// (computed once, not once per later quote).
+    wordings: Vec<(String, BTreeSet<String>, Vec<String>, String)>,
     speakers: Vec<(String, usize)>,
     sources: Vec<String>,
 }
@@ -30,9 +32,9 @@ pub(super) fn quotes(ctx: &Ctx) -> Vec<QuoteView> {
             };
             add_source(&mut g.sources, &m.article.id);
             let norm = crate::text::normalize_for_hash(&q.text);
-            match g.wordings.iter_mut().find(|w| crate::text::normalize_for_hash(&w.0) == norm) {
+            match g.wordings.iter_mut().find(|w| w.3 == norm) {
                 Some(w) => add_source(&mut w.2, &m.article.id),
-                None => g.wordings.push((q.text.clone(), st, vec![m.article.id.clone()])),
+                None => g.wordings.push((q.text.clone(), st, vec![m.article.id.clone()], norm)),
             }
             if let Some(s) = &q.speaker {
                 match g.speakers.iter_mut().find(|x| &x.0 == s) {

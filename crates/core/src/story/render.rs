@@ -82,6 +82,14 @@ fn date_range(v: &StoryView) -> (Option<&str>, Option<&str>) {
     (dates.first().copied(), dates.last().copied())
 }
 
+/// What a truncated view left out, in words (digits only: safe unescaped).
+pub fn truncation_note(v: &StoryView) -> String {
+    format!(
+        "A large story: the summary, timeline, facts and quotes fold the {} most recent original articles; events, entities and sources list all {} articles.",
+        v.articles_folded, v.articles_total
+    )
+}
+
 /// The story as Markdown.
 pub fn to_markdown(v: &StoryView) -> String {
     let e = escape_markdown;
@@ -97,6 +105,9 @@ pub fn to_markdown(v: &StoryView) -> String {
         e(first.unwrap_or("?")),
         e(last.unwrap_or("?"))
     );
+    if v.truncated {
+        let _ = writeln!(o, "*{}*\n", truncation_note(v));
+    }
     if !v.summary.is_empty() {
         let _ = writeln!(o, "{}\n", e(&v.summary));
     }
@@ -321,6 +332,9 @@ pub fn to_html(v: &StoryView) -> String {
         e(first.unwrap_or("?")),
         e(last.unwrap_or("?"))
     );
+    if v.truncated {
+        let _ = write!(o, "<p class=\"meta truncated\">{}</p>", e(&truncation_note(v)));
+    }
     if !v.summary.is_empty() {
         let _ = write!(o, "<p class=\"summary\">{}</p>", e(&v.summary));
     }
@@ -516,6 +530,9 @@ mod tests {
                 credits: vec![],
                 reused: vec![],
             }],
+            articles_total: 1,
+            articles_folded: 1,
+            truncated: false,
         }
     }
 

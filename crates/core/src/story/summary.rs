@@ -3,9 +3,9 @@
 //! are of the whole story) and position (news leads with the essentials).
 //! No model: word stems and counts only.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use super::view::{match_ratio, overlap, slice_chars, stems, Ctx};
+use super::view::{overlap, slice_chars, stems, Ctx};
 
 struct Sent {
     article: String,
@@ -49,21 +49,9 @@ impl Ranker {
             }
         }
         let n = by_article.len().max(1) as f32;
+        let agreement = agreements(&sents, cfg.sentence_match_min, cfg.sentence_match_min_words);
         let mut scores = Vec::with_capacity(sents.len());
-        for s in &sents {
-            // Agreement: per other article, its best matching sentence.
-            let mut best: HashMap<&str, f32> = HashMap::new();
-            for t in &sents {
-                if t.article == s.article {
-                    continue;
-                }
-                let r = match_ratio(&s.stems, &t.stems, cfg.sentence_match_min_words);
-                if r >= cfg.sentence_match_min {
-                    let e = best.entry(t.article.as_str()).or_insert(0.0);
-                    *e = e.max(r);
-                }
-            }
-            let agreement: f32 = best.values().sum();
+        for (s, agreement) in sents.iter().zip(agreement) {
             let centrality = if s.stems.is_empty() {
                 0.0
             } else {
@@ -91,7 +79,8 @@ impl Ranker {
     /// holding the best sentence (else that sentence, shortened), and up to
     /// `n` best non-redundant sentences.
     pub fn headline_and_summary(&self, articles: &[&str], n: usize) -> (String, String) {
-        let mine: Vec<&Sent> = self.ranked.iter().filter(|s| articles.contains(&s.article.as_str())).collect();
+        let wanted: HashSet<&str> = articles.iter().copied().collect();
+        let mine: Vec<&Sent> = self.ranked.iter().filter(|s| wanted.contains(s.article.as_str())).collect();
         let mut chosen: Vec<&Sent> = Vec::new();
         let mut covered: BTreeSet<String> = BTreeSet::new();
         for s in &mine {
@@ -118,6 +107,72 @@ impl Ranker {
     }
 }
 
+/// Agreement of each sentence: over the other articles, the best
+/// [`super::view::match_ratio`] of one of their sentences with it, counting
+/// matches of at least `min_ratio`. Shared stems are counted through an
+/// inverted index (stem -> sentences), so only pairs sharing a stem are
+/// touched, instead of comparing every pair of sentences of the story.
+fn agreements(sents: &[Sent], min_ratio: f32, min_words: usize) -> Vec<f32> {
+    let mut stem_ids: HashMap<&str, usize> = HashMap::new();
+    let mut postings: Vec<Vec<u32>> = Vec::new();
+    let mut article_ids: HashMap<&str, u32> = HashMap::new();
+    let mut article_of: Vec<u32> = Vec::with_capacity(sents.len());
+    let mut sent_stems: Vec<Vec<usize>> = Vec::with_capacity(sents.len());
+    for (i, s) in sents.iter().enumerate() {
+        let next = article_ids.len() as u32;
+        article_of.push(*article_ids.entry(s.article.as_str()).or_insert(next));
+        let ids: Vec<usize> = s
+            .stems
+            .iter()
+            .map(|w| {
+                let next = stem_ids.len();
+                let id = *stem_ids.entry(w.as_str()).or_insert(next);
+                if id == postings.len() {
+                    postings.push(Vec::new());
+                }
+                postings[id].push(i as u32);
+                id
+            })
+            .collect();
+        sent_stems.push(ids);
+    }
+    let mut shared = vec![0u32; sents.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut out = Vec::with_capacity(sents.len());
+    for (i, s) in sents.iter().enumerate() {
+        for &w in &sent_stems[i] {
+            for &j in &postings[w] {
+                if shared[j as usize] == 0 {
+                    touched.push(j);
+                }
+                shared[j as usize] += 1;
+            }
+        }
+        // Best ratio per other article; a sentence sharing no stem has
+        // ratio 0 and adds nothing to the sum, so it needs no visit.
+        let mut best: HashMap<u32, f32> = HashMap::new();
+        for &j in &touched {
+            let j = j as usize;
+            let n = std::mem::take(&mut shared[j]);
+            if article_of[j] == article_of[i] {
+                continue;
+            }
+            let m = s.stems.len().min(sents[j].stems.len());
+            let r = if m < min_words.max(1) { 0.0 } else { n as f32 / m as f32 };
+            if r >= min_ratio {
+                let e = best.entry(article_of[j]).or_insert(0.0);
+                *e = e.max(r);
+            }
+        }
+        touched.clear();
+        // Summed in article order, so the score does not depend on hashing.
+        let mut best: Vec<(u32, f32)> = best.into_iter().collect();
+        best.sort_by_key(|b| b.0);
+        out.push(best.iter().map(|b| b.1).sum());
+    }
+    out
+}
+
 /// `text` cut to at most `max` chars at a clause or word boundary, with an
 /// ellipsis when cut.
 pub(super) fn shorten(text: &str, max: usize) -> String {
@@ -128,4 +183,48 @@ pub(super) fn shorten(text: &str, max: usize) -> String {
     let head: String = text.chars().take(max).collect();
     let cut = head.rfind([',', ';']).filter(|&i| i > max / 2).or_else(|| head.rfind(' ')).unwrap_or(head.len());
     format!("{}…", head[..cut].trim_end_matches([',', ';', ' ']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::story::view::match_ratio;
+
+    /// The indexed agreement equals the all-pairs definition it replaces.
+    #[test]
+    fn indexed_agreement_equals_all_pairs() {
+        let texts = [
+            ("a", "The ministers met in Karsvik on Tuesday to set the cod quota."),
+            ("a", "Fishing crews protested outside the hall."),
+            ("b", "Ministers met in Karsvik on Tuesday and set the cod quota for next year."),
+            ("b", "The quota talks lasted six hours."),
+            ("c", "Fishing crews protested outside the hall on Tuesday."),
+            ("c", "The cod quota was set in Karsvik."),
+            ("d", "Unrelated weather report for the coast."),
+            ("d", "Crews."),
+        ];
+        let sents: Vec<Sent> = texts
+            .iter()
+            .map(|(a, t)| Sent { article: a.to_string(), text: t.to_string(), stems: stems(t), words: t.split_whitespace().count(), score: 0.0 })
+            .collect();
+        for (min_ratio, min_words) in [(0.5, 3), (0.3, 1), (0.0, 3), (0.8, 2)] {
+            let brute: Vec<f32> = sents
+                .iter()
+                .map(|s| {
+                    let mut best: std::collections::BTreeMap<&str, f32> = Default::default();
+                    for t in sents.iter().filter(|t| t.article != s.article) {
+                        let r = match_ratio(&s.stems, &t.stems, min_words);
+                        if r >= min_ratio {
+                            let e = best.entry(t.article.as_str()).or_insert(0.0);
+                            *e = e.max(r);
+                        }
+                    }
+                    best.values().sum()
+                })
+                .collect();
+            let fast = agreements(&sents, min_ratio, min_words);
+            assert_eq!(fast, brute, "min_ratio {min_ratio}, min_words {min_words}");
+            assert!(fast.iter().any(|&a| a > 0.0));
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! The view of the seed story, built the way the CLI builds it.
 
 use super::*;
+use std::collections::BTreeSet;
 use crate::analyze::AliasRegistry;
 use crate::model::RawArticle;
 use crate::{prepare, PipelineConfig, Prepared};
@@ -195,4 +196,101 @@ fn reused_paragraphs_point_to_the_earlier_article_but_copies_do_not() {
     assert_eq!(local.article.paragraphs[reused[0].paragraph].text, wire);
     assert!(source("a").reused.is_empty(), "the earliest printer reuses nothing");
     assert!(source("c").reused.is_empty(), "a copy is listed as a copy, not as reuse");
+}
+
+/// A huge story (a few thousand articles, as the clusterer makes of a
+/// long-running topic at 100k articles): the view lists every article in
+/// events, entities and sources, folds the text of only the most recent
+/// originals, says so, and merges what those share.
+#[test]
+fn huge_story_lists_every_article_and_folds_the_most_recent() {
+    let cfg = PipelineConfig::default();
+    let n = 3000;
+    let start = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    // Every 10th article is a copy of the one before it; each article has
+    // its own dated sentence, and all share one dated statement and one
+    // paragraph (a wire paragraph quoted by everyone).
+    let prepared: Vec<Prepared> = (0..n)
+        .map(|i| {
+            let date = start + chrono::Days::new(i as u64 / 3);
+            let text = format!(
+                "Harbour workers in Karsvik walked out on {} over pay number {i} and shift rota {i}.\n\n\
+                 The Karsvik harbour authority signed the dredging contract with Velmora Marine on June 14, 2019.\n\n\
+                 Velmora Marine said the dredging work would keep the harbour open through the winter season.",
+                date.format("%B %-d, %Y")
+            );
+            prepare(&RawArticle { id: format!("a{i:05}"), text, date: Some(date.to_string()), ..Default::default() }, &cfg)
+        })
+        .collect();
+    let is_copy = |i: usize| i % 10 == 9;
+    let ids: Vec<String> = (0..n).map(|i| format!("a{i:05}")).collect();
+    let paragraphs: Vec<Vec<crate::dedup::ParagraphHash>> = (0..n)
+        .map(|i| vec![crate::dedup::ParagraphHash { index: 0, hash: 1_000_000 + i as u64 }, crate::dedup::ParagraphHash { index: 2, hash: 7 }])
+        .collect();
+    let members: Vec<StoryMember> = prepared
+        .iter()
+        .enumerate()
+        .map(|(i, p)| StoryMember {
+            article: &p.article,
+            analysis: &p.analysis,
+            event: (i / 100) as u32,
+            duplicate_of: is_copy(i).then(|| ids[i - 1].as_str()),
+            paragraphs: &paragraphs[i],
+        })
+        .collect();
+    let story_cfg = StoryConfig::default();
+    let max = story_cfg.max_folded_articles;
+    let originals: Vec<&str> = (0..n).filter(|&i| !is_copy(i)).map(|i| ids[i].as_str()).collect();
+    // Dates rise with the index, so the most recent originals are the last.
+    let newest: BTreeSet<&str> = originals[originals.len() - max..].iter().copied().collect();
+
+    let v = build_view_with("s9", &members, &story_cfg);
+
+    assert_eq!((v.articles_total, v.articles_folded, v.truncated), (n, max, true));
+    // Sources: every article once, each copy right after its original.
+    assert_eq!(v.sources.len(), n);
+    let listed: BTreeSet<&str> = v.sources.iter().map(|s| s.article.as_str()).collect();
+    assert_eq!(listed.len(), n);
+    for (k, s) in v.sources.iter().enumerate() {
+        if let Some(o) = &s.duplicate_of {
+            assert_eq!(&v.sources[k - 1].article, o, "copy {} not under its original", s.article);
+            assert_eq!(v.sources[k - 1].copies, [s.article.clone()]);
+        }
+    }
+    // Events: all 30, each with its 100 articles in member order.
+    assert_eq!(v.events.len(), n / 100);
+    for (k, e) in v.events.iter().enumerate() {
+        assert_eq!(e.articles, ids[k * 100..(k + 1) * 100], "event {}", e.id);
+    }
+    // Entities: the ones everybody names list every article once.
+    let karsvik = v.entities.iter().find(|e| e.canonical == "Karsvik").expect("Karsvik entity");
+    assert_eq!(karsvik.articles, ids);
+    // Timeline: the shared 2019 statement is one entry with every folded
+    // original as a source, and no entry cites an article left out.
+    let contract = v.timeline.iter().find(|t| t.date == "2019-06-14").expect("2019-06-14 entry");
+    assert_eq!(contract.sources.iter().map(String::as_str).collect::<BTreeSet<_>>(), newest);
+    assert_eq!(v.timeline.iter().filter(|t| t.date == "2019-06-14").count(), 1, "same dated fact not merged");
+    for t in &v.timeline {
+        assert!(t.sources.iter().all(|s| newest.contains(s.as_str())), "{t:?} cites an article not folded");
+    }
+    // The oldest folded original's walk-out is on the timeline; an older one's is not.
+    let oldest_folded = originals[originals.len() - max];
+    let walkout = |id: &str| v.timeline.iter().any(|t| t.sources.iter().any(|s| s == id) && t.text.contains("walked out"));
+    assert!(walkout(oldest_folded));
+    assert!(!walkout(originals[originals.len() - max - 1]));
+    // Reuse: everyone prints the wire paragraph after a00000; copies are
+    // copies, not reuse, and the sources named are the earliest ones.
+    let first_printers: Vec<String> = originals[..crate::dedup::DedupConfig::default().max_reuse_sources].iter().map(|s| s.to_string()).collect();
+    for s in &v.sources {
+        if s.duplicate_of.is_some() || s.article == "a00000" {
+            assert!(s.reused.is_empty(), "{} should reuse nothing", s.article);
+        } else {
+            assert_eq!(s.reused.len(), 1, "{}", s.article);
+            let expect: Vec<String> = first_printers.iter().filter(|p| **p < s.article).cloned().collect();
+            assert_eq!(s.reused[0].found_in, expect, "{}", s.article);
+        }
+    }
+    // A cap above the story's size folds everything and says so.
+    let all = build_view_with("s9", &members[..50], &story_cfg);
+    assert_eq!((all.articles_total, all.articles_folded, all.truncated), (50, 45, false));
 }

@@ -2,7 +2,7 @@
 //! resolved date) across all original articles and their photo captions,
 //! merged when several sources report the same dated fact, ordered by date.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 
@@ -189,14 +189,22 @@ pub(super) fn timeline(ctx: &Ctx) -> Vec<TimelineEntry> {
         }
     }
     // Same date and enough shared words: the same fact from another source.
+    // Entries are looked up by date (in creation order, as a scan of all
+    // entries would find them), not scanned across every date.
     let mut entries: Vec<Entry> = Vec::new();
+    let mut by_date: HashMap<String, Vec<usize>> = HashMap::new();
     for m in mentions {
-        match entries.iter_mut().find(|e| e.date == m.date && e.shares(&m.stems) >= ctx.cfg.timeline_merge_min_shared) {
-            Some(e) => {
+        let same_date = by_date.entry(m.date.clone()).or_default();
+        match same_date.iter().copied().find(|&i| entries[i].shares(&m.stems) >= ctx.cfg.timeline_merge_min_shared) {
+            Some(i) => {
+                let e = &mut entries[i];
                 add_source(&mut e.sources, &m.source);
                 e.mentions.push(m);
             }
-            None => entries.push(Entry { date: m.date.clone(), sources: vec![m.source.clone()], mentions: vec![m] }),
+            None => {
+                same_date.push(entries.len());
+                entries.push(Entry { date: m.date.clone(), sources: vec![m.source.clone()], mentions: vec![m] });
+            }
         }
     }
     // A coarser date (`in September`) folds into a finer one of the same
@@ -221,10 +229,11 @@ pub(super) fn timeline(ctx: &Ctx) -> Vec<TimelineEntry> {
         }
     }
     let mut out: Vec<TimelineEntry> = Vec::with_capacity(entries.len());
+    let mut seen: HashSet<(String, Vec<String>)> = HashSet::new();
     for e in &entries {
         let entry = TimelineEntry { date: e.date.clone(), text: e.text(), sources: e.sources.clone() };
         // A range (`1950-1953`) dates one statement twice: keep the first.
-        if !out.iter().any(|o| o.text == entry.text && o.sources == entry.sources) {
+        if seen.insert((entry.text.clone(), entry.sources.clone())) {
             out.push(entry);
         }
     }

@@ -2,7 +2,7 @@
 //! CONTRACT's `show --json` object and the parts that need no module of
 //! their own (events, entities, sources).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -166,6 +166,19 @@ pub struct StoryView {
     pub variants: Vec<VariantView>,
     pub quotes: Vec<QuoteView>,
     pub sources: Vec<SourceView>,
+    /// Articles in the story, copies included (events, entities and sources
+    /// list all of them).
+    #[serde(default)]
+    pub articles_total: usize,
+    /// Original articles whose text the summary, timeline, facts, variants
+    /// and quotes fold: all of them, or the most recent
+    /// [`StoryConfig::max_folded_articles`] of a huge story.
+    #[serde(default)]
+    pub articles_folded: usize,
+    /// True when some originals were left out of the text parts (see
+    /// `articles_folded`).
+    #[serde(default)]
+    pub truncated: bool,
 }
 
 /// Chars `[start, end)` of `s`.
@@ -205,6 +218,27 @@ pub(super) fn add_source(v: &mut Vec<String>, id: &str) {
     }
 }
 
+/// Source ids in first-seen order with a set beside them, for lists that
+/// can grow to every article of a huge story (a linear `contains` per
+/// push would make them quadratic).
+#[derive(Default)]
+pub(super) struct SourceList<'s> {
+    pub ids: Vec<&'s str>,
+    seen: HashSet<&'s str>,
+}
+
+impl<'s> SourceList<'s> {
+    pub fn add(&mut self, id: &'s str) {
+        if self.seen.insert(id) {
+            self.ids.push(id);
+        }
+    }
+
+    pub fn into_strings(self) -> Vec<String> {
+        self.ids.into_iter().map(str::to_string).collect()
+    }
+}
+
 /// Sentences of an article's raw text that lie in its kept paragraphs.
 pub(super) fn kept_sentences(article: &Article) -> Vec<SentenceSpan> {
     let ranges: Vec<(usize, usize)> = article
@@ -218,17 +252,40 @@ pub(super) fn kept_sentences(article: &Article) -> Vec<SentenceSpan> {
         .collect()
 }
 
-/// What the parts of the view share: members, their sentences, the config.
+/// What the parts of the view share: members, the originals whose text is
+/// folded and their sentences, the config.
 pub(super) struct Ctx<'a, 'b> {
     pub members: &'b [StoryMember<'a>],
+    /// The originals whose text is folded, in member order.
+    pub folded: Vec<&'b StoryMember<'a>>,
     pub sentences: HashMap<&'b str, Vec<SentenceSpan>>,
     pub cfg: &'b StoryConfig,
 }
 
 impl<'a, 'b> Ctx<'a, 'b> {
+    /// The original articles whose text the view folds (all of them unless
+    /// the story has more than [`StoryConfig::max_folded_articles`]).
     pub fn originals(&self) -> impl Iterator<Item = &'b StoryMember<'a>> + '_ {
-        self.members.iter().filter(|m| m.duplicate_of.is_none())
+        self.folded.iter().copied()
     }
+}
+
+/// The originals whose text is folded: every original, or the `max` most
+/// recent (by date, then id) kept in member order so ties still follow the
+/// order given.
+fn folded_originals<'a, 'b>(members: &'b [StoryMember<'a>], max: usize) -> Vec<&'b StoryMember<'a>> {
+    let mut originals: Vec<(usize, &'b StoryMember<'a>)> = members.iter().enumerate().filter(|(_, m)| m.duplicate_of.is_none()).collect();
+    if originals.len() > max {
+        // Newest first (by date, then id, both descending); undated last
+        // (they cannot be placed in time).
+        originals.sort_by(|(_, a), (_, b)| {
+            let (da, db) = (a.article.best_date(), b.article.best_date());
+            da.is_none().cmp(&db.is_none()).then(db.cmp(&da)).then(b.article.id.cmp(&a.article.id))
+        });
+        originals.truncate(max);
+        originals.sort_by_key(|(i, _)| *i);
+    }
+    originals.into_iter().map(|(_, m)| m).collect()
 }
 
 /// Builds the view of story `story_id` with the default [`StoryConfig`].
@@ -245,16 +302,18 @@ fn reused_paragraphs<'m>(members: &'m [StoryMember<'_>]) -> HashMap<&'m str, Vec
     let mut order: Vec<&StoryMember> = members.iter().collect();
     order.sort_by(|a, b| a.article.best_date().cmp(&b.article.best_date()).then(a.article.id.cmp(&b.article.id)));
     let root = |m: &'m StoryMember| m.duplicate_of.unwrap_or(m.article.id.as_str());
-    // Paragraph hash -> (article, its root) that printed it, in order.
-    let mut printed: HashMap<u64, Vec<(&str, &str)>> = HashMap::new();
+    // Paragraph hash -> (article, its root) that printed it, in order, and
+    // the set of those articles: a paragraph printed by thousands of
+    // articles must not be scanned once per article.
+    let mut printed: HashMap<u64, (Vec<(&str, &str)>, HashSet<&str>)> = HashMap::new();
     let mut out: HashMap<&str, Vec<ReusedParagraph>> = HashMap::new();
     for m in order {
         let id = m.article.id.as_str();
         for p in m.paragraphs {
-            let earlier = printed.entry(p.hash).or_default();
+            let (earlier, holders) = printed.entry(p.hash).or_default();
             // A copy's paragraphs come from its original, whoever else
             // printed them too.
-            let from_own_original = earlier.iter().any(|(other, _)| *other == root(m) && *other != id);
+            let from_own_original = root(m) != id && holders.contains(root(m));
             let found_in: Vec<String> = if from_own_original { Vec::new() } else { earlier
                 .iter()
                 .filter(|(other, other_root)| *other_root != root(m) && *other != root(m) && Some(*other) != m.duplicate_of)
@@ -266,7 +325,7 @@ fn reused_paragraphs<'m>(members: &'m [StoryMember<'_>]) -> HashMap<&'m str, Vec
                 let text = m.article.paragraphs.get(index).map(|q| q.text.clone()).unwrap_or_default();
                 out.entry(id).or_default().push(ReusedParagraph { paragraph: index, text, found_in });
             }
-            if !earlier.iter().any(|(other, _)| *other == id) {
+            if holders.insert(id) {
                 earlier.push((id, root(m)));
             }
         }
@@ -277,11 +336,9 @@ fn reused_paragraphs<'m>(members: &'m [StoryMember<'_>]) -> HashMap<&'m str, Vec
 /// Builds the view of story `story_id` from its members (any order; ties
 /// are broken by the order given, so the same input gives the same view).
 pub fn build_view_with(story_id: &str, members: &[StoryMember<'_>], cfg: &StoryConfig) -> StoryView {
-    let ctx = Ctx {
-        members,
-        sentences: members.iter().map(|m| (m.article.id.as_str(), kept_sentences(m.article))).collect(),
-        cfg,
-    };
+    let folded = folded_originals(members, cfg.max_folded_articles);
+    let originals = members.iter().filter(|m| m.duplicate_of.is_none()).count();
+    let ctx = Ctx { members, sentences: folded.iter().map(|m| (m.article.id.as_str(), kept_sentences(m.article))).collect(), folded, cfg };
     let ranker = Ranker::new(&ctx);
     let all: Vec<&str> = ctx.originals().map(|m| m.article.id.as_str()).collect();
     let (title, summary) = ranker.headline_and_summary(&all, cfg.summary_sentences);
@@ -296,6 +353,9 @@ pub fn build_view_with(story_id: &str, members: &[StoryMember<'_>], cfg: &StoryC
         variants: super::facts::variants(&ctx),
         quotes: super::quotes::quotes(&ctx),
         sources: sources(members),
+        articles_total: members.len(),
+        articles_folded: ctx.folded.len(),
+        truncated: ctx.folded.len() < originals,
     }
 }
 
@@ -348,20 +408,20 @@ fn events(ctx: &Ctx, ranker: &Ranker) -> Vec<EventView> {
 }
 
 fn entities(members: &[StoryMember<'_>]) -> Vec<EntityView> {
-    let mut by_canonical: BTreeMap<String, (HashMap<EntityType, usize>, BTreeSet<String>, Vec<String>)> = BTreeMap::new();
+    let mut by_canonical: BTreeMap<&str, (HashMap<EntityType, usize>, BTreeSet<&str>, SourceList)> = BTreeMap::new();
     for m in members {
         for e in &m.analysis.entities {
-            let entry = by_canonical.entry(e.canonical.clone()).or_default();
+            let entry = by_canonical.entry(e.canonical.as_str()).or_default();
             *entry.0.entry(e.kind).or_insert(0) += 1;
-            entry.1.insert(e.text.clone());
-            add_source(&mut entry.2, &m.article.id);
+            entry.1.insert(e.text.as_str());
+            entry.2.add(&m.article.id);
         }
     }
     let mut out: Vec<EntityView> = by_canonical
         .into_iter()
         .map(|(canonical, (kinds, aliases, articles))| {
             let kind = kinds.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|k| k.0).unwrap_or(EntityType::Other);
-            EntityView { canonical, kind, aliases: aliases.into_iter().collect(), articles }
+            EntityView { canonical: canonical.to_string(), kind, aliases: aliases.into_iter().map(str::to_string).collect(), articles: articles.into_strings() }
         })
         .collect();
     out.sort_by(|a, b| b.articles.len().cmp(&a.articles.len()).then(a.canonical.cmp(&b.canonical)));
@@ -385,13 +445,21 @@ fn outlet(a: &Article) -> Option<String> {
 /// Sources by date, each original followed by its copies.
 fn sources(members: &[StoryMember<'_>]) -> Vec<SourceView> {
     let reused = reused_paragraphs(members);
+    // Original id -> its copies, in member order (one pass, not one scan of
+    // the members per article).
+    let mut copies_of: HashMap<&str, Vec<&StoryMember>> = HashMap::new();
+    for m in members {
+        if let Some(o) = m.duplicate_of {
+            copies_of.entry(o).or_default().push(m);
+        }
+    }
     let view = |m: &StoryMember| SourceView {
         article: m.article.id.clone(),
         outlet: outlet(m.article),
         published: m.article.best_date().map(|d| d.to_string()),
         machine_translated: m.article.machine_translated,
         duplicate_of: m.duplicate_of.map(str::to_string),
-        copies: members.iter().filter(|c| c.duplicate_of == Some(m.article.id.as_str())).map(|c| c.article.id.clone()).collect(),
+        copies: copies_of.get(m.article.id.as_str()).map(|cs| cs.iter().map(|c| c.article.id.clone()).collect()).unwrap_or_default(),
         title: m.article.title.clone(),
         url: m.article.url.clone(),
         credits: m.article.wire_credits.clone(),
@@ -404,14 +472,16 @@ fn sources(members: &[StoryMember<'_>]) -> Vec<SourceView> {
     roots.sort_by(|a, b| a.published.cmp(&b.published).then(a.article.cmp(&b.article)));
     let mut out = Vec::with_capacity(members.len());
     for r in roots {
-        let mut copies: Vec<SourceView> = members.iter().filter(|m| !is_root(m) && m.duplicate_of == Some(r.article.as_str())).map(view).collect();
+        let mut copies: Vec<SourceView> =
+            copies_of.get(r.article.as_str()).into_iter().flatten().filter(|m| !is_root(m)).map(|m| view(m)).collect();
         copies.sort_by(|a, b| a.published.cmp(&b.published).then(a.article.cmp(&b.article)));
         out.push(r);
         out.extend(copies);
     }
     // Copies of copies (chains) end up last rather than lost.
+    let mut listed: HashSet<String> = out.iter().map(|s| s.article.clone()).collect();
     for m in members {
-        if !out.iter().any(|s| s.article == m.article.id) {
+        if listed.insert(m.article.id.clone()) {
             out.push(view(m));
         }
     }
