@@ -90,6 +90,64 @@ pub fn truncation_note(v: &StoryView) -> String {
     )
 }
 
+/// Article text for a terminal: control characters (an escape sequence
+/// in untrusted text could rewrite the terminal) become spaces.
+fn plain(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// The story as plain text for a terminal (`storyline show`).
+pub fn to_text(v: &StoryView) -> String {
+    let p = plain;
+    let list = |ids: &[String]| p(&ids.join(", "));
+    let mut o = String::new();
+    let _ = writeln!(o, "{}  {}\n", p(&v.id), p(&v.title));
+    if v.truncated {
+        let _ = writeln!(o, "{}\n", truncation_note(v));
+    }
+    if !v.summary.is_empty() {
+        let _ = writeln!(o, "{}\n", p(&v.summary));
+    }
+    let _ = writeln!(o, "Events");
+    for ev in &v.events {
+        let _ = writeln!(o, "  {:<5} {:<10} {:>3} articles  {}", p(&ev.id), p(ev.date.as_deref().unwrap_or("-")), ev.articles.len(), p(&ev.title));
+    }
+    if !v.timeline.is_empty() {
+        let _ = writeln!(o, "\nTimeline");
+        for t in &v.timeline {
+            let _ = writeln!(o, "  {:<10} [{}] {}", p(&t.date), list(&t.sources), p(&t.text));
+        }
+    }
+    if !v.entities.is_empty() {
+        let _ = writeln!(o, "\nEntities");
+        for en in v.entities.iter().take(20) {
+            let kind = format!("{:?}", en.kind).to_uppercase();
+            let _ = writeln!(o, "  {:<7} {:<40} {} articles  aliases: {}", kind, p(&en.canonical), en.articles.len(), p(&en.aliases.join(" | ")));
+        }
+    }
+    if !v.facts.is_empty() {
+        let _ = writeln!(o, "\nFacts");
+        for f in &v.facts {
+            let conflicts: Vec<String> = f.conflicts.iter().map(|c| format!("{} [{}]", c.value, list(&c.sources))).collect();
+            let differ = if conflicts.is_empty() { String::new() } else { format!("  DIFFERS: {}", conflicts.join("; ")) };
+            let _ = writeln!(o, "  {}: {} [{}]{}", p(&f.subject), f.value, list(&f.sources), differ);
+        }
+    }
+    if !v.quotes.is_empty() {
+        let _ = writeln!(o, "\nQuotes");
+        for q in &v.quotes {
+            let _ = writeln!(o, "  {}: \u{201c}{}\u{201d} [{}]", p(q.speaker.as_deref().unwrap_or("(unknown)")), p(&q.text), list(&q.sources));
+        }
+    }
+    let _ = writeln!(o, "\nSources");
+    for s in &v.sources {
+        let copy = s.duplicate_of.as_deref().map(|orig| format!("  copy of {}", p(orig))).unwrap_or_default();
+        let mt = if s.machine_translated { "  machine-translated" } else { "" };
+        let _ = writeln!(o, "  {:<24} {:<10} {}{}{}", p(&s.article), p(s.published.as_deref().unwrap_or("-")), p(s.outlet.as_deref().unwrap_or("-")), mt, copy);
+    }
+    o
+}
+
 /// The story as Markdown.
 pub fn to_markdown(v: &StoryView) -> String {
     let e = escape_markdown;
@@ -555,5 +613,20 @@ mod tests {
         let md = to_markdown(&hostile());
         assert!(!md.contains("<script") && !md.contains("<img"));
         assert!(md.contains("&lt;script&gt;"));
+    }
+    #[test]
+    fn text_has_no_control_characters_and_says_when_truncated() {
+        let mut v = hostile();
+        v.title = "Seoul \u{1b}[2Jtalks".into();
+        let text = to_text(&v);
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "control character in {text:?}");
+        assert!(text.contains("Seoul  [2Jtalks"));
+        assert!(!text.contains("most recent original articles"));
+        v.truncated = true;
+        v.articles_total = 3000;
+        v.articles_folded = 300;
+        let text = to_text(&v);
+        assert!(text.contains("fold the 300 most recent original articles"), "{text}");
+        assert!(text.contains("all 3000 articles"));
     }
 }
