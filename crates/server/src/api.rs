@@ -20,7 +20,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use crate::error::{ApiError, Code, ErrorBody};
 use crate::ingest::{self, story_label, Failed, Outcome};
 use crate::state::AppState;
-use crate::views::{find_article, load_view, story_view, ViewError};
+use crate::views::find_article;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -134,18 +134,11 @@ pub async fn list_stories(State(state): State<AppState>, params: Result<Query<Li
                         coverage,
                     });
                 }
-                to_json(&out)
+                to_json(&out).map(Bytes::from)
             })
         })
         .await?;
     Ok(json_body(body))
-}
-
-fn view_error(e: ViewError) -> ApiError {
-    match e {
-        ViewError::NotFound(m) => ApiError::not_found(m),
-        ViewError::Store(e) => e.into(),
-    }
 }
 
 /// One story folded into a single view (the CONTRACT's `show --json`).
@@ -155,18 +148,8 @@ fn view_error(e: ViewError) -> ApiError {
               (status = 404, body = ErrorBody)))]
 pub async fn get_story(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let st = state.clone();
-    let body = state
-        .with_store(move |s| {
-            let (story, version) = st.resolve_story(s, &id)?;
-            let compute = || to_json(&story_view(s, story)?);
-            if version == 0 {
-                // The index has not caught up with the store: answer, keep nothing.
-                return compute().map(Bytes::from);
-            }
-            st.caches().views.get_or_compute(story, version, compute)
-        })
-        .await?;
-    Ok(json_body(body))
+    let cached = state.with_store(move |s| st.story_view(s, &id)).await?;
+    Ok(json_body(cached.json.clone()))
 }
 
 /// A story's version: the number of its articles. It changes exactly when
@@ -219,26 +202,33 @@ pub async fn get_event(State(state): State<AppState>, Path(id): Path<String>) ->
     let not_found = || ApiError::not_found(format!("no event {id:?}"));
     let story = state.index().story_of_event(event)?.ok_or_else(not_found)?;
     let label = ingest::event_label(event);
-    let resp = state
-        .with_store(move |s| {
-            let view = load_view(s, &story_label(story)).map_err(view_error)?;
-            let ev: EventView = view.events.iter().find(|e| e.id == label).cloned().ok_or_else(|| ApiError::not_found(format!("no event {label:?}")))?;
-            let articles = s
-                .story_articles(story)?
-                .into_iter()
-                .filter(|a| a.event == event)
-                .map(|a| ArticleBrief {
-                    title: a.article.title.clone(),
-                    outlet: a.article.outlet.clone(),
-                    published: a.article.best_date().map(|d| d.to_string()),
-                    duplicate_of: a.duplicate.as_ref().map(|d| d.original.clone()),
-                    id: a.article.id,
-                })
-                .collect();
-            Ok(EventResponse { id: ev.id, story: view.id, story_title: view.title, title: ev.title, date: ev.date, articles })
+    // From the story's cached view: its sources list every article, so
+    // nothing is read from the store once the view is cached.
+    let st = state.clone();
+    let cached = state.with_store(move |s| st.story_view(s, &story_label(story))).await?;
+    let view = &cached.view;
+    let ev: &EventView = view.events.iter().find(|e| e.id == label).ok_or_else(|| ApiError::not_found(format!("no event {label:?}")))?;
+    let members: std::collections::HashSet<&str> = ev.articles.iter().map(String::as_str).collect();
+    let articles = view
+        .sources
+        .iter()
+        .filter(|src| members.contains(src.article.as_str()))
+        .map(|src| ArticleBrief {
+            id: src.article.clone(),
+            title: src.title.clone(),
+            outlet: src.outlet.clone(),
+            published: src.published.clone(),
+            duplicate_of: src.duplicate_of.clone(),
         })
-        .await?;
-    Ok(Json(resp))
+        .collect();
+    Ok(Json(EventResponse {
+        id: ev.id.clone(),
+        story: view.id.clone(),
+        story_title: view.title.clone(),
+        title: ev.title.clone(),
+        date: ev.date.clone(),
+        articles,
+    }))
 }
 
 /// One article: cleaned text, what cleaning removed, analysis, assignment.
@@ -429,11 +419,16 @@ const ENTITY_STORIES: usize = 20;
 /// Entities of a story, or one entity by any of its names.
 #[utoipa::path(get, path = "/api/entities", tag = "stories", params(EntityParams),
     responses((status = 200, body = EntitiesResponse), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn entities(State(state): State<AppState>, params: Result<Query<EntityParams>, QueryRejection>) -> Result<Json<EntitiesResponse>, ApiError> {
+pub async fn entities(State(state): State<AppState>, params: Result<Query<EntityParams>, QueryRejection>) -> Result<Response, ApiError> {
     let Query(p) = params.map_err(|e| ApiError::bad_parameter(e.body_text()))?;
     if let Some(story) = p.story.filter(|s| !s.trim().is_empty()) {
-        let view = state.with_store(move |s| load_view(s, &story).map_err(view_error)).await?;
-        return Ok(Json(EntitiesResponse { entities: view.entities }));
+        let st = state.clone();
+        let cached = state.with_store(move |s| st.story_view(s, &story)).await?;
+        if let Some(body) = cached.entities_json.get() {
+            return Ok(json_body(body.clone()));
+        }
+        let body = Bytes::from(to_json(&EntitiesResponse { entities: cached.view.entities.clone() })?);
+        return Ok(json_body(cached.entities_json.get_or_init(|| body).clone()));
     }
     let Some(name) = p.name.filter(|s| !s.trim().is_empty()) else {
         return Err(ApiError::bad_parameter("give story=ID or name=NAME"));
@@ -447,27 +442,25 @@ pub async fn entities(State(state): State<AppState>, params: Result<Query<Entity
         }
     }
     let key = name_key(&name);
+    let st = state.clone();
     let merged = state
         .with_store(move |s| {
             // The views' entities whose canonical or an alias is the name.
             let mut found: Vec<EntityView> = Vec::new();
             for story in stories {
-                let view = load_view(s, &story).map_err(view_error)?;
-                for e in view.entities {
-                    let names_it = name_key(&e.canonical) == key || e.aliases.iter().any(|a| name_key(a) == key);
-                    if !names_it {
-                        continue;
-                    }
+                let cached = st.story_view(s, &story)?;
+                let names_it = |e: &&EntityView| name_key(&e.canonical) == key || e.aliases.iter().any(|a| name_key(a) == key);
+                for e in cached.view.entities.iter().filter(names_it) {
                     match found.iter_mut().find(|f| f.canonical == e.canonical) {
                         Some(f) => {
-                            for a in e.aliases {
-                                if !f.aliases.contains(&a) {
-                                    f.aliases.push(a);
+                            for a in &e.aliases {
+                                if !f.aliases.contains(a) {
+                                    f.aliases.push(a.clone());
                                 }
                             }
-                            f.articles.extend(e.articles);
+                            f.articles.extend(e.articles.iter().cloned());
                         }
-                        None => found.push(e),
+                        None => found.push(e.clone()),
                     }
                 }
             }
@@ -477,7 +470,7 @@ pub async fn entities(State(state): State<AppState>, params: Result<Query<Entity
     if merged.is_empty() {
         return Err(ApiError::not_found(format!("no entity named {name:?}")));
     }
-    Ok(Json(EntitiesResponse { entities: merged }))
+    Ok(Json(EntitiesResponse { entities: merged }).into_response())
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -31,26 +31,27 @@ use axum::body::Bytes;
 /// a few hundred KB each.)
 const MAX_ENTRIES: usize = 256;
 
-/// Serialized answers by key, each with the version it was computed for.
-pub struct Versioned<K> {
-    entries: Mutex<HashMap<K, (u64, Bytes)>>,
+/// Answers by key (serialized JSON, or a shared value other answers are
+/// derived from), each with the version it was computed for.
+pub struct Versioned<K, V = Bytes> {
+    entries: Mutex<HashMap<K, (u64, V)>>,
     compute: Mutex<()>,
 }
 
-impl<K: Eq + Hash> Default for Versioned<K> {
+impl<K: Eq + Hash, V> Default for Versioned<K, V> {
     fn default() -> Self {
         Versioned { entries: Mutex::new(HashMap::new()), compute: Mutex::new(()) }
     }
 }
 
-impl<K: Eq + Hash> Versioned<K> {
+impl<K: Eq + Hash, V: Clone> Versioned<K, V> {
     /// The answer for `key` if it was computed at `version`.
-    pub fn get(&self, key: &K, version: u64) -> Option<Bytes> {
+    pub fn get(&self, key: &K, version: u64) -> Option<V> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.get(key).filter(|(v, _)| *v == version).map(|(_, b)| b.clone())
     }
 
-    pub fn put(&self, key: K, version: u64, body: Bytes) {
+    pub fn put(&self, key: K, version: u64, body: V) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
             entries.clear();
@@ -65,7 +66,7 @@ impl<K: Eq + Hash> Versioned<K> {
     }
 
     /// The cached answer, or `compute()`'s (then cached; errors are not).
-    pub fn get_or_compute<E>(&self, key: K, version: u64, compute: impl FnOnce() -> Result<Vec<u8>, E>) -> Result<Bytes, E> {
+    pub fn get_or_compute<E>(&self, key: K, version: u64, compute: impl FnOnce() -> Result<V, E>) -> Result<V, E> {
         if let Some(b) = self.get(&key, version) {
             return Ok(b);
         }
@@ -73,7 +74,7 @@ impl<K: Eq + Hash> Versioned<K> {
         if let Some(b) = self.get(&key, version) {
             return Ok(b);
         }
-        let body = Bytes::from(compute()?);
+        let body = compute()?;
         self.put(key, version, body.clone());
         Ok(body)
     }
@@ -89,7 +90,7 @@ mod tests {
         let mut runs = 0;
         let mut get = |v: u64| c.get_or_compute::<()>(1, v, || {
             runs += 1;
-            Ok(format!("v{v}").into_bytes())
+            Ok(Bytes::from(format!("v{v}")))
         });
         assert_eq!(&get(1).unwrap()[..], b"v1");
         assert_eq!(&get(1).unwrap()[..], b"v1");
@@ -98,7 +99,7 @@ mod tests {
         assert_eq!(runs, 2);
         assert!(c.get(&1, 1).is_none());
         // Errors are not cached.
-        assert!(c.get_or_compute(5, 1, || Err::<Vec<u8>, _>("no")).is_err());
+        assert!(c.get_or_compute(5, 1, || Err::<Bytes, _>("no")).is_err());
         assert!(c.get(&5, 1).is_none());
     }
 }

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use axum::body::Bytes;
+use storyline_core::story::StoryView;
 use storyline_core::{PipelineConfig, RawArticle};
 use storyline_store::search::parse_label;
 use storyline_store::{open_store, AnyStore, SearchIndex, Store, StorySummary};
@@ -48,12 +50,22 @@ pub struct Caches {
     summaries_compute: Mutex<()>,
     /// Pages of `GET /api/stories` by (biggest first, offset, limit).
     pub lists: Versioned<(bool, usize, usize)>,
-    /// `GET /api/stories/{id}` by story number.
-    pub views: Versioned<u32>,
+    /// Story views by story number: `GET /api/stories/{id}`, and the events
+    /// and entities read from a view.
+    pub views: Versioned<u32, Arc<CachedView>>,
     /// `GET /api/search` answers by the parsed query (its `Debug` form),
     /// versioned by the index size: a repeated search (the same query from
     /// many readers, a page reloaded) skips query evaluation and snippets.
     pub searches: Versioned<String>,
+}
+
+/// A story's view and its JSON (the answer of `GET /api/stories/{id}`).
+pub struct CachedView {
+    pub view: StoryView,
+    pub json: Bytes,
+    /// The answer of `GET /api/entities?story=`, serialized on first use
+    /// (a big story's entity list is a megabyte of JSON).
+    pub entities_json: std::sync::OnceLock<Bytes>,
 }
 
 /// Cheap to clone: handlers share one [`Inner`].
@@ -143,6 +155,23 @@ impl AppState {
         let list = Arc::new(store.stories()?);
         *self.0.caches.summaries.lock().unwrap_or_else(|p| p.into_inner()) = Some((version, list.clone()));
         Ok((version, list))
+    }
+
+    /// The view of the story an id names (`s3`, or an article in it), from
+    /// the cache while the story has not changed. Blocking: call from the
+    /// store pool ([`Self::with_store`]).
+    pub fn story_view(&self, store: &dyn Store, id: &str) -> Result<Arc<CachedView>, ApiError> {
+        let (story, version) = self.resolve_story(store, id)?;
+        let compute = || -> Result<Arc<CachedView>, ApiError> {
+            let view = views::story_view(store, story)?;
+            let json = Bytes::from(serde_json::to_vec(&view).map_err(ApiError::internal)?);
+            Ok(Arc::new(CachedView { view, json, entities_json: Default::default() }))
+        };
+        if version == 0 {
+            // The index has not caught up with the store: answer, keep nothing.
+            return compute();
+        }
+        self.0.caches.views.get_or_compute(story, version, compute)
     }
 
     /// The story an id names (`s3`, or the id of an article in it) and its
