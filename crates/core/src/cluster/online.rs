@@ -33,18 +33,29 @@ pub(crate) struct EventState {
     pub mentioned: Vec<i32>,
     pub size: u32,
     pub story: u32,
-    /// The profiles' IDF-weighted norms, cached: computing them walks the
-    /// whole profile, for every candidate of every article. `None` after the
-    /// profile changed.
+    /// The profiles' IDF-weighted squared norms, cached: computing them
+    /// walks the whole profile. Kept up to date as members are added (each
+    /// added term under the IDF of that moment); `None` until first needed
+    /// and after a prune.
     pub norms: Option<ProfileNorms>,
 }
 
-/// Norms of an event's profiles under the IDF of `at_docs` documents.
+/// Squared norms of an event's profiles, computed in full under the IDF of
+/// `at_docs` documents and updated incrementally since.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct ProfileNorms {
     pub at_docs: u32,
-    pub terms: f32,
-    pub entities: f32,
+    pub terms_sq: f32,
+    pub entities_sq: f32,
+}
+
+impl ProfileNorms {
+    fn terms(&self) -> f32 {
+        self.terms_sq.max(0.0).sqrt()
+    }
+    fn entities(&self) -> f32 {
+        self.entities_sq.max(0.0).sqrt()
+    }
 }
 
 /// A cached norm is recomputed once the corpus has grown by this share
@@ -55,6 +66,13 @@ const NORM_REFRESH_GROWTH: u32 = 20; // 1/20 = 5%
 pub(crate) struct DocVectors {
     pub terms: Vec<(u64, f32)>,
     pub entities: Vec<(u64, f32)>,
+    /// The same weights times the term's IDF once more: a profile holds raw
+    /// sums, so its cosine with the doc is `sum(w * idf * c) / norm`, and the
+    /// IDF is looked up once per doc instead of once per candidate.
+    terms_idf: Vec<(u64, f32)>,
+    entities_idf: Vec<(u64, f32)>,
+    /// The doc's `MISSING_ENTITY_TOP` heaviest names, heaviest first.
+    top_entities: Vec<(u64, f32)>,
 }
 
 /// Online event and story clusterer. Deterministic: the same articles in
@@ -115,8 +133,7 @@ impl Clusterer {
     }
 
     fn idf(&self, term: u64) -> f32 {
-        let df = self.df.get(&term).copied().unwrap_or(0) as f32;
-        ((1.0 + self.n_docs as f32) / (1.0 + df)).ln() + 1.0
+        idf_of(&self.df, self.n_docs, term)
     }
 
     pub(crate) fn observe_frequencies_pub(&mut self, doc: &DocFeatures) {
@@ -142,41 +159,52 @@ impl Clusterer {
     }
 
     pub(crate) fn vectors(&self, doc: &DocFeatures) -> DocVectors {
-        DocVectors { terms: self.weigh(&doc.terms), entities: self.weigh(&doc.entities) }
+        let terms = self.weigh(&doc.terms);
+        let entities = self.weigh(&doc.entities);
+        let with_idf = |v: &[(u64, f32)]| v.iter().map(|&(t, w)| (t, w * self.idf(t))).collect();
+        let mut top_entities = entities.clone();
+        top_entities.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        top_entities.truncate(MISSING_ENTITY_TOP);
+        DocVectors { terms_idf: with_idf(&terms), entities_idf: with_idf(&entities), terms, entities, top_entities }
     }
 
-    /// Cosine of a normalised doc vector with an event's summed profile,
-    /// weighted by the current IDF; `norm` is the profile's weighted norm
-    /// when cached (see [`Self::refresh_norms`]).
-    fn cosine(&self, doc: &[(u64, f32)], profile: &IdMap<u64, f32>, norm: Option<f32>) -> f32 {
-        if doc.is_empty() || profile.is_empty() {
+    /// Cosine of a normalised doc vector (its weights times IDF, see
+    /// [`DocVectors`]) with an event's summed profile; `norm` is the
+    /// profile's weighted norm when cached (see [`Self::refresh_norms`]).
+    fn cosine(&self, doc_idf: &[(u64, f32)], profile: &IdMap<u64, f32>, norm: Option<f32>) -> f32 {
+        if doc_idf.is_empty() || profile.is_empty() {
             return 0.0;
         }
-        let norm = norm.unwrap_or_else(|| self.profile_norm(profile));
+        let norm = norm.unwrap_or_else(|| self.profile_norm_sq(profile).sqrt());
         if norm <= 0.0 {
             return 0.0;
         }
-        let dot: f32 = doc.iter().filter_map(|&(t, w)| profile.get(&t).map(|&c| w * c * self.idf(t))).sum();
+        let dot: f32 = doc_idf.iter().filter_map(|&(t, wi)| profile.get(&t).map(|&c| wi * c)).sum();
         dot / norm
     }
 
-    fn profile_norm(&self, profile: &IdMap<u64, f32>) -> f32 {
+    fn profile_norm_sq(&self, profile: &IdMap<u64, f32>) -> f32 {
         let mut sum = 0.0f32;
         for (&t, &c) in profile {
             let w = c * self.idf(t);
             sum += w * w;
         }
-        sum.sqrt()
+        sum
     }
 
-    /// Caches the profile norms of `events` where missing or stale.
+    #[cfg(test)]
+    pub(crate) fn profile_norm_sq_for_tests(&self, profile: &IdMap<u64, f32>) -> f32 {
+        self.profile_norm_sq(profile)
+    }
+
+    /// Computes the profile norms of `events` where missing or stale.
     pub(crate) fn refresh_norms(&mut self, events: &[u32]) {
         let now = self.n_docs;
         for &e in events {
             let ev = &self.events[e as usize];
             let fresh = ev.norms.is_some_and(|n| now <= n.at_docs + n.at_docs / NORM_REFRESH_GROWTH);
             if !fresh {
-                let norms = ProfileNorms { at_docs: now, terms: self.profile_norm(&ev.terms), entities: self.profile_norm(&ev.entities) };
+                let norms = ProfileNorms { at_docs: now, terms_sq: self.profile_norm_sq(&ev.terms), entities_sq: self.profile_norm_sq(&ev.entities) };
                 self.events[e as usize].norms = Some(norms);
             }
         }
@@ -184,8 +212,8 @@ impl Clusterer {
 
     /// The model's inputs for a doc against one event.
     pub(crate) fn pair_features(&self, doc: &DocFeatures, vecs: &DocVectors, ev: &EventState) -> [f32; N_FEATURES] {
-        let term_cos = self.cosine(&vecs.terms, &ev.terms, ev.norms.map(|n| n.terms));
-        let ent_cos = self.cosine(&vecs.entities, &ev.entities, ev.norms.map(|n| n.entities));
+        let term_cos = self.cosine(&vecs.terms_idf, &ev.terms, ev.norms.map(|n| n.terms()));
+        let ent_cos = self.cosine(&vecs.entities_idf, &ev.entities, ev.norms.map(|n| n.entities()));
         let (num_overlap, has_numbers) = if doc.numbers.is_empty() {
             (0.0, 0.0)
         } else {
@@ -205,9 +233,7 @@ impl Clusterer {
             _ => (0.0, 0.0, 0.0),
         };
         let entity_missing = {
-            let mut top: Vec<(u64, f32)> = vecs.entities.clone();
-            top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            top.truncate(MISSING_ENTITY_TOP);
+            let top = &vecs.top_entities;
             let total: f32 = top.iter().map(|t| t.1).sum();
             let missing: f32 = top.iter().filter(|t| !ev.entities.contains_key(&t.0)).map(|t| t.1).sum();
             if total > 0.0 { missing / total } else { 0.0 }
@@ -293,8 +319,8 @@ impl Clusterer {
         let mut best: Option<(u32, f32)> = None;
         for &e in candidates {
             let ev = &self.events[e as usize];
-            let ent = self.cosine(&vecs.entities, &ev.entities, ev.norms.map(|n| n.entities));
-            let term = self.cosine(&vecs.terms, &ev.terms, ev.norms.map(|n| n.terms));
+            let ent = self.cosine(&vecs.entities_idf, &ev.entities, ev.norms.map(|n| n.entities()));
+            let term = self.cosine(&vecs.terms_idf, &ev.terms, ev.norms.map(|n| n.terms()));
             if ent >= self.cfg.story_entity_cosine && term >= self.cfg.story_term_cosine {
                 let s = ent + term;
                 if best.is_none_or(|(_, bs)| s > bs) {
@@ -312,15 +338,28 @@ impl Clusterer {
 
     pub(crate) fn add_to_event(&mut self, event: u32, doc: &DocFeatures, vecs: &DocVectors) {
         let max_terms = self.cfg.max_event_terms;
+        let (df, n_docs) = (&self.df, self.n_docs);
         let ev = &mut self.events[event as usize];
         ev.size += 1;
-        ev.norms = None;
-        for &(t, c) in &doc.terms {
-            *ev.terms.entry(t).or_insert(0.0) += sublinear(c);
-        }
-        for &(t, c) in &doc.entities {
-            *ev.entities.entry(t).or_insert(0.0) += sublinear(c);
-        }
+        // Keeps cached squared norms current: each changed sum moves the
+        // square of its weighted entry.
+        let add = |profile: &mut IdMap<u64, f32>, items: &[(u64, f32)], norm_sq: Option<&mut f32>| {
+            let mut delta = 0.0f32;
+            for &(t, c) in items {
+                let sum = profile.entry(t).or_insert(0.0);
+                let old = *sum;
+                *sum += sublinear(c);
+                let idf = idf_of(df, n_docs, t);
+                delta += (*sum * *sum - old * old) * idf * idf;
+            }
+            if let Some(sq) = norm_sq {
+                *sq += delta;
+            }
+        };
+        let mut norms = ev.norms;
+        add(&mut ev.terms, &doc.terms, norms.as_mut().map(|n| &mut n.terms_sq));
+        add(&mut ev.entities, &doc.entities, norms.as_mut().map(|n| &mut n.entities_sq));
+        ev.norms = norms;
         for &n in &doc.numbers {
             *ev.numbers.entry(n).or_insert(0) += 1;
         }
@@ -333,8 +372,9 @@ impl Clusterer {
                 ev.mentioned.insert(i, d);
             }
         }
-        prune(&mut ev.terms, max_terms);
-        prune(&mut ev.entities, max_terms);
+        if prune(&mut ev.terms, max_terms) | prune(&mut ev.entities, max_terms) {
+            ev.norms = None;
+        }
         // Index the doc's heaviest terms: the ones later queries will use.
         let mut keys: Vec<(u64, f32)> = vecs.terms.iter().chain(vecs.entities.iter()).copied().collect();
         keys.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -361,13 +401,21 @@ impl Clusterer {
     }
 }
 
-/// Keeps the `max` heaviest entries once a profile grows past twice that.
-fn prune(profile: &mut IdMap<u64, f32>, max: usize) {
+/// IDF of a term that `df` documents of `n_docs` hold (smoothed).
+fn idf_of(df: &IdMap<u64, u32>, n_docs: u32, term: u64) -> f32 {
+    let df = df.get(&term).copied().unwrap_or(0) as f32;
+    ((1.0 + n_docs as f32) / (1.0 + df)).ln() + 1.0
+}
+
+/// Keeps the `max` heaviest entries once a profile grows past twice that;
+/// returns whether it did.
+fn prune(profile: &mut IdMap<u64, f32>, max: usize) -> bool {
     if profile.len() <= 2 * max {
-        return;
+        return false;
     }
     let mut v: Vec<(u64, f32)> = profile.drain().collect();
     v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     v.truncate(max);
     profile.extend(v);
+    true
 }

@@ -95,3 +95,33 @@ fn a_dateline_without_year_is_placed_in_the_year_nearest_the_event() {
     let got = super::features::nearest_day(12, 28, around).unwrap();
     assert_eq!(chrono::NaiveDate::from_num_days_from_ce_opt(got).unwrap().to_string(), "2025-12-28");
 }
+
+/// Event norms are kept up to date as members join (not recomputed from
+/// the whole profile); they must stay close to a full recomputation under
+/// the current IDF, which only drifts by the documents seen since.
+#[test]
+fn incremental_event_norms_track_a_full_recomputation() {
+    let corpus = include_str!("../../../../../shared/data/events/ecbplus-dev.jsonl");
+    let mut c = Clusterer::new(ClusterConfig::default());
+    for line in corpus.lines().take(400) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        c.assign(&doc("", v["text"].as_str().unwrap_or(""), None));
+    }
+    let mut checked = 0;
+    for ev in &c.events {
+        let Some(n) = ev.norms else { continue };
+        if ev.size < 2 {
+            continue;
+        }
+        let full = c.profile_norm_sq_for_tests(&ev.terms);
+        let rel = (n.terms_sq - full).abs() / full;
+        assert!(rel < 0.15, "terms: incremental {} vs full {full} ({rel})", n.terms_sq);
+        let full = c.profile_norm_sq_for_tests(&ev.entities);
+        if full > 0.0 {
+            let rel = (n.entities_sq - full).abs() / full;
+            assert!(rel < 0.15, "entities: incremental {} vs full {full} ({rel})", n.entities_sq);
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} grown events with cached norms");
+}
