@@ -4,7 +4,6 @@
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use unicode_segmentation::UnicodeSegmentation;
 
 use super::config::ClusterConfig;
 use super::hashing::{term_hash, IdMap};
@@ -74,7 +73,7 @@ pub fn text_features(article: &Article, analysis: &Analysis, cfg: &ClusterConfig
             run.clear();
         };
         let mut prev_end = 0usize;
-        for (byte, word) in text.unicode_word_indices() {
+        for (byte, word) in crate::text::word_spans(text) {
             let gap = &text[prev_end..byte];
             prev_end = byte + word.len();
             if gap.contains(['.', ',', ';', ':', '\n', '(', ')', '"', '“', '”']) {
