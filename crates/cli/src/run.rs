@@ -44,7 +44,7 @@ pub fn process_for_decisions(raws: Vec<RawArticle>, cfg: &PipelineConfig) -> Vec
 /// hold what clustering needs of them). Kept: id, the raw text and the
 /// entities (alias folding reads role cues around names), dates, outlet
 /// and wire credits (dedup), features and signature.
-fn slim_for_decision(mut p: Processed) -> Processed {
+pub fn slim_for_decision(mut p: Processed) -> Processed {
     let a = &mut p.prepared.article;
     a.text = String::new();
     a.title = String::new();
@@ -60,13 +60,13 @@ fn slim_for_decision(mut p: Processed) -> Processed {
     p
 }
 
-fn learn_outlets(raws: &[RawArticle], cfg: &PipelineConfig) -> OutletLines {
+pub fn learn_outlets(raws: &[RawArticle], cfg: &PipelineConfig) -> OutletLines {
     let mut outlet_lines = OutletLines::new();
     outlet_lines.observe_all(raws, &cfg.clean.outlet_lines);
     outlet_lines
 }
 
-fn report_failed(failed: Vec<storyline_server::ingest::Failed>) {
+pub fn report_failed(failed: Vec<storyline_server::ingest::Failed>) {
     for f in failed {
         eprintln!("skipped {}: {}", f.origin, f.reason);
     }

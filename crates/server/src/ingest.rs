@@ -10,7 +10,7 @@
 //!   --arrival_order--> for each: skip if stored (id or identity hash)
 //!   --Streamer::decide (aliases, dedup, cluster)--> StoredArticle
 //!   --Store::insert_batch (one transaction per BATCH_ARTICLES)
-//!   --SearchIndex::add (when an index is given)
+//!   --IndexSession::add (when an index is given; committed at the end)
 //! ```
 //!
 //! The [`Streamer`] keeps online state (alias registry, dedup index,
@@ -27,6 +27,7 @@ use storyline_core::dedup::{self, DedupIndex, DocMeta, DuplicateMatch, Signature
 use storyline_core::clean::OutletLines;
 use storyline_core::{prepare_with, Analysis, Article, Origin, PipelineConfig, Prepared, RawArticle};
 use storyline_ingest::{Format, ReadEvent, ReaderConfig};
+use storyline_store::search::IndexSession;
 use storyline_store::{identity_hash, SearchIndex, Store, StoredArticle};
 
 /// Articles per transaction: large enough to amortise commits, small enough
@@ -54,12 +55,139 @@ pub struct Failed {
 /// the outlets' furniture `outlet_lines` knows. A bug triggered by one
 /// article costs that article only.
 pub fn process_all(raws: &[RawArticle], cfg: &PipelineConfig, outlet_lines: &OutletLines, failed: &mut Vec<Failed>) -> Vec<Processed> {
-    map_articles(raws, failed, |raw| {
-        let prepared = prepare_with(raw, cfg, outlet_lines);
-        let features = cluster::text_features(&prepared.article, &prepared.analysis, &cfg.cluster);
-        let signature = dedup::signature(&prepared.article, &cfg.dedup);
-        Processed { prepared, features, signature }
-    })
+    map_articles(raws, failed, |raw| process_one(raw, cfg, outlet_lines))
+}
+
+/// The per-article stages of one article.
+fn process_one(raw: &RawArticle, cfg: &PipelineConfig, outlet_lines: &OutletLines) -> Processed {
+    let prepared = prepare_with(raw, cfg, outlet_lines);
+    let features = cluster::text_features(&prepared.article, &prepared.analysis, &cfg.cluster);
+    let signature = dedup::signature(&prepared.article, &cfg.dedup);
+    Processed { prepared, features, signature }
+}
+
+/// Articles per step of [`for_each_in_arrival_order`]: enough to keep the
+/// workers busy while the previous step is decided, few enough that two
+/// steps of full per-article state stay small.
+const ARRIVAL_STEP: usize = 1024;
+
+/// Runs the per-article stages and hands every article to `visit` in
+/// arrival order ([`arrival_order`]) with its index in `raws`, overlapping
+/// the two: while `visit` (the ordered, stateful step: dedup, clustering,
+/// storing) runs on the calling thread for one step of articles, worker
+/// threads process the next step. Arrival order needs each article's date,
+/// which is known before processing when the input gives a parseable date;
+/// articles without one are processed first (their date may come from the
+/// text). An article whose processing panics goes to `failed`. Stops at the
+/// first error of `visit`. `finish` runs on the workers after processing
+/// (to drop what `visit` does not need where it costs no ordered time).
+pub fn for_each_in_arrival_order<E>(
+    raws: &[RawArticle],
+    cfg: &PipelineConfig,
+    outlet_lines: &OutletLines,
+    failed: &mut Vec<Failed>,
+    finish: impl Fn(Processed) -> Processed + Sync,
+    mut visit: impl FnMut(usize, Processed) -> Result<(), E>,
+) -> Result<(), E> {
+    let process = |raw: &RawArticle| finish(process_one(raw, cfg, outlet_lines));
+    let mut slots: Vec<Option<Processed>> = Vec::with_capacity(raws.len());
+    slots.resize_with(raws.len(), || None);
+    // Sort keys: (undated, date) as in `arrival_order`.
+    let mut keys: Vec<Option<(bool, Option<chrono::NaiveDate>)>> =
+        raws.iter().map(|r| r.date.as_deref().and_then(storyline_core::parse_input_date).map(|d| (false, Some(d)))).collect();
+    let unknown: Vec<usize> = (0..raws.len()).filter(|&i| keys[i].is_none()).collect();
+    let mut dropped = vec![false; raws.len()];
+    for (i, r) in unknown.iter().copied().zip(map_indexed(raws, &unknown, &process)) {
+        match r {
+            Ok(p) => {
+                let d = p.prepared.article.best_date();
+                keys[i] = Some((d.is_none(), d));
+                slots[i] = Some(p);
+            }
+            Err(f) => {
+                failed.push(f);
+                dropped[i] = true;
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..raws.len()).filter(|&i| !dropped[i]).collect();
+    order.sort_by_key(|&i| keys[i]);
+    let steps: Vec<&[usize]> = order.chunks(ARRIVAL_STEP).collect();
+    let unprocessed = |slots: &[Option<Processed>], step: Option<&&[usize]>| -> Vec<usize> {
+        step.map(|s| s.iter().copied().filter(|&i| slots[i].is_none()).collect()).unwrap_or_default()
+    };
+    let first = unprocessed(&slots, steps.first());
+    let mut ready: Vec<(usize, Result<Processed, Failed>)> = first.iter().copied().zip(map_indexed(raws, &first, &process)).collect();
+    for (k, step) in steps.iter().enumerate() {
+        for (i, r) in ready.drain(..) {
+            match r {
+                Ok(p) => slots[i] = Some(p),
+                Err(f) => failed.push(f),
+            }
+        }
+        let next = unprocessed(&slots, steps.get(k + 1));
+        let taken: Vec<(usize, Processed)> = step.iter().filter_map(|&i| slots[i].take().map(|p| (i, p))).collect();
+        let outcome = std::thread::scope(|scope| {
+            let worker = (!next.is_empty()).then(|| scope.spawn(|| map_indexed(raws, &next, &process)));
+            let mut outcome = Ok(());
+            for (i, p) in taken {
+                if let Err(e) = visit(i, p) {
+                    outcome = Err(e);
+                    break;
+                }
+            }
+            if let Some(w) = worker {
+                ready = match w.join() {
+                    Ok(results) => next.iter().copied().zip(results).collect(),
+                    // `map_indexed` catches per-article panics; should the
+                    // worker die anyway, its articles are reported, not lost.
+                    Err(_) => next.iter().map(|&i| (i, Err(Failed { origin: raws[i].origin.to_string(), reason: "internal error while processing this article (please report it)".into() }))).collect(),
+                };
+            }
+            outcome
+        });
+        outcome?;
+    }
+    Ok(())
+}
+
+/// `f` over `raws[i]` for every `i` of `indices` on all cores (threads
+/// take small blocks in turn, so an uneven block costs little); results in
+/// the order of `indices`; a panic of `f` becomes that article's `Failed`.
+fn map_indexed<T: Send>(raws: &[RawArticle], indices: &[usize], f: &(impl Fn(&RawArticle) -> T + Sync)) -> Vec<Result<T, Failed>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    const BLOCK: usize = 8;
+    let one = |raw: &RawArticle| -> Result<T, Failed> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(raw))).map_err(|_| Failed {
+            origin: raw.origin.to_string(),
+            reason: "internal error while processing this article (please report it)".into(),
+        })
+    };
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    if threads == 1 || indices.len() < PARALLEL_MIN_ARTICLES {
+        return indices.iter().map(|&i| one(&raws[i])).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut parts: Vec<(usize, Vec<Result<T, Failed>>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let start = next.fetch_add(BLOCK, Ordering::Relaxed);
+                        if start >= indices.len() {
+                            return done;
+                        }
+                        let end = (start + BLOCK).min(indices.len());
+                        done.push((start, indices[start..end].iter().map(|&i| one(&raws[i])).collect()));
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    });
+    parts.sort_unstable_by_key(|p| p.0);
+    parts.into_iter().flat_map(|p| p.1).collect()
 }
 
 /// Clean and analyze only, on all cores, like [`process_all`]: for callers
@@ -72,25 +200,9 @@ pub fn prepare_all(raws: &[RawArticle], cfg: &PipelineConfig, outlet_lines: &Out
 /// `f` over every article on all cores, in input order; an article whose
 /// `f` panics goes to `failed` instead.
 fn map_articles<T: Send>(raws: &[RawArticle], failed: &mut Vec<Failed>, f: impl Fn(&RawArticle) -> T + Sync) -> Vec<T> {
-    let one = |raw: &RawArticle| -> Result<T, Failed> {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(raw))).map_err(|_| Failed {
-            origin: raw.origin.to_string(),
-            reason: "internal error while processing this article (please report it)".into(),
-        })
-    };
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let results: Vec<Result<T, Failed>> = if threads == 1 || raws.len() < PARALLEL_MIN_ARTICLES {
-        raws.iter().map(one).collect()
-    } else {
-        let chunk = raws.len().div_ceil(threads);
-        let one = &one;
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = raws.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
-            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-        })
-    };
-    let mut out = Vec::with_capacity(results.len());
-    for r in results {
+    let all: Vec<usize> = (0..raws.len()).collect();
+    let mut out = Vec::with_capacity(raws.len());
+    for r in map_indexed(raws, &all, &f) {
         match r {
             Ok(p) => out.push(p),
             Err(f) => failed.push(f),
@@ -278,23 +390,30 @@ pub fn ingest_with_progress(
 ) -> anyhow::Result<IngestReport> {
     let mut report = IngestReport::default();
     streamer.learn_outlets(raws);
-    let mut processed = process_all(raws, cfg, streamer.outlet_lines(), &mut report.failed);
-    let articles: Vec<_> = processed.iter().map(|p| &p.prepared.article).collect();
-    let order = arrival_order(&articles);
-    let mut batch: Vec<StoredArticle> = Vec::with_capacity(BATCH_ARTICLES.min(order.len()));
-    let mut results: Vec<(usize, Outcome)> = Vec::with_capacity(order.len());
-    let flush = |store: &mut dyn Store, batch: &mut Vec<StoredArticle>| -> anyhow::Result<()> {
+    // The ordered step borrows the streamer mutably while the workers read
+    // the outlets' furniture: lent out for the call (not cloned: it grows
+    // with the store), put back before returning.
+    let outlet_lines = std::mem::take(&mut streamer.outlet_lines);
+    // One index session for the call: the index commits a few times, not
+    // once per store batch (see `SearchIndex::session`).
+    let mut session = index.map(SearchIndex::session).transpose()?;
+    let mut batch: Vec<StoredArticle> = Vec::with_capacity(BATCH_ARTICLES.min(raws.len()));
+    let mut results: Vec<(usize, Outcome)> = Vec::with_capacity(raws.len());
+    let flush = |store: &mut dyn Store, session: &mut Option<IndexSession>, batch: &mut Vec<StoredArticle>| -> anyhow::Result<()> {
         store.insert_batch(batch)?;
-        if let Some(index) = index {
-            index.add(batch)?;
+        if let Some(session) = session {
+            session.add(batch)?;
         }
         batch.clear();
         Ok(())
     };
-    let total = order.len();
-    for (done, i) in order.into_iter().enumerate() {
+    let total = raws.len();
+    let mut done = 0;
+    let mut failed = Vec::new();
+    let visited = for_each_in_arrival_order(raws, cfg, &outlet_lines, &mut failed, |p| p, |i, mut p| -> anyhow::Result<()> {
         progress(done, total);
-        let a = &processed[i].prepared.article;
+        done += 1;
+        let a = &p.prepared.article;
         if let Some(existing) = store.find_existing(&a.id, &identity_hash(a))? {
             report.already += 1;
             let story = store.story_of_article(&existing)?;
@@ -309,26 +428,15 @@ pub fn ingest_with_progress(
                     duplicate_of: None,
                 },
             ));
-            continue;
+            return Ok(());
         }
-        let d = streamer.decide(&mut processed[i]);
-        let p = &processed[i];
-        let a = &p.prepared.article;
+        let d = streamer.decide(&mut p);
         report.new += 1;
         report.duplicates += d.duplicate.is_some() as usize;
-        batch.push(StoredArticle {
-            article: a.clone(),
-            analysis: p.prepared.analysis.clone(),
-            features: p.features.clone(),
-            signature: p.signature.clone(),
-            duplicate: d.duplicate.clone(),
-            event: d.event,
-            story: d.story,
-        });
         results.push((
             i,
             Outcome {
-                id: a.id.clone(),
+                id: p.prepared.article.id.clone(),
                 status: Status::New,
                 existing: None,
                 event: Some(event_label(d.event)),
@@ -336,11 +444,28 @@ pub fn ingest_with_progress(
                 duplicate_of: d.duplicate.as_ref().map(|m| m.original.clone()),
             },
         ));
+        let Processed { prepared, features, signature } = p;
+        batch.push(StoredArticle {
+            article: prepared.article,
+            analysis: prepared.analysis,
+            features,
+            signature,
+            duplicate: d.duplicate,
+            event: d.event,
+            story: d.story,
+        });
         if batch.len() >= BATCH_ARTICLES {
-            flush(store, &mut batch)?;
+            flush(store, &mut session, &mut batch)?;
         }
+        Ok(())
+    });
+    streamer.outlet_lines = outlet_lines;
+    visited?;
+    flush(store, &mut session, &mut batch)?;
+    if let Some(session) = session {
+        session.commit()?;
     }
-    flush(store, &mut batch)?;
+    report.failed = failed;
     results.sort_by_key(|r| r.0);
     report.outcomes = results.into_iter().map(|r| r.1).collect();
     Ok(report)

@@ -303,16 +303,22 @@ impl SearchIndex {
         if batch.is_empty() {
             return Ok(());
         }
-        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
-        let mut writer = self.writer()?;
-        for s in batch {
-            writer.delete_term(Term::from_field_text(self.fields.id, &s.article.id));
-            writer.add_document(self.document(s))?;
-        }
-        writer.commit()?;
-        drop(writer);
-        self.reader.reload()?;
-        Ok(())
+        let mut session = self.session()?;
+        session.add(batch)?;
+        session.commit()
+    }
+
+    /// A writing session: batches added under one writer, made searchable
+    /// by [`IndexSession::commit`] (and every [`SESSION_COMMIT_DOCS`]
+    /// documents on the way). A bulk ingest commits a few times instead of
+    /// once per store batch: every commit writes a segment and starts
+    /// merges, which made a 100,000-article ingest slow down as the index
+    /// grew. Dropped without a commit, the uncommitted documents are lost
+    /// from the index only; the index is then out of step with the store
+    /// and is rebuilt on its next open (`serve`, `search`).
+    pub fn session(&self) -> Result<IndexSession<'_>, SearchError> {
+        let guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(IndexSession { index: self, writer: self.writer()?, uncommitted: 0, _guard: guard })
     }
 
     /// Drops everything and indexes every article of `store`. Returns how
@@ -584,6 +590,48 @@ pub(crate) fn parts_to_html(parts: &[SnippetPart]) -> String {
         }
     }
     html
+}
+
+/// Documents a writing session adds between commits: bounds what a crash
+/// leaves to a rebuild, while keeping commits (segments, merges) few.
+pub const SESSION_COMMIT_DOCS: usize = 20_000;
+
+/// See [`SearchIndex::session`]. Holds the index's write lock.
+pub struct IndexSession<'a> {
+    index: &'a SearchIndex,
+    writer: IndexWriter,
+    uncommitted: usize,
+    _guard: std::sync::MutexGuard<'a, ()>,
+}
+
+impl IndexSession<'_> {
+    /// Indexes (or re-indexes, replacing by id) stored articles; searchable
+    /// after the next commit.
+    pub fn add(&mut self, batch: &[StoredArticle]) -> Result<(), SearchError> {
+        for s in batch {
+            self.writer.delete_term(Term::from_field_text(self.index.fields.id, &s.article.id));
+            self.writer.add_document(self.index.document(s))?;
+        }
+        self.uncommitted += batch.len();
+        if self.uncommitted >= SESSION_COMMIT_DOCS {
+            self.commit_now()?;
+        }
+        Ok(())
+    }
+
+    fn commit_now(&mut self) -> Result<(), SearchError> {
+        if self.uncommitted > 0 {
+            self.writer.commit()?;
+            self.index.reader.reload()?;
+            self.uncommitted = 0;
+        }
+        Ok(())
+    }
+
+    /// Makes everything added searchable and ends the session.
+    pub fn commit(mut self) -> Result<(), SearchError> {
+        self.commit_now()
+    }
 }
 
 #[cfg(test)]
