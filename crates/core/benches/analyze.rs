@@ -10,8 +10,7 @@ use storyline_core::{analyze, clean, PipelineConfig};
 fn bench(c: &mut Criterion) {
     let cfg = PipelineConfig::default();
     let mut g = c.benchmark_group("analyze");
-    for name in ["ecbplus-dev", "gva-dev"] {
-        let (name, raws) = common::corpus(name);
+    for (name, raws) in common::corpora() {
         let articles: Vec<_> = raws.iter().map(|r| clean::clean(r, &cfg.clean)).collect();
         g.throughput(Throughput::Elements(articles.len() as u64));
         g.bench_with_input(BenchmarkId::new("one_thread", &name), &articles, |b, arts| {

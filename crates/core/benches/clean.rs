@@ -8,8 +8,7 @@ use storyline_core::{clean, PipelineConfig};
 fn bench(c: &mut Criterion) {
     let cfg = PipelineConfig::default();
     let mut g = c.benchmark_group("clean");
-    for name in ["ecbplus-dev", "gva-dev"] {
-        let (name, raws) = common::corpus(name);
+    for (name, raws) in common::corpora() {
         g.throughput(Throughput::Elements(raws.len() as u64));
         g.bench_with_input(BenchmarkId::from_parameter(&name), &raws, |b, raws| {
             b.iter(|| raws.iter().map(|r| clean::clean(r, &cfg.clean).text.len()).sum::<usize>())

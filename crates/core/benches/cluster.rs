@@ -12,8 +12,7 @@ use storyline_core::PipelineConfig;
 fn bench(c: &mut Criterion) {
     let cfg = PipelineConfig::default();
     let mut g = c.benchmark_group("cluster");
-    for name in ["ecbplus-dev", "gva-dev"] {
-        let (name, raws) = common::corpus(name);
+    for (name, raws) in common::corpora() {
         let mut prepared = common::prepared(&raws, &cfg);
         g.throughput(Throughput::Elements(prepared.len() as u64));
         g.bench_with_input(BenchmarkId::new("text_features", &name), &prepared, |b, ps| {

@@ -11,8 +11,7 @@ use storyline_core::{Article, PipelineConfig};
 fn bench(c: &mut Criterion) {
     let cfg = PipelineConfig::default();
     let mut g = c.benchmark_group("dedup");
-    for name in ["ecbplus-dev", "gva-dev"] {
-        let (name, raws) = common::corpus(name);
+    for (name, raws) in common::corpora() {
         let prepared = common::prepared(&raws, &cfg);
         let arts: Vec<&Article> = prepared.iter().map(|p| &p.article).collect();
         let order = common::arrival_order(&arts);

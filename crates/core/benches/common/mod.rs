@@ -37,6 +37,15 @@ pub fn read_jsonl(path: &PathBuf) -> Vec<RawArticle> {
         .collect()
 }
 
+/// The corpora a benchmark runs on: the one `STORYLINE_BENCH_CORPUS` names,
+/// else ecbplus-dev and gva-dev.
+pub fn corpora() -> Vec<(String, Vec<RawArticle>)> {
+    if std::env::var_os("STORYLINE_BENCH_CORPUS").is_some() {
+        return vec![corpus("ecbplus-dev")];
+    }
+    ["ecbplus-dev", "gva-dev"].into_iter().map(corpus).collect()
+}
+
 /// The corpus named by `STORYLINE_BENCH_CORPUS`, else `ecbplus-dev` (or the
 /// given dev file name).
 pub fn corpus(default_name: &str) -> (String, Vec<RawArticle>) {

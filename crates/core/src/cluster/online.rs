@@ -94,6 +94,9 @@ const MISSING_ENTITY_TOP: usize = 8;
 fn sublinear(count: f32) -> f32 {
     if count <= 0.0 {
         0.0
+    } else if count == 1.0 {
+        // Most terms occur once: skip the logarithm (ln 1 = 0).
+        1.0
     } else {
         1.0 + count.ln().max(0.0)
     }
@@ -163,8 +166,7 @@ impl Clusterer {
         let entities = self.weigh(&doc.entities);
         let with_idf = |v: &[(u64, f32)]| v.iter().map(|&(t, w)| (t, w * self.idf(t))).collect();
         let mut top_entities = entities.clone();
-        top_entities.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        top_entities.truncate(MISSING_ENTITY_TOP);
+        keep_heaviest(&mut top_entities, MISSING_ENTITY_TOP);
         DocVectors { terms_idf: with_idf(&terms), entities_idf: with_idf(&entities), terms, entities, top_entities }
     }
 
@@ -259,8 +261,7 @@ impl Clusterer {
     /// ranked by the summed weight of shared query terms.
     pub(crate) fn candidates(&self, vecs: &DocVectors) -> Vec<u32> {
         let mut query: Vec<(u64, f32)> = vecs.terms.iter().chain(vecs.entities.iter()).copied().collect();
-        query.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        query.truncate(self.cfg.query_terms);
+        keep_heaviest(&mut query, self.cfg.query_terms);
         let mut score: IdMap<u32, f32> = IdMap::default();
         for (t, w) in query {
             if let Some(list) = self.postings.get(&t) {
@@ -275,8 +276,7 @@ impl Clusterer {
             }
         }
         let mut ranked: Vec<(u32, f32)> = score.into_iter().collect();
-        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(self.cfg.candidates);
+        keep_heaviest(&mut ranked, self.cfg.candidates);
         ranked.into_iter().map(|(e, _)| e).collect()
     }
 
@@ -372,13 +372,16 @@ impl Clusterer {
                 ev.mentioned.insert(i, d);
             }
         }
-        if prune(&mut ev.terms, max_terms) | prune(&mut ev.entities, max_terms) {
-            ev.norms = None;
+        // Pruned entries leave the norms too (under today's IDF).
+        let pruned_terms = prune(&mut ev.terms, max_terms, df, n_docs);
+        let pruned_entities = prune(&mut ev.entities, max_terms, df, n_docs);
+        if let Some(n) = &mut ev.norms {
+            n.terms_sq -= pruned_terms;
+            n.entities_sq -= pruned_entities;
         }
         // Index the doc's heaviest terms: the ones later queries will use.
         let mut keys: Vec<(u64, f32)> = vecs.terms.iter().chain(vecs.entities.iter()).copied().collect();
-        keys.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        keys.truncate(self.cfg.query_terms * 2);
+        keep_heaviest(&mut keys, self.cfg.query_terms * 2);
         for (t, _) in keys {
             let list = self.postings.entry(t).or_default();
             if list.last() != Some(&event) {
@@ -401,6 +404,21 @@ impl Clusterer {
     }
 }
 
+/// Keeps the `k` heaviest items (ties by key), heaviest first: the result
+/// of sorting all and truncating, without sorting the rest.
+fn keep_heaviest<K: Ord + Copy>(items: &mut Vec<(K, f32)>, k: usize) {
+    let heavier = |a: &(K, f32), b: &(K, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if items.len() > k {
+        if k == 0 {
+            items.clear();
+            return;
+        }
+        items.select_nth_unstable_by(k - 1, heavier);
+        items.truncate(k);
+    }
+    items.sort_unstable_by(heavier);
+}
+
 /// IDF of a term that `df` documents of `n_docs` hold (smoothed).
 fn idf_of(df: &IdMap<u64, u32>, n_docs: u32, term: u64) -> f32 {
     let df = df.get(&term).copied().unwrap_or(0) as f32;
@@ -408,14 +426,15 @@ fn idf_of(df: &IdMap<u64, u32>, n_docs: u32, term: u64) -> f32 {
 }
 
 /// Keeps the `max` heaviest entries once a profile grows past twice that;
-/// returns whether it did.
-fn prune(profile: &mut IdMap<u64, f32>, max: usize) -> bool {
+/// returns the squared IDF-weighted sum of the entries it dropped.
+fn prune(profile: &mut IdMap<u64, f32>, max: usize, df: &IdMap<u64, u32>, n_docs: u32) -> f32 {
     if profile.len() <= 2 * max {
-        return false;
+        return 0.0;
     }
     let mut v: Vec<(u64, f32)> = profile.drain().collect();
     v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let dropped = v[max..].iter().map(|&(t, c)| (c * idf_of(df, n_docs, t)).powi(2)).sum();
     v.truncate(max);
     profile.extend(v);
-    true
+    dropped
 }
