@@ -42,7 +42,10 @@ struct Cli {
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("STORYLINE_LOG").unwrap_or_else(|_| "warn,html5ever=error".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STORYLINE_LOG")
+                .unwrap_or_else(|_| "warn,html5ever=error".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();

@@ -8,5 +8,5 @@ mod contract_analyze;
 mod contract_cluster;
 mod contract_extract;
 mod contract_store;
-mod feeds;
 mod distributed;
+mod feeds;

@@ -16,7 +16,11 @@ fn bench(c: &mut Criterion) {
         let mut prepared = common::prepared(&raws, &cfg);
         g.throughput(Throughput::Elements(prepared.len() as u64));
         g.bench_with_input(BenchmarkId::new("text_features", &name), &prepared, |b, ps| {
-            b.iter(|| ps.iter().map(|p| cluster::text_features(&p.article, &p.analysis, &cfg.cluster).terms.len()).sum::<usize>())
+            b.iter(|| {
+                ps.iter()
+                    .map(|p| cluster::text_features(&p.article, &p.analysis, &cfg.cluster).terms.len())
+                    .sum::<usize>()
+            })
         });
         let feats = common::cluster_features(&mut prepared, &cfg);
         g.bench_with_input(BenchmarkId::new("assign", &name), &feats, |b, feats| {

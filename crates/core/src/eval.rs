@@ -22,7 +22,11 @@ pub struct Scores {
 }
 
 fn f1(p: f64, r: f64) -> f64 {
-    if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
 }
 
 fn pairs(n: usize) -> f64 {
@@ -61,7 +65,11 @@ pub fn score<G: Hash + Eq + Clone, P: Hash + Eq + Clone>(gold: &[G], pred: &[P])
     } else {
         let expected = pp * gp / pairs(n);
         let maximum = (pp + gp) / 2.0;
-        if maximum == expected { 1.0 } else { (tp - expected) / (maximum - expected) }
+        if maximum == expected {
+            1.0
+        } else {
+            (tp - expected) / (maximum - expected)
+        }
     };
     Scores {
         b3_p: b3p,

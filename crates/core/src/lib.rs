@@ -44,7 +44,7 @@ pub mod timex_eval;
 pub mod url;
 
 pub use model::{
-    Amount, Analysis, Article, Dateline, Entity, EntityType, Origin, Paragraph, ParagraphKind,
-    Quote, RawArticle, Removed, RemovalReason, TextFormat, TimeExpr, TimexType,
+    Amount, Analysis, Article, Dateline, Entity, EntityType, Origin, Paragraph, ParagraphKind, Quote, RawArticle,
+    RemovalReason, Removed, TextFormat, TimeExpr, TimexType,
 };
 pub use pipeline::{parse_input_date, prepare, prepare_with, PipelineConfig, Prepared};

@@ -93,7 +93,8 @@ fn segments(text: &str) -> impl Iterator<Item = (usize, &str)> {
         };
         // The last cut at or before q, and the first after it.
         let cut_before = (from..q).rev().find(|&s| s > from && bytes[s - 1] == b' ' && s < q).unwrap_or(from);
-        let cut_after = (q + 1..bytes.len()).find(|&s| bytes[s - 1] == b' ' && bytes[s].is_ascii()).unwrap_or(bytes.len());
+        let cut_after =
+            (q + 1..bytes.len()).find(|&s| bytes[s - 1] == b' ' && bytes[s].is_ascii()).unwrap_or(bytes.len());
         start = cut_after;
         if cut_before == from {
             return Some((from, &text[from..cut_after]));
@@ -107,18 +108,143 @@ fn segments(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// anchors. Kept short on purpose: content words like "said" are handled by
 /// IDF, not by this list.
 pub const STOPWORDS: &[&str] = &[
-    "a", "about", "above", "according", "after", "again", "against", "all", "also", "am", "an",
-    "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below",
-    "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during",
-    "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here",
-    "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its",
-    "itself", "just", "me", "more", "most", "mr", "mrs", "ms", "my", "myself", "no", "nor", "not",
-    "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out",
-    "over", "own", "s", "said", "same", "say", "says", "she", "should", "so", "some", "such", "t",
-    "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these",
-    "they", "this", "those", "through", "to", "told", "too", "under", "until", "up", "very", "was",
-    "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with",
-    "would", "you", "your", "yours", "yourself", "yourselves",
+    "a",
+    "about",
+    "above",
+    "according",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "me",
+    "more",
+    "most",
+    "mr",
+    "mrs",
+    "ms",
+    "my",
+    "myself",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "s",
+    "said",
+    "same",
+    "say",
+    "says",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "t",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "told",
+    "too",
+    "under",
+    "until",
+    "up",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
 ];
 
 /// True when `lower` (already lower-cased) is a stop word.
@@ -158,7 +284,8 @@ fn pack_letters(word: &str) -> Option<u64> {
 fn packed_stopwords() -> &'static [u64] {
     static PACKED: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
     PACKED.get_or_init(|| {
-        let mut keys: Vec<u64> = STOPWORDS.iter().map(|w| pack_letters(w).expect("stop words are short ASCII letters")).collect();
+        let mut keys: Vec<u64> =
+            STOPWORDS.iter().map(|w| pack_letters(w).expect("stop words are short ASCII letters")).collect();
         keys.sort_unstable();
         keys
     })
@@ -305,10 +432,7 @@ mod tests {
 
     #[test]
     fn normalisation_folds_typography() {
-        assert_eq!(
-            normalize_for_hash("“Hello,”  World!\nIt’s  ＯＫ"),
-            normalize_for_hash("\"hello,\" world! it's ok")
-        );
+        assert_eq!(normalize_for_hash("“Hello,”  World!\nIt’s  ＯＫ"), normalize_for_hash("\"hello,\" world! it's ok"));
         assert_eq!(normalize_for_hash("  A -- b  "), "a b");
     }
 

@@ -89,7 +89,11 @@ fn strip_tags(markup: &str) -> Result<(String, Vec<GoldTimex>), String> {
                 let tag = &rest[1..end];
                 if let Some(attrs) = tag.strip_prefix("TIMEX3") {
                     if !tag.ends_with('/') {
-                        open.push((chars, attr(attrs, "type").unwrap_or_default(), attr(attrs, "value").unwrap_or_default()));
+                        open.push((
+                            chars,
+                            attr(attrs, "type").unwrap_or_default(),
+                            attr(attrs, "value").unwrap_or_default(),
+                        ));
                     }
                 } else if tag.starts_with("/TIMEX3") {
                     let (start, kind, value) = open.pop().ok_or("</TIMEX3> without an opening tag")?;
@@ -178,7 +182,8 @@ impl TimexCounts {
         let mut used = vec![false; predicted.len()];
         for g in gold {
             let exact = predicted.iter().enumerate().find(|(i, p)| !used[*i] && p.start == g.start && p.end == g.end);
-            let overlap = || predicted.iter().enumerate().find(|(i, p)| !used[*i] && p.start < g.end && g.start < p.end);
+            let overlap =
+                || predicted.iter().enumerate().find(|(i, p)| !used[*i] && p.start < g.end && g.start < p.end);
             let Some((i, p)) = exact.or_else(overlap) else { continue };
             used[i] = true;
             self.relaxed_matches += 1;
@@ -259,7 +264,13 @@ mod tests {
     fn strict_relaxed_and_value_counts() {
         use crate::model::TimexType;
         let doc = parse_timeml(DOC).unwrap();
-        let pred = |s: usize, e: usize, v: &str| TimeExpr { text: String::new(), kind: TimexType::Date, start: s, end: e, value: v.into() };
+        let pred = |s: usize, e: usize, v: &str| TimeExpr {
+            text: String::new(),
+            kind: TimexType::Date,
+            start: s,
+            end: e,
+            value: v.into(),
+        };
         // "Monday" inside "on Monday" (relaxed, right value); "next year" exact but wrong value; one spurious.
         let predicted = [pred(17, 23, "2025-11-03"), pred(36, 45, "2026-01"), pred(0, 9, "X")];
         let mut c = TimexCounts::default();

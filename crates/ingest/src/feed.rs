@@ -22,7 +22,14 @@ use crate::walk::ReaderConfig;
 pub struct FeedReader;
 
 impl FormatReader for FeedReader {
-    fn read(&self, input: &mut dyn std::io::BufRead, origin: &Origin, id: &str, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) {
+    fn read(
+        &self,
+        input: &mut dyn std::io::BufRead,
+        origin: &Origin,
+        id: &str,
+        cfg: &ReaderConfig,
+        sink: &mut dyn FnMut(ReadEvent),
+    ) {
         let Some(bytes) = read_whole(input, origin, cfg, sink) else { return };
         match parse_feed(&bytes, origin, id, None) {
             Ok(feed) => {
@@ -57,14 +64,25 @@ pub struct FeedItem {
 /// The articles of a feed document, for callers that hold the bytes
 /// (`storyline watch`). `id_prefix` names entries that have no link;
 /// `feed_url` resolves relative links.
-pub fn feed_to_articles(bytes: &[u8], origin: &Origin, id_prefix: &str, feed_url: Option<&str>) -> Result<ParsedFeed, SkipReason> {
+pub fn feed_to_articles(
+    bytes: &[u8],
+    origin: &Origin,
+    id_prefix: &str,
+    feed_url: Option<&str>,
+) -> Result<ParsedFeed, SkipReason> {
     parse_feed(bytes, origin, id_prefix, feed_url)
 }
 
-fn parse_feed(bytes: &[u8], origin: &Origin, id_prefix: &str, feed_url: Option<&str>) -> Result<ParsedFeed, SkipReason> {
+fn parse_feed(
+    bytes: &[u8],
+    origin: &Origin,
+    id_prefix: &str,
+    feed_url: Option<&str>,
+) -> Result<ParsedFeed, SkipReason> {
     let parser = feed_rs::parser::Builder::new().base_uri(feed_url).build();
     // feed-rs is not expected to panic, but garbage must not end a run.
-    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(bytes))).map_err(|_| SkipReason::NotAFeed("the feed parser failed".into()))?;
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(bytes)))
+        .map_err(|_| SkipReason::NotAFeed("the feed parser failed".into()))?;
     let feed: Feed = parsed.map_err(|e| SkipReason::NotAFeed(e.to_string()))?;
     let title = feed.title.as_ref().map(text_of).filter(|t| !t.is_empty());
     let language = feed.language.clone();
@@ -75,7 +93,8 @@ fn parse_feed(bytes: &[u8], origin: &Origin, id_prefix: &str, feed_url: Option<&
         .map(|(i, entry)| {
             let origin = Origin { path: format!("{} entry {}", origin.path, i + 1), line: None };
             let link = entry_link(entry, feed_url);
-            let article = entry_article(entry, link.as_deref(), title.as_deref(), language.as_deref(), id_prefix, &origin);
+            let article =
+                entry_article(entry, link.as_deref(), title.as_deref(), language.as_deref(), id_prefix, &origin);
             FeedItem { origin, link, article }
         })
         .collect();
@@ -91,7 +110,9 @@ fn entry_link(entry: &Entry, base: Option<&str>) -> Option<String> {
         .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
         .or_else(|| entry.links.first())
         .map(|l| l.href.trim().to_string())
-        .or_else(|| Some(entry.id.trim().to_string()).filter(|id| id.starts_with("http://") || id.starts_with("https://")))?;
+        .or_else(|| {
+            Some(entry.id.trim().to_string()).filter(|id| id.starts_with("http://") || id.starts_with("https://"))
+        })?;
     if href.is_empty() {
         return None;
     }
@@ -126,7 +147,11 @@ fn entry_article(
         date: entry.published.or(entry.updated).map(|d| d.to_rfc3339()),
         url: link.map(str::to_string),
         source: feed_title.map(str::to_string),
-        language: entry.language.as_deref().or(language).map(|l| l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase()),
+        language: entry
+            .language
+            .as_deref()
+            .or(language)
+            .map(|l| l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase()),
         authors: entry.authors.iter().filter_map(|p| p.name.clone()).filter(|n| !n.trim().is_empty()).collect(),
         origin: origin.clone(),
     })
@@ -151,7 +176,8 @@ fn fragment_text(s: &str) -> String {
 pub fn read_feed_list(text: &str) -> Vec<String> {
     static XML_URL: OnceLock<regex::Regex> = OnceLock::new();
     if text.contains("<opml") || text.contains("<outline") {
-        let re = XML_URL.get_or_init(|| regex::Regex::new(r#"(?i)\bxmlUrl\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("static regex"));
+        let re = XML_URL
+            .get_or_init(|| regex::Regex::new(r#"(?i)\bxmlUrl\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("static regex"));
         return re
             .captures_iter(text)
             .filter_map(|c| c.get(1).or_else(|| c.get(2)))
@@ -171,7 +197,13 @@ mod tests {
     use super::*;
 
     fn parse(doc: &str) -> ParsedFeed {
-        parse_feed(doc.as_bytes(), &Origin { path: "f.xml".into(), line: None }, "f", Some("https://news.example.com/feed.xml")).unwrap()
+        parse_feed(
+            doc.as_bytes(),
+            &Origin { path: "f.xml".into(), line: None },
+            "f",
+            Some("https://news.example.com/feed.xml"),
+        )
+        .unwrap()
     }
 
     #[test]

@@ -203,7 +203,9 @@ impl Fetcher {
         let resp = match result {
             Ok(r) => r,
             Err(ureq::Error::Status(status, _)) => return Err(FetchError::Status { url: url.to_string(), status }),
-            Err(ureq::Error::Transport(t)) => return Err(FetchError::Transport { url: url.to_string(), detail: t.to_string() }),
+            Err(ureq::Error::Transport(t)) => {
+                return Err(FetchError::Transport { url: url.to_string(), detail: t.to_string() })
+            }
         };
         let status = resp.status();
         let final_url = resp.get_url().to_string();
@@ -218,10 +220,10 @@ impl Fetcher {
         let mut body = Vec::new();
         if status != 304 {
             let limit = self.cfg.max_bytes;
-            resp.into_reader()
-                .take(limit + 1)
-                .read_to_end(&mut body)
-                .map_err(|e| FetchError::Transport { url: url.to_string(), detail: format!("reading the response: {e}") })?;
+            resp.into_reader().take(limit + 1).read_to_end(&mut body).map_err(|e| FetchError::Transport {
+                url: url.to_string(),
+                detail: format!("reading the response: {e}"),
+            })?;
             if body.len() as u64 > limit {
                 return Err(FetchError::TooLarge { url: url.to_string(), limit });
             }
@@ -246,7 +248,21 @@ mod tests {
 
     #[test]
     fn public_and_private_addresses() {
-        for private in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0", "100.64.0.1", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::"] {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "::",
+        ] {
             assert!(!is_public_ip(private.parse().unwrap()), "{private} should not be public");
         }
         for public in ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "172.32.0.1", "100.128.0.1"] {

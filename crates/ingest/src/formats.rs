@@ -72,7 +72,14 @@ impl Format {
 /// Reads one decompressed input stream of one format.
 pub trait FormatReader: Sync {
     /// `id` is the id derived from the file name, for one-article formats.
-    fn read(&self, input: &mut dyn BufRead, origin: &Origin, id: &str, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent));
+    fn read(
+        &self,
+        input: &mut dyn BufRead,
+        origin: &Origin,
+        id: &str,
+        cfg: &ReaderConfig,
+        sink: &mut dyn FnMut(ReadEvent),
+    );
 }
 
 /// The id of a one-article file: its name without extensions
@@ -100,7 +107,12 @@ pub fn id_from_url(url: &str) -> String {
 /// [`html::extract_html`], the normalised `url` as the article's URL and the
 /// source of its id. The caller fills what the page does not give (outlet,
 /// date) from what it knows.
-pub fn html_page_to_article(body: &[u8], content_type: Option<&str>, url: &str, origin: &Origin) -> Result<RawArticle, SkipReason> {
+pub fn html_page_to_article(
+    body: &[u8],
+    content_type: Option<&str>,
+    url: &str,
+    origin: &Origin,
+) -> Result<RawArticle, SkipReason> {
     let page = html::decode_html_bytes(body, content_type);
     let url = normalize_url(url);
     let mut raw = html_to_raw(&page, &id_from_url(&url), Some(&url), origin)?;
@@ -111,7 +123,12 @@ pub fn html_page_to_article(body: &[u8], content_type: Option<&str>, url: &str, 
 }
 
 /// Reads a whole one-article stream, bounded by `max_file_bytes`.
-pub(crate) fn read_whole(input: &mut dyn BufRead, origin: &Origin, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) -> Option<Vec<u8>> {
+pub(crate) fn read_whole(
+    input: &mut dyn BufRead,
+    origin: &Origin,
+    cfg: &ReaderConfig,
+    sink: &mut dyn FnMut(ReadEvent),
+) -> Option<Vec<u8>> {
     let mut bytes = Vec::new();
     let limit = cfg.max_file_bytes;
     let skip = |reason| ReadEvent::Skipped(Skip { origin: origin.clone(), reason });
@@ -151,7 +168,14 @@ use std::io::Read;
 pub struct PlainTextReader;
 
 impl FormatReader for PlainTextReader {
-    fn read(&self, input: &mut dyn BufRead, origin: &Origin, id: &str, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) {
+    fn read(
+        &self,
+        input: &mut dyn BufRead,
+        origin: &Origin,
+        id: &str,
+        cfg: &ReaderConfig,
+        sink: &mut dyn FnMut(ReadEvent),
+    ) {
         let Some(bytes) = read_whole(input, origin, cfg, sink) else { return };
         let text = match decode_text(&bytes) {
             Ok((text, None)) => text,
@@ -181,7 +205,14 @@ impl FormatReader for PlainTextReader {
 pub struct HtmlReader;
 
 impl FormatReader for HtmlReader {
-    fn read(&self, input: &mut dyn BufRead, origin: &Origin, id: &str, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) {
+    fn read(
+        &self,
+        input: &mut dyn BufRead,
+        origin: &Origin,
+        id: &str,
+        cfg: &ReaderConfig,
+        sink: &mut dyn FnMut(ReadEvent),
+    ) {
         let Some(bytes) = read_whole(input, origin, cfg, sink) else { return };
         let page = html::decode_html_bytes(&bytes, None);
         match html_to_raw(&page, id, None, origin) {
@@ -218,7 +249,14 @@ pub(crate) fn html_to_raw(page: &str, id: &str, url: Option<&str>, origin: &Orig
 pub struct JsonlReader;
 
 impl FormatReader for JsonlReader {
-    fn read(&self, input: &mut dyn BufRead, origin: &Origin, _id: &str, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) {
+    fn read(
+        &self,
+        input: &mut dyn BufRead,
+        origin: &Origin,
+        _id: &str,
+        cfg: &ReaderConfig,
+        sink: &mut dyn FnMut(ReadEvent),
+    ) {
         let mut line_no = 0u64;
         let mut buf = Vec::new();
         let mut saw_content = false;
@@ -230,7 +268,10 @@ impl FormatReader for JsonlReader {
                 Ok(LineRead::Eof) => break,
                 Ok(LineRead::TooLong) => {
                     saw_content = true;
-                    sink(ReadEvent::Skipped(Skip { origin: at, reason: SkipReason::TooLarge { limit: cfg.max_record_bytes } }));
+                    sink(ReadEvent::Skipped(Skip {
+                        origin: at,
+                        reason: SkipReason::TooLarge { limit: cfg.max_record_bytes },
+                    }));
                     continue;
                 }
                 Ok(LineRead::Line) => {}
@@ -286,10 +327,18 @@ fn read_json_array(line: &[u8], at: &Origin, sink: &mut dyn FnMut(ReadEvent)) {
 
 fn trim_ascii(mut b: &[u8]) -> &[u8] {
     while let [first, rest @ ..] = b {
-        if first.is_ascii_whitespace() { b = rest } else { break }
+        if first.is_ascii_whitespace() {
+            b = rest
+        } else {
+            break;
+        }
     }
     while let [rest @ .., last] = b {
-        if last.is_ascii_whitespace() { b = rest } else { break }
+        if last.is_ascii_whitespace() {
+            b = rest
+        } else {
+            break;
+        }
     }
     b
 }
@@ -308,7 +357,13 @@ fn read_bounded_line(input: &mut dyn BufRead, buf: &mut Vec<u8>, limit: u64) -> 
     loop {
         let chunk = input.fill_buf()?;
         if chunk.is_empty() {
-            return Ok(if !any { LineRead::Eof } else if too_long { LineRead::TooLong } else { LineRead::Line });
+            return Ok(if !any {
+                LineRead::Eof
+            } else if too_long {
+                LineRead::TooLong
+            } else {
+                LineRead::Line
+            });
         }
         any = true;
         let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
@@ -341,7 +396,9 @@ fn record_to_event(value: Value, at: Origin) -> ReadEvent {
     let Some(id) = string_field(&obj, "id") else { return skip(SkipReason::MissingId) };
     let url = string_field(&obj, "url").map(|u| normalize_url(&u));
     let mut raw = match (string_field(&obj, "text"), string_field(&obj, "html")) {
-        (Some(text), _) => RawArticle { id, text, format: TextFormat::Scraped, origin: at.clone(), ..Default::default() },
+        (Some(text), _) => {
+            RawArticle { id, text, format: TextFormat::Scraped, origin: at.clone(), ..Default::default() }
+        }
         (None, Some(page)) => match html_to_raw(&page, &id, url.as_deref(), &at) {
             Ok(raw) => raw,
             Err(reason) => return skip(reason),

@@ -59,16 +59,10 @@ pub fn decode_html_bytes(bytes: &[u8], http_content_type: Option<&str>) -> Strin
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         return text.into_owned();
     }
-    let declared = http_content_type
-        .and_then(charset_from_content_type)
-        .or_else(|| charset_from_meta(bytes));
+    let declared = http_content_type.and_then(charset_from_content_type).or_else(|| charset_from_meta(bytes));
     if let Some(enc) = declared {
         // A page cannot really be UTF-16 if the label was readable as ASCII.
-        let enc = if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
-            UTF_8
-        } else {
-            enc
-        };
+        let enc = if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE { UTF_8 } else { enc };
         let (text, _, had_errors) = enc.decode(bytes);
         // Pages that say UTF-8 but are not are common (old CMS templates):
         // sniff instead of emitting replacement characters.
@@ -99,8 +93,7 @@ fn charset_from_content_type(ct: &str) -> Option<&'static Encoding> {
 fn charset_from_meta(bytes: &[u8]) -> Option<&'static Encoding> {
     static RE: OnceLock<regex::bytes::Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        regex::bytes::Regex::new(r#"(?i-u)<meta[^>]*?charset\s*=\s*["']?\s*([a-z0-9_:.\-]+)"#)
-            .expect("static regex")
+        regex::bytes::Regex::new(r#"(?i-u)<meta[^>]*?charset\s*=\s*["']?\s*([a-z0-9_:.\-]+)"#).expect("static regex")
     });
     // Browsers only look at the first 1024 bytes; real pages sometimes put
     // the declaration after a long <head> prologue, so look a bit further.
@@ -178,12 +171,8 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
     };
     let text = postprocess_paragraphs(text, &meta);
     // Markup debris ("<<<>>>", lone symbols) is not an article.
-    let words = text
-        .iter()
-        .flat_map(|p| p.split_whitespace())
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .take(2)
-        .count();
+    let words =
+        text.iter().flat_map(|p| p.split_whitespace()).filter(|w| w.chars().any(char::is_alphanumeric)).take(2).count();
     if words < 2 {
         return Err(HtmlError::NoMainText);
     }
@@ -221,12 +210,7 @@ fn prune_document(r: &Readability) {
             if is_boilerplate_name(&key) && !is_content_name(&key) && node.normalized_char_count() < 1500 {
                 // several real paragraphs inside: a content wrapper with an
                 // unlucky class name, not a widget
-                let long_paras = node
-                    .find(&["p"])
-                    .iter()
-                    .filter(|p| p.text().len() > 120)
-                    .take(2)
-                    .count();
+                let long_paras = node.find(&["p"]).iter().filter(|p| p.text().len() > 120).take(2).count();
                 if long_paras < 2 {
                     node.remove_from_parent();
                 }
@@ -260,19 +244,64 @@ fn is_boilerplate_name(key: &str) -> bool {
 // Extracted HTML -> paragraphs
 
 const BLOCK_TAGS: &[&str] = &[
-    "p", "div", "section", "article", "main", "header", "footer", "h1", "h2", "h3", "h4", "h5",
-    "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "table", "thead", "tbody",
-    "tfoot", "tr", "figure", "hr", "br", "address", "details", "summary", "center",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "figure",
+    "hr",
+    "br",
+    "address",
+    "details",
+    "summary",
+    "center",
 ];
 const CELL_TAGS: &[&str] = &["td", "th"];
 const SKIP_TAGS: &[&str] = &[
-    "script", "style", "noscript", "template", "svg", "button", "figcaption", "nav", "aside",
-    "form", "select", "textarea", "iframe", "object", "embed", "video", "audio", "canvas", "math",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "button",
+    "figcaption",
+    "nav",
+    "aside",
+    "form",
+    "select",
+    "textarea",
+    "iframe",
+    "object",
+    "embed",
+    "video",
+    "audio",
+    "canvas",
+    "math",
 ];
-const VOID_TAGS: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr",
-];
+const VOID_TAGS: &[&str] =
+    &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
 
 /// Plain text of an HTML fragment (a feed entry's summary or content):
 /// paragraphs separated by a blank line, entities decoded, widgets dropped.
@@ -314,9 +343,7 @@ fn html_to_paragraphs(html: &str) -> Vec<String> {
             i = (end + 1).min(bytes.len());
             let closing = tag.starts_with('/');
             let body = tag.trim_start_matches('/');
-            let name_end = body
-                .find(|c: char| c.is_whitespace() || c == '/' || c == '>')
-                .unwrap_or(body.len());
+            let name_end = body.find(|c: char| c.is_whitespace() || c == '/' || c == '>').unwrap_or(body.len());
             let name = body[..name_end].to_ascii_lowercase();
             if name.is_empty() || name.starts_with('!') || name.starts_with('?') {
                 continue;
@@ -390,15 +417,11 @@ fn find_tag_end(bytes: &[u8], from: usize) -> usize {
 
 fn attr_says_boilerplate(tag_body: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r#"(?i)\b(?:class|id)\s*=\s*"([^"]*)""#).expect("static regex")
-    });
-    re.captures_iter(tag_body)
-        .filter_map(|c| c.get(1))
-        .any(|m| {
-            let key = m.as_str().to_ascii_lowercase();
-            is_boilerplate_name(&key) && !is_content_name(&key)
-        })
+    let re = RE.get_or_init(|| Regex::new(r#"(?i)\b(?:class|id)\s*=\s*"([^"]*)""#).expect("static regex"));
+    re.captures_iter(tag_body).filter_map(|c| c.get(1)).any(|m| {
+        let key = m.as_str().to_ascii_lowercase();
+        is_boilerplate_name(&key) && !is_content_name(&key)
+    })
 }
 
 fn decode_entities_into(s: &str, out: &mut String) {
@@ -743,8 +766,7 @@ pub(crate) fn normalize_date(s: &str) -> Option<String> {
 fn date_from_url(url: &str) -> Option<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
-            .expect("static regex")
+        Regex::new(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)").expect("static regex")
     });
     let c = re.captures(url)?;
     let d = NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)?;
@@ -888,7 +910,9 @@ mod tests {
         assert!(paras[1].contains("€12 million"));
         assert!(paras[1].contains("commuters & cyclists"));
         assert!(paras[3].starts_with("Construction is due"));
-        for bad in ["SHOULD NOT APPEAR", "Home", "Facebook", "Great news", "Copyright", "artist's impression", "By Jane"] {
+        for bad in
+            ["SHOULD NOT APPEAR", "Home", "Facebook", "Great news", "Copyright", "artist's impression", "By Jane"]
+        {
             assert!(!a.text.contains(bad), "{bad} leaked: {}", a.text);
         }
         assert_eq!(a.title.as_deref(), Some("Council approves new bridge"));
@@ -902,12 +926,14 @@ mod tests {
 
     #[test]
     fn html_decodes_windows_1252_and_euc_kr() {
-        let (bytes, _, _) = encoding_rs::WINDOWS_1252
-            .encode("<html><head><meta charset=\"windows-1252\"></head><body><p>Café “quoted” – naïve</p></body></html>");
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(
+            "<html><head><meta charset=\"windows-1252\"></head><body><p>Café “quoted” – naïve</p></body></html>",
+        );
         let s = decode_html_bytes(&bytes, None);
         assert!(s.contains("Café “quoted” – naïve"), "{s}");
         // header wins over nothing; no meta at all
-        let (bytes, _, _) = encoding_rs::EUC_KR.encode("<html><body><p>서울 시민들이 새 다리를 환영했다</p></body></html>");
+        let (bytes, _, _) =
+            encoding_rs::EUC_KR.encode("<html><body><p>서울 시민들이 새 다리를 환영했다</p></body></html>");
         let s = decode_html_bytes(&bytes, Some("text/html; charset=EUC-KR"));
         assert!(s.contains("서울 시민들이 새 다리를 환영했다"), "{s}");
         // no declaration: sniffed

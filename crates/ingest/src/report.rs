@@ -19,7 +19,9 @@ pub enum SkipReason {
     Io(String),
     EmptyFile,
     /// More bytes than `ReaderConfig::max_file_bytes` (or the record limit).
-    TooLarge { limit: u64 },
+    TooLarge {
+        limit: u64,
+    },
     /// NUL bytes or mostly control characters: not text.
     Binary,
     NotGzip(String),

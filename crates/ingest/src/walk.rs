@@ -10,8 +10,8 @@ use storyline_core::Origin;
 use crate::feed::feed_to_articles;
 use crate::fetch::{FetchConfig, Fetcher};
 use crate::formats::{html_page_to_article, id_from_file_name, id_from_url, io_reason, Format};
-use crate::warc::is_html;
 use crate::report::{ReadEvent, Skip, SkipReason};
+use crate::warc::is_html;
 
 /// Limits that keep memory bounded on hostile input.
 #[derive(Debug, Clone)]
@@ -151,7 +151,8 @@ fn is_json_feed(head: &[u8]) -> bool {
 /// by `--format`, else by the response's Content-Type.
 fn read_url(url: &str, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) {
     let origin = Origin { path: url.to_string(), line: None };
-    let fetch_cfg = FetchConfig { max_bytes: cfg.max_file_bytes, allow_private: cfg.allow_private, ..FetchConfig::default() };
+    let fetch_cfg =
+        FetchConfig { max_bytes: cfg.max_file_bytes, allow_private: cfg.allow_private, ..FetchConfig::default() };
     let resp = match Fetcher::new(fetch_cfg).get(url, None) {
         Ok(r) => r,
         Err(e) => return sink(ReadEvent::Skipped(Skip { origin, reason: SkipReason::Io(e.to_string()) })),

@@ -36,7 +36,14 @@ const MAX_HEADER_BYTES: usize = 64 << 10;
 pub struct WarcReader;
 
 impl FormatReader for WarcReader {
-    fn read(&self, input: &mut dyn BufRead, origin: &Origin, _id: &str, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) {
+    fn read(
+        &self,
+        input: &mut dyn BufRead,
+        origin: &Origin,
+        _id: &str,
+        cfg: &ReaderConfig,
+        sink: &mut dyn FnMut(ReadEvent),
+    ) {
         let mut input = Counted { inner: input, pos: 0 };
         let mut record_no = 0u64;
         // After a record whose extent is unknown (bad header), scan for the
@@ -62,7 +69,9 @@ impl FormatReader for WarcReader {
                 }
                 if !resync {
                     resync = true;
-                    let reason = SkipReason::BadRecord("not a WARC record (no WARC/1.x version line); looking for the next record".into());
+                    let reason = SkipReason::BadRecord(
+                        "not a WARC record (no WARC/1.x version line); looking for the next record".into(),
+                    );
                     sink(skip(record_origin(origin, record_no + 1, line_start), reason));
                 }
             };
@@ -71,7 +80,12 @@ impl FormatReader for WarcReader {
             let at = record_origin(origin, record_no, start);
             let headers = match read_headers(&mut input) {
                 Ok(h) => h,
-                Err(HeaderError::Eof) => return sink(skip(at, SkipReason::BadRecord("truncated: the file ends inside the WARC header".into()))),
+                Err(HeaderError::Eof) => {
+                    return sink(skip(
+                        at,
+                        SkipReason::BadRecord("truncated: the file ends inside the WARC header".into()),
+                    ))
+                }
                 Err(HeaderError::TooLong) => {
                     resync = true;
                     sink(skip(at, SkipReason::BadRecord(format!("WARC header longer than {MAX_HEADER_BYTES} bytes"))));
@@ -186,7 +200,12 @@ fn parse_header_line(text: &str, headers: &mut Headers) {
 }
 
 /// A response record's block to an article, or why it is not one.
-fn response_to_article(block: &[u8], headers: &Headers, at: &Origin, cfg: &ReaderConfig) -> Result<RawArticle, SkipReason> {
+fn response_to_article(
+    block: &[u8],
+    headers: &Headers,
+    at: &Origin,
+    cfg: &ReaderConfig,
+) -> Result<RawArticle, SkipReason> {
     let target = header(headers, "warc-target-uri")
         .map(|u| u.trim().trim_start_matches('<').trim_end_matches('>').to_string())
         .filter(|u| !u.is_empty())
@@ -266,7 +285,11 @@ pub fn is_html(content_type: Option<&str>, body: &[u8]) -> bool {
 /// at most `limit` bytes.
 fn decode_body(body: &[u8], headers: &Headers, limit: u64) -> Result<Vec<u8>, SkipReason> {
     let chunked = header(headers, "transfer-encoding").is_some_and(|t| t.to_ascii_lowercase().contains("chunked"));
-    let body = if chunked { dechunk(body).ok_or_else(|| SkipReason::BadRecord("bad chunked transfer encoding".into()))? } else { body.to_vec() };
+    let body = if chunked {
+        dechunk(body).ok_or_else(|| SkipReason::BadRecord("bad chunked transfer encoding".into()))?
+    } else {
+        body.to_vec()
+    };
     let coding = header(headers, "content-encoding").map(|c| c.trim().to_ascii_lowercase()).unwrap_or_default();
     let mut out = Vec::new();
     let read = match coding.as_str() {
@@ -332,7 +355,13 @@ impl Counted<'_> {
         loop {
             let chunk = self.inner.fill_buf()?;
             if chunk.is_empty() {
-                return Ok(if !any { Line::Eof } else if too_long { Line::TooLong } else { Line::Full });
+                return Ok(if !any {
+                    Line::Eof
+                } else if too_long {
+                    Line::TooLong
+                } else {
+                    Line::Full
+                });
             }
             any = true;
             let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
@@ -413,7 +442,11 @@ mod tests {
     fn response_records_become_articles_with_url_date_and_outlet() {
         let mut w = record("warcinfo", "", b"software: test\r\n");
         w.extend(record("request", "https://News.Example.com/a", b"GET /a HTTP/1.1\r\n\r\n"));
-        w.extend(record("response", "https://News.Example.com/a?utm_source=x#top", &http("200 OK", "text/html; charset=utf-8", PAGE)));
+        w.extend(record(
+            "response",
+            "https://News.Example.com/a?utm_source=x#top",
+            &http("200 OK", "text/html; charset=utf-8", PAGE),
+        ));
         let (arts, skips) = read(&w);
         assert!(skips.is_empty(), "{skips:?}");
         assert_eq!(arts.len(), 1);
@@ -440,14 +473,26 @@ mod tests {
         let shown: Vec<String> = skips.iter().map(|s| s.to_string()).collect();
         assert_eq!(skips.len(), 4, "{shown:#?}");
         assert!(shown[0].starts_with("t.warc record 1 (byte 0): ") && shown[0].contains("404"), "{}", shown[0]);
-        assert!(shown[1].starts_with(&format!("t.warc record 2 (byte {second_at}): ")) && shown[1].contains("image/png"), "{}", shown[1]);
+        assert!(
+            shown[1].starts_with(&format!("t.warc record 2 (byte {second_at}): ")) && shown[1].contains("image/png"),
+            "{}",
+            shown[1]
+        );
         assert!(shown[2].contains("record 3") && shown[2].contains("Content-Length"), "{}", shown[2]);
         assert!(shown[3].contains("record 5") && shown[3].contains("truncated"), "{}", shown[3]);
     }
 
     #[test]
     fn garbage_never_panics() {
-        for bytes in [&b""[..], b"\r\n\r\n", b"hello world\nnot warc", b"WARC/1.0\r\n", b"WARC/1.0\r\nContent-Length: 99999999999999999999\r\n\r\n", b"\x00\xff\xfeWARC/", b"WARC/1.1\r\nWARC-Type: response\r\nContent-Length: 3\r\n\r\nabc"] {
+        for bytes in [
+            &b""[..],
+            b"\r\n\r\n",
+            b"hello world\nnot warc",
+            b"WARC/1.0\r\n",
+            b"WARC/1.0\r\nContent-Length: 99999999999999999999\r\n\r\n",
+            b"\x00\xff\xfeWARC/",
+            b"WARC/1.1\r\nWARC-Type: response\r\nContent-Length: 3\r\n\r\nabc",
+        ] {
             let _ = read(bytes);
         }
     }
@@ -455,7 +500,8 @@ mod tests {
     #[test]
     fn chunked_and_gzip_bodies() {
         let chunked = format!("{:x}\r\n{PAGE}\r\n0\r\n\r\n", PAGE.len());
-        let block = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n{chunked}");
+        let block =
+            format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n{chunked}");
         let (arts, skips) = read(&record("response", "https://e.com/c", block.as_bytes()));
         assert_eq!((arts.len(), skips.len()), (1, 0), "{skips:?}");
 

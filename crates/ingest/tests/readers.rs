@@ -48,7 +48,11 @@ fn directory_with_bad_inputs_reads_the_good_ones_and_reports_each_bad_one() {
     write(d, "a_good.txt", b"Title line\nSeoul, December 1\nA body sentence about the meeting.");
     write(d, "b_good.html.gz", &gzip(b"<html><body><article><p>Defense chiefs met in Seoul on Tuesday to discuss the alliance.</p></article></body></html>"));
     write(d, "c_binary.txt", b"\x7fELF\x02\x01\x01\x00\x00\x00\x00binary");
-    write(d, "d_latin1.txt", b"Le ministre de la D\xe9fense a d\xe9clar\xe9 que la r\xe9union aurait lieu \xe0 S\xe9oul.");
+    write(
+        d,
+        "d_latin1.txt",
+        b"Le ministre de la D\xe9fense a d\xe9clar\xe9 que la r\xe9union aurait lieu \xe0 S\xe9oul.",
+    );
     write(d, "e_lines.jsonl", b"{\"id\": \"j1\", \"text\": \"first good\"}\n{not json\n{\"text\": \"no id\"}\n{\"id\": \"j4\"}\n[1,2]\n\n{\"id\": \"j7\", \"text\": \"bad \xff utf8\"}\n{\"id\": \"j8\", \"text\": \"last good\", \"date\": \"2025-11-03\"}\n");
     write(d, "f_empty.txt", b"");
     write(d, "g_not_gzip.txt.gz", b"this is plain text pretending to be gzip");

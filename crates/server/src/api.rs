@@ -38,7 +38,10 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -47,7 +50,9 @@ impl utoipa::Modify for BearerAuth {
 pub async fn health(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
     let st = state.clone();
     let (articles, stories) = state.with_store(move |s| Ok((s.article_count()?, st.summaries(s)?.1.len()))).await?;
-    Ok(Json(serde_json::json!({"status": "ok", "articles": articles, "stories": stories, "indexed": state.index().len()})))
+    Ok(Json(
+        serde_json::json!({"status": "ok", "articles": articles, "stories": stories, "indexed": state.index().len()}),
+    ))
 }
 
 /// Articles per day.
@@ -97,12 +102,17 @@ fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
 /// Stories, newest first (or biggest first).
 #[utoipa::path(get, path = "/api/stories", tag = "stories", params(ListParams),
     responses((status = 200, body = [StoryItem]), (status = 400, body = ErrorBody)))]
-pub async fn list_stories(State(state): State<AppState>, params: Result<Query<ListParams>, QueryRejection>) -> Result<Response, ApiError> {
+pub async fn list_stories(
+    State(state): State<AppState>,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
     let Query(p) = params.map_err(|e| ApiError::bad_parameter(e.body_text()))?;
     let biggest = match p.sort.as_deref() {
         None | Some("newest") => false,
         Some("biggest") => true,
-        Some(other) => return Err(ApiError::bad_parameter(format!("sort must be `newest` or `biggest`, not {other:?}"))),
+        Some(other) => {
+            return Err(ApiError::bad_parameter(format!("sort must be `newest` or `biggest`, not {other:?}")))
+        }
     };
     let limit = p.limit.unwrap_or(DEFAULT_STORIES).clamp(1, MAX_STORIES);
     let offset = p.offset.unwrap_or(0);
@@ -123,7 +133,12 @@ pub async fn list_stories(State(state): State<AppState>, params: Result<Query<Li
                 }
                 let mut out = Vec::new();
                 for sum in order.into_iter().skip(offset).take(limit) {
-                    let coverage = st.index().coverage(sum.id)?.into_iter().map(|(d, count)| DayCount { date: d.to_string(), count }).collect();
+                    let coverage = st
+                        .index()
+                        .coverage(sum.id)?
+                        .into_iter()
+                        .map(|(d, count)| DayCount { date: d.to_string(), count })
+                        .collect();
                     out.push(StoryItem {
                         id: story_label(sum.id),
                         title: sum.title.clone(),
@@ -167,7 +182,10 @@ pub struct StoryVersion {
 #[utoipa::path(get, path = "/api/stories/{id}/version", tag = "stories",
     params(("id" = String, Path, description = "Story id (`s3`) or the id of an article in it")),
     responses((status = 200, body = StoryVersion), (status = 404, body = ErrorBody)))]
-pub async fn story_version(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<StoryVersion>, ApiError> {
+pub async fn story_version(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<StoryVersion>, ApiError> {
     let st = state.clone();
     let (story, articles) = state.with_store(move |s| st.resolve_story(s, &id)).await?;
     Ok(Json(StoryVersion { id: story_label(story), articles }))
@@ -198,7 +216,8 @@ pub struct EventResponse {
     params(("id" = String, Path, description = "Event id (`e12`)")),
     responses((status = 200, body = EventResponse), (status = 404, body = ErrorBody)))]
 pub async fn get_event(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<EventResponse>, ApiError> {
-    let event = parse_label(&id, 'e').ok_or_else(|| ApiError::bad_parameter(format!("{id:?} is not an event id (like e12)")))?;
+    let event = parse_label(&id, 'e')
+        .ok_or_else(|| ApiError::bad_parameter(format!("{id:?} is not an event id (like e12)")))?;
     let not_found = || ApiError::not_found(format!("no event {id:?}"));
     let story = state.index().story_of_event(event)?.ok_or_else(not_found)?;
     let label = ingest::event_label(event);
@@ -207,7 +226,8 @@ pub async fn get_event(State(state): State<AppState>, Path(id): Path<String>) ->
     let st = state.clone();
     let cached = state.with_store(move |s| st.story_view(s, &story_label(story))).await?;
     let view = &cached.view;
-    let ev: &EventView = view.events.iter().find(|e| e.id == label).ok_or_else(|| ApiError::not_found(format!("no event {label:?}")))?;
+    let ev: &EventView =
+        view.events.iter().find(|e| e.id == label).ok_or_else(|| ApiError::not_found(format!("no event {label:?}")))?;
     let members: std::collections::HashSet<&str> = ev.articles.iter().map(String::as_str).collect();
     let articles = view
         .sources
@@ -258,7 +278,10 @@ pub struct ArticleDetail {
     params(("id" = String, Path, description = "Article id")),
     responses((status = 200, description = "Cleaned text, removed lines (with reasons), analysis, event and story", body = serde_json::Value),
               (status = 404, body = ErrorBody)))]
-pub async fn get_article(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ArticleDetail>, ApiError> {
+pub async fn get_article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ArticleDetail>, ApiError> {
     let detail = state
         .with_store(move |s| {
             let a = find_article(s, &id)?.ok_or_else(|| ApiError::not_found(format!("no article with id {id:?}")))?;
@@ -350,9 +373,9 @@ fn search_query(p: SearchParams) -> Result<SearchQuery, ApiError> {
     let date = |s: &Option<String>, end: bool, name: &str| -> Result<_, ApiError> {
         match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(None),
-            Some(v) => parse_date_bound(v, end)
-                .map(Some)
-                .ok_or_else(|| ApiError::bad_parameter(format!("{name}={v:?} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)"))),
+            Some(v) => parse_date_bound(v, end).map(Some).ok_or_else(|| {
+                ApiError::bad_parameter(format!("{name}={v:?} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)"))
+            }),
         }
     };
     let label = |s: &Option<String>, prefix: char, name: &str| -> Result<_, ApiError> {
@@ -379,7 +402,10 @@ fn search_query(p: SearchParams) -> Result<SearchQuery, ApiError> {
 /// Full-text search with filters; best matches first.
 #[utoipa::path(get, path = "/api/search", tag = "search", params(SearchParams),
     responses((status = 200, body = SearchResponse), (status = 400, body = ErrorBody)))]
-pub async fn search(State(state): State<AppState>, params: Result<Query<SearchParams>, QueryRejection>) -> Result<Response, ApiError> {
+pub async fn search(
+    State(state): State<AppState>,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
     let Query(p) = params.map_err(|e| ApiError::bad_parameter(e.body_text()))?;
     let sq = search_query(p)?;
     let key = format!("{sq:?}");
@@ -389,7 +415,8 @@ pub async fn search(State(state): State<AppState>, params: Result<Query<SearchPa
     }
     let st = state.clone();
     let hits = tokio::task::spawn_blocking(move || st.index().search(&sq).map(|h| (sq.q, h))).await??;
-    let body = Bytes::from(to_json(&SearchResponse { q: hits.0, hits: hits.1.into_iter().map(HitView::from).collect() })?);
+    let body =
+        Bytes::from(to_json(&SearchResponse { q: hits.0, hits: hits.1.into_iter().map(HitView::from).collect() })?);
     // Not single-flight (unlike views): distinct searches must not wait
     // for each other; at worst a burst computes one query twice.
     state.caches().searches.put(key, version, body.clone());
@@ -419,7 +446,10 @@ const ENTITY_STORIES: usize = 20;
 /// Entities of a story, or one entity by any of its names.
 #[utoipa::path(get, path = "/api/entities", tag = "stories", params(EntityParams),
     responses((status = 200, body = EntitiesResponse), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn entities(State(state): State<AppState>, params: Result<Query<EntityParams>, QueryRejection>) -> Result<Response, ApiError> {
+pub async fn entities(
+    State(state): State<AppState>,
+    params: Result<Query<EntityParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
     let Query(p) = params.map_err(|e| ApiError::bad_parameter(e.body_text()))?;
     if let Some(story) = p.story.filter(|s| !s.trim().is_empty()) {
         let st = state.clone();
@@ -433,7 +463,11 @@ pub async fn entities(State(state): State<AppState>, params: Result<Query<Entity
     let Some(name) = p.name.filter(|s| !s.trim().is_empty()) else {
         return Err(ApiError::bad_parameter("give story=ID or name=NAME"));
     };
-    let sq = SearchQuery { entity: Some(name.clone()), limit: Some(storyline_store::search::MAX_LIMIT), ..Default::default() };
+    let sq = SearchQuery {
+        entity: Some(name.clone()),
+        limit: Some(storyline_store::search::MAX_LIMIT),
+        ..Default::default()
+    };
     let hits = state.index().search(&sq)?;
     let mut stories: Vec<String> = Vec::new();
     for h in hits {
@@ -449,7 +483,8 @@ pub async fn entities(State(state): State<AppState>, params: Result<Query<Entity
             let mut found: Vec<EntityView> = Vec::new();
             for story in stories {
                 let cached = st.story_view(s, &story)?;
-                let names_it = |e: &&EntityView| name_key(&e.canonical) == key || e.aliases.iter().any(|a| name_key(a) == key);
+                let names_it =
+                    |e: &&EntityView| name_key(&e.canonical) == key || e.aliases.iter().any(|a| name_key(a) == key);
                 for e in cached.view.entities.iter().filter(names_it) {
                     match found.iter_mut().find(|f| f.canonical == e.canonical) {
                         Some(f) => {
@@ -515,11 +550,21 @@ pub fn check_token(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError
     security(("bearer" = [])),
     responses((status = 200, body = IngestResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn post_articles(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Json<IngestResponse>, ApiError> {
+pub async fn post_articles(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<IngestResponse>, ApiError> {
     check_token(&state, &headers)?;
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(Code::PayloadTooLarge, format!("the body is over the limit of {} bytes; send fewer articles per request", state.max_body_bytes()))
+            ApiError::new(
+                Code::PayloadTooLarge,
+                format!(
+                    "the body is over the limit of {} bytes; send fewer articles per request",
+                    state.max_body_bytes()
+                ),
+            )
         } else {
             ApiError::new(Code::BadBody, e.body_text())
         }
@@ -528,9 +573,18 @@ pub async fn post_articles(State(state): State<AppState>, headers: HeaderMap, bo
     let (raws, mut skipped) = ingest::parse_articles(&body, max);
     if raws.is_empty() {
         let why: Vec<String> = skipped.iter().map(|s| format!("{}: {}", s.origin, s.reason)).collect();
-        return Err(ApiError::new(Code::NoArticles, format!("no article could be read ({})", if why.is_empty() { "empty body".into() } else { why.join("; ") })));
+        return Err(ApiError::new(
+            Code::NoArticles,
+            format!("no article could be read ({})", if why.is_empty() { "empty body".into() } else { why.join("; ") }),
+        ));
     }
     let report = state.ingest(raws).await?;
     skipped.extend(report.failed);
-    Ok(Json(IngestResponse { articles: report.outcomes, skipped, new: report.new, duplicates: report.duplicates, already_stored: report.already }))
+    Ok(Json(IngestResponse {
+        articles: report.outcomes,
+        skipped,
+        new: report.new,
+        duplicates: report.duplicates,
+        already_stored: report.already,
+    }))
 }

@@ -88,10 +88,12 @@ mod tests {
     fn an_answer_is_reused_until_its_version_changes() {
         let c: Versioned<u32> = Versioned::default();
         let mut runs = 0;
-        let mut get = |v: u64| c.get_or_compute::<()>(1, v, || {
-            runs += 1;
-            Ok(Bytes::from(format!("v{v}")))
-        });
+        let mut get = |v: u64| {
+            c.get_or_compute::<()>(1, v, || {
+                runs += 1;
+                Ok(Bytes::from(format!("v{v}")))
+            })
+        };
         assert_eq!(&get(1).unwrap()[..], b"v1");
         assert_eq!(&get(1).unwrap()[..], b"v1");
         assert_eq!(&get(2).unwrap()[..], b"v2");

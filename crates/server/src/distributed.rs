@@ -105,7 +105,12 @@ pub struct PublishReport {
 /// Arrival order needs each article's date: the input date when it has
 /// one, else the date cleaning finds in the text (the workers clean again
 /// as part of the pure stages).
-pub fn publish(nats: &str, stream_name: &str, raws: &[RawArticle], cfg: &PipelineConfig) -> anyhow::Result<PublishReport> {
+pub fn publish(
+    nats: &str,
+    stream_name: &str,
+    raws: &[RawArticle],
+    cfg: &PipelineConfig,
+) -> anyhow::Result<PublishReport> {
     let dates = clean_for_order(raws, cfg);
     let refs: Vec<&Article> = dates.iter().collect();
     let order = arrival_order(&refs);
@@ -154,14 +159,16 @@ fn clean_for_order(raws: &[RawArticle], cfg: &PipelineConfig) -> Vec<Article> {
         if let Some(d) = raw.date.as_deref().and_then(storyline_core::parse_input_date) {
             return Article { id: raw.id.clone(), published: Some(d), ..Default::default() };
         }
-        let cleaned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| storyline_core::clean::clean(raw, &cfg.clean)));
+        let cleaned =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| storyline_core::clean::clean(raw, &cfg.clean)));
         let date = cleaned.ok().and_then(|a| a.best_date());
         Article { id: raw.id.clone(), published: date, ..Default::default() }
     };
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let chunk = raws.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = raws.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
+        let handles: Vec<_> =
+            raws.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
         handles.into_iter().flat_map(|h| h.join().expect("cleaning panics are caught")).collect()
     })
 }
@@ -258,8 +265,11 @@ pub fn run_worker(cfg: &WorkerConfig) -> anyhow::Result<WorkerReport> {
     let assigned = Arc::new(AtomicU64::new(0));
     let busy_micros = Arc::new(AtomicU64::new(0));
     let assigner = {
-        let (db, stream, stop, assigned, busy) = (cfg.db.clone(), cfg.stream.clone(), stop.clone(), assigned.clone(), busy_micros.clone());
-        std::thread::Builder::new().name("assigner".into()).spawn(move || assigner_loop(&db, &stream, &stop, &assigned, &busy))?
+        let (db, stream, stop, assigned, busy) =
+            (cfg.db.clone(), cfg.stream.clone(), stop.clone(), assigned.clone(), busy_micros.clone());
+        std::thread::Builder::new()
+            .name("assigner".into())
+            .spawn(move || assigner_loop(&db, &stream, &stop, &assigned, &busy))?
     };
     let result = pull_loop(cfg, &pcfg, &store, &rt, &mut consumer, &stop);
     stop.store(true, Ordering::SeqCst);
@@ -313,7 +323,8 @@ fn pull_loop(
             }));
         }
         let items = process_parallel(raws, pcfg);
-        let payloads: Vec<String> = items.iter().map(|i| serde_json::to_string(i).expect("pending items serialize")).collect();
+        let payloads: Vec<String> =
+            items.iter().map(|i| serde_json::to_string(i).expect("pending items serialize")).collect();
         for i in &items {
             if let PendingItem::Failed(f) = i {
                 eprintln!("skipped {}: {}", f.origin, f.reason);
@@ -344,7 +355,12 @@ fn pull_loop(
 
 /// Whether the whole stream is done: no message waiting or in flight and no
 /// pending row at or past the frontier.
-fn nothing_left(rt: &tokio::runtime::Runtime, consumer: &mut consumer::PullConsumer, store: &PgStore, stream: &str) -> anyhow::Result<bool> {
+fn nothing_left(
+    rt: &tokio::runtime::Runtime,
+    consumer: &mut consumer::PullConsumer,
+    store: &PgStore,
+    stream: &str,
+) -> anyhow::Result<bool> {
     let (waiting, in_flight) = rt.block_on(async {
         let info = consumer.info().await.context("reading the consumer's state")?;
         anyhow::Ok((info.num_pending, info.num_ack_pending))
@@ -380,7 +396,9 @@ fn process_parallel(raws: Vec<Result<RawArticle, FailedItem>>, cfg: &PipelineCon
                 PendingItem::Ready { article, analysis, features, signature }
             }
             None => {
-                let f = failed.pop().unwrap_or_else(|| Failed { origin: raw.origin.to_string(), reason: "not processed".into() });
+                let f = failed
+                    .pop()
+                    .unwrap_or_else(|| Failed { origin: raw.origin.to_string(), reason: "not processed".into() });
                 PendingItem::Failed(FailedItem { origin: f.origin, reason: f.reason })
             }
         }
@@ -396,7 +414,8 @@ fn process_parallel(raws: Vec<Result<RawArticle, FailedItem>>, cfg: &PipelineCon
         parts.push(it.by_ref().take(chunk).collect());
     }
     std::thread::scope(|scope| {
-        let handles: Vec<_> = parts.into_iter().map(|part| scope.spawn(move || part.into_iter().map(one).collect::<Vec<_>>())).collect();
+        let handles: Vec<_> =
+            parts.into_iter().map(|part| scope.spawn(move || part.into_iter().map(one).collect::<Vec<_>>())).collect();
         handles.into_iter().flat_map(|h| h.join().expect("stage panics are caught")).collect()
     })
 }
@@ -404,7 +423,13 @@ fn process_parallel(raws: Vec<Result<RawArticle, FailedItem>>, cfg: &PipelineCon
 /// The assigner: waits for the writer lock, then decides pending articles
 /// in sequence order until told to stop. Errors (a lost connection) drop
 /// the lock and the in-memory state, and it starts over.
-fn assigner_loop(db: &str, stream: &str, stop: &AtomicBool, assigned: &AtomicU64, busy: &AtomicU64) -> anyhow::Result<()> {
+fn assigner_loop(
+    db: &str,
+    stream: &str,
+    stop: &AtomicBool,
+    assigned: &AtomicU64,
+    busy: &AtomicU64,
+) -> anyhow::Result<()> {
     let cfg = PipelineConfig::default();
     let mut failures = 0u32;
     while !stop.load(Ordering::SeqCst) {
@@ -423,7 +448,14 @@ fn assigner_loop(db: &str, stream: &str, stop: &AtomicBool, assigned: &AtomicU64
     Ok(())
 }
 
-fn assign_session(db: &str, stream: &str, stop: &AtomicBool, assigned: &AtomicU64, busy: &AtomicU64, cfg: &PipelineConfig) -> anyhow::Result<()> {
+fn assign_session(
+    db: &str,
+    stream: &str,
+    stop: &AtomicBool,
+    assigned: &AtomicU64,
+    busy: &AtomicU64,
+    cfg: &PipelineConfig,
+) -> anyhow::Result<()> {
     let store = PgStore::connect(db)?;
     loop {
         if stop.load(Ordering::SeqCst) {
@@ -489,7 +521,8 @@ fn assign_round(store: &PgStore, stream: &str, streamer: &mut Streamer) -> anyho
         }
         next += 1;
         let payload: &str = row.get(1);
-        let item: PendingItem = serde_json::from_str(payload).map_err(|e| StoreError::Corrupt { id: format!("pending {seq}"), detail: e.to_string() })?;
+        let item: PendingItem = serde_json::from_str(payload)
+            .map_err(|e| StoreError::Corrupt { id: format!("pending {seq}"), detail: e.to_string() })?;
         if let PendingItem::Ready { article, analysis, features, signature } = item {
             let identity = identity_hash(&article);
             items.push((identity, Processed { prepared: Prepared { article, analysis }, features, signature }));
@@ -533,9 +566,15 @@ fn assign_round(store: &PgStore, stream: &str, streamer: &mut Streamer) -> anyho
     }
     store.insert_batch_with(&batch, &mut |tx: &mut Transaction<'_>| {
         tx.execute("DELETE FROM work_pending WHERE stream = $1 AND seq < $2", &[&stream, &next])?;
-        let moved = tx.execute("UPDATE work_frontier SET next_seq = $2 WHERE stream = $1 AND next_seq = $3", &[&stream, &next, &frontier])?;
+        let moved = tx.execute(
+            "UPDATE work_frontier SET next_seq = $2 WHERE stream = $1 AND next_seq = $3",
+            &[&stream, &next, &frontier],
+        )?;
         if moved != 1 {
-            return Err(StoreError::Corrupt { id: format!("frontier of {stream}"), detail: "moved by another writer".into() });
+            return Err(StoreError::Corrupt {
+                id: format!("frontier of {stream}"),
+                detail: "moved by another writer".into(),
+            });
         }
         Ok(())
     })?;

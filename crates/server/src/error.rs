@@ -151,7 +151,10 @@ mod tests {
     #[test]
     fn the_body_has_message_code_and_type() {
         let v = serde_json::to_value(ApiError::new(Code::MissingToken, "give a token").body()).unwrap();
-        assert_eq!(v, serde_json::json!({"error": {"message": "give a token", "code": "missing_token", "type": "auth"}}));
+        assert_eq!(
+            v,
+            serde_json::json!({"error": {"message": "give a token", "code": "missing_token", "type": "auth"}})
+        );
         assert_eq!(Code::MissingToken.status_and_type().0, StatusCode::UNAUTHORIZED);
     }
 }

@@ -22,9 +22,9 @@ use std::io::Cursor;
 
 use serde::Serialize;
 use storyline_core::analyze::AliasRegistry;
+use storyline_core::clean::OutletLines;
 use storyline_core::cluster::{self, Assignment, Clusterer, DocFeatures};
 use storyline_core::dedup::{self, DedupIndex, DocMeta, DuplicateMatch, Signature};
-use storyline_core::clean::OutletLines;
 use storyline_core::{prepare_with, Analysis, Article, Origin, PipelineConfig, Prepared, RawArticle};
 use storyline_ingest::{Format, ReadEvent, ReaderConfig};
 use storyline_store::search::IndexSession;
@@ -54,7 +54,12 @@ pub struct Failed {
 /// Runs the per-article stages on all cores, keeping input order, removing
 /// the outlets' furniture `outlet_lines` knows. A bug triggered by one
 /// article costs that article only.
-pub fn process_all(raws: &[RawArticle], cfg: &PipelineConfig, outlet_lines: &OutletLines, failed: &mut Vec<Failed>) -> Vec<Processed> {
+pub fn process_all(
+    raws: &[RawArticle],
+    cfg: &PipelineConfig,
+    outlet_lines: &OutletLines,
+    failed: &mut Vec<Failed>,
+) -> Vec<Processed> {
     map_articles(raws, failed, |raw| process_one(raw, cfg, outlet_lines))
 }
 
@@ -93,8 +98,10 @@ pub fn for_each_in_arrival_order<E>(
     let mut slots: Vec<Option<Processed>> = Vec::with_capacity(raws.len());
     slots.resize_with(raws.len(), || None);
     // Sort keys: (undated, date) as in `arrival_order`.
-    let mut keys: Vec<Option<(bool, Option<chrono::NaiveDate>)>> =
-        raws.iter().map(|r| r.date.as_deref().and_then(storyline_core::parse_input_date).map(|d| (false, Some(d)))).collect();
+    let mut keys: Vec<Option<(bool, Option<chrono::NaiveDate>)>> = raws
+        .iter()
+        .map(|r| r.date.as_deref().and_then(storyline_core::parse_input_date).map(|d| (false, Some(d))))
+        .collect();
     let unknown: Vec<usize> = (0..raws.len()).filter(|&i| keys[i].is_none()).collect();
     let mut dropped = vec![false; raws.len()];
     for (i, r) in unknown.iter().copied().zip(map_indexed(raws, &unknown, &process)) {
@@ -117,7 +124,8 @@ pub fn for_each_in_arrival_order<E>(
         step.map(|s| s.iter().copied().filter(|&i| slots[i].is_none()).collect()).unwrap_or_default()
     };
     let first = unprocessed(&slots, steps.first());
-    let mut ready: Vec<(usize, Result<Processed, Failed>)> = first.iter().copied().zip(map_indexed(raws, &first, &process)).collect();
+    let mut ready: Vec<(usize, Result<Processed, Failed>)> =
+        first.iter().copied().zip(map_indexed(raws, &first, &process)).collect();
     for (k, step) in steps.iter().enumerate() {
         for (i, r) in ready.drain(..) {
             match r {
@@ -141,7 +149,18 @@ pub fn for_each_in_arrival_order<E>(
                     Ok(results) => next.iter().copied().zip(results).collect(),
                     // `map_indexed` catches per-article panics; should the
                     // worker die anyway, its articles are reported, not lost.
-                    Err(_) => next.iter().map(|&i| (i, Err(Failed { origin: raws[i].origin.to_string(), reason: "internal error while processing this article (please report it)".into() }))).collect(),
+                    Err(_) => next
+                        .iter()
+                        .map(|&i| {
+                            (
+                                i,
+                                Err(Failed {
+                                    origin: raws[i].origin.to_string(),
+                                    reason: "internal error while processing this article (please report it)".into(),
+                                }),
+                            )
+                        })
+                        .collect(),
                 };
             }
             outcome
@@ -154,7 +173,11 @@ pub fn for_each_in_arrival_order<E>(
 /// `f` over `raws[i]` for every `i` of `indices` on all cores (threads
 /// take small blocks in turn, so an uneven block costs little); results in
 /// the order of `indices`; a panic of `f` becomes that article's `Failed`.
-fn map_indexed<T: Send>(raws: &[RawArticle], indices: &[usize], f: &(impl Fn(&RawArticle) -> T + Sync)) -> Vec<Result<T, Failed>> {
+fn map_indexed<T: Send>(
+    raws: &[RawArticle],
+    indices: &[usize],
+    f: &(impl Fn(&RawArticle) -> T + Sync),
+) -> Vec<Result<T, Failed>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     const BLOCK: usize = 8;
     let one = |raw: &RawArticle| -> Result<T, Failed> {
@@ -193,7 +216,12 @@ fn map_indexed<T: Send>(raws: &[RawArticle], indices: &[usize], f: &(impl Fn(&Ra
 /// Clean and analyze only, on all cores, like [`process_all`]: for callers
 /// that never cluster (`storyline analyze`), features and signatures are
 /// about a fifth of the per-article cost.
-pub fn prepare_all(raws: &[RawArticle], cfg: &PipelineConfig, outlet_lines: &OutletLines, failed: &mut Vec<Failed>) -> Vec<Prepared> {
+pub fn prepare_all(
+    raws: &[RawArticle],
+    cfg: &PipelineConfig,
+    outlet_lines: &OutletLines,
+    failed: &mut Vec<Failed>,
+) -> Vec<Prepared> {
     map_articles(raws, failed, |raw| prepare_with(raw, cfg, outlet_lines))
 }
 
@@ -259,7 +287,11 @@ impl Streamer {
     }
 
     fn meta(article: &Article) -> DocMeta<'_> {
-        DocMeta { published: article.best_date(), outlet: article.outlet.as_deref(), wire_credits: &article.wire_credits }
+        DocMeta {
+            published: article.best_date(),
+            outlet: article.outlet.as_deref(),
+            wire_credits: &article.wire_credits,
+        }
     }
 
     /// Folds the article's entity names into the aliases seen so far (so
@@ -296,7 +328,14 @@ impl Streamer {
     }
 
     /// Re-adds a stored article with its stored decision.
-    pub fn restore(&mut self, article: &Article, analysis: &Analysis, features: &DocFeatures, signature: &Signature, d: &Decision) {
+    pub fn restore(
+        &mut self,
+        article: &Article,
+        analysis: &Analysis,
+        features: &DocFeatures,
+        signature: &Signature,
+        d: &Decision,
+    ) {
         self.outlet_lines.observe(article.outlet.as_deref(), &article.raw_text, &self.outlet_lines_cfg);
         // Stored analyses are folded already; folding a copy again teaches
         // the registry their names.
@@ -399,7 +438,10 @@ pub fn ingest_with_progress(
     let mut session = index.map(SearchIndex::session).transpose()?;
     let mut batch: Vec<StoredArticle> = Vec::with_capacity(BATCH_ARTICLES.min(raws.len()));
     let mut results: Vec<(usize, Outcome)> = Vec::with_capacity(raws.len());
-    let flush = |store: &mut dyn Store, session: &mut Option<IndexSession>, batch: &mut Vec<StoredArticle>| -> anyhow::Result<()> {
+    let flush = |store: &mut dyn Store,
+                 session: &mut Option<IndexSession>,
+                 batch: &mut Vec<StoredArticle>|
+     -> anyhow::Result<()> {
         store.insert_batch(batch)?;
         if let Some(session) = session {
             session.add(batch)?;
@@ -410,55 +452,62 @@ pub fn ingest_with_progress(
     let total = raws.len();
     let mut done = 0;
     let mut failed = Vec::new();
-    let visited = for_each_in_arrival_order(raws, cfg, &outlet_lines, &mut failed, |p| p, |i, mut p| -> anyhow::Result<()> {
-        progress(done, total);
-        done += 1;
-        let a = &p.prepared.article;
-        if let Some(existing) = store.find_existing(&a.id, &identity_hash(a))? {
-            report.already += 1;
-            let story = store.story_of_article(&existing)?;
+    let visited = for_each_in_arrival_order(
+        raws,
+        cfg,
+        &outlet_lines,
+        &mut failed,
+        |p| p,
+        |i, mut p| -> anyhow::Result<()> {
+            progress(done, total);
+            done += 1;
+            let a = &p.prepared.article;
+            if let Some(existing) = store.find_existing(&a.id, &identity_hash(a))? {
+                report.already += 1;
+                let story = store.story_of_article(&existing)?;
+                results.push((
+                    i,
+                    Outcome {
+                        id: a.id.clone(),
+                        status: Status::AlreadyStored,
+                        existing: Some(existing),
+                        event: None,
+                        story: story.map(story_label),
+                        duplicate_of: None,
+                    },
+                ));
+                return Ok(());
+            }
+            let d = streamer.decide(&mut p);
+            report.new += 1;
+            report.duplicates += d.duplicate.is_some() as usize;
             results.push((
                 i,
                 Outcome {
-                    id: a.id.clone(),
-                    status: Status::AlreadyStored,
-                    existing: Some(existing),
-                    event: None,
-                    story: story.map(story_label),
-                    duplicate_of: None,
+                    id: p.prepared.article.id.clone(),
+                    status: Status::New,
+                    existing: None,
+                    event: Some(event_label(d.event)),
+                    story: Some(story_label(d.story)),
+                    duplicate_of: d.duplicate.as_ref().map(|m| m.original.clone()),
                 },
             ));
-            return Ok(());
-        }
-        let d = streamer.decide(&mut p);
-        report.new += 1;
-        report.duplicates += d.duplicate.is_some() as usize;
-        results.push((
-            i,
-            Outcome {
-                id: p.prepared.article.id.clone(),
-                status: Status::New,
-                existing: None,
-                event: Some(event_label(d.event)),
-                story: Some(story_label(d.story)),
-                duplicate_of: d.duplicate.as_ref().map(|m| m.original.clone()),
-            },
-        ));
-        let Processed { prepared, features, signature } = p;
-        batch.push(StoredArticle {
-            article: prepared.article,
-            analysis: prepared.analysis,
-            features,
-            signature,
-            duplicate: d.duplicate,
-            event: d.event,
-            story: d.story,
-        });
-        if batch.len() >= BATCH_ARTICLES {
-            flush(store, &mut session, &mut batch)?;
-        }
-        Ok(())
-    });
+            let Processed { prepared, features, signature } = p;
+            batch.push(StoredArticle {
+                article: prepared.article,
+                analysis: prepared.analysis,
+                features,
+                signature,
+                duplicate: d.duplicate,
+                event: d.event,
+                story: d.story,
+            });
+            if batch.len() >= BATCH_ARTICLES {
+                flush(store, &mut session, &mut batch)?;
+            }
+            Ok(())
+        },
+    );
     streamer.outlet_lines = outlet_lines;
     visited?;
     flush(store, &mut session, &mut batch)?;
@@ -495,7 +544,10 @@ pub fn parse_articles(body: &[u8], max_record_bytes: u64) -> (Vec<RawArticle>, V
             if seen.insert(a.id.clone()) {
                 articles.push(a);
             } else {
-                skipped.push(Failed { origin: a.origin.to_string(), reason: format!("id {:?} appears twice in this request", a.id) });
+                skipped.push(Failed {
+                    origin: a.origin.to_string(),
+                    reason: format!("id {:?} appears twice in this request", a.id),
+                });
             }
         }
         ReadEvent::Skipped(s) => skipped.push(Failed { origin: s.origin.to_string(), reason: s.reason.to_string() }),
@@ -528,7 +580,8 @@ mod tests {
         let plea = "Become a Ledger member and keep local reporting alive in Karsund.";
         let mut store = storyline_store::SqliteStore::open_in_memory().unwrap();
         let mut streamer = load_streamer(&store, &cfg).unwrap();
-        let first = [page("a1", "Karsund Ledger", "Cod quotas fell."), page("a2", "Karsund Ledger", "Rail workers struck.")];
+        let first =
+            [page("a1", "Karsund Ledger", "Cod quotas fell."), page("a2", "Karsund Ledger", "Rail workers struck.")];
         ingest(&mut store, None, &mut streamer, &first, &cfg).unwrap();
         // Two articles are not yet a habit: the plea is still in their text.
         let mut texts = HashMap::new();
@@ -537,13 +590,19 @@ mod tests {
 
         // A later ingest, with the online state rebuilt from the store only.
         let mut streamer = load_streamer(&store, &cfg).unwrap();
-        let later = [page("a3", "Karsund Ledger", "The library reopened."), page("a4", "Velmora Post", "The library reopened.")];
+        let later = [
+            page("a3", "Karsund Ledger", "The library reopened."),
+            page("a4", "Velmora Post", "The library reopened."),
+        ];
         ingest(&mut store, None, &mut streamer, &later, &cfg).unwrap();
         let mut stored = HashMap::new();
         store.for_each_article(&mut |s| drop(stored.insert(s.article.id.clone(), s.article))).unwrap();
         let a3 = &stored["a3"];
         assert!(!a3.text.contains(plea), "{}", a3.text);
-        assert!(a3.removed.iter().any(|r| r.text == plea && r.reason == storyline_core::RemovalReason::OutletBoilerplate));
+        assert!(a3
+            .removed
+            .iter()
+            .any(|r| r.text == plea && r.reason == storyline_core::RemovalReason::OutletBoilerplate));
         assert!(a3.text.contains("Officials gave details"), "the story itself stays: {}", a3.text);
         assert!(stored["a4"].text.contains(plea), "another outlet never printed it before");
     }
@@ -554,7 +613,8 @@ mod tests {
         assert_eq!((a.len(), s.len()), (1, 0));
         let (a, _) = parse_articles(b"{\n  \"id\": \"x\",\n  \"text\": \"Hi.\"\n}\n", 1 << 20);
         assert_eq!(a[0].id, "x");
-        let (a, s) = parse_articles(b"{\"id\":\"a\",\"text\":\"A.\"}\n{\"id\":\"b\",\"text\":\"B.\"}\nnot json\n", 1 << 20);
+        let (a, s) =
+            parse_articles(b"{\"id\":\"a\",\"text\":\"A.\"}\n{\"id\":\"b\",\"text\":\"B.\"}\nnot json\n", 1 << 20);
         assert_eq!((a.len(), s.len()), (2, 1));
         let (a, _) = parse_articles(br#"[{"id":"a","text":"A."},{"id":"b","text":"B."}]"#, 1 << 20);
         assert_eq!(a.len(), 2);

@@ -116,14 +116,22 @@ pub struct RouterOptions {
 
 impl Default for RouterOptions {
     fn default() -> Self {
-        RouterOptions { protect_reads: false, max_body_bytes: DEFAULT_MAX_BODY_BYTES, request_timeout: Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECS) }
+        RouterOptions {
+            protect_reads: false,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            request_timeout: Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECS),
+        }
     }
 }
 
 async fn timeout(State(limit): State<Duration>, req: Request, next: Next) -> Response {
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(resp) => resp,
-        Err(_) => ApiError::new(Code::Timeout, format!("the request took longer than {} s; narrow it or retry", limit.as_secs())).into_response(),
+        Err(_) => ApiError::new(
+            Code::Timeout,
+            format!("the request took longer than {} s; narrow it or retry", limit.as_secs()),
+        )
+        .into_response(),
     }
 }
 
@@ -161,7 +169,11 @@ pub fn router_with(state: AppState, opts: RouterOptions) -> Router {
         .route("/", get(ui::asset))
         .fallback(ui::asset)
         .method_not_allowed_fallback(method_not_allowed);
-    let api = if opts.protect_reads { api.layer(middleware::from_fn_with_state(state.clone(), reads_need_token)) } else { api };
+    let api = if opts.protect_reads {
+        api.layer(middleware::from_fn_with_state(state.clone(), reads_need_token))
+    } else {
+        api
+    };
     let docs = Router::<AppState>::new()
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP_DOCS)));
@@ -169,7 +181,10 @@ pub fn router_with(state: AppState, opts: RouterOptions) -> Router {
         .layer(DefaultBodyLimit::max(opts.max_body_bytes))
         .layer(middleware::from_fn_with_state(opts.request_timeout, timeout))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(tower_http::trace::TraceLayer::new_for_http())
@@ -220,9 +235,19 @@ pub async fn serve(cfg: ServeConfig) -> anyhow::Result<()> {
             }
         });
     }
-    let opts = RouterOptions { protect_reads: cfg.protect_reads, max_body_bytes: cfg.max_body_bytes, request_timeout: cfg.request_timeout };
-    let listener = tokio::net::TcpListener::bind(cfg.addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cfg.addr))?;
-    eprintln!("storyline serving {} on http://{} (API docs at /api/docs)", storyline_store::redact_url(&cfg.db.to_string_lossy()), listener.local_addr()?);
+    let opts = RouterOptions {
+        protect_reads: cfg.protect_reads,
+        max_body_bytes: cfg.max_body_bytes,
+        request_timeout: cfg.request_timeout,
+    };
+    let listener = tokio::net::TcpListener::bind(cfg.addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cfg.addr))?;
+    eprintln!(
+        "storyline serving {} on http://{} (API docs at /api/docs)",
+        storyline_store::redact_url(&cfg.db.to_string_lossy()),
+        listener.local_addr()?
+    );
     if cfg.token.is_none() {
         eprintln!("note: no --token given, so POST /api/articles is refused");
     }

@@ -144,7 +144,9 @@ impl AppState {
     /// per store version), and the version it reflects.
     pub fn summaries(&self, store: &dyn Store) -> Result<(u64, Arc<Vec<StorySummary>>), ApiError> {
         let version = self.version();
-        let cached = |c: &Caches| c.summaries.lock().unwrap_or_else(|p| p.into_inner()).as_ref().filter(|(v, _)| *v == version).cloned();
+        let cached = |c: &Caches| {
+            c.summaries.lock().unwrap_or_else(|p| p.into_inner()).as_ref().filter(|(v, _)| *v == version).cloned()
+        };
         if let Some(hit) = cached(&self.0.caches) {
             return Ok(hit);
         }

@@ -3,7 +3,8 @@ use serde_json::Value;
 use crate::common::{get, request, seeded_server, TOKEN};
 
 fn ids(hits: &Value) -> Vec<String> {
-    let mut v: Vec<String> = hits["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect();
+    let mut v: Vec<String> =
+        hits["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect();
     v.sort();
     v
 }
@@ -29,8 +30,12 @@ async fn health_and_the_seeds_story_is_listed() {
     assert_eq!(view.status, 200);
     let view = view.json();
     assert_eq!(view["id"], id);
-    let sources: Vec<&str> = view["sources"].as_array().unwrap().iter().map(|s| s["article"].as_str().unwrap()).collect();
-    assert!(sources.iter().any(|a| a.starts_with("000_")) && sources.iter().any(|a| a.starts_with("001_")), "{sources:?}");
+    let sources: Vec<&str> =
+        view["sources"].as_array().unwrap().iter().map(|s| s["article"].as_str().unwrap()).collect();
+    assert!(
+        sources.iter().any(|a| a.starts_with("000_")) && sources.iter().any(|a| a.starts_with("001_")),
+        "{sources:?}"
+    );
     // By article id too, and an event of it.
     assert_eq!(get(s.addr, "/api/stories/000_3d5f58d5529388c6").await.json()["id"], id);
     let event = view["events"][0]["id"].as_str().unwrap();
@@ -68,7 +73,15 @@ async fn openapi_is_version_3_and_docs_are_served() {
     assert_eq!(r.status, 200);
     let doc = r.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{}", doc["openapi"]);
-    for path in ["/api/stories", "/api/stories/{id}", "/api/search", "/api/articles", "/api/articles/{id}", "/api/events/{id}", "/api/entities"] {
+    for path in [
+        "/api/stories",
+        "/api/stories/{id}",
+        "/api/search",
+        "/api/articles",
+        "/api/articles/{id}",
+        "/api/events/{id}",
+        "/api/entities",
+    ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
     let docs = get(s.addr, "/api/docs/").await;
@@ -90,7 +103,14 @@ async fn posting_needs_the_token_and_the_article_becomes_searchable() {
     assert_eq!(r.status, 403);
 
     let auth = format!("Bearer {TOKEN}");
-    let r = request(s.addr, "POST", "/api/articles", &[("Authorization", auth.as_str()), ("Content-Type", "application/json")], article).await;
+    let r = request(
+        s.addr,
+        "POST",
+        "/api/articles",
+        &[("Authorization", auth.as_str()), ("Content-Type", "application/json")],
+        article,
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text());
     let out = r.json();
     assert_eq!(out["articles"][0]["id"], "zz-post");
@@ -131,7 +151,10 @@ async fn hostile_article_text_stays_plain_json_and_the_ui_never_uses_inner_html(
     let page = get(s.addr, "/").await;
     assert_eq!(page.status, 200);
     let csp = page.header("content-security-policy").unwrap();
-    assert!(csp.contains("default-src 'self'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(
+        csp.contains("default-src 'self'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
     assert!(!page.text().contains("<script>"), "no inline script in index.html");
     let js = get(s.addr, "/app.js").await;
     assert_eq!(js.status, 200);
@@ -177,22 +200,30 @@ async fn a_story_version_and_its_cached_view_follow_new_articles() {
     assert!(view.header("content-type").unwrap().starts_with("application/json"));
     assert_eq!(view.json()["sources"].as_array().unwrap().len() as u64, before);
     let list = get(s.addr, "/api/stories").await.json();
-    let listed = |l: &Value| l.as_array().unwrap().iter().find(|x| x["id"] == story.as_str()).unwrap()["articles"].as_u64().unwrap();
+    let listed = |l: &Value| {
+        l.as_array().unwrap().iter().find(|x| x["id"] == story.as_str()).unwrap()["articles"].as_u64().unwrap()
+    };
     assert_eq!(listed(&list), before);
 
     // A copy of seed 001 joins its story: version, view and list all move.
     let seeds = std::fs::read_to_string(crate::common::shared().join("data/seeds-dated.jsonl")).unwrap();
-    let mut copy: Value = seeds.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).find(|a| a["id"] == "001_cc2096c2dac57694").unwrap();
+    let mut copy: Value = seeds
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|a| a["id"] == "001_cc2096c2dac57694")
+        .unwrap();
     copy["id"] = "005_copy".into();
     copy["source"] = "Copy Wire".into();
     let auth = format!("Bearer {TOKEN}");
-    let r = request(s.addr, "POST", "/api/articles", &[("Authorization", auth.as_str())], copy.to_string().as_bytes()).await;
+    let r = request(s.addr, "POST", "/api/articles", &[("Authorization", auth.as_str())], copy.to_string().as_bytes())
+        .await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["articles"][0]["story"], story.as_str());
     let after = get(s.addr, &format!("/api/stories/{story}/version")).await.json();
     assert_eq!(after["articles"].as_u64().unwrap(), before + 1);
     let view = get(s.addr, &format!("/api/stories/{story}")).await.json();
-    let sources: Vec<&str> = view["sources"].as_array().unwrap().iter().map(|x| x["article"].as_str().unwrap()).collect();
+    let sources: Vec<&str> =
+        view["sources"].as_array().unwrap().iter().map(|x| x["article"].as_str().unwrap()).collect();
     assert!(sources.contains(&"005_copy"), "{sources:?}");
     assert_eq!(listed(&get(s.addr, "/api/stories").await.json()), before + 1);
     assert_eq!(get(s.addr, "/healthz").await.json()["articles"], 6);

@@ -1,3 +1,3 @@
 //! API tests over a real listening socket.
-mod common;
 mod api;
+mod common;

@@ -33,10 +33,10 @@ mod sqlite;
 mod test_support;
 
 pub use error::StoreError;
-pub use record::{identity_hash, StoredArticle, StorySummary};
 pub use open::{is_postgres_url, open_store, redact_url, AnyStore};
 #[cfg(feature = "postgres")]
 pub use postgres::PgStore;
+pub use record::{identity_hash, StoredArticle, StorySummary};
 pub use sqlite::{FeedValidators, SqliteStore};
 
 /// The operations storyline needs from a store. A new backend is one new

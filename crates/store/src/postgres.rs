@@ -213,7 +213,10 @@ impl PgStore {
         let mut client = Client::connect(&conn_url, NoTls).map_err(open_err)?;
         if let Some(s) = &schema {
             if !valid_schema(s) {
-                return Err(StoreError::BadUrl { url: redact_url(url), detail: format!("schema {s:?} must be letters, digits and _") });
+                return Err(StoreError::BadUrl {
+                    url: redact_url(url),
+                    detail: format!("schema {s:?} must be letters, digits and _"),
+                });
             }
             let mut tx = client.transaction()?;
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&lock_key(MIGRATION_LOCK, s)])?;
@@ -225,7 +228,10 @@ impl PgStore {
         }
         let current: Option<String> = client.query_one("SELECT current_schema()::text", &[])?.get(0);
         let Some(current) = current else {
-            return Err(StoreError::BadUrl { url: redact_url(url), detail: "no schema on the search_path exists".into() });
+            return Err(StoreError::BadUrl {
+                url: redact_url(url),
+                detail: "no schema on the search_path exists".into(),
+            });
         };
         let store = PgStore { client: Mutex::new(client), schema: current };
         store.migrate()?;
@@ -334,10 +340,9 @@ impl PgStore {
             names("$2"),
             names("$6"),
         );
-        let rows = self.client().query(
-            &sql,
-            &[&text, &q_key, &from, &to, &outlet, &entity, &story, &event, &HEADLINE_OPTIONS, &limit],
-        )?;
+        let rows = self
+            .client()
+            .query(&sql, &[&text, &q_key, &from, &to, &outlet, &entity, &story, &event, &HEADLINE_OPTIONS, &limit])?;
         Ok(rows
             .into_iter()
             .map(|r| {
@@ -422,7 +427,9 @@ impl Store for PgStore {
     }
 
     fn story_articles(&self, story: u32) -> Result<Vec<StoredArticle>, StoreError> {
-        let rows = self.client().query("SELECT id, record FROM articles WHERE story_id = $1 ORDER BY seq", &[&i64::from(story)])?;
+        let rows = self
+            .client()
+            .query("SELECT id, record FROM articles WHERE story_id = $1 ORDER BY seq", &[&i64::from(story)])?;
         rows.into_iter().map(|r| decode(r.get(0), r.get(1))).collect()
     }
 
@@ -434,11 +441,17 @@ impl Store for PgStore {
     }
 
     fn article(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
-        self.client().query_opt("SELECT id, record FROM articles WHERE id = $1", &[&id])?.map(|r| decode(r.get(0), r.get(1))).transpose()
+        self.client()
+            .query_opt("SELECT id, record FROM articles WHERE id = $1", &[&id])?
+            .map(|r| decode(r.get(0), r.get(1)))
+            .transpose()
     }
 
     fn story_len(&self, story: u32) -> Result<u64, StoreError> {
-        Ok(self.client().query_one("SELECT COUNT(*) FROM articles WHERE story_id = $1", &[&i64::from(story)])?.get::<_, i64>(0) as u64)
+        Ok(self
+            .client()
+            .query_one("SELECT COUNT(*) FROM articles WHERE story_id = $1", &[&i64::from(story)])?
+            .get::<_, i64>(0) as u64)
     }
 }
 
@@ -456,7 +469,11 @@ pub mod testing {
         if std::env::var_os("STORYLINE_PG_URL").is_some() {
             return true;
         }
-        let up = std::net::TcpStream::connect_timeout(&"127.0.0.1:5432".parse().expect("an address"), std::time::Duration::from_secs(1)).is_ok();
+        let up = std::net::TcpStream::connect_timeout(
+            &"127.0.0.1:5432".parse().expect("an address"),
+            std::time::Duration::from_secs(1),
+        )
+        .is_ok();
         if !up {
             eprintln!("skipping {test}: no PostgreSQL at 127.0.0.1:5432 and STORYLINE_PG_URL is unset");
         }
@@ -467,8 +484,12 @@ pub mod testing {
     pub fn unique_schema(prefix: &str) -> String {
         use std::sync::atomic::{AtomicU64, Ordering};
         static N: AtomicU64 = AtomicU64::new(0);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-        let tag = xxhash_rust::xxh64::xxh64(format!("{}:{nanos}:{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)).as_bytes(), 0);
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let tag = xxhash_rust::xxh64::xxh64(
+            format!("{}:{nanos}:{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)).as_bytes(),
+            0,
+        );
         format!("{prefix}_{:012x}", tag & 0xffff_ffff_ffff)
     }
 
@@ -528,7 +549,10 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(split_schema("postgres://u@h/db?schema=x_1&sslmode=disable"), ("postgres://u@h/db?sslmode=disable".into(), Some("x_1".into())));
+        assert_eq!(
+            split_schema("postgres://u@h/db?schema=x_1&sslmode=disable"),
+            ("postgres://u@h/db?sslmode=disable".into(), Some("x_1".into()))
+        );
         assert_eq!(split_schema("postgres://u@h/db?schema=x"), ("postgres://u@h/db".into(), Some("x".into())));
         assert_eq!(split_schema("postgres://u@h/db"), ("postgres://u@h/db".into(), None));
         assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
@@ -549,7 +573,10 @@ mod tests {
         assert_eq!(s.insert_batch(&[stored("a", "one text", 0), stored("b", "two text", 1)]).unwrap(), 2);
         assert_eq!(s.insert_batch(&[stored("a", "changed", 0), stored("c", "one text", 0)]).unwrap(), 0);
         assert_eq!(s.article_count().unwrap(), 2);
-        assert_eq!(s.find_existing("zzz", &identity_hash(&stored("x", "two text", 0).article)).unwrap(), Some("b".into()));
+        assert_eq!(
+            s.find_existing("zzz", &identity_hash(&stored("x", "two text", 0).article)).unwrap(),
+            Some("b".into())
+        );
     }
 
     #[test]
@@ -601,7 +628,13 @@ mod tests {
     #[test]
     fn pg_search_words_aliases_and_filters() {
         let Some((_schema, mut s)) = open("pg_search_words_aliases_and_filters") else { return };
-        let person = |t: &str, c: &str| Entity { text: t.into(), kind: EntityType::Person, start: 0, end: 0, canonical: c.into() };
+        let person = |t: &str, c: &str| Entity {
+            text: t.into(),
+            kind: EntityType::Person,
+            start: 0,
+            end: 0,
+            canonical: c.into(),
+        };
         let mut a = stored("a", "Defense chiefs said wartime OPCON transfer would proceed. Ahn Gyu-back spoke.", 1);
         a.article.title = "Allies agree OPCON transfer".into();
         a.article.published = chrono::NaiveDate::from_ymd_opt(2025, 11, 4);
@@ -633,7 +666,10 @@ mod tests {
         assert_eq!(ids(q("Ahn Kyu-back")), ["a", "b"]);
         assert_eq!(ids(SearchQuery { entity: Some("Ahn Gyu-back".into()), ..Default::default() }), ["a", "b"]);
         assert_eq!(ids(SearchQuery { outlet: Some("korea herald".into()), ..Default::default() }), ["b"]);
-        assert_eq!(ids(SearchQuery { from: chrono::NaiveDate::from_ymd_opt(2025, 1, 1), ..Default::default() }), ["a", "b"]);
+        assert_eq!(
+            ids(SearchQuery { from: chrono::NaiveDate::from_ymd_opt(2025, 1, 1), ..Default::default() }),
+            ["a", "b"]
+        );
         assert_eq!(ids(SearchQuery { story: Some(2), ..Default::default() }), ["c"]);
         assert_eq!(ids(SearchQuery { event: Some(10), q: "talks".into(), ..Default::default() }), Vec::<String>::new());
         let html = &s.search(&q("Hegseth")).unwrap()[0].snippet_html;

@@ -131,7 +131,9 @@ struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let words = TextFieldIndexing::default().set_tokenizer("en_stem").set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let words = TextFieldIndexing::default()
+        .set_tokenizer("en_stem")
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
     let stored_words = TextOptions::default().set_indexing_options(words.clone()).set_stored();
     let number = NumericOptions::default().set_indexed().set_fast().set_stored();
     let fields = Fields {
@@ -187,7 +189,11 @@ pub fn parse_date_bound(s: &str, end: bool) -> Option<NaiveDate> {
     let year: i32 = parts.first()?.parse().ok()?;
     match parts.len() {
         1 if parts[0].len() == 4 => {
-            if end { NaiveDate::from_ymd_opt(year, 12, 31) } else { NaiveDate::from_ymd_opt(year, 1, 1) }
+            if end {
+                NaiveDate::from_ymd_opt(year, 12, 31)
+            } else {
+                NaiveDate::from_ymd_opt(year, 1, 1)
+            }
         }
         2 => {
             let month: u32 = parts[1].parse().ok()?;
@@ -195,7 +201,11 @@ pub fn parse_date_bound(s: &str, end: bool) -> Option<NaiveDate> {
             if !end {
                 return Some(first);
             }
-            let next = if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) };
+            let next = if month == 12 {
+                NaiveDate::from_ymd_opt(year + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(year, month + 1, 1)
+            };
             next.and_then(|n| n.pred_opt()).filter(|d| d.year() == year)
         }
         _ => None,
@@ -236,7 +246,8 @@ impl SearchIndex {
         let index = Index::open_or_create(dir, schema).map_err(open_err)?;
         // Reloads by itself when another process (an ingest) commits; our
         // own writes reload explicitly so they are visible at once.
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into().map_err(open_err)?;
+        let reader =
+            index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into().map_err(open_err)?;
         Ok(SearchIndex { path: path.to_path_buf(), index, reader, fields, write: Mutex::new(()) })
     }
 
@@ -423,12 +434,18 @@ impl SearchIndex {
     fn entity_query(&self, searcher: &tantivy::Searcher, key: &str) -> Result<Option<Box<dyn Query>>, SearchError> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for c in self.canonicals_of(searcher, key)? {
-            clauses.push((Occur::Should, Box::new(TermQuery::new(Term::from_field_text(self.fields.entity_canon, &c), IndexRecordOption::Basic))));
+            clauses.push((
+                Occur::Should,
+                Box::new(TermQuery::new(Term::from_field_text(self.fields.entity_canon, &c), IndexRecordOption::Basic)),
+            ));
         }
         if clauses.is_empty() {
             return Ok(None);
         }
-        clauses.push((Occur::Should, Box::new(TermQuery::new(Term::from_field_text(self.fields.entity, key), IndexRecordOption::Basic))));
+        clauses.push((
+            Occur::Should,
+            Box::new(TermQuery::new(Term::from_field_text(self.fields.entity, key), IndexRecordOption::Basic)),
+        ));
         Ok(Some(Box::new(BooleanQuery::new(clauses))))
     }
 
@@ -466,7 +483,10 @@ impl SearchIndex {
             must.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
         }
         if let Some(o) = sq.outlet.as_deref().map(name_key).filter(|o| !o.is_empty()) {
-            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.outlet_key, &o), IndexRecordOption::Basic))));
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(Term::from_field_text(f.outlet_key, &o), IndexRecordOption::Basic)),
+            ));
         }
         if let Some(e) = sq.entity.as_deref().map(name_key).filter(|e| !e.is_empty()) {
             let q: Box<dyn Query> = match self.entity_query(&searcher, &e)? {
@@ -476,10 +496,16 @@ impl SearchIndex {
             must.push((Occur::Must, q));
         }
         if let Some(s) = sq.story {
-            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_u64(f.story, u64::from(s)), IndexRecordOption::Basic))));
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(Term::from_field_u64(f.story, u64::from(s)), IndexRecordOption::Basic)),
+            ));
         }
         if let Some(e) = sq.event {
-            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_u64(f.event, u64::from(e)), IndexRecordOption::Basic))));
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(Term::from_field_u64(f.event, u64::from(e)), IndexRecordOption::Basic)),
+            ));
         }
         let query: Box<dyn Query> = match must.len() {
             0 => Box::new(AllQuery),
@@ -499,7 +525,10 @@ impl SearchIndex {
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            let snippet = snippets.as_ref().map(|g| snippet_of(g, doc.get_first(f.text).and_then(|v| v.as_str()).unwrap_or_default())).filter(|s| !s.fragment().is_empty());
+            let snippet = snippets
+                .as_ref()
+                .map(|g| snippet_of(g, doc.get_first(f.text).and_then(|v| v.as_str()).unwrap_or_default()))
+                .filter(|s| !s.fragment().is_empty());
             let parts = match snippet {
                 Some(mut s) => {
                     s.set_snippet_prefix_postfix("<mark>", "</mark>");
@@ -522,7 +551,8 @@ impl SearchIndex {
         let f = self.fields;
         let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
         let u64_of = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
-        let published = doc.get_first(f.published).and_then(|v| v.as_datetime()).and_then(tantivy_to_day).map(|d| d.to_string());
+        let published =
+            doc.get_first(f.published).and_then(|v| v.as_datetime()).and_then(tantivy_to_day).map(|d| d.to_string());
         Hit {
             id: text_of(f.id).unwrap_or_default(),
             title: text_of(f.title).unwrap_or_default(),
@@ -641,7 +671,16 @@ mod tests {
     use storyline_core::dedup::{signature, DedupConfig};
     use storyline_core::{Analysis, Article, Entity, EntityType};
 
-    fn stored(id: &str, title: &str, text: &str, date: &str, outlet: &str, story: u32, event: u32, names: &[(&str, &str)]) -> StoredArticle {
+    fn stored(
+        id: &str,
+        title: &str,
+        text: &str,
+        date: &str,
+        outlet: &str,
+        story: u32,
+        event: u32,
+        names: &[(&str, &str)],
+    ) -> StoredArticle {
         let article = Article {
             id: id.into(),
             title: title.into(),
@@ -652,7 +691,13 @@ mod tests {
         };
         let entities = names
             .iter()
-            .map(|(t, c)| Entity { text: t.to_string(), kind: EntityType::Person, start: 0, end: 0, canonical: c.to_string() })
+            .map(|(t, c)| Entity {
+                text: t.to_string(),
+                kind: EntityType::Person,
+                start: 0,
+                end: 0,
+                canonical: c.to_string(),
+            })
             .collect();
         StoredArticle {
             signature: signature(&article, &DedupConfig::default()),
@@ -667,9 +712,36 @@ mod tests {
 
     fn corpus() -> Vec<StoredArticle> {
         vec![
-            stored("a", "Allies agree OPCON transfer", "Defense chiefs said wartime OPCON transfer would proceed. Ahn Gyu-back spoke.", "2025-11-04", "Yonhap", 1, 10, &[("Ahn Gyu-back", "Ahn Gyu-back")]),
-            stored("b", "Security talks in Seoul", "Ahn Kyu-back met Hegseth. <script>alert(1)</script> & more", "2025-11-03", "Korea Herald", 1, 10, &[("Ahn Kyu-back", "Ahn Gyu-back")]),
-            stored("c", "Earthquake hits coast", "A strong earthquake struck the coast on Friday.", "2021-12-02", "AP", 2, 20, &[]),
+            stored(
+                "a",
+                "Allies agree OPCON transfer",
+                "Defense chiefs said wartime OPCON transfer would proceed. Ahn Gyu-back spoke.",
+                "2025-11-04",
+                "Yonhap",
+                1,
+                10,
+                &[("Ahn Gyu-back", "Ahn Gyu-back")],
+            ),
+            stored(
+                "b",
+                "Security talks in Seoul",
+                "Ahn Kyu-back met Hegseth. <script>alert(1)</script> & more",
+                "2025-11-03",
+                "Korea Herald",
+                1,
+                10,
+                &[("Ahn Kyu-back", "Ahn Gyu-back")],
+            ),
+            stored(
+                "c",
+                "Earthquake hits coast",
+                "A strong earthquake struck the coast on Friday.",
+                "2021-12-02",
+                "AP",
+                2,
+                20,
+                &[],
+            ),
         ]
     }
 
@@ -749,7 +821,13 @@ mod tests {
         assert_eq!(base(&|s| s.outlet = Some("korea herald".into())), ["b"]);
         assert_eq!(base(&|s| s.story = Some(2)), ["c"]);
         assert_eq!(base(&|s| s.event = Some(10)), ["a", "b"]);
-        assert_eq!(base(&|s| { s.q = "talks".into(); s.story = Some(2) }), Vec::<String>::new());
+        assert_eq!(
+            base(&|s| {
+                s.q = "talks".into();
+                s.story = Some(2)
+            }),
+            Vec::<String>::new()
+        );
         assert_eq!(base(&|_| {}).len(), 3);
         let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert_eq!(idx.coverage(1).unwrap(), vec![(day("2025-11-03"), 1), (day("2025-11-04"), 1)]);

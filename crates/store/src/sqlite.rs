@@ -100,7 +100,12 @@ impl SqliteStore {
         serde_json::from_str(&record).map_err(|e| StoreError::Corrupt { id, detail: e.to_string() })
     }
 
-    fn query_articles(&self, sql: &str, params: &[&dyn rusqlite::ToSql], visit: &mut dyn FnMut(StoredArticle)) -> Result<(), StoreError> {
+    fn query_articles(
+        &self,
+        sql: &str,
+        params: &[&dyn rusqlite::ToSql],
+        visit: &mut dyn FnMut(StoredArticle),
+    ) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let mut rows = stmt.query(params)?;
         while let Some(row) = rows.next()? {
@@ -132,7 +137,10 @@ impl Store for SqliteStore {
             for s in batch {
                 let a = &s.article;
                 let record = serde_json::to_string(s).expect("stored records serialize");
-                let dup_kind = s.duplicate.as_ref().map(|d| serde_json::to_value(d.kind).ok().and_then(|v| v.as_str().map(str::to_string)));
+                let dup_kind = s
+                    .duplicate
+                    .as_ref()
+                    .map(|d| serde_json::to_value(d.kind).ok().and_then(|v| v.as_str().map(str::to_string)));
                 inserted += stmt.execute(params![
                     a.id,
                     identity_hash(a),
@@ -184,7 +192,9 @@ impl Store for SqliteStore {
 
     fn story_articles(&self, story: u32) -> Result<Vec<StoredArticle>, StoreError> {
         let mut out = Vec::new();
-        self.query_articles("SELECT id, record FROM articles WHERE story_id = ?1 ORDER BY seq", &[&story], &mut |a| out.push(a))?;
+        self.query_articles("SELECT id, record FROM articles WHERE story_id = ?1 ORDER BY seq", &[&story], &mut |a| {
+            out.push(a)
+        })?;
         Ok(out)
     }
 
@@ -204,7 +214,10 @@ impl Store for SqliteStore {
     }
 
     fn story_len(&self, story: u32) -> Result<u64, StoreError> {
-        Ok(self.conn.prepare_cached("SELECT COUNT(*) FROM articles WHERE story_id = ?1")?.query_row(params![story], |r| r.get::<_, i64>(0))? as u64)
+        Ok(self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM articles WHERE story_id = ?1")?
+            .query_row(params![story], |r| r.get::<_, i64>(0))? as u64)
     }
 }
 
@@ -213,7 +226,6 @@ mod tests {
     use super::*;
     use crate::test_support::stored;
 
-
     #[test]
     fn the_same_article_twice_is_stored_once() {
         let mut s = SqliteStore::open_in_memory().unwrap();
@@ -221,7 +233,10 @@ mod tests {
         // Same id again, and same text+outlet+url under another id.
         assert_eq!(s.insert_batch(&[stored("a", "changed", 0), stored("c", "one text", 0)]).unwrap(), 0);
         assert_eq!(s.article_count().unwrap(), 2);
-        assert_eq!(s.find_existing("zzz", &identity_hash(&stored("x", "two text", 0).article)).unwrap(), Some("b".into()));
+        assert_eq!(
+            s.find_existing("zzz", &identity_hash(&stored("x", "two text", 0).article)).unwrap(),
+            Some("b".into())
+        );
     }
 
     #[test]

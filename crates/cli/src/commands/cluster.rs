@@ -57,13 +57,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut decided: Vec<Option<(String, Decision)>> = vec![None; inputs.articles.len()];
     let mut failed = Vec::new();
     let mut ordered_s = 0.0;
-    let visited = for_each_in_arrival_order(&inputs.articles, &cfg, &outlet_lines, &mut failed, slim_for_decision, |i, mut p| {
-        let t = std::time::Instant::now();
-        let d = streamer.decide(&mut p);
-        decided[i] = Some((std::mem::take(&mut p.prepared.article.id), d));
-        ordered_s += t.elapsed().as_secs_f64();
-        Ok::<(), std::convert::Infallible>(())
-    });
+    let visited =
+        for_each_in_arrival_order(&inputs.articles, &cfg, &outlet_lines, &mut failed, slim_for_decision, |i, mut p| {
+            let t = std::time::Instant::now();
+            let d = streamer.decide(&mut p);
+            decided[i] = Some((std::mem::take(&mut p.prepared.article.id), d));
+            ordered_s += t.elapsed().as_secs_f64();
+            Ok::<(), std::convert::Infallible>(())
+        });
     let Ok(()) = visited;
     report_failed(failed);
     let decided_at = std::time::Instant::now();

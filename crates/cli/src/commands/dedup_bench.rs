@@ -81,8 +81,8 @@ fn read_sources(args: &DedupBenchArgs) -> Result<Vec<SourceArticle>> {
         if line.trim().is_empty() {
             continue;
         }
-        let src: SourceArticle =
-            serde_json::from_str(&line).with_context(|| format!("{}:{}: not an article with id and text", args.source.display(), n + 1))?;
+        let src: SourceArticle = serde_json::from_str(&line)
+            .with_context(|| format!("{}:{}: not an article with id and text", args.source.display(), n + 1))?;
         if src.text.trim().is_empty() {
             empty += 1;
             continue;
@@ -194,8 +194,10 @@ fn print_errors(corpus: &BenchCorpus, original_of: &HashMap<String, String>, n: 
     for d in docs {
         *roots_in_group.entry((d.group.as_str(), root(&d.id))).or_default() += 1;
     }
-    let mut missed: Vec<&BenchDoc> =
-        docs.iter().filter(|d| group_size[d.group.as_str()] > 1 && roots_in_group[&(d.group.as_str(), root(&d.id))] == 1).collect();
+    let mut missed: Vec<&BenchDoc> = docs
+        .iter()
+        .filter(|d| group_size[d.group.as_str()] > 1 && roots_in_group[&(d.group.as_str(), root(&d.id))] == 1)
+        .collect();
     missed.sort_by(|a, b| a.id.cmp(&b.id));
     println!("articles apart from the rest of their gold group: {}", missed.len());
     for d in missed.iter().take(n) {
@@ -219,7 +221,8 @@ fn print_errors(corpus: &BenchCorpus, original_of: &HashMap<String, String>, n: 
 
 pub fn run(args: &DedupBenchArgs) -> Result<()> {
     let sources = read_sources(args)?;
-    let bench_cfg = BenchConfig { copies: args.copies, seed: args.seed, max_edits: args.max_edits, ..Default::default() };
+    let bench_cfg =
+        BenchConfig { copies: args.copies, seed: args.seed, max_edits: args.max_edits, ..Default::default() };
     let corpus = bench_corpus::generate(&sources, &bench_cfg);
     let gold = corpus.gold_groups();
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
@@ -233,7 +236,8 @@ pub fn run(args: &DedupBenchArgs) -> Result<()> {
         cfg.near_containment = f32::INFINITY;
     }
     let n = corpus.docs.len();
-    let StorylineRun { matches, seconds: secs, signature_bytes: bytes, stats } = run_storyline(&corpus.docs, &cfg, args.repeat);
+    let StorylineRun { matches, seconds: secs, signature_bytes: bytes, stats } =
+        run_storyline(&corpus.docs, &cfg, args.repeat);
     let original_of: HashMap<String, String> = matches.iter().map(|(k, m)| (k.clone(), m.original.clone())).collect();
     let ours = ToolResult {
         tool: "storyline".into(),

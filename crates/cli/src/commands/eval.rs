@@ -74,7 +74,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         p_ev.push(pred_event.get(&id).cloned().flatten().unwrap_or_else(singleton));
         p_st.push(pred_story.get(&id).cloned().flatten().unwrap_or_else(singleton));
     }
-    let coverage = gold.iter().filter(|r| label(r.get("id")).is_some_and(|i| pred_event.contains_key(&i))).count() as f64 / gold.len().max(1) as f64;
+    let coverage = gold.iter().filter(|r| label(r.get("id")).is_some_and(|i| pred_event.contains_key(&i))).count()
+        as f64
+        / gold.len().max(1) as f64;
     let event = score(&g_ev, &p_ev);
     let story = has_story.then(|| score(&g_tp, &p_st));
     if args.json {
@@ -83,7 +85,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     println!("documents {}  coverage {:.3}", gold.len(), coverage);
-    println!("{:<6} {:>6} {:>6} {:>6}  {:>6} {:>6} {:>6}  {:>6}  {:>6} {:>6}", "", "b3_p", "b3_r", "b3_f1", "pw_p", "pw_r", "pw_f1", "ari", "pred", "gold");
+    println!(
+        "{:<6} {:>6} {:>6} {:>6}  {:>6} {:>6} {:>6}  {:>6}  {:>6} {:>6}",
+        "", "b3_p", "b3_r", "b3_f1", "pw_p", "pw_r", "pw_f1", "ari", "pred", "gold"
+    );
     for (name, s) in [("event", Some(event)), ("story", story)] {
         if let Some(s) = s {
             println!(

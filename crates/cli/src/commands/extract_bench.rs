@@ -186,18 +186,13 @@ pub fn run(args: &ExtractBenchArgs) -> Result<()> {
     }
     let ms_per_page = best / pages.len() as f64;
 
-    let counts: Vec<TpFpFn> = pages
-        .iter()
-        .zip(&outputs)
-        .map(|(p, (text, _))| shingle_match(&p.truth, text))
-        .collect();
+    let counts: Vec<TpFpFn> = pages.iter().zip(&outputs).map(|(p, (text, _))| shingle_match(&p.truth, text)).collect();
     let s = scores(&counts);
     let failures = outputs.iter().filter(|(t, _)| t.is_empty()).count();
 
     if let Some(out) = &args.out {
-        let mut f = std::io::BufWriter::new(
-            std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?,
-        );
+        let mut f =
+            std::io::BufWriter::new(std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?);
         for ((p, (text, ms)), c) in pages.iter().zip(&outputs).zip(&counts) {
             let (pr, rc) = (precision(c), recall(c));
             let f1 = if pr + rc > 0.0 { 2.0 * pr * rc / (pr + rc) } else { 0.0 };
@@ -208,13 +203,15 @@ pub fn run(args: &ExtractBenchArgs) -> Result<()> {
         f.flush()?;
     }
 
-    println!(
-        "{:<22} {:>5} {:>9} {:>7} {:>7} {:>9}",
-        "extractor", "pages", "precision", "recall", "F1", "ms/page"
-    );
+    println!("{:<22} {:>5} {:>9} {:>7} {:>7} {:>9}", "extractor", "pages", "precision", "recall", "F1", "ms/page");
     println!(
         "{:<22} {:>5} {:>9.3} {:>7.3} {:>7.3} {:>9.2}",
-        "storyline (dom_smoothie)", pages.len(), s.precision, s.recall, s.f1, ms_per_page
+        "storyline (dom_smoothie)",
+        pages.len(),
+        s.precision,
+        s.recall,
+        s.f1,
+        ms_per_page
     );
     if failures > 0 {
         println!("  ({failures} pages gave no text)");
@@ -228,11 +225,7 @@ pub fn run(args: &ExtractBenchArgs) -> Result<()> {
             .arg("--json")
             .output()
             .with_context(|| format!("running {} {}", args.python, script.display()))?;
-        anyhow::ensure!(
-            out.status.success(),
-            "peer failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
+        anyhow::ensure!(out.status.success(), "peer failed: {}", String::from_utf8_lossy(&out.stderr).trim());
         let stdout = String::from_utf8_lossy(&out.stdout);
         let line = stdout.lines().last().unwrap_or("");
         let v: serde_json::Value = serde_json::from_str(line).context("peer output is not JSON")?;

@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use anyhow::Context;
-use storyline_core::PipelineConfig;
 use std::io::IsTerminal;
+use storyline_core::PipelineConfig;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use storyline_server::ingest::{ingest_with_progress, load_streamer, IngestReport, Status};
@@ -33,7 +33,8 @@ pub struct Args {
 fn run_ingest(input: &InputArgs, db: &Path) -> anyhow::Result<IngestReport> {
     let inputs = input.read()?;
     let name = db.to_string_lossy();
-    let mut store = open_store(&name).with_context(|| format!("opening the store {}", storyline_store::redact_url(&name)))?;
+    let mut store =
+        open_store(&name).with_context(|| format!("opening the store {}", storyline_store::redact_url(&name)))?;
     // PostgreSQL indexes text itself; a shared store has one writer at a
     // time (workers, servers), waited for here.
     let index = match store.as_postgres() {
@@ -47,14 +48,17 @@ fn run_ingest(input: &InputArgs, db: &Path) -> anyhow::Result<IngestReport> {
     let mut streamer = load_streamer(&store, &cfg)?;
     let bar = if std::io::stderr().is_terminal() && inputs.articles.len() >= PROGRESS_MIN_ARTICLES {
         let b = ProgressBar::new(inputs.articles.len() as u64);
-        b.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} articles {per_sec} eta {eta}").expect("valid template"));
+        b.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} articles {per_sec} eta {eta}").expect("valid template"),
+        );
         b
     } else {
         ProgressBar::hidden()
     };
-    let report = ingest_with_progress(&mut store, index.as_ref(), &mut streamer, &inputs.articles, &cfg, &mut |done, _| {
-        bar.set_position(done as u64 + 1)
-    })?;
+    let report =
+        ingest_with_progress(&mut store, index.as_ref(), &mut streamer, &inputs.articles, &cfg, &mut |done, _| {
+            bar.set_position(done as u64 + 1)
+        })?;
     bar.finish_and_clear();
     for f in &report.failed {
         eprintln!("skipped {}: {}", f.origin, f.reason);
@@ -70,7 +74,9 @@ pub fn ingest_and_print(input: &InputArgs, db: &Path, output: Option<&Path>) -> 
     let report = run_ingest(input, db)?;
     let mut out = Output::open(output)?;
     for o in &report.outcomes {
-        out.json_line(&serde_json::json!({"id": o.id, "event": o.event, "story": o.story, "duplicate_of": o.duplicate_of}))?;
+        out.json_line(
+            &serde_json::json!({"id": o.id, "event": o.event, "story": o.story, "duplicate_of": o.duplicate_of}),
+        )?;
     }
     out.finish()
 }

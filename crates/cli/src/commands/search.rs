@@ -44,8 +44,12 @@ fn bad(what: &str, v: &str) -> anyhow::Error {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let store = args.db.open()?;
-    let date = |v: &Option<String>, end: bool, name: &str| v.as_deref().map(|s| parse_date_bound(s, end).ok_or_else(|| bad(name, s))).transpose();
-    let label = |v: &Option<String>, p: char, name: &str| v.as_deref().map(|s| parse_label(s, p).ok_or_else(|| bad(name, s))).transpose();
+    let date = |v: &Option<String>, end: bool, name: &str| {
+        v.as_deref().map(|s| parse_date_bound(s, end).ok_or_else(|| bad(name, s))).transpose()
+    };
+    let label = |v: &Option<String>, p: char, name: &str| {
+        v.as_deref().map(|s| parse_label(s, p).ok_or_else(|| bad(name, s))).transpose()
+    };
     let q = SearchQuery {
         q: args.query.clone(),
         from: date(&args.from, false, "from")?,
@@ -84,9 +88,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         eprintln!("no matches");
     }
     for h in &hits {
-        println!("{:<28} {:<6} {:<6} {:<10} {}", h.id, h.story, h.event, h.published.as_deref().unwrap_or("-"), h.title);
+        println!(
+            "{:<28} {:<6} {:<6} {:<10} {}",
+            h.id,
+            h.story,
+            h.event,
+            h.published.as_deref().unwrap_or("-"),
+            h.title
+        );
         // Highlights in brackets: the terminal shows no markup.
-        let snippet: String = h.snippet.iter().map(|p| if p.highlight { format!("[{}]", p.text) } else { p.text.clone() }).collect();
+        let snippet: String =
+            h.snippet.iter().map(|p| if p.highlight { format!("[{}]", p.text) } else { p.text.clone() }).collect();
         println!("    {}", snippet.split_whitespace().collect::<Vec<_>>().join(" "));
     }
     Ok(())

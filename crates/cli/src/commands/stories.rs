@@ -41,7 +41,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let rows: Vec<Row> = store
         .stories()?
         .into_iter()
-        .map(|s| Row { id: story_label(s.id), title: s.title, articles: s.articles, events: s.events, first: s.first, last: s.last })
+        .map(|s| Row {
+            id: story_label(s.id),
+            title: s.title,
+            articles: s.articles,
+            events: s.events,
+            first: s.first,
+            last: s.last,
+        })
         .collect();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&rows)?);

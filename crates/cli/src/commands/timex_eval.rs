@@ -48,7 +48,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         println!("           P      R      F1");
         println!("strict   {:.3}  {:.3}  {:.3}", scores.strict_p, scores.strict_r, scores.strict_f1);
         println!("relaxed  {:.3}  {:.3}  {:.3}", scores.relaxed_p, scores.relaxed_r, scores.relaxed_f1);
-        println!("value accuracy {:.3}  value F1 {:.3}  type accuracy {:.3}", scores.value_accuracy, scores.value_f1, scores.type_accuracy);
+        println!(
+            "value accuracy {:.3}  value F1 {:.3}  type accuracy {:.3}",
+            scores.value_accuracy, scores.value_f1, scores.type_accuracy
+        );
     }
     if args.errors {
         for (file, doc) in &docs {

@@ -44,7 +44,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut names = Vec::new();
     for path in &args.corpus {
         let gold = gold_events(path)?;
-        let input = InputArgs { paths: vec![path.clone()], input: vec![], max_file_mb: 16, format: None, allow_private: false };
+        let input =
+            InputArgs { paths: vec![path.clone()], input: vec![], max_file_mb: 16, format: None, allow_private: false };
         let inputs = input.read()?;
         let mut processed = process_for_decisions(inputs.articles, &cfg);
         let articles: Vec<_> = processed.iter().map(|p| &p.prepared.article).collect();
@@ -75,7 +76,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         eprintln!("  {name:<22} {:>9.4} {:>9.4}", model.rank.weights[i], model.join.weights[i]);
     }
     eprintln!("  {:<22} {:>9.4} {:>9.4}", "bias", model.rank.bias, model.join.bias);
-    std::fs::write(&args.output, serde_json::to_string_pretty(&model)? + "\n").with_context(|| format!("cannot write {}", args.output.display()))?;
+    std::fs::write(&args.output, serde_json::to_string_pretty(&model)? + "\n")
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
     eprintln!("wrote {}", args.output.display());
     Ok(())
 }

@@ -99,7 +99,10 @@ impl Watcher {
         // all the same, so they are not fetched again.
         let mut dropped: Vec<(usize, String)> = Vec::new();
         for (f, feed_url) in self.feeds.clone().iter().enumerate() {
-            let saved = self.store.feed_validators(feed_url)?.map(|v| Validators { etag: v.etag, last_modified: v.last_modified });
+            let saved = self
+                .store
+                .feed_validators(feed_url)?
+                .map(|v| Validators { etag: v.etag, last_modified: v.last_modified });
             let resp = match self.fetcher.get(feed_url, saved.as_ref()) {
                 Ok(r) => r,
                 Err(e) => {
@@ -165,7 +168,10 @@ impl Watcher {
                 self.store.mark_feed_items_seen(feed_url, &seen)?;
             }
             if let Some(v) = &to_save[f] {
-                self.store.save_feed_validators(feed_url, &FeedValidators { etag: v.etag.clone(), last_modified: v.last_modified.clone() })?;
+                self.store.save_feed_validators(
+                    feed_url,
+                    &FeedValidators { etag: v.etag.clone(), last_modified: v.last_modified.clone() },
+                )?;
             }
         }
         Ok(poll)
@@ -174,7 +180,11 @@ impl Watcher {
     /// The article for a new item: its page when it has one that reads,
     /// else the entry's own text. `Err(true)` when the item should be tried
     /// again at the next poll (a network error or a server error).
-    fn item_article(&mut self, item: &storyline_ingest::FeedItem, feed_title: Option<&str>) -> Result<RawArticle, bool> {
+    fn item_article(
+        &mut self,
+        item: &storyline_ingest::FeedItem,
+        feed_title: Option<&str>,
+    ) -> Result<RawArticle, bool> {
         let entry = item.article.as_ref().ok();
         let Some(link) = &item.link else {
             return entry.cloned().ok_or(false);
@@ -182,7 +192,8 @@ impl Watcher {
         let origin = Origin { path: link.clone(), line: None };
         let page = match self.fetcher.get(link, None) {
             Ok(r) if is_html(r.content_type.as_deref(), &r.body) => {
-                html_page_to_article(&r.body, r.content_type.as_deref(), link, &origin).map_err(|reason| reason.to_string())
+                html_page_to_article(&r.body, r.content_type.as_deref(), link, &origin)
+                    .map_err(|reason| reason.to_string())
             }
             Ok(r) => Err(format!("not an HTML page (Content-Type {})", r.content_type.as_deref().unwrap_or("unknown"))),
             Err(e) => {
@@ -204,7 +215,10 @@ impl Watcher {
                         a.authors = e.authors.clone();
                     }
                 }
-                a.source = a.source.or_else(|| feed_title.map(str::to_string)).or_else(|| storyline_core::url::outlet_from_url(link));
+                a.source = a
+                    .source
+                    .or_else(|| feed_title.map(str::to_string))
+                    .or_else(|| storyline_core::url::outlet_from_url(link));
                 Ok(a)
             }
             Err(reason) => match entry {
@@ -222,10 +236,15 @@ impl Watcher {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let list = std::fs::read_to_string(&args.feeds).with_context(|| format!("reading the feed list {}", args.feeds.display()))?;
+    let list = std::fs::read_to_string(&args.feeds)
+        .with_context(|| format!("reading the feed list {}", args.feeds.display()))?;
     let feeds = read_feed_list(&list);
     if feeds.is_empty() {
-        return Err(CliError::Usage(format!("{}: no feed URL found (one URL per line, or an OPML file)", args.feeds.display())).into());
+        return Err(CliError::Usage(format!(
+            "{}: no feed URL found (one URL per line, or an OPML file)",
+            args.feeds.display()
+        ))
+        .into());
     }
     let db = &args.db.db;
     let store = SqliteStore::open(db).with_context(|| format!("opening the store {}", db.display()))?;

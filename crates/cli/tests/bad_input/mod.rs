@@ -17,14 +17,17 @@ fn mixed_dir(root: &Path) -> PathBuf {
     let mut jsonl = Vec::new();
     jsonl.extend_from_slice(br#"{"id": "j-good-1", "title": "Harbour closed by storm", "text": "The port of Haldvik was closed on Monday as a storm brought waves of eight metres to the northern coast, the coast guard said.", "date": "2025-03-01"}"#);
     jsonl.push(b'\n');
-    jsonl.extend_from_slice(b"{\"id\": \"j-latin\", \"text\": \"Caf\xe9 \xff\xfe owners \x80\x81 protest \xc3\x28 rents\"}\n");
+    jsonl.extend_from_slice(
+        b"{\"id\": \"j-latin\", \"text\": \"Caf\xe9 \xff\xfe owners \x80\x81 protest \xc3\x28 rents\"}\n",
+    );
     jsonl.extend_from_slice(b"{\"id\": \"j-broken\", \"text\": \"an unterminated line\n");
     jsonl.extend_from_slice(b"{\"title\": \"no id here\", \"text\": \"An article without an id cannot be stored.\"}\n");
     jsonl.extend_from_slice(br#"{"id": "j-good-2", "title": "Ferry resumes", "text": "The ferry between Karsvik and Haldvik resumed service on Wednesday after two days of storms, the operator said.", "date": "2025-03-05"}"#);
     jsonl.push(b'\n');
     std::fs::write(dir.join("mixed.jsonl"), jsonl).unwrap();
     // A binary file with a text extension.
-    let binary: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).chain([0, 0, 0, 0]).collect();
+    let binary: Vec<u8> =
+        (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).chain([0, 0, 0, 0]).collect();
     std::fs::write(dir.join("binary.txt"), binary).unwrap();
     std::fs::write(dir.join("empty.txt"), b"").unwrap();
     // Not gzip, despite its name.

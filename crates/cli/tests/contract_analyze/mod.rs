@@ -24,7 +24,12 @@ fn offsets_are_chars_into_the_file_text() {
                 assert!(start < end && end <= raw.len(), "{kind} span out of range: {span}");
                 let got: String = raw[start..end].iter().collect();
                 if kind != "quotes" {
-                    assert_eq!(got, s(span, "text"), "{} {kind}: offsets do not match the text: {span}", path.display());
+                    assert_eq!(
+                        got,
+                        s(span, "text"),
+                        "{} {kind}: offsets do not match the text: {span}",
+                        path.display()
+                    );
                 }
             }
         }

@@ -24,7 +24,9 @@ fn extract_seeds() -> Vec<serde_json::Value> {
 #[test]
 fn shape_follows_contract() {
     for l in extract_seeds() {
-        for k in ["id", "title", "text", "published", "authors", "language", "machine_translated", "boilerplate_removed"] {
+        for k in
+            ["id", "title", "text", "published", "authors", "language", "machine_translated", "boilerplate_removed"]
+        {
             assert!(l.get(k).is_some(), "{} has no {k:?}", s(&l, "id"));
         }
         assert!(l["authors"].is_array(), "{l}");
@@ -122,7 +124,11 @@ fn examples_boilerplate_and_metadata() {
     assert_eq!(s(&by["c01"], "published"), "2025-03-11", "the HTML page's article:published_time");
     assert!(by["a01"]["published"].is_null(), "a01's dateline has no year: {}", by["a01"]);
     let a01 = s(&by["a01"], "text");
-    assert_eq!(a01.matches("Scientists from the North Skarn Marine Institute").count(), 1, "a01 repeats its body:\n{a01}");
+    assert_eq!(
+        a01.matches("Scientists from the North Skarn Marine Institute").count(),
+        1,
+        "a01 repeats its body:\n{a01}"
+    );
     let c01 = s(&by["c01"], "text");
     assert!(c01.contains("412,000 tonnes"), "HTML main text kept:\n{c01}");
     assert!(!c01.contains("Most read"), "HTML side bar dropped:\n{c01}");

@@ -134,8 +134,7 @@ fn show_story_and_article() {
     // An article id shows the story holding it.
     let by_article = show(&db, "003_3c120438f9401b4a");
     check_show_shape(&by_article);
-    let sources: Vec<&str> =
-        by_article["sources"].as_array().unwrap().iter().map(|x| s(x, "article")).collect();
+    let sources: Vec<&str> = by_article["sources"].as_array().unwrap().iter().map(|x| s(x, "article")).collect();
     assert!(sources.contains(&"003_3c120438f9401b4a"), "{by_article}");
     // 000, 001 and 003 are one event of that story.
     let events = by_article["events"].as_array().unwrap();
@@ -143,7 +142,8 @@ fn show_story_and_article() {
         .iter()
         .find(|e| e["articles"].as_array().unwrap().iter().any(|a| a == "003_3c120438f9401b4a"))
         .expect("an event holds 003");
-    let arts: Vec<String> = holding["articles"].as_array().unwrap().iter().map(|a| short(a.as_str().unwrap())).collect();
+    let arts: Vec<String> =
+        holding["articles"].as_array().unwrap().iter().map(|a| short(a.as_str().unwrap())).collect();
     for id in ["000", "001", "003"] {
         assert!(arts.contains(&id.to_owned()), "{id} in the 57th SCM event: {holding}");
     }
@@ -153,9 +153,11 @@ fn show_story_and_article() {
 fn show_aliases_fold_spellings() {
     let (_dir, db) = seeded_db();
     let v = show(&db, "000_3d5f58d5529388c6");
-    let ahn = v["entities"].as_array().unwrap().iter().find(|e| {
-        e["aliases"].as_array().map(|a| a.iter().any(|x| x == "Ahn Kyu-back")).unwrap_or(false)
-    });
+    let ahn = v["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["aliases"].as_array().map(|a| a.iter().any(|x| x == "Ahn Kyu-back")).unwrap_or(false));
     let ahn = ahn.unwrap_or_else(|| panic!("an entity with alias Ahn Kyu-back: {}", v["entities"]));
     let aliases = ahn["aliases"].as_array().unwrap();
     assert!(aliases.iter().any(|x| x == "Ahn Gyu-back"), "Ahn Kyu-back and Ahn Gyu-back are one person: {ahn}");

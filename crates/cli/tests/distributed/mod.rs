@@ -78,7 +78,9 @@ fn corpus() -> &'static Path {
     &FILE
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
-            let read = |name: &str| std::fs::read_to_string(shared().join("data/events").join(name)).expect("../shared/data/events");
+            let read = |name: &str| {
+                std::fs::read_to_string(shared().join("data/events").join(name)).expect("../shared/data/events")
+            };
             let (ecb, gva) = (read("ecbplus-dev.jsonl"), read("gva-dev.jsonl"));
             let head: Vec<&str> = ecb.lines().take(ECB_ARTICLES).chain(gva.lines().take(GVA_ARTICLES)).collect();
             let path = dir.path().join("gva-head.jsonl");
@@ -126,7 +128,10 @@ fn embedded() -> &'static Decisions {
         let d = decisions(&SqliteStore::open(&db).unwrap());
         assert!(d.articles > ARTICLES / 2, "the embedded ingest stored {} articles", d.articles);
         assert!(!d.duplicates.is_empty(), "the corpus should hold copies");
-        assert!(d.events.iter().filter(|e| e.len() > 1).count() >= 20, "the corpus should hold events of several articles");
+        assert!(
+            d.events.iter().filter(|e| e.len() > 1).count() >= 20,
+            "the corpus should hold events of several articles"
+        );
         d
     })
 }
@@ -274,10 +279,15 @@ fn stories_show_and_search_read_postgres() {
     let lite_stories = run(&["stories", "--db", &arg(&lite), "--json"]).ok().json();
     assert_eq!(pg_stories, lite_stories);
     let id = pg_stories[0]["id"].as_str().unwrap().to_string();
-    assert_eq!(run(&["show", &id, "--db", &url, "--json"]).ok().json(), run(&["show", &id, "--db", &arg(&lite), "--json"]).ok().json());
+    assert_eq!(
+        run(&["show", &id, "--db", &url, "--json"]).ok().json(),
+        run(&["show", &id, "--db", &arg(&lite), "--json"]).ok().json()
+    );
     let hits = run(&["search", "OPCON", "--db", &url, "--json"]).ok().json();
     let lite_hits = run(&["search", "OPCON", "--db", &arg(&lite), "--json"]).ok().json();
-    let ids = |v: &serde_json::Value| -> BTreeSet<String> { v.as_array().unwrap().iter().map(|h| s(h, "id").to_string()).collect() };
+    let ids = |v: &serde_json::Value| -> BTreeSet<String> {
+        v.as_array().unwrap().iter().map(|h| s(h, "id").to_string()).collect()
+    };
     assert!(!ids(&hits).is_empty());
     assert_eq!(ids(&hits), ids(&lite_hits));
     assert_eq!(decisions(&open_store(&url).unwrap()), decisions(&SqliteStore::open(&lite).unwrap()));
@@ -322,7 +332,11 @@ impl Server {
         let (head, body) = resp.split_once("\r\n\r\n").unwrap();
         assert!(head.starts_with("HTTP/1.1 200"), "{head}\n{body}");
         // Small bodies only: not chunked unless the server chose to.
-        let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_string() };
+        let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+            dechunk(body)
+        } else {
+            body.to_string()
+        };
         serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
     }
 }
@@ -359,7 +373,9 @@ fn two_servers_serve_one_postgres_database() {
     let stories = a.get("/api/stories");
     assert_eq!(stories, b.get("/api/stories"));
     let cli = run(&["stories", "--db", &url, "--json"]).ok().json();
-    let ids = |v: &serde_json::Value| -> Vec<String> { v.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_string()).collect() };
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_string()).collect()
+    };
     assert_eq!(ids(&stories), ids(&cli));
     // Another process writes; both servers see it (search within the
     // refresh interval).

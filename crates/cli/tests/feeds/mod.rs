@@ -44,7 +44,8 @@ fn warc_record(kind: &str, uri: &str, block: &[u8]) -> Vec<u8> {
 }
 
 fn http_response(status: &str, content_type: &str, body: &str) -> Vec<u8> {
-    format!("HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    format!("HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}", body.len())
+        .into_bytes()
 }
 
 /// Six records: warcinfo, a request, three good pages (one under a tracking
@@ -71,9 +72,17 @@ fn check_warc_run(file: &str, run: &Run) {
     assert!(lines.iter().all(|l| !s(l, "text").contains("All rights reserved")));
     let broken: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("skipped ")).collect();
     assert_eq!(broken.len(), 2, "the broken record and the 404 are reported:\n{}", run.stderr);
-    assert!(broken[0].contains(file) && broken[0].contains("record 4") && broken[0].contains("Content-Length"), "{}", broken[0]);
+    assert!(
+        broken[0].contains(file) && broken[0].contains("record 4") && broken[0].contains("Content-Length"),
+        "{}",
+        broken[0]
+    );
     assert!(broken[1].contains(file) && broken[1].contains("record 7") && broken[1].contains("404"), "{}", broken[1]);
-    assert!(!run.stderr.contains("record 1 ") && !run.stderr.contains("record 2 ") && !run.stderr.contains("record 6 "), "non-response records are skipped quietly:\n{}", run.stderr);
+    assert!(
+        !run.stderr.contains("record 1 ") && !run.stderr.contains("record 2 ") && !run.stderr.contains("record 6 "),
+        "non-response records are skipped quietly:\n{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -105,7 +114,11 @@ fn warc_gz_with_one_member_per_record() {
     std::fs::write(&cut, bytes).unwrap();
     let out = run(&["extract", &arg(&cut)]).ok();
     assert_eq!(out.jsonl().len(), 2, "{}", out.stderr);
-    assert!(out.stderr.lines().any(|l| l.starts_with("skipped ") && l.contains("cut.warc.gz record 8")), "{}", out.stderr);
+    assert!(
+        out.stderr.lines().any(|l| l.starts_with("skipped ") && l.contains("cut.warc.gz record 8")),
+        "{}",
+        out.stderr
+    );
 
     // Stored with the archive's URL (normalised) and date, and once only
     // however often it is ingested.
@@ -124,7 +137,9 @@ fn stored(db: &Path) -> Vec<(String, String)> {
     use storyline_store::Store;
     let store = storyline_store::SqliteStore::open(db).unwrap();
     let mut out = Vec::new();
-    store.for_each_article(&mut |a| out.push((a.article.id.clone(), a.article.url.clone().unwrap_or_default()))).unwrap();
+    store
+        .for_each_article(&mut |a| out.push((a.article.id.clone(), a.article.url.clone().unwrap_or_default())))
+        .unwrap();
     out
 }
 
@@ -136,7 +151,15 @@ fn stored_urls(db: &Path) -> Vec<String> {
 fn feed_file_entries_become_articles() {
     let dir = tempfile::tempdir().unwrap();
     let feed = dir.path().join("news.rss");
-    std::fs::write(&feed, rss("Harbour Times", "http://harbour.example", &[("a1", "Treaty signed", BODIES[0]), ("a2", "Storm closes port", BODIES[1])])).unwrap();
+    std::fs::write(
+        &feed,
+        rss(
+            "Harbour Times",
+            "http://harbour.example",
+            &[("a1", "Treaty signed", BODIES[0]), ("a2", "Storm closes port", BODIES[1])],
+        ),
+    )
+    .unwrap();
     let out = run(&["extract", &arg(&feed)]).ok();
     let lines = out.jsonl();
     assert_eq!(lines.len(), 2, "{}", out.stderr);
@@ -260,14 +283,28 @@ fn serve_one(stream: TcpStream, state: &Mutex<ServerState>, base: &str) -> std::
                 s.not_modified += 1;
                 ("304 Not Modified", format!("ETag: {etag}\r\n"), String::new())
             } else {
-                let items: Vec<(String, String, String)> =
-                    (0..s.items).map(|i| (format!("a{}", i + 1), format!("Item {}", i + 1), BODIES[i % BODIES.len()].to_string())).collect();
-                let refs: Vec<(&str, &str, &str)> = items.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
-                ("200 OK", format!("Content-Type: application/rss+xml\r\nETag: {etag}\r\n"), rss("Harbour Times", base, &refs))
+                let items: Vec<(String, String, String)> = (0..s.items)
+                    .map(|i| (format!("a{}", i + 1), format!("Item {}", i + 1), BODIES[i % BODIES.len()].to_string()))
+                    .collect();
+                let refs: Vec<(&str, &str, &str)> =
+                    items.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
+                (
+                    "200 OK",
+                    format!("Content-Type: application/rss+xml\r\nETag: {etag}\r\n"),
+                    rss("Harbour Times", base, &refs),
+                )
             }
-        } else if let Some(n) = path.strip_prefix("/a").and_then(|p| p.split('?').next()?.parse::<usize>().ok()).filter(|&n| n >= 1 && n <= s.items) {
+        } else if let Some(n) = path
+            .strip_prefix("/a")
+            .and_then(|p| p.split('?').next()?.parse::<usize>().ok())
+            .filter(|&n| n >= 1 && n <= s.items)
+        {
             let titles = ["Treaty signed", "Storm closes port", "Rail strike", "Library reopens"];
-            ("200 OK", "Content-Type: text/html; charset=utf-8\r\n".to_string(), page(titles[(n - 1) % 4], BODIES[(n - 1) % 4]))
+            (
+                "200 OK",
+                "Content-Type: text/html; charset=utf-8\r\n".to_string(),
+                page(titles[(n - 1) % 4], BODIES[(n - 1) % 4]),
+            )
         } else {
             ("404 Not Found", "Content-Type: text/plain\r\n".to_string(), "not found".to_string())
         }
@@ -320,13 +357,23 @@ fn watch_once_fetches_new_items_and_skips_an_unchanged_feed() {
     let db = dir.path().join("watch.db");
 
     let first = finished(watch_cmd(&feeds, &db, &["--once", "--allow-private"]).output().unwrap()).ok();
-    assert_eq!((server.requests("/feed.xml"), server.requests("/a1"), server.requests("/a2")), (1, 1, 1), "{}", first.stderr);
+    assert_eq!(
+        (server.requests("/feed.xml"), server.requests("/a1"), server.requests("/a2")),
+        (1, 1, 1),
+        "{}",
+        first.stderr
+    );
     assert_eq!(stored_articles(&db), 2, "{}", first.stderr);
 
     // Unchanged feed: a 304, no page fetched, nothing stored twice.
     let second = finished(watch_cmd(&feeds, &db, &["--once", "--allow-private"]).output().unwrap()).ok();
     assert_eq!(server.not_modified(), 1, "{}", second.stderr);
-    assert_eq!((server.requests("/feed.xml"), server.requests("/a1"), server.requests("/a2")), (2, 1, 1), "{}", second.stderr);
+    assert_eq!(
+        (server.requests("/feed.xml"), server.requests("/a1"), server.requests("/a2")),
+        (2, 1, 1),
+        "{}",
+        second.stderr
+    );
     assert_eq!(stored_articles(&db), 2);
     assert!(second.stderr.contains("1 not modified"), "{}", second.stderr);
 
@@ -347,7 +394,11 @@ fn watch_picks_up_a_new_item_within_one_interval() {
     )
     .unwrap();
     let db = dir.path().join("watch.db");
-    let child = watch_cmd(&feeds, &db, &["--interval", "1", "--allow-private"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let child = watch_cmd(&feeds, &db, &["--interval", "1", "--allow-private"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let _guard = KillOnDrop(child);
     wait_until("the first item's page", Duration::from_secs(20), || server.requests("/a1") == 1);
     // Let a poll or two find the feed unchanged.

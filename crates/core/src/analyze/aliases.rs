@@ -33,8 +33,7 @@ pub fn dated_alias(name: &str, date: Option<NaiveDate>) -> Option<&'static str> 
     })
 }
 
-static ACRONYM_DEF: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\(([A-Z][A-Za-z&]{1,9})\)").expect("valid regex"));
+static ACRONYM_DEF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\(([A-Z][A-Za-z&]{1,9})\)").expect("valid regex"));
 
 fn is_function_word(w: &str) -> bool {
     matches!(w, "and" | "of" | "the" | "for" | "&" | "on" | "in")
@@ -83,7 +82,9 @@ pub(crate) fn fold_within(text: &str, ents: &mut Vec<Ent>, published: Option<Nai
                 .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
                 .filter(|w| !w.is_empty())
                 .collect();
-            if !spells(&acr_l, &words) && !words.iter().any(|w| w.starts_with(&acr_l[..1].iter().map(|&b| b as char).collect::<String>())) {
+            if !spells(&acr_l, &words)
+                && !words.iter().any(|w| w.starts_with(&acr_l[..1].iter().map(|&b| b as char).collect::<String>()))
+            {
                 continue;
             }
             (e.canonical.clone(), e.kind, None)
@@ -140,7 +141,12 @@ pub(crate) fn fold_within(text: &str, ents: &mut Vec<Ent>, published: Option<Nai
                     break;
                 }
                 // Only adjectives/nouns that modify: stop at verbs and nouns heading the clause.
-                if !(lw.ends_with("time") || lw.ends_with("al") || lw.ends_with("ic") || lw.ends_with("ive") || lw == "ship") {
+                if !(lw.ends_with("time")
+                    || lw.ends_with("al")
+                    || lw.ends_with("ic")
+                    || lw.ends_with("ive")
+                    || lw == "ship")
+                {
                     break;
                 }
                 ls = ws;
@@ -278,11 +284,21 @@ pub(crate) fn romanisation_key(name: &str) -> Option<String> {
 /// letters single. Like the Korean key it only proposes a match; the
 /// registry confirms it by role or shared context.
 fn transliteration_key(parts: &[&str]) -> Option<String> {
-    if parts.len() > 3 || !parts.iter().all(|p| p.chars().next().is_some_and(char::is_uppercase) && p.chars().all(|c| c.is_alphabetic() || c == '-')) {
+    if parts.len() > 3
+        || !parts.iter().all(|p| {
+            p.chars().next().is_some_and(char::is_uppercase) && p.chars().all(|c| c.is_alphabetic() || c == '-')
+        })
+    {
         return None;
     }
     let fold = |w: &str| -> String {
-        let w = w.to_lowercase().replace("iy", "i").replace("ij", "i").replace("kh", "h").replace('y', "i").replace('w', "v");
+        let w = w
+            .to_lowercase()
+            .replace("iy", "i")
+            .replace("ij", "i")
+            .replace("kh", "h")
+            .replace('y', "i")
+            .replace('w', "v");
         let mut out = String::with_capacity(w.len());
         for c in w.chars().filter(|c| c.is_alphabetic()) {
             if out.chars().last() != Some(c) {
@@ -445,7 +461,13 @@ impl AliasRegistry {
                 Some(k) => k,
                 None => {
                     let romanised = roman.is_some();
-                    self.known.push(Known { canonical: canon.clone(), kind: *kind, roles: HashSet::new(), context: HashSet::new(), romanised });
+                    self.known.push(Known {
+                        canonical: canon.clone(),
+                        kind: *kind,
+                        roles: HashSet::new(),
+                        context: HashSet::new(),
+                        romanised,
+                    });
                     let k = self.known.len() - 1;
                     self.by_key.insert(key.clone(), k);
                     if let Some(rk) = &roman {
@@ -492,7 +514,10 @@ impl AliasRegistry {
 
 fn is_acronym_like(s: &str) -> bool {
     let n = s.chars().count();
-    (2..=10).contains(&n) && s.chars().all(|c| c.is_alphabetic()) && s.chars().next().is_some_and(char::is_uppercase) && !s.contains(' ')
+    (2..=10).contains(&n)
+        && s.chars().all(|c| c.is_alphabetic())
+        && s.chars().next().is_some_and(char::is_uppercase)
+        && !s.contains(' ')
 }
 
 #[cfg(test)]

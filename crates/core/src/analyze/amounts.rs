@@ -24,18 +24,27 @@ fn re(s: &str) -> Regex {
 }
 
 static CUR_PRE: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(r"(?P<cur>US\$|\$|€|£|¥|₩|(?-u:\b)USD|(?-u:\b)EUR|(?-u:\b)KRW|(?-u:\b)GBP|(?-u:\b)JPY)\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?-u:\b))?"))
+    re(&format!(
+        r"(?P<cur>US\$|\$|€|£|¥|₩|(?-u:\b)USD|(?-u:\b)EUR|(?-u:\b)KRW|(?-u:\b)GBP|(?-u:\b)JPY)\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?-u:\b))?"
+    ))
 });
 static CUR_POST: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(r"(?-u:\b)(?P<num>{NUM})(?:\s*(?P<scale>{SCALE}))?\s+(?P<cur>won|(?:US |U\.S\. )?dollars?|euros?|yen|pounds?|yuan|rubles?|roubles?|rupees?)(?-u:\b)"))
+    re(&format!(
+        r"(?-u:\b)(?P<num>{NUM})(?:\s*(?P<scale>{SCALE}))?\s+(?P<cur>won|(?:US |U\.S\. )?dollars?|euros?|yen|pounds?|yuan|rubles?|roubles?|rupees?)(?-u:\b)"
+    ))
 });
-static PERCENT: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"(?-u:\b)(?P<num>{NUM})(?:\s*%|\s*percent(?-u:\b)|\s*per cent(?-u:\b))")));
+static PERCENT: LazyLock<Regex> =
+    LazyLock::new(|| re(&format!(r"(?-u:\b)(?P<num>{NUM})(?:\s*%|\s*percent(?-u:\b)|\s*per cent(?-u:\b))")));
 static HYPHEN_UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?-u:\b)(?P<num>\d+(?:\.\d+)?)-(?P<u>year|month|week|day|hour|minute|mile|kilometer|kilometre|km|meter|metre|foot|feet|story|storey|member|point|ton|tonne)s?(?:-old)?(?-u:\b)")
+    re(
+        r"(?-u:\b)(?P<num>\d+(?:\.\d+)?)-(?P<u>year|month|week|day|hour|minute|mile|kilometer|kilometre|km|meter|metre|foot|feet|story|storey|member|point|ton|tonne)s?(?:-old)?(?-u:\b)",
+    )
 });
 static ORDINAL: LazyLock<Regex> = LazyLock::new(|| re(r"(?-u:\b)(?P<num>\d+)(?:st|nd|rd|th)(?-u:\b)"));
 static COUNT: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(r"(?-u:\b)(?P<num>{NUM})(?:\s+(?P<scale>{SCALE}))?\s+(?P<mods>(?:(?:[A-Z][\w.]*|[a-z]+-[a-z]+)\s+){{0,2}})(?P<u>[a-z][a-z-]*[a-z])(?-u:\b)"))
+    re(&format!(
+        r"(?-u:\b)(?P<num>{NUM})(?:\s+(?P<scale>{SCALE}))?\s+(?P<mods>(?:(?:[A-Z][\w.]*|[a-z]+-[a-z]+)\s+){{0,2}})(?P<u>[a-z][a-z-]*[a-z])(?-u:\b)"
+    ))
 });
 
 fn parse_num(num: &str, scale: Option<&str>) -> Option<f64> {
@@ -53,7 +62,9 @@ fn parse_num(num: &str, scale: Option<&str>) -> Option<f64> {
 fn currency(sym: &str) -> &'static str {
     let s = sym.trim().to_ascii_lowercase();
     match s.as_str() {
-        "$" | "us$" | "usd" | "dollar" | "dollars" | "us dollars" | "u.s. dollars" | "us dollar" | "u.s. dollar" => "USD",
+        "$" | "us$" | "usd" | "dollar" | "dollars" | "us dollars" | "u.s. dollars" | "us dollar" | "u.s. dollar" => {
+            "USD"
+        }
         "€" | "eur" | "euro" | "euros" => "EUR",
         "£" | "gbp" | "pound" | "pounds" => "GBP",
         "¥" | "jpy" | "yen" => "JPY",
@@ -81,11 +92,21 @@ pub(crate) fn extract(text: &str, times: &[Timex]) -> Vec<RawAmount> {
     };
     for m in CUR_PRE.captures_iter(text) {
         let (Some(all), Some(cur), Some(num)) = (m.get(0), m.name("cur"), m.name("num")) else { continue };
-        add(all.start(), all.end(), parse_num(num.as_str(), m.name("scale").map(|x| x.as_str())), currency(cur.as_str()).into());
+        add(
+            all.start(),
+            all.end(),
+            parse_num(num.as_str(), m.name("scale").map(|x| x.as_str())),
+            currency(cur.as_str()).into(),
+        );
     }
     for m in CUR_POST.captures_iter(text) {
         let (Some(all), Some(cur), Some(num)) = (m.get(0), m.name("cur"), m.name("num")) else { continue };
-        add(all.start(), all.end(), parse_num(num.as_str(), m.name("scale").map(|x| x.as_str())), currency(cur.as_str()).into());
+        add(
+            all.start(),
+            all.end(),
+            parse_num(num.as_str(), m.name("scale").map(|x| x.as_str())),
+            currency(cur.as_str()).into(),
+        );
     }
     for m in PERCENT.captures_iter(text) {
         let (Some(all), Some(num)) = (m.get(0), m.name("num")) else { continue };
@@ -134,13 +155,19 @@ mod tests {
 
     #[test]
     fn counts_money_percent_ordinals() {
-        assert_eq!(am("hosts around 28,500 American troops"), vec![("28,500 American troops".into(), 28500.0, "troops".into())]);
+        assert_eq!(
+            am("hosts around 28,500 American troops"),
+            vec![("28,500 American troops".into(), 28500.0, "troops".into())]
+        );
         assert_eq!(am("South Korea has 450,000 troops."), vec![("450,000 troops".into(), 450000.0, "troops".into())]);
         assert_eq!(am("the 70-year-old alliance"), vec![("70-year-old".into(), 70.0, "years".into())]);
         assert_eq!(am("the 57th annual meeting"), vec![("57th".into(), 57.0, "ordinal".into())]);
         assert_eq!(am("a $1.5 billion deal"), vec![("$1.5 billion".into(), 1.5e9, "USD".into())]);
         assert_eq!(am("a 1.2 trillion won budget"), vec![("1.2 trillion won".into(), 1.2e12, "KRW".into())]);
-        assert_eq!(am("up 7.5 percent and 3%"), vec![("7.5 percent".into(), 7.5, "percent".into()), ("3%".into(), 3.0, "percent".into())]);
+        assert_eq!(
+            am("up 7.5 percent and 3%"),
+            vec![("7.5 percent".into(), 7.5, "percent".into()), ("3%".into(), 3.0, "percent".into())]
+        );
         assert_eq!(am("killed 12 people"), vec![("12 people".into(), 12.0, "people".into())]);
     }
 

@@ -28,9 +28,9 @@ mod amounts;
 mod config;
 mod entities;
 mod quotes;
-mod times;
 #[cfg(test)]
 mod tests;
+mod times;
 
 use chrono::NaiveDate;
 
@@ -88,7 +88,11 @@ pub(crate) fn sentence_of(text: &str, pos: usize) -> (usize, usize) {
         if c == b'\n' {
             break;
         }
-        if matches!(c, b'.' | b'!' | b'?') && s < bytes.len() && matches!(bytes[s], b' ' | b'"' | 0xE2) && !is_abbrev_end(text, s - 1) {
+        if matches!(c, b'.' | b'!' | b'?')
+            && s < bytes.len()
+            && matches!(bytes[s], b' ' | b'"' | 0xE2)
+            && !is_abbrev_end(text, s - 1)
+        {
             break;
         }
         s -= 1;
@@ -102,7 +106,10 @@ pub(crate) fn sentence_of(text: &str, pos: usize) -> (usize, usize) {
         if c == b'\n' {
             break;
         }
-        if matches!(c, b'.' | b'!' | b'?') && (e + 1 >= bytes.len() || matches!(bytes[e + 1], b' ' | b'\n' | b'"' | 0xE2)) && !is_abbrev_end(text, e) {
+        if matches!(c, b'.' | b'!' | b'?')
+            && (e + 1 >= bytes.len() || matches!(bytes[e + 1], b' ' | b'\n' | b'"' | 0xE2))
+            && !is_abbrev_end(text, e)
+        {
             e += 1;
             break;
         }
@@ -257,12 +264,24 @@ pub fn analyze_article(article: &Article, cfg: &AnalyzeConfig) -> Analysis {
     let mut out = Analysis::default();
     for e in raw.entities {
         if let (Some(s), Some(en)) = (map_pos(e.start, false), map_pos(e.end, true)) {
-            out.entities.push(crate::model::Entity { text: slice(s, en), kind: e.kind, start: s, end: en, canonical: e.canonical });
+            out.entities.push(crate::model::Entity {
+                text: slice(s, en),
+                kind: e.kind,
+                start: s,
+                end: en,
+                canonical: e.canonical,
+            });
         }
     }
     for t in raw.times {
         if let (Some(s), Some(en)) = (map_pos(t.start, false), map_pos(t.end, true)) {
-            out.times.push(crate::model::TimeExpr { text: slice(s, en), kind: t.kind, start: s, end: en, value: t.value });
+            out.times.push(crate::model::TimeExpr {
+                text: slice(s, en),
+                kind: t.kind,
+                start: s,
+                end: en,
+                value: t.value,
+            });
         }
     }
     for q in raw.quotes {
@@ -274,7 +293,13 @@ pub fn analyze_article(article: &Article, cfg: &AnalyzeConfig) -> Analysis {
     }
     for a in raw.amounts {
         if let (Some(s), Some(en)) = (map_pos(a.start, false), map_pos(a.end, true)) {
-            out.amounts.push(crate::model::Amount { text: slice(s, en), value: a.value, unit: a.unit, start: s, end: en });
+            out.amounts.push(crate::model::Amount {
+                text: slice(s, en),
+                value: a.value,
+                unit: a.unit,
+                start: s,
+                end: en,
+            });
         }
     }
     out

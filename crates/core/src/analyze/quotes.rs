@@ -26,10 +26,10 @@ static AFTER_SUBJ_VERB: LazyLock<Regex> = LazyLock::new(|| {
 static AFTER_VERB_SUBJ: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r#"^[\s,]*(?:{VERBS})\s+(?P<subj>(?:the\s+)?[A-Z][^,.;:!?“”"\n]{{0,60}}?)(?:[,.;]|\s+(?:in|on|at|who|to|after|during)(?-u:\b)|$)"#)).expect("valid regex")
 });
-static BEFORE_VERB: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"(?-u:\b)(?:{VERBS})(?-u:\b)")).expect("valid regex"));
-static ACCORDING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(?-u:\b)according to\s+(?P<subj>[^,.;:“”"\n]{1,60})"#).expect("valid regex")
-});
+static BEFORE_VERB: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?-u:\b)(?:{VERBS})(?-u:\b)")).expect("valid regex"));
+static ACCORDING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)(?-u:\b)according to\s+(?P<subj>[^,.;:“”"\n]{1,60})"#).expect("valid regex"));
 
 fn is_open_ctx(prev: Option<char>) -> bool {
     prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '-' | ':' | '\u{a0}'))
@@ -65,12 +65,10 @@ fn spans(text: &str) -> Vec<(usize, usize)> {
                 para_start = b + 1;
             }
             '“' => open = Some(b + c.len_utf8()),
-            '”' => {
-                match open.take() {
-                    Some(o) => out.push((o, b)),
-                    None => out.push((para_start, b)),
-                }
-            }
+            '”' => match open.take() {
+                Some(o) => out.push((o, b)),
+                None => out.push((para_start, b)),
+            },
             '"' => {
                 if is_open_ctx(prev) && open.is_none() {
                     open = Some(b + 1);
@@ -100,13 +98,33 @@ fn resolve(text: &str, subj_s: usize, subj_e: usize, ents: &[Ent], before: usize
         return None;
     }
     // An entity that ends the phrase: "Ahn", "the U.S. Department of War".
-    if let Some(e) = ents.iter().rev().find(|e| e.start >= subj_s && e.end <= subj_e && text[e.end..subj_e].trim().is_empty()) {
+    if let Some(e) =
+        ents.iter().rev().find(|e| e.start >= subj_s && e.end <= subj_e && text[e.end..subj_e].trim().is_empty())
+    {
         return Some(e.canonical.clone());
     }
     let lower = subj.to_lowercase();
     let head = lower.rsplit(' ').next().unwrap_or("");
-    if lower.starts_with("the ") && matches!(head, "ministry" | "department" | "agency" | "office" | "government" | "committee" | "council" | "military" | "army" | "police") {
-        if let Some(e) = ents.iter().rev().find(|e| e.start < before && e.kind == EntityType::Org && e.canonical.to_lowercase().contains(head)) {
+    if lower.starts_with("the ")
+        && matches!(
+            head,
+            "ministry"
+                | "department"
+                | "agency"
+                | "office"
+                | "government"
+                | "committee"
+                | "council"
+                | "military"
+                | "army"
+                | "police"
+        )
+    {
+        if let Some(e) = ents
+            .iter()
+            .rev()
+            .find(|e| e.start < before && e.kind == EntityType::Org && e.canonical.to_lowercase().contains(head))
+        {
             return Some(e.canonical.clone());
         }
     }

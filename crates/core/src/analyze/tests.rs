@@ -121,7 +121,12 @@ fn seed_times_resolve_against_publication_dates() {
 fn troops_amount_is_the_same_in_three_articles() {
     let all = analysed();
     for i in [2, 3, 4] {
-        let a = all[i].1.amounts.iter().find(|a| a.text.contains("28,500")).unwrap_or_else(|| panic!("seed {i}: {:?}", all[i].1.amounts));
+        let a = all[i]
+            .1
+            .amounts
+            .iter()
+            .find(|a| a.text.contains("28,500"))
+            .unwrap_or_else(|| panic!("seed {i}: {:?}", all[i].1.amounts));
         assert_eq!((a.value, a.unit.as_str()), (28500.0, "troops"), "seed {i}");
     }
 }
@@ -171,7 +176,11 @@ fn analyze_article_maps_offsets_to_raw_text() {
         text: format!("{p1}\n\n{p2}"),
         paragraphs: vec![
             Paragraph { text: p1.into(), kind: ParagraphKind::Body, raw_start: Some(10) },
-            Paragraph { text: p2.into(), kind: ParagraphKind::Body, raw_start: Some(raw.chars().count() - p2.chars().count()) },
+            Paragraph {
+                text: p2.into(),
+                kind: ParagraphKind::Body,
+                raw_start: Some(raw.chars().count() - p2.chars().count()),
+            },
         ],
         published: NaiveDate::from_ymd_opt(2025, 10, 27),
         raw_text: raw.into(),
@@ -196,7 +205,10 @@ fn entity_types_on_seeds() {
     assert_eq!(kind("Jin Yong-sung"), Some(EntityType::Person));
     assert_eq!(kind("Seoul"), Some(EntityType::Place));
     assert_eq!(kind("Ministry of National Defense"), Some(EntityType::Org));
-    assert!(!a.entities.iter().any(|e| matches!(e.text.as_str(), "The" | "In" | "This" | "Established" | "Discussions")));
+    assert!(!a
+        .entities
+        .iter()
+        .any(|e| matches!(e.text.as_str(), "The" | "In" | "This" | "Established" | "Discussions")));
     let w = &all[0].1;
     assert_eq!(canon_of(w, "U.S. Department of War").as_deref(), Some("U.S. Department of Defense"));
 }
@@ -252,7 +264,11 @@ fn ecbplus_sentences_time_kinds() {
     for (text, (y, m, d), want) in cases {
         let a = analyze_text(text, NaiveDate::from_ymd_opt(*y, *m, *d), &cfg);
         for (t, kind, value) in *want {
-            let got = a.times.iter().find(|x| x.text == *t).unwrap_or_else(|| panic!("{t:?} not found in {text:?}: {:?}", a.times));
+            let got = a
+                .times
+                .iter()
+                .find(|x| x.text == *t)
+                .unwrap_or_else(|| panic!("{t:?} not found in {text:?}: {:?}", a.times));
             assert_eq!((got.kind, got.value.as_str()), (*kind, *value), "{text}");
         }
     }
@@ -342,7 +358,12 @@ fn development_corpora_analyse_without_panics_and_with_exact_offsets() {
             let date = v["date"].as_str().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
             let a = analyze_text(text, date, &cfg);
             let chars: Vec<char> = text.chars().collect();
-            for (s, e, t) in a.entities.iter().map(|m| (m.start, m.end, &m.text)).chain(a.times.iter().map(|m| (m.start, m.end, &m.text))) {
+            for (s, e, t) in a
+                .entities
+                .iter()
+                .map(|m| (m.start, m.end, &m.text))
+                .chain(a.times.iter().map(|m| (m.start, m.end, &m.text)))
+            {
                 assert_eq!(&chars[s..e].iter().collect::<String>(), t, "offsets in {}", v["id"]);
             }
             n += 1;

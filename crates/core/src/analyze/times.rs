@@ -26,41 +26,71 @@ pub(crate) enum Dir {
 
 const MONTHS: &str = r"Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?";
 const MONTHS_FULL: &str = r"January|February|March|April|May|June|July|August|September|October|November|December";
-const NUMWORDS: &str = r"\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|several|a few";
+const NUMWORDS: &str =
+    r"\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|several|a few";
 
 fn re(s: &str) -> Regex {
     Regex::new(s).expect("valid time regex")
 }
 
-static MONTH_DAY: LazyLock<Regex> =
-    LazyLock::new(|| re(&format!(r"(?-u:\b)(?P<mon>{MONTHS})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d)(?-u:\b))?")));
-static DAY_MONTH: LazyLock<Regex> =
-    LazyLock::new(|| re(&format!(r"(?-u:\b)(?P<day>\d{{1,2}})\s+(?P<mon>{MONTHS})(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d)(?-u:\b))?")));
-static MONTH_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| re(&format!(r"(?-u:\b)(?P<mon>{MONTHS_FULL}|(?:Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\.)\s+(?:of\s+)?(?P<year>(?:1[6-9]|20)\d\d)(?-u:\b)")));
+static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?-u:\b)(?P<mon>{MONTHS})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d)(?-u:\b))?"
+    ))
+});
+static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(r"(?-u:\b)(?P<day>\d{{1,2}})\s+(?P<mon>{MONTHS})(?:,?\s+(?P<year>(?:1[6-9]|20)\d\d)(?-u:\b))?"))
+});
+static MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?-u:\b)(?P<mon>{MONTHS_FULL}|(?:Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\.)\s+(?:of\s+)?(?P<year>(?:1[6-9]|20)\d\d)(?-u:\b)"
+    ))
+});
 static MONTH_ALONE: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(r"(?-u:\b)(?i:in|since|until|by|during|through|from|before|after|last|next|this|of)\s+(?:(?i:the\s+)?(?i:early|late|mid-?)\s*)?(?P<mon>{MONTHS_FULL})(?-u:\b)"))
+    re(&format!(
+        r"(?-u:\b)(?i:in|since|until|by|during|through|from|before|after|last|next|this|of)\s+(?:(?i:the\s+)?(?i:early|late|mid-?)\s*)?(?P<mon>{MONTHS_FULL})(?-u:\b)"
+    ))
 });
 static EARLY_MONTH: LazyLock<Regex> =
     LazyLock::new(|| re(&format!(r"(?-u:\b)(?P<mon2>(?i:early|late|mid-?)\s*(?:{MONTHS_FULL}))(?-u:\b)")));
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?-u:\b)(?P<y>(?:1[6-9]|20)\d\d)(?:\s*[-–]\s*(?P<y2>(?:1[6-9]|20)\d\d))?(?-u:\b)"));
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?-u:\b)(?:(?P<rel>(?i:last|next|this|coming|past))\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?P<part>morning|afternoon|evening|night))?(?-u:\b)")
+    re(
+        r"(?-u:\b)(?:(?P<rel>(?i:last|next|this|coming|past))\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?P<part>morning|afternoon|evening|night))?(?-u:\b)",
+    )
 });
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)(?-u:\b)(?P<x>(?:earlier|later)\s+this\s+(?:year|month|week)|(?:next|last|this|coming|past)\s+(?:week|month|year|weekend)|this\s+(?:morning|afternoon|evening)|today|tonight|yesterday|tomorrow|now|currently|nowadays|at present|recently|lately|soon|in the future)(?-u:\b)")
+    re(
+        r"(?i)(?-u:\b)(?P<x>(?:earlier|later)\s+this\s+(?:year|month|week)|(?:next|last|this|coming|past)\s+(?:week|month|year|weekend)|this\s+(?:morning|afternoon|evening)|today|tonight|yesterday|tomorrow|now|currently|nowadays|at present|recently|lately|soon|in the future)(?-u:\b)",
+    )
 });
 static DURATION: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(r"(?i)(?-u:\b)(?P<x>(?:(?:the\s+)?(?P<dir>past|last|next|coming)\s+)?(?P<n>{NUMWORDS})\s+(?P<u>day|week|month|year|decade|hour|minute|century|centurie)s?(?P<ago>\s+ago)?)(?-u:\b)"))
+    re(&format!(
+        r"(?i)(?-u:\b)(?P<x>(?:(?:the\s+)?(?P<dir>past|last|next|coming)\s+)?(?P<n>{NUMWORDS})\s+(?P<u>day|week|month|year|decade|hour|minute|century|centurie)s?(?P<ago>\s+ago)?)(?-u:\b)"
+    ))
 });
 static SET: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)(?-u:\b)(?P<x>annual|annually|yearly|each\s+year|every\s+year|every\s+month|each\s+month|monthly|weekly|every\s+week|each\s+week|daily|every\s+day|each\s+day)(?-u:\b)")
+    re(
+        r"(?i)(?-u:\b)(?P<x>annual|annually|yearly|each\s+year|every\s+year|every\s+month|each\s+month|monthly|weekly|every\s+week|each\s+week|daily|every\s+day|each\s+day)(?-u:\b)",
+    )
 });
 
 static FUTURE_CUES: &[&str] = &[
-    "will", "'ll", "shall", "next", "upcoming", "scheduled", "expected", "plans", "due", "slated", "aims", "would",
-    "coming", "tomorrow",
+    "will",
+    "'ll",
+    "shall",
+    "next",
+    "upcoming",
+    "scheduled",
+    "expected",
+    "plans",
+    "due",
+    "slated",
+    "aims",
+    "would",
+    "coming",
+    "tomorrow",
 ];
 /// Cues that often but not always point forward ("set to", "plan to", but
 /// "according to", "a new plan"): they count for less than a sure cue.
@@ -70,10 +100,50 @@ const WEAK_CUE_DISTANCE_FACTOR: usize = 3;
 /// Verbs of attribution: after a comma they belong to a reporting clause.
 static REPORTING_VERBS: &[&str] = &["said", "says", "told", "added", "stated", "announced", "reported", "claimed"];
 static PAST_CUES: &[&str] = &[
-    "said", "was", "were", "had", "held", "met", "did", "visited", "arrived", "announced", "ended", "took",
-    "told", "added", "began", "last", "ago", "earlier", "agreed", "signed", "reported", "launched", "killed",
-    "struck", "hit", "died", "won", "lost", "came", "went", "made", "assumed", "occurred", "left", "stated",
-    "claimed", "elected", "yesterday", "happened", "attended", "hosted", "released", "declared", "says",
+    "said",
+    "was",
+    "were",
+    "had",
+    "held",
+    "met",
+    "did",
+    "visited",
+    "arrived",
+    "announced",
+    "ended",
+    "took",
+    "told",
+    "added",
+    "began",
+    "last",
+    "ago",
+    "earlier",
+    "agreed",
+    "signed",
+    "reported",
+    "launched",
+    "killed",
+    "struck",
+    "hit",
+    "died",
+    "won",
+    "lost",
+    "came",
+    "went",
+    "made",
+    "assumed",
+    "occurred",
+    "left",
+    "stated",
+    "claimed",
+    "elected",
+    "yesterday",
+    "happened",
+    "attended",
+    "hosted",
+    "released",
+    "declared",
+    "says",
 ];
 
 fn month_num(s: &str) -> Option<u32> {
@@ -259,7 +329,8 @@ fn month_shift(reference: NaiveDate, by: i32) -> String {
 /// Extracts and resolves time expressions.
 pub(crate) fn extract(text: &str, reference: Option<NaiveDate>) -> Vec<Timex> {
     let mut c: Vec<Timex> = Vec::new();
-    let push = |c: &mut Vec<Timex>, s: usize, e: usize, kind, value: String| c.push(Timex { start: s, end: e, kind, value });
+    let push =
+        |c: &mut Vec<Timex>, s: usize, e: usize, kind, value: String| c.push(Timex { start: s, end: e, kind, value });
     for m in MONTH_DAY.captures_iter(text).chain(DAY_MONTH.captures_iter(text)) {
         let (Some(all), Some(mon), Some(day)) = (m.get(0), m.name("mon"), m.name("day")) else { continue };
         // "May 5" is a date, but "Mar 3" without a dot is rare; "March 3" fine.
@@ -308,12 +379,29 @@ pub(crate) fn extract(text: &str, reference: Option<NaiveDate>) -> Vec<Timex> {
         let after = &text[m.get(0).map_or(y.end(), |a| a.end())..];
         let before = &text[..y.start()];
         // Not a year: "$2000", "2000 troops", "1,2000", "2025-10-27".
-        if before.ends_with(['$', ',', '.', '-', '/', '#']) || after.starts_with(['-', '/', ':', '%', ',']) && after[1..].starts_with(|ch: char| ch.is_ascii_digit()) {
+        if before.ends_with(['$', ',', '.', '-', '/', '#'])
+            || after.starts_with(['-', '/', ':', '%', ',']) && after[1..].starts_with(|ch: char| ch.is_ascii_digit())
+        {
             continue;
         }
         let next_word = after.trim_start().split(|ch: char| !ch.is_alphabetic()).next().unwrap_or("");
-        let prev_word = before.trim_end().rsplit(|ch: char| !ch.is_alphabetic()).next().unwrap_or("").to_ascii_lowercase();
-        let prep = matches!(prev_word.as_str(), "in" | "since" | "by" | "of" | "until" | "from" | "before" | "after" | "during" | "the" | "to" | "and" | "through");
+        let prev_word =
+            before.trim_end().rsplit(|ch: char| !ch.is_alphabetic()).next().unwrap_or("").to_ascii_lowercase();
+        let prep = matches!(
+            prev_word.as_str(),
+            "in" | "since"
+                | "by"
+                | "of"
+                | "until"
+                | "from"
+                | "before"
+                | "after"
+                | "during"
+                | "the"
+                | "to"
+                | "and"
+                | "through"
+        );
         if !prep && next_word.len() > 3 && next_word.ends_with('s') && next_word.starts_with(char::is_lowercase) {
             continue;
         }
@@ -378,10 +466,21 @@ pub(crate) fn extract(text: &str, reference: Option<NaiveDate>) -> Vec<Timex> {
                     0
                 };
                 let v = match (r, unit) {
-                    (None, _) => if shift < 0 { "PAST_REF" } else if shift > 0 { "FUTURE_REF" } else { "PRESENT_REF" }.to_string(),
+                    (None, _) => if shift < 0 {
+                        "PAST_REF"
+                    } else if shift > 0 {
+                        "FUTURE_REF"
+                    } else {
+                        "PRESENT_REF"
+                    }
+                    .to_string(),
                     (Some(d), "week") | (Some(d), "weekend") => {
                         let v = week_value(d + Duration::days(7 * shift as i64));
-                        if unit == "weekend" { format!("{v}-WE") } else { v }
+                        if unit == "weekend" {
+                            format!("{v}-WE")
+                        } else {
+                            v
+                        }
                     }
                     (Some(d), "month") => month_shift(d, shift),
                     (Some(d), _) => (d.year() + shift).to_string(),
@@ -426,7 +525,9 @@ pub(crate) fn extract(text: &str, reference: Option<NaiveDate>) -> Vec<Timex> {
     for m in SET.captures_iter(text) {
         let Some(x) = m.name("x") else { continue };
         // "Aju Business Daily": a capitalised mid-sentence word is a name.
-        if x.as_str().starts_with(char::is_uppercase) && text[..x.start()].trim_end_matches(' ').ends_with(char::is_alphanumeric) {
+        if x.as_str().starts_with(char::is_uppercase)
+            && text[..x.start()].trim_end_matches(' ').ends_with(char::is_alphanumeric)
+        {
             continue;
         }
         let k = x.as_str().to_ascii_lowercase();
@@ -478,9 +579,15 @@ mod tests {
         let r = d(2025, 11, 3); // a Monday
         assert_eq!(vals("They will meet on Tuesday.", r)[0].1, "2025-11-04");
         // The attribution after the comma is not the event's tense.
-        assert_eq!(vals("The ministers are due to open the session on Nov. 16, the ministry said on Wednesday.", r)[0].1, "2025-11-16");
+        assert_eq!(
+            vals("The ministers are due to open the session on Nov. 16, the ministry said on Wednesday.", r)[0].1,
+            "2025-11-16"
+        );
         assert_eq!(vals("He assumed office last Friday.", r)[0].1, "2025-10-31");
-        assert_eq!(vals("He arrived Wednesday afternoon.", d(2021, 12, 1))[0], ("Wednesday afternoon".into(), "2021-12-01TAF".into()));
+        assert_eq!(
+            vals("He arrived Wednesday afternoon.", d(2021, 12, 1))[0],
+            ("Wednesday afternoon".into(), "2021-12-01TAF".into())
+        );
         assert_eq!(vals("on Monday", None)[0].1, "XXXX-WXX-1");
     }
 
@@ -492,14 +599,20 @@ mod tests {
         assert_eq!(vals("It grew in the past 20 years.", r)[0], ("the past 20 years".into(), "P20Y".into()));
         assert_eq!(vals("the annual meeting", r)[0].1, "P1Y");
         assert_eq!(vals("It is held each year.", r)[0].1, "P1Y");
-        assert_eq!(vals("It is now clear and he recently left.", r), vec![("now".into(), "PRESENT_REF".into()), ("recently".into(), "PAST_REF".into())]);
+        assert_eq!(
+            vals("It is now clear and he recently left.", r),
+            vec![("now".into(), "PRESENT_REF".into()), ("recently".into(), "PAST_REF".into())]
+        );
         assert_eq!(vals("three years ago", r)[0].1, "2022");
     }
 
     #[test]
     fn years_and_months() {
         let r = d(2025, 10, 27);
-        assert_eq!(vals("the 1950-1953 Korean War", r), vec![("1950".into(), "1950".into()), ("1953".into(), "1953".into())]);
+        assert_eq!(
+            vals("the 1950-1953 Korean War", r),
+            vec![("1950".into(), "1950".into()), ("1953".into(), "1953".into())]
+        );
         assert_eq!(vals("since 1961", r)[0].1, "1961");
         assert_eq!(vals("In September, they held talks.", r)[0], ("September".into(), "2025-09".into()));
         assert_eq!(vals("It will be held in early November.", r)[0], ("early November".into(), "2025-11".into()));

@@ -49,20 +49,16 @@ pub(super) fn trimmed_span(text: &str, start: usize, end: usize) -> Option<Span>
     if trimmed.is_empty() {
         return None;
     }
-    Some(Span {
-        start: start + lead,
-        end: start + lead + trimmed.len(),
-    })
+    Some(Span { start: start + lead, end: start + lead + trimmed.len() })
 }
 
 /// Words a sentence cannot end on (articles, prepositions, conjunctions,
 /// auxiliaries): a line ending on one was broken mid-sentence. Broader stop
 /// words like "more" or "here" do end lines ("Click here to read more").
 const NO_SENTENCE_ENDS_ON: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has",
-    "have", "her", "his", "in", "into", "is", "its", "nor", "of", "on", "or", "our", "than",
-    "that", "the", "their", "these", "this", "those", "to", "was", "were", "which", "whose",
-    "with", "your",
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has", "have", "her", "his",
+    "in", "into", "is", "its", "nor", "of", "on", "or", "our", "than", "that", "the", "their", "these", "this",
+    "those", "to", "was", "were", "which", "whose", "with", "your",
 ];
 
 /// True when `next` continues the sentence that `prev` breaks off: `prev`
@@ -73,18 +69,14 @@ fn is_hard_wrap(prev: &str, next: &str) -> bool {
         return false;
     }
     let next_starts_lower = next.chars().next().is_some_and(char::is_lowercase);
-    let prev_ends_on_function_word = prev
-        .rsplit(|c: char| !c.is_alphanumeric())
-        .next()
-        .is_some_and(|w| NO_SENTENCE_ENDS_ON.contains(&w));
+    let prev_ends_on_function_word =
+        prev.rsplit(|c: char| !c.is_alphanumeric()).next().is_some_and(|w| NO_SENTENCE_ENDS_ON.contains(&w));
     next_starts_lower || prev_ends_on_function_word
 }
 
 /// True when `s` ends a sentence: terminal punctuation, possibly followed by
 /// closing quotes or brackets.
 pub(super) fn ends_sentence(s: &str) -> bool {
-    let core = s
-        .trim_end()
-        .trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '*']);
+    let core = s.trim_end().trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '*']);
     core.ends_with(['.', '!', '?', '…', '。'])
 }

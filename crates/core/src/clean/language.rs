@@ -103,10 +103,7 @@ fn iso_639_1(code3: &str) -> Option<&'static str> {
         ("yid", "yi"),
         ("zul", "zu"),
     ];
-    TABLE
-        .iter()
-        .find(|(three, _)| *three == code3)
-        .map(|(_, two)| *two)
+    TABLE.iter().find(|(three, _)| *three == code3).map(|(_, two)| *two)
 }
 
 #[cfg(test)]

@@ -131,10 +131,7 @@ pub(super) fn date_line(block: &str) -> Option<DateLine> {
         }
     }
     if crate::text::words(block).take(9).count() <= 8 && p.bare_date_line.is_match(block) {
-        return parse_text_date(block).map(|date| DateLine {
-            date,
-            is_update: false,
-        });
+        return parse_text_date(block).map(|date| DateLine { date, is_update: false });
     }
     None
 }
@@ -158,18 +155,14 @@ pub(super) fn parse_text_date(s: &str) -> Option<NaiveDate> {
     let p = patterns();
     let number = |c: &regex::Captures, name: &str| c.name(name)?.as_str().parse::<u32>().ok();
     if let Some(c) = p.ymd.captures(s) {
-        if let Some(d) =
-            NaiveDate::from_ymd_opt(number(&c, "y")? as i32, number(&c, "m")?, number(&c, "d")?)
-        {
+        if let Some(d) = NaiveDate::from_ymd_opt(number(&c, "y")? as i32, number(&c, "m")?, number(&c, "d")?) {
             return Some(d);
         }
     }
     for re in [&p.dmy, &p.mdy] {
         if let Some(c) = re.captures(s) {
             let month = month_number(&c["mon"])?;
-            if let Some(d) =
-                NaiveDate::from_ymd_opt(number(&c, "y")? as i32, month, number(&c, "d")?)
-            {
+            if let Some(d) = NaiveDate::from_ymd_opt(number(&c, "y")? as i32, month, number(&c, "d")?) {
                 return Some(d);
             }
         }
@@ -179,9 +172,7 @@ pub(super) fn parse_text_date(s: &str) -> Option<NaiveDate> {
 
 fn month_number(name: &str) -> Option<u32> {
     let head: String = name.chars().take(3).flat_map(char::to_lowercase).collect();
-    let months = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
+    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
     months.iter().position(|m| *m == head).map(|i| i as u32 + 1)
 }
 
@@ -219,9 +210,7 @@ pub(super) fn dateline(block: &str) -> Option<(Dateline, usize)> {
 }
 
 fn starts_like_sentence(rest: &str) -> bool {
-    rest.chars()
-        .next()
-        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "\"“‘'(".contains(c))
+    rest.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "\"“‘'(".contains(c))
 }
 
 /// Authors named by a byline (`BY SHIM SEOK-YONG [[email protected]]`,
@@ -229,26 +218,15 @@ fn starts_like_sentence(rest: &str) -> bool {
 pub(super) fn byline(block: &str, cfg: &CleanConfig) -> Option<(Vec<String>, Vec<String>)> {
     let p = patterns();
     let c = p.byline.captures(block)?;
-    let names = c
-        .name("names")?
-        .as_str()
-        .trim()
-        .trim_end_matches([',', '.', ';']);
+    let names = c.name("names")?.as_str().trim().trim_end_matches([',', '.', ';']);
     let word_count = names.split_whitespace().count();
     if word_count == 0 || word_count > cfg.byline_max_words {
         return None;
     }
     let mut authors = Vec::new();
     let mut agencies = Vec::new();
-    for name in p
-        .name_separator
-        .split(names)
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-    {
-        let capitalised = name
-            .split_whitespace()
-            .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+    for name in p.name_separator.split(names).map(str::trim).filter(|n| !n.is_empty()) {
+        let capitalised = name.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase));
         if !capitalised || name.split_whitespace().count() > 4 {
             return None;
         }
@@ -273,10 +251,7 @@ pub(super) fn normalise_case(name: &str) -> String {
         .map(|word| {
             let mut chars = word.chars();
             match chars.next() {
-                Some(first) => first
-                    .to_uppercase()
-                    .chain(chars.flat_map(char::to_lowercase))
-                    .collect(),
+                Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
                 None => String::new(),
             }
         })
@@ -314,19 +289,10 @@ pub(super) fn wire_credit_line(block: &str, cfg: &CleanConfig) -> Option<Vec<Str
         return None;
     }
     if p.wire_line.is_match(block) {
-        return Some(
-            p.agency
-                .find_iter(block)
-                .map(|m| m.as_str().to_string())
-                .collect(),
-        );
+        return Some(p.agency.find_iter(block).map(|m| m.as_str().to_string()).collect());
     }
     let c = p.feed_credit.captures(block)?;
-    let credit = c
-        .name("credit")
-        .or_else(|| c.name("inputs"))?
-        .as_str()
-        .trim();
+    let credit = c.name("credit").or_else(|| c.name("inputs"))?.as_str().trim();
     Some(vec![credit.to_string()])
 }
 
@@ -349,10 +315,8 @@ pub(super) fn looks_like_title(block: &str, has_later_content: bool, cfg: &Clean
     if words < cfg.title_min_words || words > cfg.title_max_words {
         return false;
     }
-    let starts_capital = block
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "\"“‘'".contains(c));
+    let starts_capital =
+        block.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "\"“‘'".contains(c));
     let closes_like_prose = block.ends_with(['.', ',', ';', ':'])
         || (ends_sentence(block) && block.trim_end_matches(['"', '”', '’', '\'']).ends_with('.'));
     starts_capital && !closes_like_prose

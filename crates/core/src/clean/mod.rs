@@ -48,9 +48,7 @@ pub use outlet::{OutletLines, OutletLinesConfig};
 use blocks::{ends_sentence, split_blocks, Span};
 use rules::Strength;
 
-use crate::model::{
-    Article, Dateline, Paragraph, ParagraphKind, RawArticle, RemovalReason, Removed, TextFormat,
-};
+use crate::model::{Article, Dateline, Paragraph, ParagraphKind, RawArticle, RemovalReason, Removed, TextFormat};
 use crate::text::{normalize_for_hash, word_and_stopword_counts, words};
 
 /// What became of one block.
@@ -89,8 +87,7 @@ impl Features {
     }
 
     fn is_long_prose(&self, cfg: &CleanConfig) -> bool {
-        self.words >= cfg.long_prose_min_words
-            && self.stopword_ratio >= cfg.long_prose_min_stopword_ratio
+        self.words >= cfg.long_prose_min_words && self.stopword_ratio >= cfg.long_prose_min_stopword_ratio
     }
 }
 
@@ -111,13 +108,7 @@ struct Found {
 
 impl Found {
     fn remove(&mut self, text: &str, span: Span, reason: RemovalReason) {
-        self.removed.push((
-            span.start,
-            Removed {
-                text: span.of(text).to_string(),
-                reason,
-            },
-        ));
+        self.removed.push((span.start, Removed { text: span.of(text).to_string(), reason }));
     }
 
     fn credit(&mut self, credit: String) {
@@ -155,18 +146,10 @@ pub fn clean_with(raw: &RawArticle, cfg: &CleanConfig, outlet_lines: &OutletLine
             Verdict::Remove(_) => None,
         })
         .collect();
-    let body = paragraphs
-        .iter()
-        .map(|p| p.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n\n");
+    let body = paragraphs.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n\n");
 
     found.removed.sort_by_key(|(at, _)| *at);
-    let given_title = raw
-        .title
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
+    let given_title = raw.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let language = raw
         .language
         .as_deref()
@@ -176,10 +159,7 @@ pub fn clean_with(raw: &RawArticle, cfg: &CleanConfig, outlet_lines: &OutletLine
         .unwrap_or_else(|| language::detect(&body, cfg));
     Article {
         id: raw.id.clone(),
-        title: given_title
-            .map(str::to_string)
-            .or(found.title)
-            .unwrap_or_default(),
+        title: given_title.map(str::to_string).or(found.title).unwrap_or_default(),
         text: body,
         paragraphs,
         published: raw
@@ -195,11 +175,7 @@ pub fn clean_with(raw: &RawArticle, cfg: &CleanConfig, outlet_lines: &OutletLine
                 chrono::NaiveDate::from_ymd_opt(d.year?, d.month?, d.day?)
             }),
         dateline: found.dateline,
-        authors: if raw.authors.is_empty() {
-            found.authors
-        } else {
-            raw.authors.clone()
-        },
+        authors: if raw.authors.is_empty() { found.authors } else { raw.authors.clone() },
         outlet: raw.source.clone(),
         url: raw.url.clone(),
         language,
@@ -258,10 +234,7 @@ fn classify(
         let features = Features::of(block_text);
         let remove = |found: &mut Found, reason: RemovalReason| {
             found.remove(text, span, reason);
-            Block {
-                span,
-                verdict: Verdict::Remove(reason),
-            }
+            Block { span, verdict: Verdict::Remove(reason) }
         };
 
         if std::mem::take(&mut section_body_pending) {
@@ -269,11 +242,7 @@ fn classify(
             continue;
         }
         if let Some(line) = meta::date_line(block_text) {
-            let slot = if line.is_update {
-                &mut found.updated
-            } else {
-                &mut found.published
-            };
+            let slot = if line.is_update { &mut found.updated } else { &mut found.published };
             slot.get_or_insert(line.date);
             blocks.push(remove(found, RemovalReason::DateLine));
             continue;
@@ -322,17 +291,14 @@ fn classify(
             continue;
         }
         if !body_started {
-            let is_given_title =
-                given_title.as_deref() == Some(normalize_for_hash(block_text).as_str());
+            let is_given_title = given_title.as_deref() == Some(normalize_for_hash(block_text).as_str());
             // A headline needs a body after it; any block long enough to be a
             // sentence will do (its punctuation may still carry a credit).
             let has_later_content = spans[index + 1..]
                 .iter()
                 .any(|s| words(s.of(text)).take(cfg.content_min_words).count() >= cfg.content_min_words);
             if is_given_title
-                || (index == 0
-                    && infer_title
-                    && meta::looks_like_title(block_text, has_later_content, cfg))
+                || (index == 0 && infer_title && meta::looks_like_title(block_text, has_later_content, cfg))
             {
                 found.title.get_or_insert_with(|| block_text.to_string());
                 blocks.push(remove(found, RemovalReason::Title));
@@ -347,22 +313,12 @@ fn classify(
         }
         if let Some((agency, credit_start)) = meta::trailing_wire_credit(span.of(text)) {
             if let Some(kept) = blocks::trimmed_span(text, span.start, span.start + credit_start) {
-                found.remove(
-                    text,
-                    Span {
-                        start: span.start + credit_start,
-                        end: span.end,
-                    },
-                    RemovalReason::WireCredit,
-                );
+                found.remove(text, Span { start: span.start + credit_start, end: span.end }, RemovalReason::WireCredit);
                 found.credit(agency);
                 span = kept;
             }
         }
-        blocks.push(Block {
-            span,
-            verdict: Verdict::Keep(ParagraphKind::Body),
-        });
+        blocks.push(Block { span, verdict: Verdict::Keep(ParagraphKind::Body) });
     }
     blocks
 }
@@ -372,27 +328,13 @@ fn classify(
 fn cut_leading_metadata(text: &str, mut span: Span, found: &mut Found) -> Span {
     if let Some((date, len)) = meta::date_prefix(span.of(text)) {
         found.published.get_or_insert(date);
-        found.remove(
-            text,
-            Span {
-                start: span.start,
-                end: span.start + len,
-            },
-            RemovalReason::DateLine,
-        );
+        found.remove(text, Span { start: span.start, end: span.start + len }, RemovalReason::DateLine);
         span.start += len;
     }
     if let Some((dateline, len)) = meta::dateline(span.of(text)) {
         if len < span.of(text).len() {
             found.dateline.get_or_insert(dateline);
-            found.remove(
-                text,
-                Span {
-                    start: span.start,
-                    end: span.start + len,
-                },
-                RemovalReason::DateLine,
-            );
+            found.remove(text, Span { start: span.start, end: span.start + len }, RemovalReason::DateLine);
             span.start += len;
         }
     }
@@ -407,9 +349,7 @@ fn cut_leading_metadata(text: &str, mut span: Span, found: &mut Found) -> Span {
 /// short block that talks about the article itself, is marked as a note, or
 /// sits in the tail.
 fn is_translation_note(block: &str, features: &Features, in_tail: bool, cfg: &CleanConfig) -> bool {
-    if features.words > cfg.translation_note_max_words
-        || !rules::mentions_machine_translation(block)
-    {
+    if features.words > cfg.translation_note_max_words || !rules::mentions_machine_translation(block) {
         return false;
     }
     let marked_as_note = block.starts_with(['*', '(', '[', '※', '†']);
@@ -452,11 +392,7 @@ fn boilerplate_verdict(
 /// Navigation and widget lines: several short segments between separators
 /// (`Secure via Razorpay • 12 monthly payments • Cancel anytime`).
 fn is_widget_line(block: &str, cfg: &CleanConfig) -> bool {
-    let segments: Vec<&str> = block
-        .split(['|', '•', '·', '›', '»'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let segments: Vec<&str> = block.split(['|', '•', '·', '›', '»']).map(str::trim).filter(|s| !s.is_empty()).collect();
     if segments.len() < cfg.widget_min_segments {
         return false;
     }
@@ -468,18 +404,13 @@ fn is_widget_line(block: &str, cfg: &CleanConfig) -> bool {
 /// sign-offs ("The Chenab Times News Desk") and leftover widget labels.
 fn remove_tail_fragments(text: &str, blocks: &mut [Block], cfg: &CleanConfig, found: &mut Found) {
     let is_kept = |b: &Block| matches!(b.verdict, Verdict::Keep(_));
-    let Some(last_content) = blocks
-        .iter()
-        .rposition(|b| is_kept(b) && Features::of(b.span.of(text)).is_content(cfg))
+    let Some(last_content) = blocks.iter().rposition(|b| is_kept(b) && Features::of(b.span.of(text)).is_content(cfg))
     else {
         return;
     };
     for block in &mut blocks[last_content + 1..] {
         let features = Features::of(block.span.of(text));
-        if is_kept(block)
-            && features.words <= cfg.tail_fragment_max_words
-            && !features.ends_sentence
-        {
+        if is_kept(block) && features.words <= cfg.tail_fragment_max_words && !features.ends_sentence {
             block.verdict = Verdict::Remove(RemovalReason::Boilerplate);
             found.remove(text, block.span, RemovalReason::Boilerplate);
         }
@@ -490,10 +421,7 @@ fn remove_tail_fragments(text: &str, blocks: &mut [Block], cfg: &CleanConfig, fo
 /// (`***`) is furniture.
 fn remove_repeats(text: &str, blocks: &mut [Block], found: &mut Found) {
     let mut seen = HashSet::new();
-    for block in blocks
-        .iter_mut()
-        .filter(|b| matches!(b.verdict, Verdict::Keep(_)))
-    {
+    for block in blocks.iter_mut().filter(|b| matches!(b.verdict, Verdict::Keep(_))) {
         let key = normalize_for_hash(block.span.of(text));
         let reason = if key.is_empty() {
             RemovalReason::Boilerplate
@@ -509,10 +437,7 @@ fn remove_repeats(text: &str, blocks: &mut [Block], found: &mut Found) {
 
 /// Marks upper-case sub-headings (`SOUTH KOREA TO INCREASE DEFENCE BUDGET`).
 fn mark_headings(text: &str, blocks: &mut [Block], cfg: &CleanConfig) {
-    for block in blocks
-        .iter_mut()
-        .filter(|b| b.verdict == Verdict::Keep(ParagraphKind::Body))
-    {
+    for block in blocks.iter_mut().filter(|b| b.verdict == Verdict::Keep(ParagraphKind::Body)) {
         let block_text = block.span.of(text);
         // A cased lower-case letter rules a heading out (`upper == cased`
         // fails); body paragraphs show one within a few chars, so the
@@ -521,10 +446,7 @@ fn mark_headings(text: &str, blocks: &mut [Block], cfg: &CleanConfig) {
             continue;
         }
         let letters: Vec<char> = block_text.chars().filter(|c| c.is_alphabetic()).collect();
-        let cased = letters
-            .iter()
-            .filter(|c| c.is_uppercase() || c.is_lowercase())
-            .count();
+        let cased = letters.iter().filter(|c| c.is_uppercase() || c.is_lowercase()).count();
         let upper = letters.iter().filter(|c| c.is_uppercase()).count();
         let word_count = words(block_text).count();
         let is_heading = cased >= 4

@@ -155,7 +155,11 @@ mod tests {
             lines.observe(Some("Karsund Daily"), &page(lead), &cfg);
         }
         assert!(lines.is_furniture(Some("Karsund Daily"), plea, &cfg));
-        assert!(lines.is_furniture(Some("karsund daily "), "SUPPORT independent journalism in Karsund - become a member today", &cfg));
+        assert!(lines.is_furniture(
+            Some("karsund daily "),
+            "SUPPORT independent journalism in Karsund - become a member today",
+            &cfg
+        ));
         // Another outlet has not printed it.
         assert!(!lines.is_furniture(Some("Velmora Post"), plea, &cfg));
         // The story text differs per article and is never furniture.

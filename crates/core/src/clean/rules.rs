@@ -34,30 +34,15 @@ pub(super) struct PatternRule {
 }
 
 const fn strong(why: &'static str, pattern: &'static str) -> PatternRule {
-    PatternRule {
-        why,
-        pattern,
-        strength: Strength::Strong,
-        starts_section: false,
-    }
+    PatternRule { why, pattern, strength: Strength::Strong, starts_section: false }
 }
 
 const fn weak(why: &'static str, pattern: &'static str) -> PatternRule {
-    PatternRule {
-        why,
-        pattern,
-        strength: Strength::Weak,
-        starts_section: false,
-    }
+    PatternRule { why, pattern, strength: Strength::Weak, starts_section: false }
 }
 
 const fn section(why: &'static str, pattern: &'static str) -> PatternRule {
-    PatternRule {
-        why,
-        pattern,
-        strength: Strength::Strong,
-        starts_section: true,
-    }
+    PatternRule { why, pattern, strength: Strength::Strong, starts_section: true }
 }
 
 /// Boilerplate (removal reason `Boilerplate`).
@@ -66,15 +51,9 @@ pub(super) const BOILERPLATE_RULES: &[PatternRule] = &[
     strong("rights notice", r"\ball\s+rights\s+reserved\b"),
     strong("copyright notice", r"^\W*(?:copyright\s*)?(?:©|ⓒ|\(c\))"),
     strong("copyright notice", r"^\W*copyright\s+(?:\d{4}|by\b)"),
-    section(
-        "disclaimer heading",
-        r"^\W*(?:legal\s+)?disclaimer\s*:?\s*$",
-    ),
+    section("disclaimer heading", r"^\W*(?:legal\s+)?disclaimer\s*:?\s*$"),
     strong("disclaimer", r"\bwithout\s+warranty\s+of\s+any\s+kind\b"),
-    strong(
-        "disclaimer",
-        r"\bdo\s+not\s+accept\s+any\s+responsibility\s+or\s+liability\b",
-    ),
+    strong("disclaimer", r"\bdo\s+not\s+accept\s+any\s+responsibility\s+or\s+liability\b"),
     strong(
         "disclaimer",
         r"\bviews\s+expressed\s+(?:in\s+this\s+article\s+)?are\s+(?:those\s+of\s+the\s+author|the\s+author'?s\s+own)",
@@ -87,54 +66,30 @@ pub(super) const BOILERPLATE_RULES: &[PatternRule] = &[
         "redistribution notice",
         r"\b(?:unauthori[sz]ed\s+)?(?:reproduction|redistribution)\s+(?:is\s+)?(?:strictly\s+)?prohibited\b",
     ),
-    strong(
-        "redistribution notice",
-        r"\bdon[’']?t\s+allow\s+anyone\s+to\s+copy\b",
-    ),
+    strong("redistribution notice", r"\bdon[’']?t\s+allow\s+anyone\s+to\s+copy\b"),
     strong("redistribution notice", r"무단\s*전재"),
     // Comments and accounts.
-    strong(
-        "comment prompt",
-        r"\bto\s+write\s+comments?,?\s+please\s+log\s*in\b",
-    ),
-    strong(
-        "comment prompt",
-        r"\b(?:log|sign)\s*in\s+to\s+(?:post\s+a\s+|leave\s+a\s+|write\s+a\s+)?comments?\b",
-    ),
+    strong("comment prompt", r"\bto\s+write\s+comments?,?\s+please\s+log\s*in\b"),
+    strong("comment prompt", r"\b(?:log|sign)\s*in\s+to\s+(?:post\s+a\s+|leave\s+a\s+|write\s+a\s+)?comments?\b"),
     strong("comment prompt", r"\byou\s+must\s+be\s+logged\s+in\b"),
     strong("comment prompt", r"\bbe\s+the\s+first\s+to\s+comment\b"),
     strong("comments closed", r"\bcomments\s+are\s+(?:now\s+)?closed\b"),
     strong("comment counter", r"^\W*comments?\s*\(\s*\d+\s*\)\W*$"),
     strong("comment policy", r"\bstandards\s+board\s+policy\b"),
-    strong(
-        "comment box counter",
-        r"\(\s*\d+\s*/\s*\d+\s*(?:자|characters?|chars?)?\s*\)\s*$",
-    ),
+    strong("comment box counter", r"\(\s*\d+\s*/\s*\d+\s*(?:자|characters?|chars?)?\s*\)\s*$"),
     weak("comment policy", r"\bcomments?\s+(?:policy|guidelines)\b"),
     weak(
         "account prompt",
         r"\b(?:already\s+a\s+subscriber|log\s*in\s+to\s+continue|create\s+(?:a\s+free|an)\s+account)\b",
     ),
     // Donation and subscription pleas.
-    strong(
-        "donation plea",
-        r"\bsupport\s+(?:independent|quality|our)\s+journalism\b",
-    ),
-    weak(
-        "donation plea",
-        r"\byour\s+(?:contribution|support|donation)\s+(?:keeps|helps|makes|allows|supports)\b",
-    ),
-    weak(
-        "donation plea",
-        r"\b(?:make|making)\s+a\s+(?:one-time\s+|monthly\s+|small\s+)?(?:donation|contribution)\b",
-    ),
+    strong("donation plea", r"\bsupport\s+(?:independent|quality|our)\s+journalism\b"),
+    weak("donation plea", r"\byour\s+(?:contribution|support|donation)\s+(?:keeps|helps|makes|allows|supports)\b"),
+    weak("donation plea", r"\b(?:make|making)\s+a\s+(?:one-time\s+|monthly\s+|small\s+)?(?:donation|contribution)\b"),
     weak("donation plea", r"\bdonate\s+(?:now|today|here)\b"),
     weak("payment widget", r"\b(?:razorpay|paypal|patreon)\b"),
     weak("payment widget", r"\bcancel\s+any\s*time\b"),
-    weak(
-        "membership plea",
-        r"\b(?:become|support\s+us\s+as)\s+an?\s+(?:member|subscriber|patron)\b",
-    ),
+    weak("membership plea", r"\b(?:become|support\s+us\s+as)\s+an?\s+(?:member|subscriber|patron)\b"),
     weak("subscription plea", r"\bsubscribe\s+(?:now|today|here)\b"),
     strong(
         "newsletter plea",
@@ -145,18 +100,12 @@ pub(super) const BOILERPLATE_RULES: &[PatternRule] = &[
         "social plea",
         r"\bfollow\s+us\s+on\s+(?:twitter|x|facebook|instagram|linkedin|telegram|youtube|tiktok|threads|google\s+news|whatsapp)\b",
     ),
-    strong(
-        "share widget",
-        r"^\W*share\s+(?:this|the)\s+(?:article|story|post|page)\W*$",
-    ),
+    strong("share widget", r"^\W*share\s+(?:this|the)\s+(?:article|story|post|page)\W*$"),
     strong(
         "share widget",
         r"^(?:\W*(?:share(?:\s+on)?|tweet|facebook|twitter|x|whatsapp|linkedin|e-?mail|print|copy\s+link|telegram|reddit|pinterest|kakao(?:talk)?|naver|band|messenger|bookmark|save|comments?)\W*){1,12}$",
     ),
-    weak(
-        "app plea",
-        r"\b(?:download|get)\s+(?:our|the)\s+(?:free\s+)?app\b",
-    ),
+    weak("app plea", r"\b(?:download|get)\s+(?:our|the)\s+(?:free\s+)?app\b"),
     // Links to elsewhere.
     weak("link prompt", r"\bclick\s+here\b"),
     weak(
@@ -164,32 +113,17 @@ pub(super) const BOILERPLATE_RULES: &[PatternRule] = &[
         r"^\W*(?:read\s+more|read\s+also|also\s+read|see\s+also|related(?:\s+(?:articles?|stories|news|coverage))?|recommended|more\s+from|most\s+read|trending(?:\s+now)?|you\s+may\s+also\s+like|more\s+stories)\s*(?:[:»>|]|$)",
     ),
     weak("tag list", r"^\W*tags?\s*:"),
-    weak(
-        "feedback prompt",
-        r"\b(?:report\s+an?\s+(?:error|typo)|send\s+us\s+(?:a\s+)?(?:news\s+)?tips?)\b",
-    ),
+    weak("feedback prompt", r"\b(?:report\s+an?\s+(?:error|typo)|send\s+us\s+(?:a\s+)?(?:news\s+)?tips?)\b"),
     // Ads and cookie notices.
     strong(
         "advertisement label",
         r"^\W*(?:advertisement|advertising|sponsored(?:\s+content)?|ad|story\s+continues\s+below(?:\s+advertisement)?)\W*$",
     ),
-    strong(
-        "cookie notice",
-        r"\b(?:we|this\s+(?:site|website))\s+uses?\s+cookies\b",
-    ),
-    weak(
-        "cookie notice",
-        r"\b(?:accept\s+(?:all\s+)?cookies|cookie\s+(?:policy|settings|preferences))\b",
-    ),
+    strong("cookie notice", r"\b(?:we|this\s+(?:site|website))\s+uses?\s+cookies\b"),
+    weak("cookie notice", r"\b(?:accept\s+(?:all\s+)?cookies|cookie\s+(?:policy|settings|preferences))\b"),
     // Outlet sign-offs.
-    weak(
-        "outlet sign-off",
-        r"\b(?:news\s*desk|web\s*desk|staff\s+reporter|bureau)\W*$",
-    ),
-    weak(
-        "outlet sign-off",
-        r"^\W*with\s+(?:the\s+)?[\p{Lu}][\p{L}]*(?:\s+[\p{Lu}][\p{L}]*)*\W*$",
-    ),
+    weak("outlet sign-off", r"\b(?:news\s*desk|web\s*desk|staff\s+reporter|bureau)\W*$"),
+    weak("outlet sign-off", r"^\W*with\s+(?:the\s+)?[\p{Lu}][\p{L}]*(?:\s+[\p{Lu}][\p{L}]*)*\W*$"),
 ];
 
 /// Notes saying the text was machine translated (removal reason
@@ -227,7 +161,8 @@ pub(super) fn compiled() -> &'static CompiledRules {
 }
 
 fn case_insensitive_set<'a>(patterns: impl Iterator<Item = &'a str>) -> RegexSet {
-    RegexSet::new(patterns.map(|p| format!("(?i){}", ascii_word_boundaries(p)))).expect("pattern table holds valid regexes")
+    RegexSet::new(patterns.map(|p| format!("(?i){}", ascii_word_boundaries(p))))
+        .expect("pattern table holds valid regexes")
 }
 
 /// The tables' words are ASCII, so an ASCII `\b` means the same for them; a

@@ -8,23 +8,11 @@ const SEED_001: &str = include_str!("../../../../../shared/seeds/001_cc2096c2dac
 const SEED_002: &str = include_str!("../../../../../shared/seeds/002_bb6cc63204c9fe2b.txt");
 const SEED_003: &str = include_str!("../../../../../shared/seeds/003_3c120438f9401b4a.txt");
 const SEED_004: &str = include_str!("../../../../../shared/seeds/004_19aa27566d99c8e4.txt");
-const SEEDS: [(&str, &str); 5] = [
-    ("000", SEED_000),
-    ("001", SEED_001),
-    ("002", SEED_002),
-    ("003", SEED_003),
-    ("004", SEED_004),
-];
+const SEEDS: [(&str, &str); 5] =
+    [("000", SEED_000), ("001", SEED_001), ("002", SEED_002), ("003", SEED_003), ("004", SEED_004)];
 
 fn clean_text(text: &str) -> Article {
-    clean(
-        &RawArticle {
-            id: "t".into(),
-            text: text.into(),
-            ..Default::default()
-        },
-        &CleanConfig::default(),
-    )
+    clean(&RawArticle { id: "t".into(), text: text.into(), ..Default::default() }, &CleanConfig::default())
 }
 
 fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -36,33 +24,17 @@ fn assert_invariants(raw: &str, article: &Article) {
     assert_eq!(article.raw_text, raw);
     for p in &article.paragraphs {
         let start = p.raw_start.expect("scraped text always maps back");
-        let mapped: String = raw
-            .chars()
-            .skip(start)
-            .take(p.text.chars().count())
-            .collect();
-        assert_eq!(
-            mapped, p.text,
-            "paragraph is not the raw substring at its offset"
-        );
+        let mapped: String = raw.chars().skip(start).take(p.text.chars().count()).collect();
+        assert_eq!(mapped, p.text, "paragraph is not the raw substring at its offset");
         assert!(!p.text.is_empty() && p.text.trim() == p.text);
     }
-    let joined = article
-        .paragraphs
-        .iter()
-        .map(|p| p.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n\n");
+    let joined = article.paragraphs.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n\n");
     assert_eq!(article.text, joined);
 }
 
 fn assert_contains_all(article: &Article, sentences: &[&str]) {
     for s in sentences {
-        assert!(
-            article.text.contains(s),
-            "lost content sentence: {s}\n--- text:\n{}",
-            article.text
-        );
+        assert!(article.text.contains(s), "lost content sentence: {s}\n--- text:\n{}", article.text);
     }
 }
 
@@ -91,10 +63,7 @@ fn seeds_lose_all_boilerplate() {
         let article = clean_text(raw);
         for line in article.text.lines() {
             for phrase in FURNITURE {
-                assert!(
-                    !line.contains(phrase),
-                    "seed {name} keeps {phrase:?} in {line:?}"
-                );
+                assert!(!line.contains(phrase), "seed {name} keeps {phrase:?} in {line:?}");
             }
         }
     }
@@ -112,21 +81,11 @@ fn seed_000_dateline_repeats_and_translation_note() {
     assert_eq!(article.paragraphs.len(), 6);
     let mut seen = HashSet::new();
     for p in &article.paragraphs {
-        assert!(
-            seen.insert(normalize_for_hash(&p.text)),
-            "repeated: {}",
-            p.text
-        );
+        assert!(seen.insert(normalize_for_hash(&p.text)), "repeated: {}", p.text);
     }
-    let repeats = article
-        .removed
-        .iter()
-        .filter(|r| r.reason == RemovalReason::RepeatedParagraph)
-        .count();
+    let repeats = article.removed.iter().filter(|r| r.reason == RemovalReason::RepeatedParagraph).count();
     assert_eq!(repeats, 5);
-    assert!(article
-        .text
-        .starts_with("South Korean and U.S. defense chiefs will meet in Seoul next week."));
+    assert!(article.text.starts_with("South Korean and U.S. defense chiefs will meet in Seoul next week."));
     assert!(!article.text.contains("translated by AI"));
     assert_contains_all(
         &article,
@@ -142,27 +101,15 @@ fn seed_000_dateline_repeats_and_translation_note() {
 #[test]
 fn seed_001_title_dates_captions_byline() {
     let article = clean_text(SEED_001);
-    assert_eq!(
-        article.title,
-        "Opcon transfer progress top of agenda for Seoul-Washington security meeting"
-    );
+    assert_eq!(article.title, "Opcon transfer progress top of agenda for Seoul-Washington security meeting");
     assert_eq!(article.published, date(2025, 10, 27));
     assert_eq!(article.authors, ["Shim Seok-yong"]);
     assert!(article.machine_translated);
-    let captions = article
-        .removed
-        .iter()
-        .filter(|r| r.reason == RemovalReason::Caption)
-        .count();
+    let captions = article.removed.iter().filter(|r| r.reason == RemovalReason::Caption).count();
     assert_eq!(captions, 2);
-    for gone in [
-        "[MINISTRY OF NATIONAL DEFENSE]",
-        "Published:",
-        "Updated:",
-        "BY SHIM",
-        "JoongAng Daily",
-        "generative AI",
-    ] {
+    for gone in
+        ["[MINISTRY OF NATIONAL DEFENSE]", "Published:", "Updated:", "BY SHIM", "JoongAng Daily", "generative AI"]
+    {
         assert!(!article.text.contains(gone), "{gone} left in the text");
     }
     assert_contains_all(
@@ -189,9 +136,7 @@ fn seed_002_dateline_line_and_wire_credits() {
     assert!(!article.text.contains("Chenab"));
     assert!(!article.text.contains("donation"));
     assert!(!article.machine_translated);
-    assert!(article
-        .text
-        .ends_with("as well as attend ceremonial events."));
+    assert!(article.text.ends_with("as well as attend ceremonial events."));
     assert_contains_all(
         &article,
         &[
@@ -209,14 +154,8 @@ fn seed_003_glued_date_and_heading() {
     assert_eq!(article.published, date(2025, 11, 3));
     assert!(article.title.is_empty());
     assert!(!article.machine_translated);
-    assert!(article
-        .text
-        .starts_with("U.S. Defense Secretary Pete Hegseth visits South Korea on Monday"));
-    let heading = article
-        .paragraphs
-        .iter()
-        .find(|p| p.kind == ParagraphKind::Heading)
-        .expect("heading");
+    assert!(article.text.starts_with("U.S. Defense Secretary Pete Hegseth visits South Korea on Monday"));
+    let heading = article.paragraphs.iter().find(|p| p.kind == ParagraphKind::Heading).expect("heading");
     assert_eq!(heading.text, "SOUTH KOREA TO INCREASE DEFENCE BUDGET");
     assert_eq!(article.paragraphs.len(), 13);
     assert_contains_all(
@@ -233,23 +172,12 @@ fn seed_003_glued_date_and_heading() {
 #[test]
 fn seed_004_title_and_multi_line_disclaimer() {
     let article = clean_text(SEED_004);
-    assert_eq!(
-        article.title,
-        "U.S., South Korea Forge Stronger Military Alliance"
-    );
+    assert_eq!(article.title, "U.S., South Korea Forge Stronger Military Alliance");
     assert!(!article.machine_translated);
-    for gone in [
-        "MENAFN",
-        "EIN Presswire",
-        "warranty",
-        "kindly contact",
-        "videos, licenses",
-    ] {
+    for gone in ["MENAFN", "EIN Presswire", "warranty", "kindly contact", "videos, licenses"] {
         assert!(!article.text.contains(gone), "{gone} left in the text");
     }
-    assert!(article
-        .text
-        .ends_with("a long-standing source of contention with Pyongyang."));
+    assert!(article.text.ends_with("a long-standing source of contention with Pyongyang."));
     assert_contains_all(
         &article,
         &[
@@ -280,16 +208,9 @@ fn seed_snapshots() {
 
 #[test]
 fn input_date_wins_over_text_date() {
-    let raw = RawArticle {
-        id: "x".into(),
-        text: SEED_001.into(),
-        date: Some("2025-10-28".into()),
-        ..Default::default()
-    };
-    assert_eq!(
-        clean(&raw, &CleanConfig::default()).published,
-        date(2025, 10, 28)
-    );
+    let raw =
+        RawArticle { id: "x".into(), text: SEED_001.into(), date: Some("2025-10-28".into()), ..Default::default() };
+    assert_eq!(clean(&raw, &CleanConfig::default()).published, date(2025, 10, 28));
 }
 
 #[test]
@@ -302,45 +223,29 @@ fn given_title_is_kept_and_its_copy_in_the_text_removed() {
     };
     let article = clean(&raw, &CleanConfig::default());
     assert_eq!(article.title, "Allies Meet in Seoul");
-    assert_eq!(
-        article.text,
-        "The defence chiefs of the two allies met in Seoul on Tuesday for talks."
-    );
+    assert_eq!(article.text, "The defence chiefs of the two allies met in Seoul on Tuesday for talks.");
 }
 
 #[test]
 fn extracted_html_gets_no_inferred_title_but_loses_boilerplate_and_repeats() {
     let text = "Short Opening Line Here\nThe ministers met on Tuesday to discuss the alliance.\n\
                 The ministers met on Tuesday to discuss the alliance.\nShare this article";
-    let raw = RawArticle {
-        id: "x".into(),
-        text: text.into(),
-        format: TextFormat::ExtractedHtml,
-        ..Default::default()
-    };
+    let raw = RawArticle { id: "x".into(), text: text.into(), format: TextFormat::ExtractedHtml, ..Default::default() };
     let article = clean(&raw, &CleanConfig::default());
     assert_eq!(article.title, "");
-    assert_eq!(
-        article.text,
-        "Short Opening Line Here\n\nThe ministers met on Tuesday to discuss the alliance."
-    );
+    assert_eq!(article.text, "Short Opening Line Here\n\nThe ministers met on Tuesday to discuss the alliance.");
     assert_invariants(text, &article);
 }
 
 #[test]
 fn language_from_input_or_detected() {
-    let mut raw = RawArticle {
-        id: "x".into(),
-        text: SEED_003.into(),
-        language: Some("ko".into()),
-        ..Default::default()
-    };
+    let mut raw =
+        RawArticle { id: "x".into(), text: SEED_003.into(), language: Some("ko".into()), ..Default::default() };
     assert_eq!(clean(&raw, &CleanConfig::default()).language, "ko");
     raw.language = None;
-    raw.text =
-        "Les ministres de la défense se sont réunis mardi à Séoul pour discuter de l'alliance \
+    raw.text = "Les ministres de la défense se sont réunis mardi à Séoul pour discuter de l'alliance \
                 militaire entre les deux pays et de la dissuasion élargie."
-            .into();
+        .into();
     assert_eq!(clean(&raw, &CleanConfig::default()).language, "fr");
     raw.text = "Hi".into();
     assert_eq!(clean(&raw, &CleanConfig::default()).language, "en");
@@ -356,23 +261,12 @@ const BODY: &str = "The defence ministers of the two countries met in Seoul on T
 fn assert_removed_anywhere(line: &str, reason: RemovalReason) {
     for text in [
         format!("{BODY}{line}\n"),
-        format!(
-            "{}\n{line}\n{}",
-            BODY.lines().next().unwrap(),
-            BODY.lines().nth(1).unwrap()
-        ),
+        format!("{}\n{line}\n{}", BODY.lines().next().unwrap(), BODY.lines().nth(1).unwrap()),
     ] {
         let article = clean_text(&text);
+        assert!(!article.text.contains(line.trim()), "kept {line:?} in\n{}", article.text);
         assert!(
-            !article.text.contains(line.trim()),
-            "kept {line:?} in\n{}",
-            article.text
-        );
-        assert!(
-            article
-                .removed
-                .iter()
-                .any(|r| r.reason == reason && r.text == line.trim()),
+            article.removed.iter().any(|r| r.reason == reason && r.text == line.trim()),
             "{line:?}: {:?}",
             article.removed
         );
@@ -423,9 +317,7 @@ fn disclaimer_section_in_the_tail_goes_whole() {
 
 #[test]
 fn tail_sign_off_fragments_are_removed() {
-    let article = clean_text(&format!(
-        "{BODY}\nReporting Staff Asia Desk\nThe Daily Planet Team\n"
-    ));
+    let article = clean_text(&format!("{BODY}\nReporting Staff Asia Desk\nThe Daily Planet Team\n"));
     assert_eq!(article.text, BODY.trim().replace('\n', "\n\n"));
 }
 
@@ -439,10 +331,7 @@ fn translation_notes_set_machine_translated() {
         let article = clean_text(&format!("{BODY}{note}\n"));
         assert!(article.machine_translated, "{note}");
         assert!(!article.text.contains(note));
-        assert!(article
-            .removed
-            .iter()
-            .any(|r| r.reason == RemovalReason::TranslationNote));
+        assert!(article.removed.iter().any(|r| r.reason == RemovalReason::TranslationNote));
     }
 }
 
@@ -450,22 +339,13 @@ fn translation_notes_set_machine_translated() {
 fn wire_credits_lines_and_trailing_words() {
     let article = clean_text(&format!("{BODY}(With inputs from PTI)\n"));
     assert_eq!(article.wire_credits, ["PTI"]);
-    let article = clean_text(
-        "WASHINGTON (Reuters) - The ministers met on Tuesday to discuss the alliance. AFP\n",
-    );
-    assert_eq!(
-        article.text,
-        "The ministers met on Tuesday to discuss the alliance."
-    );
+    let article = clean_text("WASHINGTON (Reuters) - The ministers met on Tuesday to discuss the alliance. AFP\n");
+    assert_eq!(article.text, "The ministers met on Tuesday to discuss the alliance.");
     assert_eq!(article.wire_credits, ["AFP"]);
     let dateline = article.dateline.expect("agency dateline");
-    assert_eq!(
-        (dateline.place.as_deref(), dateline.agency.as_deref()),
-        (Some("Washington"), Some("Reuters"))
-    );
-    let article = clean_text(&format!(
-        "{BODY}This story has been published from a wire agency feed without modifications.\n"
-    ));
+    assert_eq!((dateline.place.as_deref(), dateline.agency.as_deref()), (Some("Washington"), Some("Reuters")));
+    let article =
+        clean_text(&format!("{BODY}This story has been published from a wire agency feed without modifications.\n"));
     assert_eq!(article.wire_credits, ["wire agency feed"]);
 }
 
@@ -477,8 +357,7 @@ fn bylines_in_several_forms() {
     assert_eq!(article.authors, ["Kim Min-ji"]);
     assert_eq!(article.wire_credits, ["Reuters"]);
     // A sentence that starts with "By" is not a byline.
-    let article =
-        clean_text("By Tuesday, the ministers had agreed on a joint statement about deterrence.\n");
+    let article = clean_text("By Tuesday, the ministers had agreed on a joint statement about deterrence.\n");
     assert!(article.authors.is_empty());
     assert!(article.text.starts_with("By Tuesday"));
 }
@@ -505,14 +384,7 @@ fn photo_captions_with_credits() {
         BODY.lines().nth(1).unwrap()
     );
     let article = clean_text(&text);
-    assert_eq!(
-        article
-            .removed
-            .iter()
-            .filter(|r| r.reason == RemovalReason::Caption)
-            .count(),
-        2
-    );
+    assert_eq!(article.removed.iter().filter(|r| r.reason == RemovalReason::Caption).count(), 2);
     assert_contains_all(&article, &BODY.lines().collect::<Vec<_>>());
 }
 
@@ -529,17 +401,9 @@ fn news_sentences_about_copyright_or_donations_are_kept() {
         "The novel, translated by AI and then checked by editors, sold 10,000 copies in its first week, the publisher said.",
     ];
     for sentence in sentences {
-        let text = format!(
-            "{}\n{sentence}\n{}\n",
-            BODY.lines().next().unwrap(),
-            BODY.lines().nth(1).unwrap()
-        );
+        let text = format!("{}\n{sentence}\n{}\n", BODY.lines().next().unwrap(), BODY.lines().nth(1).unwrap());
         let article = clean_text(&text);
-        assert!(
-            article.text.contains(sentence),
-            "removed content: {sentence}\n{:?}",
-            article.removed
-        );
+        assert!(article.text.contains(sentence), "removed content: {sentence}\n{:?}", article.removed);
         assert!(!article.machine_translated, "{sentence}");
     }
 }
@@ -580,9 +444,7 @@ fn odd_inputs_do_not_panic() {
 
 #[test]
 fn only_boilerplate_gives_an_empty_text() {
-    let article = clean_text(
-        "Advertisement\nShare this article\nCopyright © 2024 Example. All rights reserved.\n",
-    );
+    let article = clean_text("Advertisement\nShare this article\nCopyright © 2024 Example. All rights reserved.\n");
     assert_eq!(article.text, "");
     assert_eq!(article.removed.len(), 3);
 }
@@ -604,13 +466,10 @@ fn default_config_removes_strong_patterns_but_not_prose_mid_article() {
     assert!(cfg.strong_pattern_weight >= cfg.removal_threshold);
     assert!(cfg.strong_pattern_weight - cfg.long_prose_penalty < cfg.removal_threshold);
     assert!(
-        cfg.strong_pattern_weight - cfg.long_prose_penalty + cfg.tail_bonus + SCORE_TOLERANCE
-            >= cfg.removal_threshold
+        cfg.strong_pattern_weight - cfg.long_prose_penalty + cfg.tail_bonus + SCORE_TOLERANCE >= cfg.removal_threshold
     );
     assert!(cfg.weak_pattern_weight + cfg.short_bonus + SCORE_TOLERANCE >= cfg.removal_threshold);
-    assert!(
-        cfg.weak_pattern_weight - cfg.long_prose_penalty + cfg.tail_bonus < cfg.removal_threshold
-    );
+    assert!(cfg.weak_pattern_weight - cfg.long_prose_penalty + cfg.tail_bonus < cfg.removal_threshold);
     assert!(cfg.short_block_max_words < cfg.long_prose_min_words);
     assert!(cfg.weak_pattern_weight < cfg.removal_threshold);
 }

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 /// Names of the model's inputs, in order (documented in ARCHITECTURE.md).
 pub const FEATURE_NAMES: [&str; 12] = [
-    "term_cosine",       // TF-IDF cosine of the article to the event centroid
-    "entity_cosine",     // IDF-weighted cosine of names
+    "term_cosine",   // TF-IDF cosine of the article to the event centroid
+    "entity_cosine", // IDF-weighted cosine of names
     // The same two when either side is undated: without time evidence the
     // text must carry the decision alone, so it gets its own weights.
     "term_cosine_undated",

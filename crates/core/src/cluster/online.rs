@@ -108,14 +108,7 @@ fn gaussian(gap_days: f32, sigma: f32) -> f32 {
 
 impl Clusterer {
     pub fn new(cfg: ClusterConfig) -> Self {
-        Clusterer {
-            cfg,
-            df: IdMap::default(),
-            n_docs: 0,
-            events: Vec::new(),
-            postings: IdMap::default(),
-            n_stories: 0,
-        }
+        Clusterer { cfg, df: IdMap::default(), n_docs: 0, events: Vec::new(), postings: IdMap::default(), n_stories: 0 }
     }
 
     pub fn config(&self) -> &ClusterConfig {
@@ -206,7 +199,11 @@ impl Clusterer {
             let ev = &self.events[e as usize];
             let fresh = ev.norms.is_some_and(|n| now <= n.at_docs + n.at_docs / NORM_REFRESH_GROWTH);
             if !fresh {
-                let norms = ProfileNorms { at_docs: now, terms_sq: self.profile_norm_sq(&ev.terms), entities_sq: self.profile_norm_sq(&ev.entities) };
+                let norms = ProfileNorms {
+                    at_docs: now,
+                    terms_sq: self.profile_norm_sq(&ev.terms),
+                    entities_sq: self.profile_norm_sq(&ev.entities),
+                };
                 self.events[e as usize].norms = Some(norms);
             }
         }
@@ -238,7 +235,11 @@ impl Clusterer {
             let top = &vecs.top_entities;
             let total: f32 = top.iter().map(|t| t.1).sum();
             let missing: f32 = top.iter().filter(|t| !ev.entities.contains_key(&t.0)).map(|t| t.1).sum();
-            if total > 0.0 { missing / total } else { 0.0 }
+            if total > 0.0 {
+                missing / total
+            } else {
+                0.0
+            }
         };
         let mentioned = doc.mentioned_days.iter().any(|d| ev.mentioned.binary_search(d).is_ok()) as u8 as f32;
         [
@@ -281,7 +282,12 @@ impl Clusterer {
     }
 
     /// The candidate the ranking model likes best, with its features.
-    pub(crate) fn best_candidate(&self, doc: &DocFeatures, vecs: &DocVectors, candidates: &[u32]) -> Option<(u32, [f32; N_FEATURES])> {
+    pub(crate) fn best_candidate(
+        &self,
+        doc: &DocFeatures,
+        vecs: &DocVectors,
+        candidates: &[u32],
+    ) -> Option<(u32, [f32; N_FEATURES])> {
         let mut best: Option<(u32, [f32; N_FEATURES], f32)> = None;
         for &e in candidates {
             let x = self.pair_features(doc, vecs, &self.events[e as usize]);

@@ -73,7 +73,10 @@ fn restore_rebuilds_state_without_deciding() {
 #[test]
 fn training_learns_that_similarity_means_same_event() {
     let stream = vec![
-        TrainingDoc { features: doc("", "earthquake Qeshm island Iran killed ten villages", None), gold_event: "q".into() },
+        TrainingDoc {
+            features: doc("", "earthquake Qeshm island Iran killed ten villages", None),
+            gold_event: "q".into(),
+        },
         TrainingDoc { features: doc("", "Oscars host Jackman Academy Awards ceremony", None), gold_event: "o".into() },
         TrainingDoc { features: doc("", "Qeshm island earthquake in Iran killed ten", None), gold_event: "q".into() },
         TrainingDoc { features: doc("", "Jackman will host the Academy Awards Oscars", None), gold_event: "o".into() },
@@ -84,7 +87,6 @@ fn training_learns_that_similarity_means_same_event() {
     assert!(report.examples > 0);
     assert!(model.rank.weights[0] > 0.0, "term cosine should rank the same event first: {model:?}");
 }
-
 
 #[test]
 fn a_dateline_without_year_is_placed_in_the_year_nearest_the_event() {

@@ -29,7 +29,13 @@ struct Example {
 /// Replays one labelled stream with teacher forcing. Every candidate pair
 /// goes to `pairs`; with a ranking model, each article's best-ranked
 /// candidate (if any) goes to `best`.
-fn collect(corpus: &[TrainingDoc], cfg: &ClusterConfig, rank: Option<&Logistic>, pairs: &mut Vec<Example>, best: &mut Vec<Example>) {
+fn collect(
+    corpus: &[TrainingDoc],
+    cfg: &ClusterConfig,
+    rank: Option<&Logistic>,
+    pairs: &mut Vec<Example>,
+    best: &mut Vec<Example>,
+) {
     let mut cfg = cfg.clone();
     if let Some(r) = rank {
         cfg.model.rank = r.clone();
@@ -151,7 +157,8 @@ fn fit(examples: &[Example], l2: f64) -> (Logistic, usize) {
             break;
         }
     }
-    let model = Logistic { weights: theta[..N_FEATURES].iter().map(|&w| w as f32).collect(), bias: theta[N_FEATURES] as f32 };
+    let model =
+        Logistic { weights: theta[..N_FEATURES].iter().map(|&w| w as f32).collect(), bias: theta[N_FEATURES] as f32 };
     (model, iterations)
 }
 
@@ -162,13 +169,22 @@ fn accuracy(model: &Logistic, examples: &[Example]) -> f64 {
         right += ex.weight * (((p >= 0.5) as u8 as f32 - ex.y).abs() < 0.5) as u8 as f64;
         total += ex.weight;
     }
-    if total > 0.0 { right / total } else { 0.0 }
+    if total > 0.0 {
+        right / total
+    } else {
+        0.0
+    }
 }
 
 /// Fits the ranking model on all candidate pairs, then the join model on
 /// each article's best-ranked candidate, over one or more labelled streams
 /// (each in arrival order). `l2` is the ridge penalty.
-pub fn train_join_model(corpora: &[Vec<TrainingDoc>], cfg: &ClusterConfig, l2: f64, trained_on: &str) -> (JoinModel, TrainingReport) {
+pub fn train_join_model(
+    corpora: &[Vec<TrainingDoc>],
+    cfg: &ClusterConfig,
+    l2: f64,
+    trained_on: &str,
+) -> (JoinModel, TrainingReport) {
     let mut pairs = Vec::new();
     for corpus in corpora {
         collect(corpus, cfg, None, &mut pairs, &mut Vec::new());

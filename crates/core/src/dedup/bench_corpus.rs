@@ -302,7 +302,10 @@ fn sentences(text: &str) -> Vec<String> {
             while next < chars.len() && chars[next].is_whitespace() {
                 next += 1;
             }
-            if next > end && next < chars.len() && (chars[next].is_uppercase() || chars[next].is_ascii_digit() || matches!(chars[next], '"' | '“')) {
+            if next > end
+                && next < chars.len()
+                && (chars[next].is_uppercase() || chars[next].is_ascii_digit() || matches!(chars[next], '"' | '“'))
+            {
                 let s: String = chars[start..end].iter().collect();
                 if !s.trim().is_empty() {
                     out.push(s.trim().to_string());
@@ -402,7 +405,10 @@ fn respell(paragraphs: &mut [String], to_british: bool) -> usize {
                 } else {
                     (&["isation", "ising", "ised", "ises", "ise"], &["ization", "izing", "ized", "izes", "ize"])
                 };
-                from.iter().zip(to).find(|(f, _)| lower.ends_with(**f)).map(|(f, t)| format!("{}{}", &lower[..lower.len() - f.len()], t))
+                from.iter()
+                    .zip(to)
+                    .find(|(f, _)| lower.ends_with(**f))
+                    .map(|(f, t)| format!("{}{}", &lower[..lower.len() - f.len()], t))
             } else {
                 None
             };
@@ -483,7 +489,11 @@ fn retypeset(paragraphs: &mut [String]) {
                 '\'' => '’',
                 '"' => {
                     open = !open;
-                    if open { '”' } else { '“' }
+                    if open {
+                        '”'
+                    } else {
+                        '“'
+                    }
                 }
                 c => c,
             })
@@ -508,7 +518,10 @@ fn overlapping_sources(sources: &[SourceArticle], cfg: &BenchConfig) -> BTreeSet
         .map(|s| {
             let norm = crate::text::normalize_for_hash(&s.text);
             let words: Vec<&str> = norm.split(' ').filter(|w| !w.is_empty()).collect();
-            words.windows(4.min(words.len()).max(1)).map(|w| xxhash_rust::xxh3::xxh3_64(w.join(" ").as_bytes())).collect()
+            words
+                .windows(4.min(words.len()).max(1))
+                .map(|w| xxhash_rust::xxh3::xxh3_64(w.join(" ").as_bytes()))
+                .collect()
         })
         .collect();
     let mut holders: HashMap<u64, Vec<usize>> = HashMap::new();
@@ -527,7 +540,9 @@ fn overlapping_sources(sources: &[SourceArticle], cfg: &BenchConfig) -> BTreeSet
     }
     shared
         .into_iter()
-        .filter(|&((a, b), n)| n as f64 >= cfg.source_overlap_ignored * gram_sets[a].len().min(gram_sets[b].len()) as f64)
+        .filter(|&((a, b), n)| {
+            n as f64 >= cfg.source_overlap_ignored * gram_sets[a].len().min(gram_sets[b].len()) as f64
+        })
         .map(|(pair, _)| pair)
         .collect()
 }
@@ -567,14 +582,16 @@ pub fn generate(sources: &[SourceArticle], cfg: &BenchConfig) -> BenchCorpus {
         });
     }
     let originals = drafts.len();
-    let mut eligible: Vec<usize> = (0..originals).filter(|&i| word_count(&drafts[i].body) >= cfg.min_source_words).collect();
+    let mut eligible: Vec<usize> =
+        (0..originals).filter(|&i| word_count(&drafts[i].body) >= cfg.min_source_words).collect();
     rng.shuffle(&mut eligible);
     eligible.truncate((eligible.len() as f64 * cfg.copied_share).round() as usize);
     eligible.sort_unstable();
     for &orig in &eligible {
         let mut family = vec![orig];
         for c in 0..cfg.copies {
-            let parent = if family.len() > 1 && rng.chance(0.3) { family[1 + rng.below(family.len() - 1)] } else { orig };
+            let parent =
+                if family.len() > 1 && rng.chance(0.3) { family[1 + rng.below(family.len() - 1)] } else { orig };
             let copy = make_copy(&drafts, parent, c, sources, &bodies, cfg.max_edits, &mut rng);
             family.push(drafts.len());
             drafts.push(copy);
@@ -683,7 +700,11 @@ fn make_copy(
         Vec::new()
     };
     let title_words: Vec<&str> = p.doc.title.split_whitespace().collect();
-    let title = format!("{}: {}", ["UPDATE", "Report", "Watch", "Latest"][rng.below(4)], title_words.iter().rev().take(6).rev().cloned().collect::<Vec<_>>().join(" "));
+    let title = format!(
+        "{}: {}",
+        ["UPDATE", "Report", "Watch", "Latest"][rng.below(4)],
+        title_words.iter().rev().take(6).rev().cloned().collect::<Vec<_>>().join(" ")
+    );
     Draft {
         doc: BenchDoc {
             id: format!("{}-copy{}", all_sources[p.source].id, n + 1),

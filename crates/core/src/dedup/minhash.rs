@@ -8,7 +8,7 @@
 //! the Jaccard similarity for every bin. Cost: one hash per shingle instead
 //! of `n` permutations per shingle.
 
-use xxhash_rust::xxh3::{xxh3_64_with_seed, xxh3_128};
+use xxhash_rust::xxh3::{xxh3_128, xxh3_64_with_seed};
 
 use super::config::DedupConfig;
 
@@ -92,11 +92,20 @@ fn fold_table(word: &str) -> Option<&'static str> {
 
 /// (British suffix, American suffix, shortest word it applies to), grouped
 /// by last letter so most words are rejected by one byte comparison.
-const SUFFIXES_E: &[(&str, &str, usize)] = &[("ourite", "orite", 8), ("ise", "ize", 6), ("yse", "yze", 6), ("tre", "ter", 5)];
-const SUFFIXES_S: &[(&str, &str, usize)] =
-    &[("isations", "izations", 9), ("isers", "izers", 7), ("ises", "izes", 6), ("ellers", "elers", 8), ("ours", "ors", 6), ("tres", "ters", 6)];
-const SUFFIXES_D: &[(&str, &str, usize)] = &[("ised", "ized", 6), ("ysed", "yzed", 6), ("oured", "ored", 7), ("elled", "eled", 7)];
-const SUFFIXES_G: &[(&str, &str, usize)] = &[("ising", "izing", 7), ("ysing", "yzing", 7), ("ouring", "oring", 8), ("elling", "eling", 8)];
+const SUFFIXES_E: &[(&str, &str, usize)] =
+    &[("ourite", "orite", 8), ("ise", "ize", 6), ("yse", "yze", 6), ("tre", "ter", 5)];
+const SUFFIXES_S: &[(&str, &str, usize)] = &[
+    ("isations", "izations", 9),
+    ("isers", "izers", 7),
+    ("ises", "izes", 6),
+    ("ellers", "elers", 8),
+    ("ours", "ors", 6),
+    ("tres", "ters", 6),
+];
+const SUFFIXES_D: &[(&str, &str, usize)] =
+    &[("ised", "ized", 6), ("ysed", "yzed", 6), ("oured", "ored", 7), ("elled", "eled", 7)];
+const SUFFIXES_G: &[(&str, &str, usize)] =
+    &[("ising", "izing", 7), ("ysing", "yzing", 7), ("ouring", "oring", 8), ("elling", "eling", 8)];
 const SUFFIXES_R: &[(&str, &str, usize)] = &[("iser", "izer", 6), ("eller", "eler", 7), ("our", "or", 5)];
 const SUFFIXES_N: &[(&str, &str, usize)] = &[("isation", "ization", 8)];
 
@@ -271,4 +280,3 @@ pub(crate) fn exact_hash(normalised: &str) -> u128 {
 pub(crate) fn paragraph_hash(normalised: &str) -> u64 {
     xxh3_64_with_seed(normalised.as_bytes(), HASH_SEED)
 }
-

@@ -181,14 +181,7 @@ pub fn signature(article: &Article, cfg: &DedupConfig) -> Signature {
     } else {
         (Vec::new(), Vec::new())
     };
-    Signature {
-        exact,
-        words: words as u32,
-        shingles: shingles.len() as u32,
-        minhash: mh,
-        band_keys,
-        paragraphs,
-    }
+    Signature { exact, words: words as u32, shingles: shingles.len() as u32, minhash: mh, band_keys, paragraphs }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -404,7 +397,11 @@ impl DedupIndex {
             return None;
         };
         let root = self.docs[found.doc as usize].root;
-        let kind = syndication::classify(found.exact, wire, self.docs[found.doc as usize].wire || self.docs[root as usize].wire);
+        let kind = syndication::classify(
+            found.exact,
+            wire,
+            self.docs[found.doc as usize].wire || self.docs[root as usize].wire,
+        );
         let score = found.score;
         match kind {
             DuplicateKind::Exact => self.stats.exact += 1,

@@ -23,7 +23,11 @@ fn article_of(id: &str, paras: &[&str]) -> Article {
         id: id.into(),
         paragraphs: paras
             .iter()
-            .map(|p| crate::model::Paragraph { text: p.to_string(), kind: crate::model::ParagraphKind::Body, raw_start: None })
+            .map(|p| crate::model::Paragraph {
+                text: p.to_string(),
+                kind: crate::model::ParagraphKind::Body,
+                raw_start: None,
+            })
             .collect(),
         text,
         ..Default::default()
@@ -132,7 +136,8 @@ fn unrelated_and_same_event_articles_are_not_duplicates() {
 
 #[test]
 fn seeds_are_pairwise_not_duplicates() {
-    let docs: Vec<(String, Article)> = SEEDS.iter().enumerate().map(|(i, t)| (format!("seed{i}"), article(&format!("seed{i}"), t))).collect();
+    let docs: Vec<(String, Article)> =
+        SEEDS.iter().enumerate().map(|(i, t)| (format!("seed{i}"), article(&format!("seed{i}"), t))).collect();
     let cfg = DedupConfig::default();
     let sigs: Vec<Signature> = docs.iter().map(|(_, a)| signature(a, &cfg)).collect();
     for i in 0..sigs.len() {
@@ -168,19 +173,21 @@ fn seed_with_repeated_body_has_the_signature_of_its_single_copy() {
     assert_eq!(a.exact, b.exact);
     assert_eq!(a.minhash, b.minhash);
     assert_eq!(a.band_keys, b.band_keys);
-    assert_eq!(a.paragraphs.iter().map(|p| p.hash).collect::<Vec<_>>(), b.paragraphs.iter().map(|p| p.hash).collect::<Vec<_>>());
+    assert_eq!(
+        a.paragraphs.iter().map(|p| p.hash).collect::<Vec<_>>(),
+        b.paragraphs.iter().map(|p| p.hash).collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn chain_points_to_root() {
     let b_paras: Vec<&str> = BASE[..5].to_vec();
     let mut c_paras = b_paras.clone();
-    c_paras.insert(2, "Meanwhile the central bank left interest rates unchanged on Thursday, citing uncertainty over trade.");
-    let out = run(&[
-        ("a", article_of("a", &BASE)),
-        ("b", article_of("b", &b_paras)),
-        ("c", article_of("c", &c_paras)),
-    ]);
+    c_paras.insert(
+        2,
+        "Meanwhile the central bank left interest rates unchanged on Thursday, citing uncertainty over trade.",
+    );
+    let out = run(&[("a", article_of("a", &BASE)), ("b", article_of("b", &b_paras)), ("c", article_of("c", &c_paras))]);
     assert_eq!(out[1].as_ref().unwrap().original, "a");
     assert_eq!(out[2].as_ref().unwrap().original, "a");
 }
@@ -197,7 +204,8 @@ fn earlier_publication_arriving_late_becomes_the_original() {
     index.observe("b", &signature(&b, &cfg), &DocMeta { published: day(6), ..Default::default() });
     let m = index.observe("c", &signature(&c, &cfg), &DocMeta { published: day(3), ..Default::default() });
     assert_eq!(m, None);
-    let mut moved: Vec<(String, String)> = index.take_reassigned().into_iter().map(|(id, m)| (id, m.original)).collect();
+    let mut moved: Vec<(String, String)> =
+        index.take_reassigned().into_iter().map(|(id, m)| (id, m.original)).collect();
     moved.sort();
     assert_eq!(moved, vec![("a".into(), "c".into()), ("b".into(), "c".into())]);
     assert_eq!(index.original_of("b"), Some("c"));
@@ -294,7 +302,8 @@ fn restore_rebuilds_the_index_without_deciding() {
     let cfg = DedupConfig::default();
     let docs = [("a", article_of("a", &BASE)), ("b", article_of("b", &BASE[..5])), ("c", article_of("c", &BASE[1..]))];
     let mut live = DedupIndex::new(&cfg);
-    let results: Vec<Option<DuplicateMatch>> = docs.iter().map(|(id, a)| live.observe(id, &signature(a, &cfg), &DocMeta::of(a))).collect();
+    let results: Vec<Option<DuplicateMatch>> =
+        docs.iter().map(|(id, a)| live.observe(id, &signature(a, &cfg), &DocMeta::of(a))).collect();
     let mut rebuilt = DedupIndex::new(&cfg);
     for ((id, a), m) in docs.iter().zip(&results) {
         rebuilt.restore(id, &signature(a, &cfg), &DocMeta::of(a), m.as_ref());
@@ -307,7 +316,18 @@ fn restore_rebuilds_the_index_without_deciding() {
 
 #[test]
 fn ascii_fast_path_normalises_like_the_shared_helper() {
-    for t in ["Hello,  World!", "  A -- b  ", "U.S. troops: 28,500", "", "x", "“Curly” quotes’ here", "ÉCOLE Ｆｕｌｌ", "Ahn Kyu-back — Séoul", "e\u{301}cole", "İstanbul ΣΑΣ"] {
+    for t in [
+        "Hello,  World!",
+        "  A -- b  ",
+        "U.S. troops: 28,500",
+        "",
+        "x",
+        "“Curly” quotes’ here",
+        "ÉCOLE Ｆｕｌｌ",
+        "Ahn Kyu-back — Séoul",
+        "e\u{301}cole",
+        "İstanbul ΣΑΣ",
+    ] {
         let mut out = String::new();
         normalize_into(t, &mut out);
         assert_eq!(out, crate::text::normalize_for_hash(t), "{t:?}");
@@ -316,7 +336,15 @@ fn ascii_fast_path_normalises_like_the_shared_helper() {
 
 #[test]
 fn spelling_folds_meet() {
-    for (uk, us) in [("defence", "defense"), ("organised", "organized"), ("colour", "color"), ("centre", "center"), ("travelled", "traveled"), ("programme", "program"), ("modernisation", "modernization")] {
+    for (uk, us) in [
+        ("defence", "defense"),
+        ("organised", "organized"),
+        ("colour", "color"),
+        ("centre", "center"),
+        ("travelled", "traveled"),
+        ("programme", "program"),
+        ("modernisation", "modernization"),
+    ] {
         assert_eq!(fold_spelling(uk).unwrap_or(uk.into()), fold_spelling(us).unwrap_or(us.into()), "{uk}/{us}");
     }
     for unchanged in ["said", "the", "meeting", "troops", "u", "28"] {
@@ -398,7 +426,11 @@ fn bench_on_the_seeds_finds_all_copies_and_merges_no_seeds() {
     let sources: Vec<bench_corpus::SourceArticle> = SEEDS
         .iter()
         .enumerate()
-        .map(|(i, t)| bench_corpus::SourceArticle { id: format!("seed{i}"), title: String::new(), text: article("s", t).text })
+        .map(|(i, t)| bench_corpus::SourceArticle {
+            id: format!("seed{i}"),
+            title: String::new(),
+            text: article("s", t).text,
+        })
         .collect();
     let bench = bench_corpus::BenchConfig { copies: 4, copied_share: 1.0, ..Default::default() };
     let corpus = bench_corpus::generate(&sources, &bench);

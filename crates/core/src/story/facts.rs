@@ -67,7 +67,10 @@ pub(super) fn facts(ctx: &Ctx) -> Vec<FactView> {
             if cfg.label_units.iter().any(|u| u == &a.unit) && a.value < cfg.fact_min_label_value {
                 continue;
             }
-            let Some(s) = ctx.sentences[m.article.id.as_str()].iter().find(|s| a.start >= s.start && a.end <= s.end) else { continue };
+            let Some(s) = ctx.sentences[m.article.id.as_str()].iter().find(|s| a.start >= s.start && a.end <= s.end)
+            else {
+                continue;
+            };
             let sentence = slice_chars(&m.article.raw_text, s.start, s.end);
             let subject = fact_subject(a, &m.article.raw_text, m.analysis, (s.start, s.end));
             let groups = by_subject.entry((subject, a.unit.clone())).or_default();
@@ -84,7 +87,8 @@ pub(super) fn facts(ctx: &Ctx) -> Vec<FactView> {
             // The value most sources give; others are conflicts.
             vals.sort_by(|a, b| b.2.len().cmp(&a.2.len()).then(a.0.total_cmp(&b.0)));
             let (value, text, sources) = vals.remove(0);
-            let conflicts = vals.into_iter().map(|(value, text, sources)| FactConflict { value, sources, text }).collect();
+            let conflicts =
+                vals.into_iter().map(|(value, text, sources)| FactConflict { value, sources, text }).collect();
             FactView { subject, value, unit, text, sources, conflicts }
         })
         .collect();
@@ -139,7 +143,12 @@ pub(super) fn variants(ctx: &Ctx) -> Vec<VariantView> {
                 entry.2 |= renamed.is_some_and(|r| !r.eq_ignore_ascii_case(&title_case(&norm)));
                 // The person right after the title holds it.
                 let end_char = s.start + sentence[..t.end()].chars().count();
-                if let Some(p) = m.analysis.entities.iter().find(|e| e.kind == EntityType::Person && e.start > end_char && e.start <= end_char + 1) {
+                if let Some(p) = m
+                    .analysis
+                    .entities
+                    .iter()
+                    .find(|e| e.kind == EntityType::Person && e.start > end_char && e.start <= end_char + 1)
+                {
                     if !entry.1.contains(&p.canonical) {
                         entry.1.push(p.canonical.clone());
                     }
@@ -161,7 +170,9 @@ pub(super) fn variants(ctx: &Ctx) -> Vec<VariantView> {
     // Names: full-name aliases of one entity that differ across sources.
     let mut names: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
     for m in ctx.originals() {
-        for e in m.analysis.entities.iter().filter(|e| e.kind == EntityType::Person && e.text.split_whitespace().count() > 1) {
+        for e in
+            m.analysis.entities.iter().filter(|e| e.kind == EntityType::Person && e.text.split_whitespace().count() > 1)
+        {
             add_source(names.entry(e.canonical.clone()).or_default().entry(e.text.clone()).or_default(), &m.article.id);
         }
     }

@@ -15,14 +15,14 @@ mod quotes;
 pub mod render;
 mod sentences;
 mod summary;
-mod timeline;
-mod view;
 #[cfg(test)]
 mod tests;
+mod timeline;
+mod view;
 
 pub use config::StoryConfig;
 pub use sentences::{sentence_spans, SentenceSpan};
 pub use view::{
-    build_view, build_view_with, EntityView, EventView, FactConflict, FactView, QuoteView, QuoteWording, ReusedParagraph, SourceView, StoryMember,
-    StoryView, TimelineEntry, VariantForm, VariantView,
+    build_view, build_view_with, EntityView, EventView, FactConflict, FactView, QuoteView, QuoteWording,
+    ReusedParagraph, SourceView, StoryMember, StoryView, TimelineEntry, VariantForm, VariantView,
 };

@@ -21,12 +21,18 @@ pub(super) fn quotes(ctx: &Ctx) -> Vec<QuoteView> {
         for q in &m.analysis.quotes {
             let st = stems(&q.text);
             let i = groups.iter().position(|g| {
-                g.wordings.iter().any(|w| match_ratio(&w.1, &st, 3) >= ctx.cfg.quote_match_min) || (st.len() < 3 && g.stems == st && !st.is_empty())
+                g.wordings.iter().any(|w| match_ratio(&w.1, &st, 3) >= ctx.cfg.quote_match_min)
+                    || (st.len() < 3 && g.stems == st && !st.is_empty())
             });
             let g = match i {
                 Some(i) => &mut groups[i],
                 None => {
-                    groups.push(Group { stems: st.clone(), wordings: Vec::new(), speakers: Vec::new(), sources: Vec::new() });
+                    groups.push(Group {
+                        stems: st.clone(),
+                        wordings: Vec::new(),
+                        speakers: Vec::new(),
+                        sources: Vec::new(),
+                    });
                     groups.last_mut().expect("just pushed")
                 }
             };

@@ -72,7 +72,13 @@ pub fn format_value(v: f64) -> String {
 
 /// Short label of an article: its outlet when known, else its id.
 fn labels(v: &StoryView) -> HashMap<&str, String> {
-    let short = |id: &str| if id.chars().count() > 12 { format!("{}…", id.chars().take(10).collect::<String>()) } else { id.to_string() };
+    let short = |id: &str| {
+        if id.chars().count() > 12 {
+            format!("{}…", id.chars().take(10).collect::<String>())
+        } else {
+            id.to_string()
+        }
+    };
     v.sources.iter().map(|s| (s.article.as_str(), s.outlet.clone().unwrap_or_else(|| short(&s.article)))).collect()
 }
 
@@ -110,7 +116,14 @@ pub fn to_text(v: &StoryView) -> String {
     }
     let _ = writeln!(o, "Events");
     for ev in &v.events {
-        let _ = writeln!(o, "  {:<5} {:<10} {:>3} articles  {}", p(&ev.id), p(ev.date.as_deref().unwrap_or("-")), ev.articles.len(), p(&ev.title));
+        let _ = writeln!(
+            o,
+            "  {:<5} {:<10} {:>3} articles  {}",
+            p(&ev.id),
+            p(ev.date.as_deref().unwrap_or("-")),
+            ev.articles.len(),
+            p(&ev.title)
+        );
     }
     if !v.timeline.is_empty() {
         let _ = writeln!(o, "\nTimeline");
@@ -122,28 +135,51 @@ pub fn to_text(v: &StoryView) -> String {
         let _ = writeln!(o, "\nEntities");
         for en in v.entities.iter().take(20) {
             let kind = format!("{:?}", en.kind).to_uppercase();
-            let _ = writeln!(o, "  {:<7} {:<40} {} articles  aliases: {}", kind, p(&en.canonical), en.articles.len(), p(&en.aliases.join(" | ")));
+            let _ = writeln!(
+                o,
+                "  {:<7} {:<40} {} articles  aliases: {}",
+                kind,
+                p(&en.canonical),
+                en.articles.len(),
+                p(&en.aliases.join(" | "))
+            );
         }
     }
     if !v.facts.is_empty() {
         let _ = writeln!(o, "\nFacts");
         for f in &v.facts {
-            let conflicts: Vec<String> = f.conflicts.iter().map(|c| format!("{} [{}]", c.value, list(&c.sources))).collect();
-            let differ = if conflicts.is_empty() { String::new() } else { format!("  DIFFERS: {}", conflicts.join("; ")) };
+            let conflicts: Vec<String> =
+                f.conflicts.iter().map(|c| format!("{} [{}]", c.value, list(&c.sources))).collect();
+            let differ =
+                if conflicts.is_empty() { String::new() } else { format!("  DIFFERS: {}", conflicts.join("; ")) };
             let _ = writeln!(o, "  {}: {} [{}]{}", p(&f.subject), f.value, list(&f.sources), differ);
         }
     }
     if !v.quotes.is_empty() {
         let _ = writeln!(o, "\nQuotes");
         for q in &v.quotes {
-            let _ = writeln!(o, "  {}: \u{201c}{}\u{201d} [{}]", p(q.speaker.as_deref().unwrap_or("(unknown)")), p(&q.text), list(&q.sources));
+            let _ = writeln!(
+                o,
+                "  {}: \u{201c}{}\u{201d} [{}]",
+                p(q.speaker.as_deref().unwrap_or("(unknown)")),
+                p(&q.text),
+                list(&q.sources)
+            );
         }
     }
     let _ = writeln!(o, "\nSources");
     for s in &v.sources {
         let copy = s.duplicate_of.as_deref().map(|orig| format!("  copy of {}", p(orig))).unwrap_or_default();
         let mt = if s.machine_translated { "  machine-translated" } else { "" };
-        let _ = writeln!(o, "  {:<24} {:<10} {}{}{}", p(&s.article), p(s.published.as_deref().unwrap_or("-")), p(s.outlet.as_deref().unwrap_or("-")), mt, copy);
+        let _ = writeln!(
+            o,
+            "  {:<24} {:<10} {}{}{}",
+            p(&s.article),
+            p(s.published.as_deref().unwrap_or("-")),
+            p(s.outlet.as_deref().unwrap_or("-")),
+            mt,
+            copy
+        );
     }
     o
 }
@@ -173,7 +209,13 @@ pub fn to_markdown(v: &StoryView) -> String {
     if !v.events.is_empty() {
         let _ = writeln!(o, "## Events\n");
         for ev in &v.events {
-            let _ = writeln!(o, "- **{}** {} ({} articles)", e(ev.date.as_deref().unwrap_or("undated")), e(&ev.title), ev.articles.len());
+            let _ = writeln!(
+                o,
+                "- **{}** {} ({} articles)",
+                e(ev.date.as_deref().unwrap_or("undated")),
+                e(&ev.title),
+                ev.articles.len()
+            );
             if !ev.summary.is_empty() {
                 let _ = writeln!(o, "  {}", e(&ev.summary));
             }
@@ -190,15 +232,25 @@ pub fn to_markdown(v: &StoryView) -> String {
     if !v.facts.is_empty() {
         let _ = writeln!(o, "## Facts\n\n| Subject | Value | Sources | Differs |\n|---|---|---|---|");
         for f in &v.facts {
-            let differs: Vec<String> = f.conflicts.iter().map(|c| format!("{} ({})", format_value(c.value), srcs(&c.sources))).collect();
-            let _ = writeln!(o, "| {} | {} {} | {} | {} |", e(&f.subject), format_value(f.value), e(&f.unit), srcs(&f.sources), differs.join("; "));
+            let differs: Vec<String> =
+                f.conflicts.iter().map(|c| format!("{} ({})", format_value(c.value), srcs(&c.sources))).collect();
+            let _ = writeln!(
+                o,
+                "| {} | {} {} | {} | {} |",
+                e(&f.subject),
+                format_value(f.value),
+                e(&f.unit),
+                srcs(&f.sources),
+                differs.join("; ")
+            );
         }
         o.push('\n');
     }
     if !v.variants.is_empty() {
         let _ = writeln!(o, "## Same thing, different words\n");
         for x in &v.variants {
-            let forms: Vec<String> = x.forms.iter().map(|f| format!("“{}” ({})", e(&f.text), srcs(&f.sources))).collect();
+            let forms: Vec<String> =
+                x.forms.iter().map(|f| format!("“{}” ({})", e(&f.text), srcs(&f.sources))).collect();
             let _ = writeln!(o, "- **{}**: {} — {}", e(&x.canonical), forms.join(", "), e(&x.explained_by));
         }
         o.push('\n');
@@ -206,7 +258,13 @@ pub fn to_markdown(v: &StoryView) -> String {
     if !v.quotes.is_empty() {
         let _ = writeln!(o, "## Quotes\n");
         for q in &v.quotes {
-            let _ = writeln!(o, "> “{}”  \n> — {} ({})\n", e(&q.text), e(q.speaker.as_deref().unwrap_or("unattributed")), srcs(&q.sources));
+            let _ = writeln!(
+                o,
+                "> “{}”  \n> — {} ({})\n",
+                e(&q.text),
+                e(q.speaker.as_deref().unwrap_or("unattributed")),
+                srcs(&q.sources)
+            );
             for w in &q.wordings {
                 let _ = writeln!(o, "> *also worded:* “{}” ({})\n", e(&w.text), srcs(&w.sources));
             }
@@ -216,7 +274,8 @@ pub fn to_markdown(v: &StoryView) -> String {
         let _ = writeln!(o, "## Who and what\n\n| Name | Type | Also called | Articles |\n|---|---|---|---|");
         for en in v.entities.iter().take(30) {
             let aka: Vec<String> = en.aliases.iter().filter(|a| **a != en.canonical).map(|a| e(a)).collect();
-            let _ = writeln!(o, "| {} | {:?} | {} | {} |", e(&en.canonical), en.kind, aka.join(", "), en.articles.len());
+            let _ =
+                writeln!(o, "| {} | {:?} | {} | {} |", e(&en.canonical), en.kind, aka.join(", "), en.articles.len());
         }
         o.push('\n');
     }
@@ -235,7 +294,14 @@ pub fn to_markdown(v: &StoryView) -> String {
         if !s.reused.is_empty() {
             notes.push(format!("{} paragraph(s) also in {}", s.reused.len(), srcs(&reuse_sources(s))));
         }
-        let _ = writeln!(o, "| {} | {} | {} | {} |", e(&s.article), e(s.outlet.as_deref().unwrap_or("")), e(s.published.as_deref().unwrap_or("")), notes.join("; "));
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} |",
+            e(&s.article),
+            e(s.outlet.as_deref().unwrap_or("")),
+            e(s.published.as_deref().unwrap_or("")),
+            notes.join("; ")
+        );
     }
     o
 }
@@ -316,7 +382,12 @@ fn timeline_svg(entries: &[TimelineEntry], labels: &HashMap<&str, String>) -> St
         s,
         r#"<svg id="timeline-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-label="Timeline of {n} dated statements"><title>Timeline: dated statements and how many sources report each</title>"#
     );
-    let _ = write!(s, r##"<line x1="{}" y1="{axis_y}" x2="{}" y2="{axis_y}" stroke="#9aa3b5" stroke-width="2"/>"##, left - 20.0, w - right + 20.0);
+    let _ = write!(
+        s,
+        r##"<line x1="{}" y1="{axis_y}" x2="{}" y2="{axis_y}" stroke="#9aa3b5" stroke-width="2"/>"##,
+        left - 20.0,
+        w - right + 20.0
+    );
     // Breaks where more than a year passes between neighbours.
     for i in 1..entries.len() {
         if let (Some(a), Some(b)) = (day_number(&entries[i - 1].date), day_number(&entries[i].date)) {
@@ -325,7 +396,18 @@ fn timeline_svg(entries: &[TimelineEntry], labels: &HashMap<&str, String>) -> St
                 let _ = write!(
                     s,
                     r##"<g class="gap"><rect x="{}" y="{}" width="10" height="12" fill="#fff"/><line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#9aa3b5" stroke-width="2"/><line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#9aa3b5" stroke-width="2"/><text x="{x}" y="{}" text-anchor="middle" font-size="10" fill="#8c95a6">{} yr</text></g>"##,
-                    x - 5.0, axis_y - 6.0, x - 6.0, axis_y + 7.0, x - 1.0, axis_y - 7.0, x + 1.0, axis_y + 7.0, x + 6.0, axis_y - 7.0, axis_y + 22.0, (b - a) / 365
+                    x - 5.0,
+                    axis_y - 6.0,
+                    x - 6.0,
+                    axis_y + 7.0,
+                    x - 1.0,
+                    axis_y - 7.0,
+                    x + 1.0,
+                    axis_y + 7.0,
+                    x + 6.0,
+                    axis_y - 7.0,
+                    axis_y + 22.0,
+                    (b - a) / 365
                 );
             }
         }
@@ -337,7 +419,8 @@ fn timeline_svg(entries: &[TimelineEntry], labels: &HashMap<&str, String>) -> St
         let top = axis_y - stem;
         let r = 9.0 + 2.5 * k as f64;
         let color = if k > 1 { "#1f6feb" } else { "#8c95a6" };
-        let who: Vec<&str> = e.sources.iter().map(|id| labels.get(id.as_str()).map_or(id.as_str(), String::as_str)).collect();
+        let who: Vec<&str> =
+            e.sources.iter().map(|id| labels.get(id.as_str()).map_or(id.as_str(), String::as_str)).collect();
         let tip = format!("{} — {} source{}: {}\n{}", e.date, k, if k == 1 { "" } else { "s" }, who.join(", "), e.text);
         let _ = write!(
             s,
@@ -445,7 +528,14 @@ pub fn to_html(v: &StoryView) -> String {
             } else {
                 f.conflicts
                     .iter()
-                    .map(|c| format!("<span class=\"conflict\">differs: {} {}</span> {}", format_value(c.value), e(&f.unit), src_badges(&c.sources, &labels)))
+                    .map(|c| {
+                        format!(
+                            "<span class=\"conflict\">differs: {} {}</span> {}",
+                            format_value(c.value),
+                            e(&f.unit),
+                            src_badges(&c.sources, &labels)
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("<br>")
             };
@@ -466,9 +556,21 @@ pub fn to_html(v: &StoryView) -> String {
     if !v.variants.is_empty() {
         o.push_str("<section id=\"variants\"><h2>Same thing, different words</h2><table><thead><tr><th>Means</th><th>Written as</th><th>Why</th></tr></thead><tbody>");
         for x in &v.variants {
-            let forms: Vec<String> = x.forms.iter().map(|f| format!("“{}” {}", e(&f.text), src_badges(&f.sources, &labels))).collect();
-            let holders = if x.holders.is_empty() { String::new() } else { format!("<br><small>held by {}</small>", e(&x.holders.join(", "))) };
-            let _ = write!(o, "<tr><td>{}{}</td><td>{}</td><td>{}</td></tr>", e(&x.canonical), holders, forms.join("<br>"), e(&x.explained_by));
+            let forms: Vec<String> =
+                x.forms.iter().map(|f| format!("“{}” {}", e(&f.text), src_badges(&f.sources, &labels))).collect();
+            let holders = if x.holders.is_empty() {
+                String::new()
+            } else {
+                format!("<br><small>held by {}</small>", e(&x.holders.join(", ")))
+            };
+            let _ = write!(
+                o,
+                "<tr><td>{}{}</td><td>{}</td><td>{}</td></tr>",
+                e(&x.canonical),
+                holders,
+                forms.join("<br>"),
+                e(&x.explained_by)
+            );
         }
         o.push_str("</tbody></table></section>\n");
     }
@@ -484,7 +586,12 @@ pub fn to_html(v: &StoryView) -> String {
                 src_badges(&q.sources, &labels)
             );
             for w in &q.wordings {
-                let _ = write!(o, "<div class=\"wording\">also worded: “{}” {}</div>", e(&w.text), src_badges(&w.sources, &labels));
+                let _ = write!(
+                    o,
+                    "<div class=\"wording\">also worded: “{}” {}</div>",
+                    e(&w.text),
+                    src_badges(&w.sources, &labels)
+                );
             }
             o.push_str("</blockquote>");
         }
@@ -524,7 +631,9 @@ pub fn to_html(v: &StoryView) -> String {
         }
         let indent = if s.duplicate_of.is_some() { " style=\"padding-left:28px\"" } else { "" };
         let name = match &s.url {
-            Some(u) if u.starts_with("http://") || u.starts_with("https://") => format!("<a href=\"{}\" rel=\"noopener noreferrer\">{}</a>", e(u), e(&s.article)),
+            Some(u) if u.starts_with("http://") || u.starts_with("https://") => {
+                format!("<a href=\"{}\" rel=\"noopener noreferrer\">{}</a>", e(u), e(&s.article))
+            }
             _ => e(&s.article),
         };
         let title = if s.title.is_empty() { String::new() } else { format!("<br><small>{}</small>", e(&s.title)) };
@@ -567,15 +676,34 @@ mod tests {
             id: "s1".into(),
             title: bad.into(),
             summary: bad.into(),
-            events: vec![EventView { id: "e1".into(), title: bad.into(), date: Some("2025-11-04".into()), articles: vec![bad.into()], summary: bad.into() }],
+            events: vec![EventView {
+                id: "e1".into(),
+                title: bad.into(),
+                date: Some("2025-11-04".into()),
+                articles: vec![bad.into()],
+                summary: bad.into(),
+            }],
             timeline: vec![
                 TimelineEntry { date: "2025-11-04".into(), text: bad.into(), sources: vec![bad.into(), "b".into()] },
                 TimelineEntry { date: "1950".into(), text: "war".into(), sources: vec!["b".into()] },
             ],
             entities: vec![],
-            facts: vec![FactView { subject: bad.into(), value: 1.0, unit: bad.into(), text: bad.into(), sources: vec![bad.into()], conflicts: vec![] }],
+            facts: vec![FactView {
+                subject: bad.into(),
+                value: 1.0,
+                unit: bad.into(),
+                text: bad.into(),
+                sources: vec![bad.into()],
+                conflicts: vec![],
+            }],
             variants: vec![],
-            quotes: vec![QuoteView { speaker: Some(bad.into()), text: bad.into(), sources: vec![bad.into()], speakers: vec![], wordings: vec![] }],
+            quotes: vec![QuoteView {
+                speaker: Some(bad.into()),
+                text: bad.into(),
+                sources: vec![bad.into()],
+                speakers: vec![],
+                wordings: vec![],
+            }],
             sources: vec![SourceView {
                 article: bad.into(),
                 outlet: Some(bad.into()),

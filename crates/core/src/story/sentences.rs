@@ -11,9 +11,9 @@ pub struct SentenceSpan {
 
 /// Abbreviations that end in a period without ending a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "adm", "apr", "aug", "capt", "col", "corp", "dec", "dr", "feb", "gen", "gov", "inc", "jan", "jr", "jul",
-    "jun", "lt", "maj", "mar", "mr", "mrs", "ms", "no", "nov", "oct", "rep", "rev", "sen", "sept", "sep", "sgt",
-    "st", "sr", "vs",
+    "adm", "apr", "aug", "capt", "col", "corp", "dec", "dr", "feb", "gen", "gov", "inc", "jan", "jr", "jul", "jun",
+    "lt", "maj", "mar", "mr", "mrs", "ms", "no", "nov", "oct", "rep", "rev", "sen", "sept", "sep", "sgt", "st", "sr",
+    "vs",
 ];
 
 /// Sentence spans (char offsets) of `text`; paragraphs (line breaks) always
@@ -49,7 +49,9 @@ pub fn sentence_spans(text: &str) -> Vec<SentenceSpan> {
             let next_is_space = j < chars.len() && chars[j] == ' ';
             let after = chars[j..].iter().find(|c| !c.is_whitespace());
             let opens = after.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '‘'));
-            if next_is_space && opens && c == '.' && !ends_with_abbreviation(&chars[start..i]) || next_is_space && opens && c != '.' {
+            if next_is_space && opens && c == '.' && !ends_with_abbreviation(&chars[start..i])
+                || next_is_space && opens && c != '.'
+            {
                 push(&mut spans, start, j);
                 start = j;
                 i = j;
@@ -63,7 +65,14 @@ pub fn sentence_spans(text: &str) -> Vec<SentenceSpan> {
 }
 
 fn ends_with_abbreviation(before: &[char]) -> bool {
-    let word: String = before.iter().rev().take_while(|c| c.is_alphabetic() || **c == '.').collect::<Vec<_>>().into_iter().rev().collect();
+    let word: String = before
+        .iter()
+        .rev()
+        .take_while(|c| c.is_alphabetic() || **c == '.')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     let last = word.rsplit('.').next().unwrap_or("");
     // Initials and dotted acronyms: "U.S.", "J." are not sentence ends.
     if last.chars().count() == 1 && last.chars().all(char::is_uppercase) {
@@ -82,10 +91,16 @@ mod tests {
 
     #[test]
     fn splits_news_sentences_but_not_abbreviations() {
-        let t = "They meet on Nov. 4 in Seoul. Lt. Gen. Jin said the U.S. Army agreed. \"It is done,\" he said.\nNext line";
+        let t =
+            "They meet on Nov. 4 in Seoul. Lt. Gen. Jin said the U.S. Army agreed. \"It is done,\" he said.\nNext line";
         assert_eq!(
             split(t),
-            vec!["They meet on Nov. 4 in Seoul.", "Lt. Gen. Jin said the U.S. Army agreed.", "\"It is done,\" he said.", "Next line"]
+            vec![
+                "They meet on Nov. 4 in Seoul.",
+                "Lt. Gen. Jin said the U.S. Army agreed.",
+                "\"It is done,\" he said.",
+                "Next line"
+            ]
         );
     }
 

@@ -34,7 +34,13 @@ impl Ranker {
                 let text = slice_chars(&m.article.raw_text, s.start, s.end);
                 let st = stems(&text);
                 let words = text.split_whitespace().count();
-                sents.push(Sent { article: m.article.id.clone(), text, stems: st, words, score: cfg.lead_bonus / (pos + 1) as f32 });
+                sents.push(Sent {
+                    article: m.article.id.clone(),
+                    text,
+                    stems: st,
+                    words,
+                    score: cfg.lead_bonus / (pos + 1) as f32,
+                });
             }
         }
         // Document frequency of each stem over the story's articles.
@@ -55,7 +61,8 @@ impl Ranker {
             let centrality = if s.stems.is_empty() {
                 0.0
             } else {
-                let mean = s.stems.iter().map(|w| df.get(w.as_str()).copied().unwrap_or(0) as f32 / n).sum::<f32>() / s.stems.len() as f32;
+                let mean = s.stems.iter().map(|w| df.get(w.as_str()).copied().unwrap_or(0) as f32 / n).sum::<f32>()
+                    / s.stems.len() as f32;
                 mean * (s.stems.len() as f32 / 8.0).min(1.0)
             };
             scores.push(s.score + agreement + cfg.centrality_weight * centrality);
@@ -205,7 +212,13 @@ mod tests {
         ];
         let sents: Vec<Sent> = texts
             .iter()
-            .map(|(a, t)| Sent { article: a.to_string(), text: t.to_string(), stems: stems(t), words: t.split_whitespace().count(), score: 0.0 })
+            .map(|(a, t)| Sent {
+                article: a.to_string(),
+                text: t.to_string(),
+                stems: stems(t),
+                words: t.split_whitespace().count(),
+                score: 0.0,
+            })
             .collect();
         for (min_ratio, min_words) in [(0.5, 3), (0.3, 1), (0.0, 3), (0.8, 2)] {
             let brute: Vec<f32> = sents

@@ -1,10 +1,10 @@
 //! The view of the seed story, built the way the CLI builds it.
 
 use super::*;
-use std::collections::BTreeSet;
 use crate::analyze::AliasRegistry;
 use crate::model::RawArticle;
 use crate::{prepare, PipelineConfig, Prepared};
+use std::collections::BTreeSet;
 
 const SEEDS: &str = include_str!("../../../../../shared/data/seeds-dated.jsonl");
 
@@ -17,7 +17,13 @@ fn prepared_seeds() -> Vec<Prepared> {
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).expect("seed line is JSON");
             let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-            let raw = RawArticle { id: s("id").unwrap(), text: s("text").unwrap(), date: s("date"), title: s("title"), ..Default::default() };
+            let raw = RawArticle {
+                id: s("id").unwrap(),
+                text: s("text").unwrap(),
+                date: s("date"),
+                title: s("title"),
+                ..Default::default()
+            };
             prepare(&raw, &cfg)
         })
         .collect();
@@ -91,7 +97,8 @@ fn seed_timeline_merges_sources_and_dates_past_events() {
 #[test]
 fn seed_troop_fact_agrees_across_three_sources() {
     let v = seed_view();
-    let f = v.facts.iter().find(|f| f.value == 28500.0 && f.subject.contains("U.S. troops")).expect("28,500 U.S. troops");
+    let f =
+        v.facts.iter().find(|f| f.value == 28500.0 && f.subject.contains("U.S. troops")).expect("28,500 U.S. troops");
     let mut s = short(&f.sources);
     s.sort();
     assert_eq!(s, vec!["002", "003", "004"], "{f:?}");
@@ -103,7 +110,10 @@ fn seed_troop_fact_agrees_across_three_sources() {
 #[test]
 fn seed_aliases_and_variants() {
     let v = seed_view();
-    assert!(v.entities.iter().any(|e| e.aliases.iter().any(|a| a == "Ahn Kyu-back") && e.aliases.iter().any(|a| a == "Ahn Gyu-back")));
+    assert!(v
+        .entities
+        .iter()
+        .any(|e| e.aliases.iter().any(|a| a == "Ahn Kyu-back") && e.aliases.iter().any(|a| a == "Ahn Gyu-back")));
     let sec = v.variants.iter().find(|x| x.canonical == "Secretary of Defense").expect("Secretary variants");
     assert!(sec.forms.iter().any(|f| f.text == "Secretary of War"), "{sec:?}");
     assert!(sec.forms.iter().any(|f| f.text == "Secretary of Defense"), "{sec:?}");
@@ -176,16 +186,37 @@ fn seed_html_report_has_the_timeline() {
 fn reused_paragraphs_point_to_the_earlier_article_but_copies_do_not() {
     let cfg = PipelineConfig::default();
     let wire = "The two defence chiefs agreed to expand joint drills and to review the transfer of wartime operational control next year, officials said.";
-    let raw = |id: &str, date: &str, body: String| prepare(&RawArticle { id: id.into(), text: body, date: Some(date.into()), ..Default::default() }, &cfg);
-    let original = raw("a", "2025-11-04", format!("Ministers met in Seoul on Tuesday for the annual security talks.\n\n{wire}"));
+    let raw = |id: &str, date: &str, body: String| {
+        prepare(&RawArticle { id: id.into(), text: body, date: Some(date.into()), ..Default::default() }, &cfg)
+    };
+    let original =
+        raw("a", "2025-11-04", format!("Ministers met in Seoul on Tuesday for the annual security talks.\n\n{wire}"));
     let local = raw("b", "2025-11-05", format!("Residents near the base in Pyeongtaek said they were watching the talks closely.\n\n{wire}\n\nThe city council will discuss noise complaints on Friday."));
     let copy = raw("c", "2025-11-05", original.article.text.clone());
     let dedup = crate::dedup::DedupConfig::default();
     let [sig_a, sig_b, sig_c] = [&original, &local, &copy].map(|p| crate::dedup::signature(&p.article, &dedup));
     let members = [
-        StoryMember { article: &original.article, analysis: &original.analysis, event: 1, duplicate_of: None, paragraphs: &sig_a.paragraphs },
-        StoryMember { article: &local.article, analysis: &local.analysis, event: 1, duplicate_of: None, paragraphs: &sig_b.paragraphs },
-        StoryMember { article: &copy.article, analysis: &copy.analysis, event: 1, duplicate_of: Some("a"), paragraphs: &sig_c.paragraphs },
+        StoryMember {
+            article: &original.article,
+            analysis: &original.analysis,
+            event: 1,
+            duplicate_of: None,
+            paragraphs: &sig_a.paragraphs,
+        },
+        StoryMember {
+            article: &local.article,
+            analysis: &local.analysis,
+            event: 1,
+            duplicate_of: None,
+            paragraphs: &sig_b.paragraphs,
+        },
+        StoryMember {
+            article: &copy.article,
+            analysis: &copy.analysis,
+            event: 1,
+            duplicate_of: Some("a"),
+            paragraphs: &sig_c.paragraphs,
+        },
     ];
     let v = build_view("s1", &members);
     let source = |id: &str| v.sources.iter().find(|s| s.article == id).unwrap_or_else(|| panic!("source {id}"));
@@ -219,13 +250,21 @@ fn huge_story_lists_every_article_and_folds_the_most_recent() {
                  Velmora Marine said the dredging work would keep the harbour open through the winter season.",
                 date.format("%B %-d, %Y")
             );
-            prepare(&RawArticle { id: format!("a{i:05}"), text, date: Some(date.to_string()), ..Default::default() }, &cfg)
+            prepare(
+                &RawArticle { id: format!("a{i:05}"), text, date: Some(date.to_string()), ..Default::default() },
+                &cfg,
+            )
         })
         .collect();
     let is_copy = |i: usize| i % 10 == 9;
     let ids: Vec<String> = (0..n).map(|i| format!("a{i:05}")).collect();
     let paragraphs: Vec<Vec<crate::dedup::ParagraphHash>> = (0..n)
-        .map(|i| vec![crate::dedup::ParagraphHash { index: 0, hash: 1_000_000 + i as u64 }, crate::dedup::ParagraphHash { index: 2, hash: 7 }])
+        .map(|i| {
+            vec![
+                crate::dedup::ParagraphHash { index: 0, hash: 1_000_000 + i as u64 },
+                crate::dedup::ParagraphHash { index: 2, hash: 7 },
+            ]
+        })
         .collect();
     let members: Vec<StoryMember> = prepared
         .iter()
@@ -275,12 +314,14 @@ fn huge_story_lists_every_article_and_folds_the_most_recent() {
     }
     // The oldest folded original's walk-out is on the timeline; an older one's is not.
     let oldest_folded = originals[originals.len() - max];
-    let walkout = |id: &str| v.timeline.iter().any(|t| t.sources.iter().any(|s| s == id) && t.text.contains("walked out"));
+    let walkout =
+        |id: &str| v.timeline.iter().any(|t| t.sources.iter().any(|s| s == id) && t.text.contains("walked out"));
     assert!(walkout(oldest_folded));
     assert!(!walkout(originals[originals.len() - max - 1]));
     // Reuse: everyone prints the wire paragraph after a00000; copies are
     // copies, not reuse, and the sources named are the earliest ones.
-    let first_printers: Vec<String> = originals[..crate::dedup::DedupConfig::default().max_reuse_sources].iter().map(|s| s.to_string()).collect();
+    let first_printers: Vec<String> =
+        originals[..crate::dedup::DedupConfig::default().max_reuse_sources].iter().map(|s| s.to_string()).collect();
     for s in &v.sources {
         if s.duplicate_of.is_some() || s.article == "a00000" {
             assert!(s.reused.is_empty(), "{} should reuse nothing", s.article);

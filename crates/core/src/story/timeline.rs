@@ -24,11 +24,43 @@ pub(super) fn resolved_date(value: &str) -> Option<String> {
 }
 
 const PAST_CUES: &[&str] = &[
-    "since", "took", "taken", "held", "was", "were", "had", "became", "assumed", "began", "ended", "last", "ago", "earlier",
-    "previously", "established", "founded", "met", "visited", "signed", "announced",
+    "since",
+    "took",
+    "taken",
+    "held",
+    "was",
+    "were",
+    "had",
+    "became",
+    "assumed",
+    "began",
+    "ended",
+    "last",
+    "ago",
+    "earlier",
+    "previously",
+    "established",
+    "founded",
+    "met",
+    "visited",
+    "signed",
+    "announced",
 ];
-const FUTURE_CUES: &[&str] =
-    &["will", "would", "next", "upcoming", "expected", "plans", "planned", "scheduled", "set", "due", "until", "by", "coming"];
+const FUTURE_CUES: &[&str] = &[
+    "will",
+    "would",
+    "next",
+    "upcoming",
+    "expected",
+    "plans",
+    "planned",
+    "scheduled",
+    "set",
+    "due",
+    "until",
+    "by",
+    "coming",
+];
 
 /// A bare month or weekday (no year written) that the resolver put after
 /// the publication date although the words before it are past tense
@@ -36,7 +68,9 @@ const FUTURE_CUES: &[&str] =
 /// year earlier.
 fn fix_tense(date: String, timex_text: &str, before: &str, published: Option<NaiveDate>, window: usize) -> String {
     let Some(p) = published else { return date };
-    if timex_text.chars().any(|c| c.is_ascii_digit()) && timex_text.split(|c: char| !c.is_ascii_digit()).any(|n| n.len() == 4) {
+    if timex_text.chars().any(|c| c.is_ascii_digit())
+        && timex_text.split(|c: char| !c.is_ascii_digit()).any(|n| n.len() == 4)
+    {
         return date;
     }
     let first = if date.len() == 7 { format!("{date}-01") } else { date.clone() };
@@ -45,7 +79,12 @@ fn fix_tense(date: String, timex_text: &str, before: &str, published: Option<Nai
     if !later {
         return date;
     }
-    let words: Vec<String> = before.split_whitespace().rev().take(window).map(|w| w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase()).collect();
+    let words: Vec<String> = before
+        .split_whitespace()
+        .rev()
+        .take(window)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase())
+        .collect();
     let past = words.iter().any(|w| PAST_CUES.contains(&w.as_str()) || (w.len() > 4 && w.ends_with("ed")));
     let future = words.iter().any(|w| FUTURE_CUES.contains(&w.as_str()));
     if !past || future {
@@ -96,16 +135,31 @@ fn mentions_of(
         let distinct: BTreeSet<&str> = in_sentence.iter().map(|(_, d)| d.as_str()).collect();
         for (t, date) in &in_sentence {
             let before = slice_chars(text, s.start, t.start);
-            let prev = before.split_whitespace().last().unwrap_or("").trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
+            let prev = before
+                .split_whitespace()
+                .last()
+                .unwrap_or("")
+                .trim_matches(|c: char| !c.is_alphabetic())
+                .to_lowercase();
             // "..., the ministry said Monday": the date of the telling, not
             // of the fact, when the sentence dates something else.
             if REPORTING_VERBS.contains(&prev.as_str()) && distinct.len() > 1 {
                 continue;
             }
             let long = sentence.chars().count() > ctx.cfg.timeline_max_chars;
-            let statement = if long || distinct.len() > 1 { clause(text, s.start, s.end, t.start, t.end) } else { sentence.clone() };
+            let statement = if long || distinct.len() > 1 {
+                clause(text, s.start, s.end, t.start, t.end)
+            } else {
+                sentence.clone()
+            };
             let statement = strip_credit(&statement);
-            out.push(Mention { date: date.clone(), stems: stems(&statement), text: statement, source: source.to_string(), caption });
+            out.push(Mention {
+                date: date.clone(),
+                stems: stems(&statement),
+                text: statement,
+                source: source.to_string(),
+                caption,
+            });
         }
     }
 }
@@ -167,7 +221,12 @@ impl Entry {
         let score = |m: &Mention| self.mentions.iter().map(|o| overlap(&m.stems, &o.stems)).sum::<usize>();
         self.mentions
             .iter()
-            .min_by(|a, b| a.caption.cmp(&b.caption).then(score(b).cmp(&score(a))).then(a.text.chars().count().cmp(&b.text.chars().count())))
+            .min_by(|a, b| {
+                a.caption
+                    .cmp(&b.caption)
+                    .then(score(b).cmp(&score(a)))
+                    .then(a.text.chars().count().cmp(&b.text.chars().count()))
+            })
             .map(|m| m.text.clone())
             .unwrap_or_default()
     }
@@ -179,7 +238,16 @@ pub(super) fn timeline(ctx: &Ctx) -> Vec<TimelineEntry> {
     for m in ctx.originals() {
         let a = m.article;
         let published = a.best_date();
-        mentions_of(&a.raw_text, &ctx.sentences[a.id.as_str()], &m.analysis.times, published, &a.id, false, ctx, &mut mentions);
+        mentions_of(
+            &a.raw_text,
+            &ctx.sentences[a.id.as_str()],
+            &m.analysis.times,
+            published,
+            &a.id,
+            false,
+            ctx,
+            &mut mentions,
+        );
         if ctx.cfg.timeline_captions {
             for r in a.removed.iter().filter(|r| r.reason == RemovalReason::Caption) {
                 let cap = strip_credit(&r.text);
@@ -213,7 +281,9 @@ pub(super) fn timeline(ctx: &Ctx) -> Vec<TimelineEntry> {
     while i < entries.len() {
         let coarse = &entries[i];
         let target = (0..entries.len())
-            .filter(|&j| j != i && entries[j].date.len() > coarse.date.len() && entries[j].date.starts_with(&coarse.date))
+            .filter(|&j| {
+                j != i && entries[j].date.len() > coarse.date.len() && entries[j].date.starts_with(&coarse.date)
+            })
             .map(|j| (j, coarse.mentions.iter().map(|m| entries[j].shares(&m.stems)).max().unwrap_or(0)))
             .filter(|&(_, s)| s >= ctx.cfg.timeline_coarse_merge_min_shared)
             .max_by_key(|&(j, s)| (s, std::cmp::Reverse(j)));

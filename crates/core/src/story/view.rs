@@ -241,11 +241,8 @@ impl<'s> SourceList<'s> {
 
 /// Sentences of an article's raw text that lie in its kept paragraphs.
 pub(super) fn kept_sentences(article: &Article) -> Vec<SentenceSpan> {
-    let ranges: Vec<(usize, usize)> = article
-        .paragraphs
-        .iter()
-        .filter_map(|p| p.raw_start.map(|s| (s, s + p.text.chars().count())))
-        .collect();
+    let ranges: Vec<(usize, usize)> =
+        article.paragraphs.iter().filter_map(|p| p.raw_start.map(|s| (s, s + p.text.chars().count()))).collect();
     sentence_spans(&article.raw_text)
         .into_iter()
         .filter(|s| ranges.iter().any(|&(a, b)| s.start >= a && s.end <= b))
@@ -274,7 +271,8 @@ impl<'a, 'b> Ctx<'a, 'b> {
 /// recent (by date, then id) kept in member order so ties still follow the
 /// order given.
 fn folded_originals<'a, 'b>(members: &'b [StoryMember<'a>], max: usize) -> Vec<&'b StoryMember<'a>> {
-    let mut originals: Vec<(usize, &'b StoryMember<'a>)> = members.iter().enumerate().filter(|(_, m)| m.duplicate_of.is_none()).collect();
+    let mut originals: Vec<(usize, &'b StoryMember<'a>)> =
+        members.iter().enumerate().filter(|(_, m)| m.duplicate_of.is_none()).collect();
     if originals.len() > max {
         // Newest first (by date, then id, both descending); undated last
         // (they cannot be placed in time).
@@ -314,12 +312,18 @@ fn reused_paragraphs<'m>(members: &'m [StoryMember<'_>]) -> HashMap<&'m str, Vec
             // A copy's paragraphs come from its original, whoever else
             // printed them too.
             let from_own_original = root(m) != id && holders.contains(root(m));
-            let found_in: Vec<String> = if from_own_original { Vec::new() } else { earlier
-                .iter()
-                .filter(|(other, other_root)| *other_root != root(m) && *other != root(m) && Some(*other) != m.duplicate_of)
-                .map(|(other, _)| other.to_string())
-                .take(cfg.max_reuse_sources)
-                .collect() };
+            let found_in: Vec<String> = if from_own_original {
+                Vec::new()
+            } else {
+                earlier
+                    .iter()
+                    .filter(|(other, other_root)| {
+                        *other_root != root(m) && *other != root(m) && Some(*other) != m.duplicate_of
+                    })
+                    .map(|(other, _)| other.to_string())
+                    .take(cfg.max_reuse_sources)
+                    .collect()
+            };
             if !found_in.is_empty() {
                 let index = p.index as usize;
                 let text = m.article.paragraphs.get(index).map(|q| q.text.clone()).unwrap_or_default();
@@ -338,7 +342,12 @@ fn reused_paragraphs<'m>(members: &'m [StoryMember<'_>]) -> HashMap<&'m str, Vec
 pub fn build_view_with(story_id: &str, members: &[StoryMember<'_>], cfg: &StoryConfig) -> StoryView {
     let folded = folded_originals(members, cfg.max_folded_articles);
     let originals = members.iter().filter(|m| m.duplicate_of.is_none()).count();
-    let ctx = Ctx { members, sentences: folded.iter().map(|m| (m.article.id.as_str(), kept_sentences(m.article))).collect(), folded, cfg };
+    let ctx = Ctx {
+        members,
+        sentences: folded.iter().map(|m| (m.article.id.as_str(), kept_sentences(m.article))).collect(),
+        folded,
+        cfg,
+    };
     let ranker = Ranker::new(&ctx);
     let all: Vec<&str> = ctx.originals().map(|m| m.article.id.as_str()).collect();
     let (title, summary) = ranker.headline_and_summary(&all, cfg.summary_sentences);
@@ -368,7 +377,9 @@ fn event_date(ms: &[&StoryMember], cfg: &StoryConfig) -> Option<String> {
         let Some(p) = m.article.best_date() else { continue };
         let mut seen = BTreeSet::new();
         for t in m.analysis.times.iter().filter(|t| t.kind == TimexType::Date) {
-            let Some(d) = t.value.get(..10).and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()) else { continue };
+            let Some(d) = t.value.get(..10).and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()) else {
+                continue;
+            };
             if (d - p).num_days().abs() <= cfg.event_date_window_days && seen.insert(d) {
                 *votes.entry(d).or_insert(0) += 1;
             }
@@ -392,7 +403,8 @@ fn events(ctx: &Ctx, ranker: &Ranker) -> Vec<EventView> {
     let mut out: Vec<EventView> = by_event
         .into_iter()
         .map(|(id, ms)| {
-            let originals: Vec<&str> = ms.iter().filter(|m| m.duplicate_of.is_none()).map(|m| m.article.id.as_str()).collect();
+            let originals: Vec<&str> =
+                ms.iter().filter(|m| m.duplicate_of.is_none()).map(|m| m.article.id.as_str()).collect();
             let (title, summary) = ranker.headline_and_summary(&originals, ctx.cfg.event_summary_sentences);
             EventView {
                 id: format!("e{id}"),
@@ -420,8 +432,17 @@ fn entities(members: &[StoryMember<'_>]) -> Vec<EntityView> {
     let mut out: Vec<EntityView> = by_canonical
         .into_iter()
         .map(|(canonical, (kinds, aliases, articles))| {
-            let kind = kinds.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|k| k.0).unwrap_or(EntityType::Other);
-            EntityView { canonical: canonical.to_string(), kind, aliases: aliases.into_iter().map(str::to_string).collect(), articles: articles.into_strings() }
+            let kind = kinds
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|k| k.0)
+                .unwrap_or(EntityType::Other);
+            EntityView {
+                canonical: canonical.to_string(),
+                kind,
+                aliases: aliases.into_iter().map(str::to_string).collect(),
+                articles: articles.into_strings(),
+            }
         })
         .collect();
     out.sort_by(|a, b| b.articles.len().cmp(&a.articles.len()).then(a.canonical.cmp(&b.canonical)));
@@ -459,7 +480,10 @@ fn sources(members: &[StoryMember<'_>]) -> Vec<SourceView> {
         published: m.article.best_date().map(|d| d.to_string()),
         machine_translated: m.article.machine_translated,
         duplicate_of: m.duplicate_of.map(str::to_string),
-        copies: copies_of.get(m.article.id.as_str()).map(|cs| cs.iter().map(|c| c.article.id.clone()).collect()).unwrap_or_default(),
+        copies: copies_of
+            .get(m.article.id.as_str())
+            .map(|cs| cs.iter().map(|c| c.article.id.clone()).collect())
+            .unwrap_or_default(),
         title: m.article.title.clone(),
         url: m.article.url.clone(),
         credits: m.article.wire_credits.clone(),

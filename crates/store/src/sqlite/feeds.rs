@@ -47,10 +47,16 @@ impl SqliteStore {
     }
 
     /// Records items as taken, in one transaction: `(item_url, article_id)`.
-    pub fn mark_feed_items_seen(&mut self, feed_url: &str, items: &[(String, Option<String>)]) -> Result<(), StoreError> {
+    pub fn mark_feed_items_seen(
+        &mut self,
+        feed_url: &str,
+        items: &[(String, Option<String>)],
+    ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         {
-            let mut stmt = tx.prepare_cached("INSERT OR IGNORE INTO feed_items (item_url, feed_url, article_id) VALUES (?1, ?2, ?3)")?;
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR IGNORE INTO feed_items (item_url, feed_url, article_id) VALUES (?1, ?2, ?3)",
+            )?;
             for (url, id) in items {
                 stmt.execute(params![url, feed_url, id])?;
             }
