@@ -213,6 +213,23 @@ fn analyze_bytes(text: &str, published: Option<NaiveDate>, cfg: &AnalyzeConfig) 
 /// defined in one paragraph resolve in another); offsets point into
 /// `article.raw_text`. Mentions in the title or in paragraphs without a
 /// `raw_start` are dropped: they have no place in the raw text.
+/// The kept paragraphs and the removed photo captions that are found in the
+/// raw text, in raw-text order, each with its char offset there (`None`
+/// for a paragraph that is not a substring of it).
+fn with_captions(article: &Article) -> Vec<(&str, Option<usize>)> {
+    let mut parts: Vec<(&str, Option<usize>)> =
+        article.paragraphs.iter().map(|p| (p.text.as_str(), p.raw_start)).collect();
+    let raw = &article.raw_text;
+    for r in article.removed.iter().filter(|r| r.reason == crate::model::RemovalReason::Caption) {
+        let Some(byte) = raw.find(r.text.as_str()).filter(|_| !r.text.is_empty()) else { continue };
+        let at = raw[..byte].chars().count();
+        // Before the first paragraph that starts after it.
+        let i = parts.iter().position(|&(_, s)| s.is_some_and(|s| s > at)).unwrap_or(parts.len());
+        parts.insert(i, (r.text.as_str(), Some(at)));
+    }
+    parts
+}
+
 pub fn analyze_article(article: &Article, cfg: &AnalyzeConfig) -> Analysis {
     // Segments of the combined document: (byte start, byte end, raw char start).
     let mut doc = String::with_capacity(article.text.len() + article.title.len() + 8);
@@ -221,13 +238,17 @@ pub fn analyze_article(article: &Article, cfg: &AnalyzeConfig) -> Analysis {
         doc.push_str(&article.title);
         segs.push((0, doc.len(), None));
     }
-    for p in &article.paragraphs {
+    // Photo captions are cut from the reading text but say who met whom and
+    // when (`Then-Defense Minister Kim Yong-hyun ... in Seoul on Sept. 24`):
+    // they are analysed too, in their place in the raw text.
+    let parts = with_captions(article);
+    for &(text, raw_start) in &parts {
         if !doc.is_empty() {
             doc.push_str("\n\n");
         }
         let s = doc.len();
-        doc.push_str(&p.text);
-        segs.push((s, doc.len(), p.raw_start));
+        doc.push_str(text);
+        segs.push((s, doc.len(), raw_start));
     }
     let raw = analyze_bytes(&doc, article.best_date(), cfg);
     let raw_text = &article.raw_text;

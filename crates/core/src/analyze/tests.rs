@@ -64,6 +64,33 @@ fn offsets_are_exact_on_all_seeds() {
     }
 }
 
+/// What `storyline analyze` prints comes from the cleaned article: the
+/// photo captions cleaning cuts (001: `Then-Defense Minister Kim Yong-hyun
+/// ...`, `... in Seoul on Sept. 24. [MINISTRY OF NATIONAL DEFENSE]`) are
+/// still analysed, with offsets into the text as given.
+#[test]
+fn captions_cut_by_cleaning_are_still_analysed() {
+    let line = SEEDS.lines().nth(1).expect("seed 001");
+    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    let raw = crate::RawArticle {
+        id: v["id"].as_str().unwrap().into(),
+        text: v["text"].as_str().unwrap().into(),
+        date: v["date"].as_str().map(str::to_string),
+        ..Default::default()
+    };
+    let article = crate::clean::clean(&raw, &crate::clean::CleanConfig::default());
+    assert!(article
+        .removed
+        .iter()
+        .any(|r| r.reason == crate::model::RemovalReason::Caption && r.text.contains("Kim Yong-hyun")));
+    let a = analyze_article(&article, &AnalyzeConfig::default());
+    assert_eq!(time_of(&a, "Sept. 24").as_deref(), Some("2025-09-24"));
+    let kim = a.entities.iter().find(|e| e.text == "Kim Yong-hyun").expect("Kim Yong-hyun from the caption");
+    let chars: Vec<char> = raw.text.chars().collect();
+    assert_eq!(chars[kim.start..kim.end].iter().collect::<String>(), "Kim Yong-hyun");
+    assert_ne!(kim.canonical, canon_of(&a, "Ahn Gyu-back").expect("Ahn Gyu-back"));
+}
+
 #[test]
 fn ahn_variants_share_one_canonical_across_articles() {
     let all = analysed();
