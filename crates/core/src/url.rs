@@ -19,43 +19,12 @@ use ::url::Url;
 
 /// Query parameters that say how a reader arrived, not which page it is.
 /// Matched case-insensitively on the decoded name; `utm_*` as a prefix.
+#[rustfmt::skip]
 pub const TRACKING_PARAMS: &[&str] = &[
-    "fbclid",
-    "gclid",
-    "gclsrc",
-    "dclid",
-    "msclkid",
-    "yclid",
-    "twclid",
-    "igshid",
-    "mc_cid",
-    "mc_eid",
-    "ref",
-    "ref_src",
-    "ref_url",
-    "referrer",
-    "cmpid",
-    "cmp",
-    "ito",
-    "ncid",
-    "ocid",
-    "sr_share",
-    "share",
-    "smid",
-    "smtyp",
-    "_ga",
-    "_gl",
-    "_hsenc",
-    "_hsmi",
-    "mkt_tok",
-    "oly_anon_id",
-    "oly_enc_id",
-    "vero_id",
-    "wt_mc",
-    "wt.mc_id",
-    "__twitter_impression",
-    "at_medium",
-    "at_campaign",
+    "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "twclid", "igshid", "mc_cid", "mc_eid", "ref",
+    "ref_src", "ref_url", "referrer", "cmpid", "cmp", "ito", "ncid", "ocid", "sr_share", "share", "smid", "smtyp",
+    "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id", "wt_mc", "wt.mc_id",
+    "__twitter_impression", "at_medium", "at_campaign",
 ];
 
 /// Prefixes of tracking parameter names (`utm_source`, `utm_medium`, ...).

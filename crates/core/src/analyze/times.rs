@@ -76,21 +76,10 @@ static SET: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+#[rustfmt::skip]
 static FUTURE_CUES: &[&str] = &[
-    "will",
-    "'ll",
-    "shall",
-    "next",
-    "upcoming",
-    "scheduled",
-    "expected",
-    "plans",
-    "due",
-    "slated",
-    "aims",
-    "would",
-    "coming",
-    "tomorrow",
+    "will", "'ll", "shall", "next", "upcoming", "scheduled", "expected", "plans", "due", "slated", "aims", "would",
+    "coming", "tomorrow",
 ];
 /// Cues that often but not always point forward ("set to", "plan to", but
 /// "according to", "a new plan"): they count for less than a sure cue.
@@ -99,51 +88,12 @@ static WEAK_FUTURE_CUES: &[&str] = &["to", "set", "going", "plan"];
 const WEAK_CUE_DISTANCE_FACTOR: usize = 3;
 /// Verbs of attribution: after a comma they belong to a reporting clause.
 static REPORTING_VERBS: &[&str] = &["said", "says", "told", "added", "stated", "announced", "reported", "claimed"];
+#[rustfmt::skip]
 static PAST_CUES: &[&str] = &[
-    "said",
-    "was",
-    "were",
-    "had",
-    "held",
-    "met",
-    "did",
-    "visited",
-    "arrived",
-    "announced",
-    "ended",
-    "took",
-    "told",
-    "added",
-    "began",
-    "last",
-    "ago",
-    "earlier",
-    "agreed",
-    "signed",
-    "reported",
-    "launched",
-    "killed",
-    "struck",
-    "hit",
-    "died",
-    "won",
-    "lost",
-    "came",
-    "went",
-    "made",
-    "assumed",
-    "occurred",
-    "left",
-    "stated",
-    "claimed",
-    "elected",
-    "yesterday",
-    "happened",
-    "attended",
-    "hosted",
-    "released",
-    "declared",
-    "says",
+    "said", "was", "were", "had", "held", "met", "did", "visited", "arrived", "announced", "ended", "took",
+    "told", "added", "began", "last", "ago", "earlier", "agreed", "signed", "reported", "launched", "killed",
+    "struck", "hit", "died", "won", "lost", "came", "went", "made", "assumed", "occurred", "left", "stated",
+    "claimed", "elected", "yesterday", "happened", "attended", "hosted", "released", "declared", "says",
 ];
 
 fn month_num(s: &str) -> Option<u32> {

@@ -23,28 +23,10 @@ pub(super) fn resolved_date(value: &str) -> Option<String> {
     ok.then(|| value.to_string())
 }
 
+#[rustfmt::skip]
 const PAST_CUES: &[&str] = &[
-    "since",
-    "took",
-    "taken",
-    "held",
-    "was",
-    "were",
-    "had",
-    "became",
-    "assumed",
-    "began",
-    "ended",
-    "last",
-    "ago",
-    "earlier",
-    "previously",
-    "established",
-    "founded",
-    "met",
-    "visited",
-    "signed",
-    "announced",
+    "since", "took", "taken", "held", "was", "were", "had", "became", "assumed", "began", "ended", "last", "ago", "earlier",
+    "previously", "established", "founded", "met", "visited", "signed", "announced",
 ];
 const FUTURE_CUES: &[&str] = &[
     "will",
