@@ -4,7 +4,7 @@
 //! (`storyline_server::ingest`).
 
 use storyline_core::clean::OutletLines;
-use storyline_core::{PipelineConfig, Prepared, RawArticle};
+use storyline_core::{PipelineConfig, RawArticle};
 
 pub use storyline_server::ingest::{arrival_order, event_label, story_label, Processed, Streamer};
 
@@ -70,15 +70,4 @@ pub fn report_failed(failed: Vec<storyline_server::ingest::Failed>) {
     for f in failed {
         eprintln!("skipped {}: {}", f.origin, f.reason);
     }
-}
-
-/// The per-article stages without the clustering features and dedup
-/// signatures, for commands that only print the analysis; outlets'
-/// furniture learned and failures reported as [`process_for_decisions`].
-pub fn prepare_all(raws: &[RawArticle], cfg: &PipelineConfig) -> Vec<Prepared> {
-    let outlet_lines = learn_outlets(raws, cfg);
-    let mut failed = Vec::new();
-    let prepared = storyline_server::ingest::prepare_all(raws, cfg, &outlet_lines, &mut failed);
-    report_failed(failed);
-    prepared
 }

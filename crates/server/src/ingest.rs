@@ -92,10 +92,28 @@ pub fn for_each_in_arrival_order<E>(
     outlet_lines: &OutletLines,
     failed: &mut Vec<Failed>,
     finish: impl Fn(Processed) -> Processed + Sync,
-    mut visit: impl FnMut(usize, Processed) -> Result<(), E>,
+    visit: impl FnMut(usize, Processed) -> Result<(), E>,
 ) -> Result<(), E> {
-    let process = |raw: &RawArticle| finish(process_one(raw, cfg, outlet_lines));
-    let mut slots: Vec<Option<Processed>> = Vec::with_capacity(raws.len());
+    for_each_made_in_arrival_order(
+        raws,
+        failed,
+        |raw| finish(process_one(raw, cfg, outlet_lines)),
+        |p| p.prepared.article.best_date(),
+        visit,
+    )
+}
+
+/// [`for_each_in_arrival_order`] with any per-article stage `process`
+/// (`date_of` reads the arrival date of its result when the input gave
+/// none).
+pub fn for_each_made_in_arrival_order<T: Send, E>(
+    raws: &[RawArticle],
+    failed: &mut Vec<Failed>,
+    process: impl Fn(&RawArticle) -> T + Sync,
+    date_of: impl Fn(&T) -> Option<chrono::NaiveDate>,
+    mut visit: impl FnMut(usize, T) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut slots: Vec<Option<T>> = Vec::with_capacity(raws.len());
     slots.resize_with(raws.len(), || None);
     // Sort keys: (undated, date) as in `arrival_order`.
     let mut keys: Vec<Option<(bool, Option<chrono::NaiveDate>)>> = raws
@@ -107,7 +125,7 @@ pub fn for_each_in_arrival_order<E>(
     for (i, r) in unknown.iter().copied().zip(map_indexed(raws, &unknown, &process)) {
         match r {
             Ok(p) => {
-                let d = p.prepared.article.best_date();
+                let d = date_of(&p);
                 keys[i] = Some((d.is_none(), d));
                 slots[i] = Some(p);
             }
@@ -120,11 +138,11 @@ pub fn for_each_in_arrival_order<E>(
     let mut order: Vec<usize> = (0..raws.len()).filter(|&i| !dropped[i]).collect();
     order.sort_by_key(|&i| keys[i]);
     let steps: Vec<&[usize]> = order.chunks(ARRIVAL_STEP).collect();
-    let unprocessed = |slots: &[Option<Processed>], step: Option<&&[usize]>| -> Vec<usize> {
+    let unprocessed = |slots: &[Option<T>], step: Option<&&[usize]>| -> Vec<usize> {
         step.map(|s| s.iter().copied().filter(|&i| slots[i].is_none()).collect()).unwrap_or_default()
     };
     let first = unprocessed(&slots, steps.first());
-    let mut ready: Vec<(usize, Result<Processed, Failed>)> =
+    let mut ready: Vec<(usize, Result<T, Failed>)> =
         first.iter().copied().zip(map_indexed(raws, &first, &process)).collect();
     for (k, step) in steps.iter().enumerate() {
         for (i, r) in ready.drain(..) {
@@ -134,7 +152,7 @@ pub fn for_each_in_arrival_order<E>(
             }
         }
         let next = unprocessed(&slots, steps.get(k + 1));
-        let taken: Vec<(usize, Processed)> = step.iter().filter_map(|&i| slots[i].take().map(|p| (i, p))).collect();
+        let taken: Vec<(usize, T)> = step.iter().filter_map(|&i| slots[i].take().map(|p| (i, p))).collect();
         let outcome = std::thread::scope(|scope| {
             let worker = (!next.is_empty()).then(|| scope.spawn(|| map_indexed(raws, &next, &process)));
             let mut outcome = Ok(());
@@ -211,18 +229,6 @@ fn map_indexed<T: Send>(
     });
     parts.sort_unstable_by_key(|p| p.0);
     parts.into_iter().flat_map(|p| p.1).collect()
-}
-
-/// Clean and analyze only, on all cores, like [`process_all`]: for callers
-/// that never cluster (`storyline analyze`), features and signatures are
-/// about a fifth of the per-article cost.
-pub fn prepare_all(
-    raws: &[RawArticle],
-    cfg: &PipelineConfig,
-    outlet_lines: &OutletLines,
-    failed: &mut Vec<Failed>,
-) -> Vec<Prepared> {
-    map_articles(raws, failed, |raw| prepare_with(raw, cfg, outlet_lines))
 }
 
 /// `f` over every article on all cores, in input order; an article whose
