@@ -334,9 +334,13 @@ fn pull_loop(
         {
             let mut client = store.client();
             let mut tx = client.transaction()?;
+            // A redelivered message may already be decided (its first
+            // worker committed the row, then died before acking): a row
+            // behind the frontier would never be consumed, so skip it.
             tx.execute(
                 "INSERT INTO work_pending (stream, seq, payload)
                  SELECT $1, s, p FROM unnest($2::bigint[], $3::text[]) AS t(s, p)
+                 WHERE s >= (SELECT next_seq FROM work_frontier WHERE stream = $1)
                  ON CONFLICT DO NOTHING",
                 &[&cfg.stream, &seqs, &payloads],
             )?;
@@ -368,8 +372,15 @@ fn nothing_left(
     if waiting > 0 || in_flight > 0 {
         return Ok(false);
     }
-    let left: i64 = store
-        .client()
+    let mut client = store.client();
+    // Rows behind the frontier are decided already; one can still appear
+    // when a redelivered copy's insert raced the assigner's delete.
+    client.execute(
+        "DELETE FROM work_pending p USING work_frontier f
+         WHERE f.stream = p.stream AND p.stream = $1 AND p.seq < f.next_seq",
+        &[&stream],
+    )?;
+    let left: i64 = client
         .query_one(
             "SELECT COUNT(*) FROM work_pending p JOIN work_frontier f ON f.stream = p.stream
              WHERE p.stream = $1 AND p.seq >= f.next_seq",
