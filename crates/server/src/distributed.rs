@@ -340,7 +340,7 @@ fn pull_loop(
             tx.execute(
                 "INSERT INTO work_pending (stream, seq, payload)
                  SELECT $1, s, p FROM unnest($2::bigint[], $3::text[]) AS t(s, p)
-                 WHERE s >= (SELECT next_seq FROM work_frontier WHERE stream = $1)
+                 WHERE s >= COALESCE((SELECT next_seq FROM work_frontier WHERE stream = $1), 0)
                  ON CONFLICT DO NOTHING",
                 &[&cfg.stream, &seqs, &payloads],
             )?;
