@@ -53,11 +53,29 @@ pub fn parse_input_date(s: &str) -> Option<NaiveDate> {
         return Some(dt.date_naive());
     }
     // `2025-10-27T17:57:00` or `2025-10-27 17:57`: take the date part.
-    let head = s.get(..10)?;
-    if s.len() > 10 && matches!(s.as_bytes()[10], b'T' | b' ') {
-        return NaiveDate::parse_from_str(head, "%Y-%m-%d").ok();
+    if let Some(head) = s.get(..10) {
+        if s.len() > 10 && matches!(s.as_bytes()[10], b'T' | b' ') {
+            if let Ok(d) = NaiveDate::parse_from_str(head, "%Y-%m-%d") {
+                return Some(d);
+            }
+        }
     }
-    None
+    // Unambiguous forms that scrapers often emit: `2025/10/27`, `October
+    // 27, 2025`, `Oct. 27, 2025`, `27 October 2025`. A numeric day/month
+    // order (`10/27/2025`, `27/10/2025`) is a guess, so it is not read.
+    let four_digits = |t: &str| t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit());
+    if s.len() == 10 && s.as_bytes()[4] == b'/' && four_digits(&s[..4]) {
+        return NaiveDate::parse_from_str(s, "%Y/%m/%d").ok();
+    }
+    let words: Vec<&str> =
+        s.split(|c: char| c.is_whitespace() || c == '.' || c == ',').filter(|w| !w.is_empty()).collect();
+    if words.len() != 3 || !four_digits(words[2]) || words.iter().all(|w| w.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    // AP style abbreviates September as "Sept.", which chrono does not know.
+    let spelled =
+        words.iter().map(|w| if w.eq_ignore_ascii_case("sept") { "Sep" } else { w }).collect::<Vec<_>>().join(" ");
+    ["%B %d %Y", "%d %B %Y"].iter().find_map(|f| NaiveDate::parse_from_str(&spelled, f).ok())
 }
 
 #[cfg(test)]
@@ -71,7 +89,15 @@ mod tests {
         assert_eq!(parse_input_date("2025-10-27T17:57:00+09:00"), Some(d));
         assert_eq!(parse_input_date("2025-10-27T17:57:00"), Some(d));
         assert_eq!(parse_input_date("Mon, 27 Oct 2025 17:57:00 +0000"), Some(d));
+        for spelled in
+            ["2025/10/27", "October 27, 2025", "Oct. 27, 2025", "Oct 27 2025", "27 October 2025", "27 Oct 2025"]
+        {
+            assert_eq!(parse_input_date(spelled), Some(d), "{spelled}");
+        }
+        assert_eq!(parse_input_date("Sept. 27, 2025"), NaiveDate::from_ymd_opt(2025, 9, 27));
         assert_eq!(parse_input_date("27/10/2025"), None);
+        assert_eq!(parse_input_date("10/27/2025"), None);
+        assert_eq!(parse_input_date("October 2025"), None);
         assert_eq!(parse_input_date(""), None);
     }
 }

@@ -296,7 +296,7 @@ impl FormatReader for JsonlReader {
                 continue;
             }
             match serde_json::from_slice::<Value>(line) {
-                Ok(v) => sink(record_to_event(v, at)),
+                Ok(v) => record_to_events(v, at, sink),
                 Err(e) => {
                     let reason = if std::str::from_utf8(line).is_err() {
                         SkipReason::Undecodable
@@ -318,7 +318,7 @@ fn read_json_array(line: &[u8], at: &Origin, sink: &mut dyn FnMut(ReadEvent)) {
         Ok(items) => {
             for (i, v) in items.into_iter().enumerate() {
                 let item_origin = Origin { path: format!("{}[{}]", at.path, i), line: at.line };
-                sink(record_to_event(v, item_origin));
+                record_to_events(v, item_origin, sink);
             }
         }
         Err(e) => sink(ReadEvent::Skipped(Skip { origin: at.clone(), reason: SkipReason::InvalidJson(e.to_string()) })),
@@ -389,7 +389,29 @@ fn string_field(obj: &serde_json::Map<String, Value>, key: &str) -> Option<Strin
     obj.get(key).and_then(Value::as_str).map(str::to_string).filter(|s| !s.trim().is_empty())
 }
 
-/// One JSON object to an article, or the reason it is not one.
+/// One JSON object to an article (with a notice when its `date` cannot be
+/// read, so a wrong date format is not silently ignored), or the reason it
+/// is not one.
+fn record_to_events(value: Value, at: Origin, sink: &mut dyn FnMut(ReadEvent)) {
+    let unread_date = match &value {
+        Value::Object(obj) => match obj.get("date") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(d)) if d.trim().is_empty() || storyline_core::parse_input_date(d).is_some() => None,
+            Some(other) => Some(other.to_string()),
+        },
+        _ => None,
+    };
+    let event = record_to_event(value, at.clone());
+    if let (ReadEvent::Article(_), Some(date)) = (&event, unread_date) {
+        let message = format!(
+            "date {date} not understood (YYYY-MM-DD, RFC 3339, RFC 2822 or \"Month D, YYYY\" expected); \
+             the publication date is looked for in the text instead"
+        );
+        sink(ReadEvent::Notice(Notice { origin: at, message }));
+    }
+    sink(event);
+}
+
 fn record_to_event(value: Value, at: Origin) -> ReadEvent {
     let skip = |reason| ReadEvent::Skipped(Skip { origin: at.clone(), reason });
     let Value::Object(obj) = value else { return skip(SkipReason::NotAnObject) };

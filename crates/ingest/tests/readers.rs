@@ -127,3 +127,25 @@ fn the_seed_directory_reads_five_articles_in_sorted_order() {
     assert!(o.ids.windows(2).all(|w| w[0] < w[1]));
     assert!(o.skips.is_empty());
 }
+
+#[test]
+fn a_date_that_cannot_be_read_is_noted_with_its_line_and_the_article_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = concat!(
+        "{\"id\": \"n1\", \"text\": \"Day and month order unknown.\", \"date\": \"02/05/2024\"}\n",
+        "{\"id\": \"n2\", \"text\": \"An epoch number.\", \"date\": 1714600000}\n",
+        "{\"id\": \"n3\", \"text\": \"Spelled out.\", \"date\": \"May 2, 2024\"}\n",
+        "{\"id\": \"n4\", \"text\": \"RFC 3339.\", \"date\": \"2024-05-02T10:00:00Z\"}\n",
+    );
+    let file = write(dir.path(), "dates.jsonl", lines.as_bytes());
+    let o = read(&[file], &ReaderConfig::default());
+    assert_eq!(o.ids, vec!["n1", "n2", "n3", "n4"]);
+    assert!(o.skips.is_empty(), "{:?}", o.skips);
+    assert_eq!(o.notices.len(), 2, "{:?}", o.notices);
+    assert!(
+        o.notices[0].contains("dates.jsonl:1") && o.notices[0].contains("\"02/05/2024\" not understood"),
+        "{:?}",
+        o.notices
+    );
+    assert!(o.notices[1].contains("dates.jsonl:2") && o.notices[1].contains("1714600000"), "{:?}", o.notices);
+}
