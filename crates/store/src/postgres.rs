@@ -406,14 +406,12 @@ impl Store for PgStore {
 
     fn stories(&self) -> Result<Vec<StorySummary>, StoreError> {
         let rows = self.client().query(
-            "SELECT story_id, COUNT(*), COUNT(DISTINCT event_id), MIN(published), MAX(published),
-                    (SELECT title FROM articles b WHERE b.story_id = a.story_id AND b.title <> ''
-                     ORDER BY b.seq LIMIT 1)
+            "SELECT story_id, COUNT(*), COUNT(DISTINCT event_id), MIN(published), MAX(published)
              FROM articles a GROUP BY story_id
              ORDER BY MAX(published) IS NULL, MAX(published) DESC, COUNT(*) DESC, story_id",
             &[],
         )?;
-        Ok(rows
+        let mut stories = rows
             .into_iter()
             .map(|r| StorySummary {
                 id: r.get::<_, i64>(0) as u32,
@@ -421,9 +419,21 @@ impl Store for PgStore {
                 events: r.get::<_, i64>(2) as u64,
                 first: r.get(3),
                 last: r.get(4),
-                title: r.get::<_, Option<String>>(5).unwrap_or_default(),
+                title: String::new(),
             })
-            .collect())
+            .collect::<Vec<_>>();
+        let titles = self.client().query(
+            "SELECT story_id, event_id, id, title FROM articles WHERE duplicate_of IS NULL AND title <> ''",
+            &[],
+        )?;
+        crate::record::name_stories(
+            &mut stories,
+            titles
+                .into_iter()
+                .map(|r| (r.get::<_, i64>(0) as u32, r.get::<_, i64>(1) as u32, r.get(2), r.get(3)))
+                .collect(),
+        );
+        Ok(stories)
     }
 
     fn story_articles(&self, story: u32) -> Result<Vec<StoredArticle>, StoreError> {

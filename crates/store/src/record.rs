@@ -37,3 +37,20 @@ pub fn identity_hash(article: &Article) -> String {
     key.push_str(article.url.as_deref().unwrap_or(""));
     format!("{:032x}", xxhash_rust::xxh3::xxh3_128(key.as_bytes()))
 }
+
+/// Titles each story by [`storyline_core::story::story_title`] over its
+/// original articles' `(story, event, id, title)` rows, so the story list
+/// and the story view name a story alike.
+pub(crate) fn name_stories(stories: &mut [StorySummary], mut titles: Vec<(u32, u32, String, String)>) {
+    titles.sort_unstable_by_key(|t| t.0);
+    let mut by_story: std::collections::HashMap<u32, String> = std::collections::HashMap::new();
+    for group in titles.chunk_by(|a, b| a.0 == b.0) {
+        let named = storyline_core::story::story_title(group.iter().map(|(_, e, id, t)| (*e, id.as_str(), t.as_str())));
+        if let Some(title) = named {
+            by_story.insert(group[0].0, title);
+        }
+    }
+    for s in stories {
+        s.title = by_story.remove(&s.id).unwrap_or_default();
+    }
+}

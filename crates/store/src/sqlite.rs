@@ -171,9 +171,7 @@ impl Store for SqliteStore {
 
     fn stories(&self) -> Result<Vec<StorySummary>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT story_id, COUNT(*), COUNT(DISTINCT event_id), MIN(published), MAX(published),
-                    (SELECT title FROM articles b WHERE b.story_id = a.story_id AND b.title <> ''
-                     ORDER BY b.seq LIMIT 1)
+            "SELECT story_id, COUNT(*), COUNT(DISTINCT event_id), MIN(published), MAX(published)
              FROM articles a GROUP BY story_id
              ORDER BY MAX(published) IS NULL, MAX(published) DESC, COUNT(*) DESC, story_id",
         )?;
@@ -184,10 +182,18 @@ impl Store for SqliteStore {
                 events: r.get::<_, i64>(2)? as u64,
                 first: r.get(3)?,
                 last: r.get(4)?,
-                title: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                title: String::new(),
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut stories: Vec<StorySummary> = rows.collect::<Result<_, _>>()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT story_id, event_id, id, title FROM articles WHERE duplicate_of IS NULL AND title <> ''",
+        )?;
+        let titles = stmt.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)? as u32, r.get::<_, i64>(1)? as u32, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })?;
+        crate::record::name_stories(&mut stories, titles.collect::<Result<Vec<_>, _>>()?);
+        Ok(stories)
     }
 
     fn story_articles(&self, story: u32) -> Result<Vec<StoredArticle>, StoreError> {

@@ -186,6 +186,21 @@ fn examples_ingest() {
 }
 
 #[test]
+fn the_story_list_and_the_story_view_name_a_story_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("examples.db");
+    ingest(&db, &examples_dir());
+    let rows = stories(&db);
+    assert!(rows.iter().any(|r| r["articles"].as_u64() > Some(2)), "a story of several articles: {rows:?}");
+    for r in &rows {
+        let id = r["id"].as_str().unwrap();
+        let view = run(&["show", id, "--db", &arg(&db), "--json"]).ok().json();
+        assert!(!r["title"].as_str().unwrap().is_empty(), "{r}");
+        assert_eq!(r["title"], view["title"], "story {id}");
+    }
+}
+
+#[test]
 fn examples_aliases_fold_romanisations() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("examples.db");

@@ -350,7 +350,15 @@ pub fn build_view_with(story_id: &str, members: &[StoryMember<'_>], cfg: &StoryC
     };
     let ranker = Ranker::new(&ctx);
     let all: Vec<&str> = ctx.originals().map(|m| m.article.id.as_str()).collect();
-    let (title, summary) = ranker.headline_and_summary(&all, cfg.summary_sentences);
+    let (central, summary) = ranker.headline_and_summary(&all, cfg.summary_sentences);
+    // The story list names the story by the same rule (see `story_title`).
+    let title = super::headline::story_title(
+        members
+            .iter()
+            .filter(|m| m.duplicate_of.is_none())
+            .map(|m| (m.event, m.article.id.as_str(), m.article.title.as_str())),
+    )
+    .unwrap_or(central);
     StoryView {
         id: story_id.to_string(),
         title,
