@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::view::stems;
+
 /// A story's title: the most typical title ([`central_title`]) of its
 /// main event, the event with the most titled original articles (ties: the
 /// later event, by id), so the headline names what most of the coverage is
@@ -24,20 +26,12 @@ pub fn story_title<'a>(originals: impl IntoIterator<Item = (u32, &'a str, &'a st
 /// count, so neither one-word nor rambling titles win by length). Blank
 /// titles are ignored; ties go to the smallest id, so the result does not
 /// depend on the order the titles are given in. `None` without any title.
-pub fn central_title<'a>(titles: impl IntoIterator<Item = (&'a str, &'a str)>) -> Option<String> {
-    let stemmer = crate::text::english_stemmer();
-    let stems_of = |title: &str| -> BTreeSet<String> {
-        crate::text::word_spans(title)
-            .map(|(_, w)| w.to_lowercase())
-            .filter(|w| w.chars().count() >= 2 && !crate::text::is_stopword(w))
-            .map(|w| stemmer.stem(&w).into_owned())
-            .collect()
-    };
+pub(crate) fn central_title<'a>(titles: impl IntoIterator<Item = (&'a str, &'a str)>) -> Option<String> {
     let entries: Vec<(&str, &str, BTreeSet<String>)> = titles
         .into_iter()
         .map(|(id, t)| (id, t.trim()))
         .filter(|(_, t)| !t.is_empty())
-        .map(|(id, t)| (id, t, stems_of(t)))
+        .map(|(id, t)| (id, t, stems(t)))
         .collect();
     let mut holders: HashMap<&str, u32> = HashMap::new();
     for (_, _, stems) in &entries {

@@ -22,7 +22,7 @@ mod timeline;
 mod view;
 
 pub use config::StoryConfig;
-pub use headline::{central_title, story_title};
+pub use headline::story_title;
 pub use sentences::{sentence_spans, SentenceSpan};
 pub use view::{
     build_view, build_view_with, EntityView, EventView, FactConflict, FactView, QuoteView, QuoteWording,
