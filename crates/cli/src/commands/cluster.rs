@@ -22,6 +22,10 @@ pub struct Args {
     /// more, lower merges more.
     #[arg(long, value_name = "P")]
     pub join_threshold: Option<f32>,
+    /// Use this join model (as written by `train-cluster -o`) instead of
+    /// the one compiled in.
+    #[arg(long, value_name = "FILE")]
+    pub join_model: Option<PathBuf>,
     /// Cluster against (and add to) this store instead of a stateless run.
     #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
@@ -48,6 +52,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             return Err(super::CliError::Usage(format!("--join-threshold must be within 0..1, got {p}")).into());
         }
         cfg.cluster.join_probability = p;
+    }
+    if let Some(path) = &args.join_model {
+        cfg.cluster.model = read_join_model(path)?;
     }
     let outlet_lines = learn_outlets(&inputs.articles, &cfg);
     let learned_at = std::time::Instant::now();
@@ -93,4 +100,23 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     // streamer's indexes one by one is CPU spent for nothing.
     std::mem::forget((decided, streamer, inputs));
     Ok(())
+}
+
+/// A join model file, checked against the features this binary computes.
+fn read_join_model(path: &std::path::Path) -> anyhow::Result<storyline_core::cluster::JoinModel> {
+    use storyline_core::cluster::{JoinModel, FEATURE_NAMES};
+    let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let model: JoinModel = serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let n = FEATURE_NAMES.len();
+    if model.features != FEATURE_NAMES || model.rank.weights.len() != n || model.join.weights.len() != n {
+        return Err(super::CliError::Usage(format!(
+            "{}: its features {:?} are not the {} this binary computes ({:?}); retrain with `storyline train-cluster`",
+            path.display(),
+            model.features,
+            n,
+            FEATURE_NAMES
+        ))
+        .into());
+    }
+    Ok(model)
 }

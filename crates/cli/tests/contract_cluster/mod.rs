@@ -165,3 +165,43 @@ fn examples_stories() {
     assert_ne!(st("b01"), st("a01"), "the library is another story: {lines:?}");
     assert_ne!(st("b01"), st("b02"), "{lines:?}");
 }
+
+/// The shipped model, with its join bias replaced.
+fn shipped_model_with_join_bias(bias: f64) -> serde_json::Value {
+    let text = std::fs::read_to_string(repo().join("crates/core/src/cluster/join_model.json")).unwrap();
+    let mut model: serde_json::Value = serde_json::from_str(&text).unwrap();
+    model["join"]["bias"] = bias.into();
+    model
+}
+
+#[test]
+fn join_model_file_is_the_one_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("never_join.json");
+    // A join bias far below any evidence: no article can join an event.
+    std::fs::write(&path, shipped_model_with_join_bias(-1000.0).to_string()).unwrap();
+    let shipped = run(&["cluster", &arg(&seeds_dated())]).ok().jsonl();
+    let events: BTreeSet<&str> = shipped.iter().map(|l| s(l, "event")).collect();
+    assert!(events.len() < 5, "the shipped model joins the SCM articles: {shipped:?}");
+    let lines = run(&["cluster", &arg(&seeds_dated()), "--join-model", &arg(&path)]).ok().jsonl();
+    let events: BTreeSet<&str> = lines.iter().map(|l| s(l, "event")).collect();
+    assert_eq!(events.len(), 5, "every article opens its own event under the file's model: {lines:?}");
+}
+
+#[test]
+fn join_model_with_other_features_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old_model.json");
+    let mut model = shipped_model_with_join_bias(0.0);
+    model["features"].as_array_mut().unwrap().pop();
+    std::fs::write(&path, model.to_string()).unwrap();
+    let r = run(&["cluster", &arg(&seeds_dated()), "--join-model", &arg(&path)]);
+    assert_eq!(r.code, 2, "a usage error: {}", r.stderr);
+    assert!(r.stderr.contains("old_model.json") && r.stderr.contains("train-cluster"), "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "no labels from a refused model: {}", r.stdout);
+
+    std::fs::write(&path, "{ not json").unwrap();
+    let r = run(&["cluster", &arg(&seeds_dated()), "--join-model", &arg(&path)]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("old_model.json"), "{}", r.stderr);
+}

@@ -6,6 +6,11 @@ pub struct ClusterConfig {
     /// How many times a title token counts against a body token: titles
     /// name the event, bodies wander.
     pub title_weight: f32,
+    /// The body's first words (the lead) are read once more at this
+    /// weight: the lead states the event, the tail is background.
+    pub lead_weight: f32,
+    /// How many words the lead is.
+    pub lead_words: usize,
     /// Doc terms (by TF-IDF weight) used to look up candidate events.
     pub query_terms: usize,
     /// Most recent events scanned per posting list; bounds the cost per
@@ -39,6 +44,8 @@ impl Default for ClusterConfig {
     fn default() -> Self {
         ClusterConfig {
             title_weight: 2.0,
+            lead_weight: 1.0,
+            lead_words: 75,
             query_terms: 16,
             postings_scanned: 128,
             candidates: 12,

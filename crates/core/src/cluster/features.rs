@@ -104,6 +104,14 @@ pub fn text_features(article: &Article, analysis: &Analysis, cfg: &ClusterConfig
         read(&article.title, cfg.title_weight);
     }
     read(&article.text, 1.0);
+    // News puts the event (who, what, where) first and background last, so
+    // the lead counts again. Measured as a plateau, not a point: 50-100
+    // words at weight 0.5-1.5 all gain on both development corpora
+    // (BENCHMARKS.md, "Session 6").
+    if cfg.lead_weight > 0.0 {
+        let end = crate::text::word_spans(&article.text).nth(cfg.lead_words).map_or(article.text.len(), |(b, _)| b);
+        read(&article.text[..end], cfg.lead_weight);
+    }
 
     numbers.sort_unstable();
     numbers.dedup();
