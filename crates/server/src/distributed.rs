@@ -34,6 +34,7 @@ use anyhow::Context;
 use async_nats::jetstream::{self, consumer, stream};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
+use storyline_core::clean::OutletLines;
 use storyline_core::cluster::DocFeatures;
 use storyline_core::dedup::Signature;
 use storyline_core::{Analysis, Article, PipelineConfig, Prepared, RawArticle};
@@ -112,6 +113,12 @@ pub fn publish(
     cfg: &PipelineConfig,
 ) -> anyhow::Result<PublishReport> {
     let dates = clean_for_order(raws, cfg);
+    // Each outlet's furniture, learned from the whole input here because a
+    // stage worker sees only part of it; every message carries the keys of
+    // its own furniture lines, so what an article keeps does not depend on
+    // which worker took it.
+    let mut outlet_lines = OutletLines::new();
+    outlet_lines.observe_all(raws, &cfg.clean.outlet_lines);
     let refs: Vec<&Article> = dates.iter().collect();
     let order = arrival_order(&refs);
     let rt = runtime()?;
@@ -127,7 +134,8 @@ pub fn publish(
                 let raw = &raws[i];
                 let mut headers = async_nats::HeaderMap::new();
                 headers.insert("Nats-Msg-Id", raw.id.as_str());
-                let body = serde_json::to_vec(raw)?;
+                let furniture = outlet_lines.furniture_in(raw.source.as_deref(), &raw.text, &cfg.clean.outlet_lines);
+                let body = serde_json::to_vec(&OutgoingWork { raw, furniture })?;
                 let ack = js
                     .publish_with_headers(subject.clone(), headers, body.into())
                     .await
@@ -171,6 +179,25 @@ fn clean_for_order(raws: &[RawArticle], cfg: &PipelineConfig) -> Vec<Article> {
             raws.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
         handles.into_iter().flat_map(|h| h.join().expect("cleaning panics are caught")).collect()
     })
+}
+
+/// One message of the work stream: a raw article and the line keys of the
+/// outlet furniture it prints (see [`OutletLines::furniture_in`]).
+/// Messages of older publishers, a bare article, read with no furniture.
+#[derive(Debug, Serialize, Deserialize)]
+struct WorkMessage {
+    #[serde(flatten)]
+    raw: RawArticle,
+    #[serde(default)]
+    furniture: Vec<u64>,
+}
+
+/// [`WorkMessage`] as the publisher writes it, without copying the article.
+#[derive(Serialize)]
+struct OutgoingWork<'a> {
+    #[serde(flatten)]
+    raw: &'a RawArticle,
+    furniture: Vec<u64>,
 }
 
 /// A processed article waiting in `work_pending` for its turn.
@@ -313,11 +340,11 @@ fn pull_loop(
         }
         last_arrival = Instant::now();
         let mut seqs = Vec::with_capacity(messages.len());
-        let mut raws: Vec<Result<RawArticle, FailedItem>> = Vec::with_capacity(messages.len());
+        let mut raws: Vec<Result<WorkMessage, FailedItem>> = Vec::with_capacity(messages.len());
         for m in &messages {
             let info = m.info().map_err(|e| anyhow::anyhow!("a message without JetStream metadata: {e}"))?;
             seqs.push(info.stream_sequence as i64);
-            raws.push(serde_json::from_slice::<RawArticle>(&m.payload).map_err(|e| FailedItem {
+            raws.push(serde_json::from_slice::<WorkMessage>(&m.payload).map_err(|e| FailedItem {
                 origin: format!("stream {} message {}", cfg.stream, info.stream_sequence),
                 reason: format!("not an article: {e}"),
             }));
@@ -391,18 +418,17 @@ fn nothing_left(
 }
 
 /// The pure stages for each message, on all cores, in message order.
-fn process_parallel(raws: Vec<Result<RawArticle, FailedItem>>, cfg: &PipelineConfig) -> Vec<PendingItem> {
-    let one = |r: Result<RawArticle, FailedItem>| -> PendingItem {
-        let raw = match r {
-            Ok(raw) => raw,
+fn process_parallel(raws: Vec<Result<WorkMessage, FailedItem>>, cfg: &PipelineConfig) -> Vec<PendingItem> {
+    let one = |r: Result<WorkMessage, FailedItem>| -> PendingItem {
+        let WorkMessage { raw, furniture } = match r {
+            Ok(m) => m,
             Err(f) => return PendingItem::Failed(f),
         };
         let mut failed = Vec::new();
-        // No outlet furniture here: a stage worker sees only part of the
-        // stream, and what an article keeps must not depend on which worker
-        // took it (the embedded ingest learns it from the store and batch).
-        let no_outlet_lines = storyline_core::clean::OutletLines::default();
-        match process_all(std::slice::from_ref(&raw), cfg, &no_outlet_lines, &mut failed).pop() {
+        // Only what the publisher shipped: the furniture it learned from
+        // the whole input (a worker sees part of it).
+        let outlet_lines = OutletLines::from_furniture(raw.source.as_deref(), &furniture, &cfg.clean.outlet_lines);
+        match process_all(std::slice::from_ref(&raw), cfg, &outlet_lines, &mut failed).pop() {
             Some(Processed { prepared: Prepared { article, analysis }, features, signature }) => {
                 PendingItem::Ready { article, analysis, features, signature }
             }
@@ -419,7 +445,7 @@ fn process_parallel(raws: Vec<Result<RawArticle, FailedItem>>, cfg: &PipelineCon
         return raws.into_iter().map(one).collect();
     }
     let chunk = raws.len().div_ceil(threads);
-    let mut parts: Vec<Vec<Result<RawArticle, FailedItem>>> = Vec::new();
+    let mut parts: Vec<Vec<Result<WorkMessage, FailedItem>>> = Vec::new();
     let mut it = raws.into_iter().peekable();
     while it.peek().is_some() {
         parts.push(it.by_ref().take(chunk).collect());

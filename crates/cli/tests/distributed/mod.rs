@@ -286,6 +286,65 @@ fn messages_behind_the_frontier_leave_no_pending_rows() {
     assert_eq!(store.article_count().unwrap(), 0, "an already decided message was stored again");
 }
 
+/// Stored cleaned text of every article, by id.
+fn stored_texts(store: &dyn Store) -> BTreeMap<String, String> {
+    let mut texts = BTreeMap::new();
+    store
+        .for_each_article(&mut |a| {
+            texts.insert(a.article.id.clone(), a.article.text.clone());
+        })
+        .unwrap();
+    texts
+}
+
+#[test]
+fn workers_strip_the_outlet_furniture_the_embedded_ingest_strips() {
+    if !available("workers_strip_the_outlet_furniture_the_embedded_ingest_strips") {
+        return;
+    }
+    // Not a pattern the cleaner knows (a donation plea would be stripped
+    // anyway): only learning the outlet's habit removes it.
+    let motto = "Karsund Daily, the voice of the northern fjords since 1871 and for the next hundred years.";
+    let leads = [
+        "The fisheries commission cut the cod quota by nine percent on Tuesday.",
+        "Rail workers in Velmora began a 48-hour strike over pay on Monday.",
+        "The Karsvik city library reopened after a three-year renovation.",
+        "A ferry between Karsund and Velmora was delayed by a winter storm.",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("outlet.jsonl");
+    let lines: Vec<String> = leads
+        .iter()
+        .enumerate()
+        .map(|(i, lead)| {
+            let text = format!(
+                "{lead}\n\nOfficials said more details would follow later in the week, in a statement that the council will publish about item {i} after its meeting.\n\n{motto}"
+            );
+            serde_json::json!({"id": format!("k{i}"), "source": "Karsund Daily", "date": format!("2025-03-0{}", i + 1), "text": text})
+                .to_string()
+        })
+        .collect();
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+
+    let db = dir.path().join("embedded.db");
+    run(&["ingest", &arg(&input), "--db", &arg(&db)]).ok();
+    let embedded = stored_texts(&SqliteStore::open(&db).unwrap());
+    assert_eq!(embedded.len(), leads.len());
+    assert!(embedded.values().all(|t| !t.contains("northern fjords")), "embedded keeps the motto: {embedded:?}");
+
+    let schema = TempSchema::new("st_outlet");
+    let stream = TempStream::new("st_outlet");
+    let url = schema.url();
+    PgStore::connect(&url).unwrap();
+    run(&["publish", &arg(&input), "--nats", &nats_url(), "--stream", &stream.0]).ok();
+    // Two workers with batches of one: no worker sees three of the
+    // outlet's articles, so only what the publisher shipped can strip it.
+    let mut procs = Workers((0..2).map(|_| spawn_worker(&url, &stream.0, &["--batch", "1"])).collect());
+    wait_all(&mut procs, Duration::from_secs(60));
+    let distributed = stored_texts(&PgStore::connect(&url).unwrap());
+    assert_eq!(distributed, embedded, "workers keep what the embedded ingest keeps");
+}
+
 #[test]
 fn stories_show_and_search_read_postgres() {
     if !testing::available("stories_show_and_search_read_postgres") {

@@ -108,6 +108,35 @@ impl OutletLines {
         line_key(block).and_then(|k| table.lines.get(&k)).is_some_and(|seen| seen.len() >= cfg.min_articles)
     }
 
+    /// The keys of `raw_text`'s edge lines that are `outlet`'s furniture:
+    /// what a worker that never saw the outlet's other articles needs to
+    /// strip the same lines (see [`Self::from_furniture`]).
+    pub fn furniture_in(&self, outlet: Option<&str>, raw_text: &str, cfg: &OutletLinesConfig) -> Vec<u64> {
+        let Some(table) = outlet_key(outlet).and_then(|o| self.outlets.get(&o)) else { return Vec::new() };
+        let spans = split_blocks(raw_text);
+        let mut keys: Vec<u64> = edge_blocks(spans.len())
+            .filter_map(|i| line_key(spans[i].of(raw_text)))
+            .filter(|k| table.lines.get(k).is_some_and(|seen| seen.len() >= cfg.min_articles))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// Furniture known by its line keys alone (from [`Self::furniture_in`]),
+    /// as if each line had been seen in enough articles of `outlet`.
+    pub fn from_furniture(outlet: Option<&str>, keys: &[u64], cfg: &OutletLinesConfig) -> Self {
+        let mut lines = OutletLines::new();
+        if let Some(outlet) = outlet_key(outlet).filter(|_| !keys.is_empty()) {
+            let seen: Vec<u64> = (0..cfg.min_articles as u64).collect();
+            let table = lines.outlets.entry(outlet).or_default();
+            for &k in keys {
+                table.lines.insert(k, seen.clone());
+            }
+        }
+        lines
+    }
+
     /// Number of outlets with at least one learned furniture line.
     pub fn outlets_with_furniture(&self, cfg: &OutletLinesConfig) -> usize {
         self.outlets.values().filter(|t| t.lines.values().any(|s| s.len() >= cfg.min_articles)).count()
@@ -186,6 +215,28 @@ mod tests {
             lines.observe(None, &page(lead), &cfg);
         }
         assert!(!lines.is_furniture(None, "Karsund Daily News Desk", &cfg));
+    }
+
+    #[test]
+    fn furniture_travels_as_line_keys() {
+        let cfg = OutletLinesConfig::default();
+        let mut learned = OutletLines::new();
+        for lead in ["Cod quotas fell.", "Rail workers struck.", "The library reopened."] {
+            learned.observe(Some("Karsund Daily"), &page(lead), &cfg);
+        }
+        let fourth = page("A ferry was delayed.");
+        let keys = learned.furniture_in(Some("Karsund Daily"), &fourth, &cfg);
+        // The masthead, the plea and the desk line; not the story's lines.
+        assert_eq!(keys.len(), 3, "{keys:?}");
+        assert!(learned.furniture_in(Some("Velmora Post"), &fourth, &cfg).is_empty());
+
+        let shipped = OutletLines::from_furniture(Some("Karsund Daily"), &keys, &cfg);
+        let plea = "Support independent journalism in Karsund: become a member today.";
+        assert!(shipped.is_furniture(Some("Karsund Daily"), plea, &cfg));
+        assert!(shipped.is_furniture(Some("Karsund Daily"), "Karsund Daily News Desk", &cfg));
+        assert!(!shipped.is_furniture(Some("Karsund Daily"), "A ferry was delayed.", &cfg));
+        assert!(!shipped.is_furniture(Some("Velmora Post"), plea, &cfg));
+        assert_eq!(OutletLines::from_furniture(None, &keys, &cfg).outlets_with_furniture(&cfg), 0);
     }
 
     #[test]
