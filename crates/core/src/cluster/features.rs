@@ -10,7 +10,7 @@ use super::hashing::{term_hash, IdMap};
 use crate::model::{Analysis, Article, TimexType};
 use crate::text::is_stopword;
 
-const NS_TERM: u8 = 1;
+pub(crate) const NS_TERM: u8 = 1;
 const NS_ENTITY: u8 = 2;
 const NS_NUMBER: u8 = 3;
 

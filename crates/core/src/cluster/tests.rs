@@ -31,6 +31,25 @@ fn features_fold_number_formats_and_find_names() {
 }
 
 #[test]
+fn the_lead_counts_more_than_the_tail() {
+    let filler = "officials said more details would follow later ".repeat(20);
+    // The same word once at the start and once past the lead.
+    let early = doc("", &format!("Pirates attacked a tanker. {filler}"), None);
+    let late = doc("", &format!("{filler} Pirates attacked a tanker."), None);
+    let weight = |d: &DocFeatures, word: &str| {
+        let stem = crate::text::english_stemmer().stem(word).into_owned();
+        let key = super::hashing::term_hash(super::features::NS_TERM, &stem);
+        d.terms.iter().find(|t| t.0 == key).map(|t| t.1)
+    };
+    let cfg = ClusterConfig::default();
+    assert!(cfg.lead_weight > 0.0);
+    assert_eq!(weight(&early, "tanker"), Some(1.0 + cfg.lead_weight));
+    assert_eq!(weight(&late, "tanker"), Some(1.0));
+    // Names in the lead count more too.
+    assert!(early.entities.iter().map(|e| e.1).fold(0.0, f32::max) > 1.0, "{:?}", early.entities);
+}
+
+#[test]
 fn same_event_joins_and_different_events_open() {
     let mut c = Clusterer::new(ClusterConfig::default());
     let quake1 = "A magnitude 6.1 earthquake struck Qeshm island in southern Iran on Sunday, killing 10 people and damaging villages near Bandar Abbas.";
