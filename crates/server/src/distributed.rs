@@ -26,6 +26,7 @@
 //! `storyline ingest` of the same input, whatever the number of workers and
 //! whichever of them dies.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -135,7 +136,7 @@ pub fn publish(
                 let mut headers = async_nats::HeaderMap::new();
                 headers.insert("Nats-Msg-Id", raw.id.as_str());
                 let furniture = outlet_lines.furniture_in(raw.source.as_deref(), &raw.text, &cfg.clean.outlet_lines);
-                let body = serde_json::to_vec(&OutgoingWork { raw, furniture })?;
+                let body = serde_json::to_vec(&WorkMessage { raw: Cow::Borrowed(raw), furniture })?;
                 let ack = js
                     .publish_with_headers(subject.clone(), headers, body.into())
                     .await
@@ -184,19 +185,12 @@ fn clean_for_order(raws: &[RawArticle], cfg: &PipelineConfig) -> Vec<Article> {
 /// One message of the work stream: a raw article and the line keys of the
 /// outlet furniture it prints (see [`OutletLines::furniture_in`]).
 /// Messages of older publishers, a bare article, read with no furniture.
+/// The publisher borrows the article; a worker reads an owned one.
 #[derive(Debug, Serialize, Deserialize)]
-struct WorkMessage {
+struct WorkMessage<'a> {
     #[serde(flatten)]
-    raw: RawArticle,
+    raw: Cow<'a, RawArticle>,
     #[serde(default)]
-    furniture: Vec<u64>,
-}
-
-/// [`WorkMessage`] as the publisher writes it, without copying the article.
-#[derive(Serialize)]
-struct OutgoingWork<'a> {
-    #[serde(flatten)]
-    raw: &'a RawArticle,
     furniture: Vec<u64>,
 }
 
@@ -340,7 +334,7 @@ fn pull_loop(
         }
         last_arrival = Instant::now();
         let mut seqs = Vec::with_capacity(messages.len());
-        let mut raws: Vec<Result<WorkMessage, FailedItem>> = Vec::with_capacity(messages.len());
+        let mut raws: Vec<Result<WorkMessage<'static>, FailedItem>> = Vec::with_capacity(messages.len());
         for m in &messages {
             let info = m.info().map_err(|e| anyhow::anyhow!("a message without JetStream metadata: {e}"))?;
             seqs.push(info.stream_sequence as i64);
@@ -418,8 +412,8 @@ fn nothing_left(
 }
 
 /// The pure stages for each message, on all cores, in message order.
-fn process_parallel(raws: Vec<Result<WorkMessage, FailedItem>>, cfg: &PipelineConfig) -> Vec<PendingItem> {
-    let one = |r: Result<WorkMessage, FailedItem>| -> PendingItem {
+fn process_parallel(raws: Vec<Result<WorkMessage<'static>, FailedItem>>, cfg: &PipelineConfig) -> Vec<PendingItem> {
+    let one = |r: Result<WorkMessage<'static>, FailedItem>| -> PendingItem {
         let WorkMessage { raw, furniture } = match r {
             Ok(m) => m,
             Err(f) => return PendingItem::Failed(f),
@@ -427,6 +421,7 @@ fn process_parallel(raws: Vec<Result<WorkMessage, FailedItem>>, cfg: &PipelineCo
         let mut failed = Vec::new();
         // Only what the publisher shipped: the furniture it learned from
         // the whole input (a worker sees part of it).
+        let raw = raw.into_owned();
         let outlet_lines = OutletLines::from_furniture(raw.source.as_deref(), &furniture, &cfg.clean.outlet_lines);
         match process_all(std::slice::from_ref(&raw), cfg, &outlet_lines, &mut failed).pop() {
             Some(Processed { prepared: Prepared { article, analysis }, features, signature }) => {
@@ -445,7 +440,7 @@ fn process_parallel(raws: Vec<Result<WorkMessage, FailedItem>>, cfg: &PipelineCo
         return raws.into_iter().map(one).collect();
     }
     let chunk = raws.len().div_ceil(threads);
-    let mut parts: Vec<Vec<Result<WorkMessage, FailedItem>>> = Vec::new();
+    let mut parts: Vec<Vec<Result<WorkMessage<'static>, FailedItem>>> = Vec::new();
     let mut it = raws.into_iter().peekable();
     while it.peek().is_some() {
         parts.push(it.by_ref().take(chunk).collect());

@@ -107,13 +107,12 @@ fn read_join_model(path: &std::path::Path) -> anyhow::Result<storyline_core::clu
     use storyline_core::cluster::{JoinModel, FEATURE_NAMES};
     let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let model: JoinModel = serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let n = FEATURE_NAMES.len();
-    if model.features != FEATURE_NAMES || model.rank.weights.len() != n || model.join.weights.len() != n {
+    if !model.fits_features() {
         return Err(super::CliError::Usage(format!(
             "{}: its features {:?} are not the {} this binary computes ({:?}); retrain with `storyline train-cluster`",
             path.display(),
             model.features,
-            n,
+            FEATURE_NAMES.len(),
             FEATURE_NAMES
         ))
         .into());

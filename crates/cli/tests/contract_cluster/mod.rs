@@ -19,6 +19,11 @@ fn check_shape(lines: &[serde_json::Value]) {
     }
 }
 
+/// The distinct values of `key` (`event` or `story`) over all lines.
+fn labels<'a>(lines: &'a [serde_json::Value], key: &str) -> BTreeSet<&'a str> {
+    lines.iter().map(|l| s(l, key)).collect()
+}
+
 fn seed_order(lines: &[serde_json::Value]) -> Vec<String> {
     lines.iter().map(|l| short(s(l, "id"))).collect()
 }
@@ -47,7 +52,7 @@ fn dated_seeds_events() {
 #[test]
 fn dated_seeds_one_story() {
     let lines = run(&["cluster", &arg(&seeds_dated())]).ok().jsonl();
-    let stories: BTreeSet<&str> = lines.iter().map(|l| s(l, "story")).collect();
+    let stories = labels(&lines, "story");
     assert_eq!(stories.len(), 1, "all five seeds are one story (the SCM over the years): {lines:?}");
 }
 
@@ -62,7 +67,7 @@ fn undated_seeds_events_and_story() {
     let ev = |id: &str| s(&by[id], "event").to_owned();
     assert_eq!(ev("000"), ev("001"), "{lines:?}");
     assert_eq!(ev("000"), ev("003"), "{lines:?}");
-    let stories: BTreeSet<&str> = lines.iter().map(|l| s(l, "story")).collect();
+    let stories = labels(&lines, "story");
     assert_eq!(stories.len(), 1, "all five seeds are one story: {lines:?}");
 }
 
@@ -181,10 +186,10 @@ fn join_model_file_is_the_one_used() {
     // A join bias far below any evidence: no article can join an event.
     std::fs::write(&path, shipped_model_with_join_bias(-1000.0).to_string()).unwrap();
     let shipped = run(&["cluster", &arg(&seeds_dated())]).ok().jsonl();
-    let events: BTreeSet<&str> = shipped.iter().map(|l| s(l, "event")).collect();
+    let events = labels(&shipped, "event");
     assert!(events.len() < 5, "the shipped model joins the SCM articles: {shipped:?}");
     let lines = run(&["cluster", &arg(&seeds_dated()), "--join-model", &arg(&path)]).ok().jsonl();
-    let events: BTreeSet<&str> = lines.iter().map(|l| s(l, "event")).collect();
+    let events = labels(&lines, "event");
     assert_eq!(events.len(), 5, "every article opens its own event under the file's model: {lines:?}");
 }
 

@@ -41,6 +41,17 @@ struct OutletTable {
     lines: HashMap<u64, Vec<u64>>,
 }
 
+impl OutletTable {
+    fn is_furniture(&self, line: u64, cfg: &OutletLinesConfig) -> bool {
+        self.lines.get(&line).is_some_and(|seen| seen_enough(seen, cfg))
+    }
+}
+
+/// A line seen in these different articles is furniture.
+fn seen_enough(articles: &[u64], cfg: &OutletLinesConfig) -> bool {
+    articles.len() >= cfg.min_articles
+}
+
 /// How lines become furniture.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct OutletLinesConfig {
@@ -82,7 +93,7 @@ impl OutletLines {
             }
             let Some(line) = line_key(block) else { continue };
             let seen = table.lines.entry(line).or_default();
-            if seen.len() < cfg.min_articles && !seen.contains(&article_key) {
+            if !seen_enough(seen, cfg) && !seen.contains(&article_key) {
                 seen.push(article_key);
             }
         }
@@ -104,19 +115,23 @@ impl OutletLines {
         if self.outlets.is_empty() {
             return false;
         }
-        let Some(table) = outlet_key(outlet).and_then(|o| self.outlets.get(&o)) else { return false };
-        line_key(block).and_then(|k| table.lines.get(&k)).is_some_and(|seen| seen.len() >= cfg.min_articles)
+        let Some(table) = self.table(outlet) else { return false };
+        line_key(block).is_some_and(|k| table.is_furniture(k, cfg))
+    }
+
+    fn table(&self, outlet: Option<&str>) -> Option<&OutletTable> {
+        outlet_key(outlet).and_then(|o| self.outlets.get(&o))
     }
 
     /// The keys of `raw_text`'s edge lines that are `outlet`'s furniture:
     /// what a worker that never saw the outlet's other articles needs to
     /// strip the same lines (see [`Self::from_furniture`]).
     pub fn furniture_in(&self, outlet: Option<&str>, raw_text: &str, cfg: &OutletLinesConfig) -> Vec<u64> {
-        let Some(table) = outlet_key(outlet).and_then(|o| self.outlets.get(&o)) else { return Vec::new() };
+        let Some(table) = self.table(outlet) else { return Vec::new() };
         let spans = split_blocks(raw_text);
         let mut keys: Vec<u64> = edge_blocks(spans.len())
             .filter_map(|i| line_key(spans[i].of(raw_text)))
-            .filter(|k| table.lines.get(k).is_some_and(|seen| seen.len() >= cfg.min_articles))
+            .filter(|&k| table.is_furniture(k, cfg))
             .collect();
         keys.sort_unstable();
         keys.dedup();
@@ -139,7 +154,7 @@ impl OutletLines {
 
     /// Number of outlets with at least one learned furniture line.
     pub fn outlets_with_furniture(&self, cfg: &OutletLinesConfig) -> usize {
-        self.outlets.values().filter(|t| t.lines.values().any(|s| s.len() >= cfg.min_articles)).count()
+        self.outlets.values().filter(|t| t.lines.values().any(|seen| seen_enough(seen, cfg))).count()
     }
 }
 

@@ -57,6 +57,16 @@ pub struct JoinModel {
     pub trained_on: String,
 }
 
+impl JoinModel {
+    /// Whether the model was trained on the features this build computes,
+    /// in the same order: a model file of another version would weigh the
+    /// wrong inputs.
+    pub fn fits_features(&self) -> bool {
+        let n = FEATURE_NAMES.len();
+        self.features == FEATURE_NAMES && self.rank.weights.len() == n && self.join.weights.len() == n
+    }
+}
+
 const SHIPPED_MODEL: &str = include_str!("join_model.json");
 
 impl Default for JoinModel {

@@ -19,6 +19,10 @@ fn shipped_model_matches_the_feature_list() {
     assert_eq!(m.features, FEATURE_NAMES.iter().map(|s| s.to_string()).collect::<Vec<_>>());
     assert_eq!(m.rank.weights.len(), FEATURE_NAMES.len());
     assert_eq!(m.join.weights.len(), FEATURE_NAMES.len());
+    assert!(m.fits_features());
+    let mut older = m.clone();
+    older.features.pop();
+    assert!(!older.fits_features());
 }
 
 #[test]
