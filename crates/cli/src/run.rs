@@ -1,12 +1,12 @@
 //! The pipeline as the commands run it. One implementation, shared with the
 //! HTTP API: per-article stages in parallel, then aliases, dedup and
 //! clustering one article at a time in arrival order
-//! (`storyline_server::ingest`).
+//! (`storyline_pipeline::ingest`).
 
 use storyline_core::clean::OutletLines;
 use storyline_core::{PipelineConfig, RawArticle};
 
-pub use storyline_server::ingest::{arrival_order, event_label, story_label, Processed, Streamer};
+pub use storyline_pipeline::ingest::{arrival_order, event_label, story_label, Processed, Streamer};
 
 /// Articles processed per chunk by [`process_for_decisions`]: enough to
 /// keep every core busy, few enough that the full per-article state of
@@ -32,7 +32,7 @@ pub fn process_for_decisions(raws: Vec<RawArticle>, cfg: &PipelineConfig) -> Vec
         if chunk.is_empty() {
             break;
         }
-        let processed = storyline_server::ingest::process_all(&chunk, cfg, &outlet_lines, &mut failed);
+        let processed = storyline_pipeline::ingest::process_all(&chunk, cfg, &outlet_lines, &mut failed);
         out.extend(processed.into_iter().map(slim_for_decision));
     }
     report_failed(failed);
@@ -66,7 +66,7 @@ pub fn learn_outlets(raws: &[RawArticle], cfg: &PipelineConfig) -> OutletLines {
     outlet_lines
 }
 
-pub fn report_failed(failed: Vec<storyline_server::ingest::Failed>) {
+pub fn report_failed(failed: Vec<storyline_pipeline::ingest::Failed>) {
     for f in failed {
         eprintln!("skipped {}: {}", f.origin, f.reason);
     }

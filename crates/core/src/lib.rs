@@ -39,8 +39,8 @@ pub mod clean;
 pub mod cluster;
 pub mod dedup;
 pub mod eval;
+pub mod labels;
 pub mod story;
-pub mod timex_eval;
 pub mod url;
 
 pub use model::{

@@ -18,15 +18,15 @@ use storyline_store::{Hit, SearchQuery, Store, StorySummary};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::error::{ApiError, Code, ErrorBody};
-use crate::ingest::{self, story_label, Failed, Outcome};
 use crate::state::AppState;
-use crate::views::find_article;
+use storyline_pipeline::ingest::{self, story_label, Failed, Outcome, Status};
+use storyline_pipeline::views::find_article;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "storyline", description = "News articles grouped into events and stories: read stories, search articles, add articles."),
     paths(health, list_stories, get_story, story_version, get_event, get_article, search, entities, post_articles),
-    components(schemas(ErrorBody, StoryItem, StoryVersion, DayCount, SearchResponse, HitView, EventResponse, ArticleBrief, IngestResponse, Outcome, Failed, EntitiesResponse)),
+    components(schemas(ErrorBody, StoryItem, StoryVersion, DayCount, SearchResponse, HitView, EventResponse, ArticleBrief, IngestResponse, OutcomeView, StatusView, SkippedView, EntitiesResponse)),
     modifiers(&BearerAuth),
     tags((name = "stories"), (name = "articles"), (name = "search"))
 )]
@@ -414,7 +414,7 @@ pub async fn search(
         return Ok(json_body(body));
     }
     let st = state.clone();
-    let hits = tokio::task::spawn_blocking(move || st.index().search(&sq).map(|h| (sq.q, h))).await??;
+    let hits = state.with_store(move |store| Ok(store.search(Some(st.index()), &sq).map(|h| (sq.q, h))?)).await?;
     let body =
         Bytes::from(to_json(&SearchResponse { q: hits.0, hits: hits.1.into_iter().map(HitView::from).collect() })?);
     // Not single-flight (unlike views): distinct searches must not wait
@@ -508,12 +508,66 @@ pub async fn entities(
     Ok(Json(EntitiesResponse { entities: merged }).into_response())
 }
 
+/// What happened to one posted article (the engine's `Outcome`, described
+/// for the API's schema here: the engine knows no HTTP documentation).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutcomeView {
+    pub id: String,
+    pub status: StatusView,
+    /// The stored article this one is (for `already_stored`).
+    pub existing: Option<String>,
+    pub event: Option<String>,
+    pub story: Option<String>,
+    pub duplicate_of: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusView {
+    /// Stored now.
+    New,
+    /// Already stored (same id, or same text, outlet and URL); `existing`
+    /// names the stored id, and event/story are the stored assignment.
+    AlreadyStored,
+}
+
+impl From<Outcome> for OutcomeView {
+    fn from(o: Outcome) -> Self {
+        let status = match o.status {
+            Status::New => StatusView::New,
+            Status::AlreadyStored => StatusView::AlreadyStored,
+        };
+        OutcomeView {
+            id: o.id,
+            status,
+            existing: o.existing,
+            event: o.event,
+            story: o.story,
+            duplicate_of: o.duplicate_of,
+        }
+    }
+}
+
+/// A record that could not be read or processed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SkippedView {
+    /// Where it came from (`<request>:LINE`).
+    pub origin: String,
+    pub reason: String,
+}
+
+impl From<Failed> for SkippedView {
+    fn from(f: Failed) -> Self {
+        SkippedView { origin: f.origin, reason: f.reason }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IngestResponse {
     /// One line per article read, in input order.
-    pub articles: Vec<Outcome>,
+    pub articles: Vec<OutcomeView>,
     /// Records that could not be read or processed, with the reason.
-    pub skipped: Vec<Failed>,
+    pub skipped: Vec<SkippedView>,
     pub new: usize,
     pub duplicates: usize,
     pub already_stored: usize,
@@ -581,8 +635,8 @@ pub async fn post_articles(
     let report = state.ingest(raws).await?;
     skipped.extend(report.failed);
     Ok(Json(IngestResponse {
-        articles: report.outcomes,
-        skipped,
+        articles: report.outcomes.into_iter().map(OutcomeView::from).collect(),
+        skipped: skipped.into_iter().map(SkippedView::from).collect(),
         new: report.new,
         duplicates: report.duplicates,
         already_stored: report.already,

@@ -10,9 +10,10 @@
 //! ```text
 //! HTTP --axum router--> api handler --spawn_blocking--> AnyStore (pooled: SQLite or PostgreSQL)
 //!                                                   \-> SearchIndex (tantivy)
-//! POST /api/articles --check token--> ingest::parse_articles --> ingest::ingest
-//!                                       (the CLI's pipeline: process, dedup,
-//!                                        cluster, store, index)
+//! POST /api/articles --check token--> storyline_pipeline::ingest::parse_articles
+//!                                   --> storyline_pipeline::ingest::ingest
+//!                                       (the engine the CLI runs: process,
+//!                                        dedup, cluster, store, index)
 //! GET /, /app.js, ... --> ui (rust-embed)
 //! ```
 //!
@@ -35,12 +36,9 @@
 
 mod api;
 pub mod cache;
-pub mod distributed;
 pub mod error;
-pub mod ingest;
 mod state;
 mod ui;
-pub mod views;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -73,9 +71,9 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 /// Swagger UI (vendored, served from the binary) sets inline styles.
 const CSP_DOCS: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-/// How often a server over PostgreSQL checks whether its search index is
-/// behind the store (other processes ingest): new articles are searchable
-/// within this time; the check is one COUNT(*).
+/// How often a server checks whether its search index is behind the store
+/// (other processes ingest, or one was killed): new articles are
+/// searchable within this time; the check is one COUNT(*).
 const INDEX_REFRESH: Duration = Duration::from_secs(5);
 
 /// How to run the server.
@@ -221,9 +219,10 @@ pub async fn serve(cfg: ServeConfig) -> anyhow::Result<()> {
     let db = cfg.db.clone();
     let (token, max_body) = (cfg.token.clone(), cfg.max_body_bytes);
     let state = tokio::task::spawn_blocking(move || AppState::open(&db, token, max_body)).await??;
-    if state.is_postgres() {
-        // Other processes (workers, servers) write the store: keep this
-        // server's private search index in step.
+    {
+        // Other processes (workers, servers, `storyline ingest`) write the
+        // store: keep the search index in step, and repair it after an
+        // ingest that was killed between its store and index commits.
         let st = state.clone();
         tokio::spawn(async move {
             loop {

@@ -12,8 +12,8 @@ use storyline_store::{open_store, AnyStore, SearchIndex, Store, StorySummary};
 
 use crate::cache::Versioned;
 use crate::error::ApiError;
-use crate::ingest::{self, IngestReport, Streamer};
-use crate::views::{self, ViewError};
+use storyline_pipeline::ingest::{self, IngestReport, Streamer};
+use storyline_pipeline::views::{self, ViewError};
 
 /// Idle store connections kept for reuse; more are opened under load and
 /// closed when returned to a full pool. SQLite in WAL mode serves any
@@ -117,11 +117,28 @@ impl AppState {
     /// it did.
     pub fn refresh_index(&self) -> Result<bool, ApiError> {
         let store = self.take_store()?;
+        // A SQLite store shares its index with `storyline ingest`, whose
+        // store batches commit before its index does: the counts differ
+        // while any writer runs. A difference found while holding the
+        // writer lock outlived its writer (an ingest killed between the
+        // two commits) and is repaired here. A PostgreSQL server's index
+        // is its own, so any difference is catching up with workers.
+        let writer = match self.is_postgres() {
+            true => None,
+            false => match store.try_lock_writer()? {
+                Some(w) => Some(w),
+                None => {
+                    self.give_back(store);
+                    return Ok(false);
+                }
+            },
+        };
         let stored = store.article_count()?;
         let stale = stored != self.0.index.len();
         if stale {
             self.0.index.rebuild(&store)?;
         }
+        drop(writer);
         self.give_back(store);
         Ok(stale)
     }
@@ -230,11 +247,10 @@ impl AppState {
         tokio::task::spawn_blocking(move || {
             let mut guard = st.0.ingest.lock().unwrap_or_else(|p| p.into_inner());
             let mut store = st.take_store()?;
-            // Other processes may write a PostgreSQL store: be its one
-            // writer while deciding (the lock ends with the connection).
-            if let Some(pg) = store.as_postgres() {
-                pg.lock_writer()?;
-            }
+            // Other processes (`storyline ingest`, workers) may write the
+            // same store: be its one writer while deciding; released when
+            // this closure returns, on every path.
+            let writer = store.lock_writer()?;
             let stored = store.article_count()?;
             if guard.as_ref().map_or(true, |c| c.articles != stored) {
                 let streamer = ingest::load_streamer(&store, &st.0.cfg)?;
@@ -248,9 +264,7 @@ impl AppState {
                 // was stored: rebuild it next time.
                 Err(_) => *guard = None,
             }
-            if let Some(pg) = store.as_postgres() {
-                pg.unlock_writer()?;
-            }
+            drop(writer);
             st.give_back(store);
             result.map_err(ApiError::internal)
         })

@@ -232,3 +232,31 @@ async fn a_story_version_and_its_cached_view_follow_new_articles() {
     let doc = get(s.addr, "/api/openapi.json").await.json();
     assert!(doc["paths"].get("/api/stories/{id}/version").is_some());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_index_catches_up_with_articles_an_interrupted_ingest_stored() {
+    let s = seeded_server().await;
+    // What a `storyline ingest` killed between its store commit and its
+    // index commit leaves: an article in the store that the index lacks.
+    let db = s.dir.path().join("store.db");
+    let mut store = storyline_store::SqliteStore::open(&db).unwrap();
+    let cfg = storyline_core::PipelineConfig::default();
+    let mut streamer = storyline_pipeline::ingest::load_streamer(&store, &cfg).unwrap();
+    let raw = storyline_core::RawArticle {
+        id: "late-1".into(),
+        text: "Quarrymen in Velmora voted to end their strike after a fortnight of talks over pay.".into(),
+        ..Default::default()
+    };
+    let report = storyline_pipeline::ingest::ingest(&mut store, None, &mut streamer, &[raw], &cfg).unwrap();
+    assert_eq!(report.new, 1);
+    let hits = request(s.addr, "GET", "/api/search?q=quarrymen", &[], b"").await.json();
+    assert!(ids(&hits).is_empty(), "not indexed yet: {hits}");
+    // With no writer running, the server's periodic check repairs the index.
+    let st = s.state.clone();
+    assert!(tokio::task::spawn_blocking(move || st.refresh_index()).await.unwrap().unwrap());
+    let hits = request(s.addr, "GET", "/api/search?q=quarrymen", &[], b"").await.json();
+    assert_eq!(ids(&hits), vec!["late-1".to_string()]);
+    // A second look finds nothing to do.
+    let st = s.state.clone();
+    assert!(!tokio::task::spawn_blocking(move || st.refresh_index()).await.unwrap().unwrap());
+}

@@ -16,6 +16,8 @@ pub enum StoreError {
     #[cfg(feature = "postgres")]
     #[error("PostgreSQL error: {0}")]
     Postgres(#[from] postgres::Error),
+    #[error("cannot lock {path} to become the store's one writer: {source}")]
+    Lock { path: PathBuf, source: std::io::Error },
     #[error("bad database URL {url}: {detail}")]
     BadUrl { url: String, detail: String },
     #[error("the database schema is version {found}, newer than this storyline ({supported}); upgrade storyline")]

@@ -31,6 +31,7 @@ mod record;
 mod sqlite;
 #[cfg(test)]
 mod test_support;
+mod writer;
 
 pub use error::StoreError;
 pub use open::{is_postgres_url, open_store, redact_url, AnyStore};
@@ -38,6 +39,7 @@ pub use open::{is_postgres_url, open_store, redact_url, AnyStore};
 pub use postgres::PgStore;
 pub use record::{identity_hash, StoredArticle, StorySummary};
 pub use sqlite::{FeedValidators, SqliteStore};
+pub use writer::WriterLock;
 
 /// The operations storyline needs from a store. A new backend is one new
 /// module implementing this trait.
@@ -61,6 +63,13 @@ pub trait Store {
     fn article(&self, id: &str) -> Result<Option<StoredArticle>, StoreError>;
     /// Articles in one story, copies included (counted, none read).
     fn story_len(&self, story: u32) -> Result<u64, StoreError>;
+    /// Waits until this process is the store's one writer (see
+    /// [`WriterLock`]); hold the guard while loading online state and
+    /// storing what it decides.
+    fn lock_writer(&self) -> Result<WriterLock, StoreError>;
+    /// [`Store::lock_writer`] without waiting: `None` when another process
+    /// holds it.
+    fn try_lock_writer(&self) -> Result<Option<WriterLock>, StoreError>;
 }
 
 pub mod search;

@@ -59,6 +59,25 @@ impl AnyStore {
         }
     }
 
+    /// Full-text search over this store: one entry, so that the CLI and
+    /// the API answer a query the same way on the same database.
+    /// PostgreSQL answers from its own `tsvector` index (every process sees
+    /// the same data at once); a SQLite store from the tantivy `index`
+    /// kept beside it.
+    pub fn search(
+        &self,
+        index: Option<&crate::SearchIndex>,
+        q: &crate::SearchQuery,
+    ) -> Result<Vec<crate::Hit>, crate::SearchError> {
+        match (self, index) {
+            #[cfg(feature = "postgres")]
+            (AnyStore::Postgres(p), _) => Ok(p.search(q)?),
+            (AnyStore::Sqlite(_), Some(index)) => index.search(q),
+            (AnyStore::Sqlite(_), None) => Err(crate::SearchError::NoIndex),
+        }
+    }
+
+    /// Whether this is a PostgreSQL store.
     pub fn is_postgres(&self) -> bool {
         !matches!(self, AnyStore::Sqlite(_))
     }
@@ -107,5 +126,11 @@ impl Store for AnyStore {
     }
     fn story_len(&self, story: u32) -> Result<u64, StoreError> {
         self.inner().story_len(story)
+    }
+    fn lock_writer(&self) -> Result<crate::WriterLock, StoreError> {
+        self.inner().lock_writer()
+    }
+    fn try_lock_writer(&self) -> Result<Option<crate::WriterLock>, StoreError> {
+        self.inner().try_lock_writer()
     }
 }

@@ -8,8 +8,9 @@
 //! - Full-text search uses a generated `tsvector` column (title weighted A,
 //!   text B, English stemming) with a GIN index; entity names live in an
 //!   indexed side table so an alias finds every spelling ([`PgStore::search`]).
-//! - The distributed mode's work tables (`work_pending`, `work_frontier`)
-//!   live here too; see `storyline_server::distributed`.
+//! - The distributed mode's work queue (`work_pending`, `work_frontier`)
+//!   lives here too, behind the `queue_*` methods; see
+//!   `storyline_pipeline::distributed`.
 //!
 //! Every query is parameterised. The URL may carry `schema=NAME`, which is
 //! created if missing and set as the connection's `search_path`, so tests
@@ -18,7 +19,8 @@
 //! The SQLite store keeps no LSH band table (the dedup index is rebuilt in
 //! memory from the stored signatures), so neither does this one.
 
-use std::sync::{Mutex, MutexGuard};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use postgres;
 use postgres::{Client, NoTls, Transaction};
@@ -28,6 +30,7 @@ use crate::open::redact_url;
 use crate::record::{identity_hash, StoredArticle, StorySummary};
 use crate::search::{name_key, parts_to_html, Hit, SearchQuery, SnippetPart, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::Store;
+use storyline_core::labels::{event_label, story_label};
 
 /// Schema migrations, applied in order; the index + 1 is the version.
 /// Append only: a released migration never changes.
@@ -96,8 +99,24 @@ const HEADLINE_OPTIONS: &str = "StartSel=\u{2}, StopSel=\u{3}, MaxWords=35, MinW
 
 /// A store in a PostgreSQL database.
 pub struct PgStore {
-    client: Mutex<Client>,
+    /// Shared with a held [`AdvisoryLock`], which unlocks on this
+    /// connection when dropped (advisory locks belong to a session).
+    client: Arc<Mutex<Client>>,
     schema: String,
+}
+
+/// A held session advisory lock; dropping it unlocks. If the unlock itself
+/// fails, the connection is broken and PostgreSQL released the lock with it.
+pub(crate) struct AdvisoryLock {
+    client: Arc<Mutex<Client>>,
+    key: i64,
+}
+
+impl Drop for AdvisoryLock {
+    fn drop(&mut self) {
+        let mut client = self.client.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = client.execute("SELECT pg_advisory_unlock($1)", &[&self.key]);
+    }
 }
 
 /// Splits `schema=NAME` off a connection URL's query: the driver does not
@@ -233,7 +252,7 @@ impl PgStore {
                 detail: "no schema on the search_path exists".into(),
             });
         };
-        let store = PgStore { client: Mutex::new(client), schema: current };
+        let store = PgStore { client: Arc::new(Mutex::new(client)), schema: current };
         store.migrate()?;
         Ok(store)
     }
@@ -243,8 +262,7 @@ impl PgStore {
         &self.schema
     }
 
-    /// The connection, for the distributed mode's own statements.
-    pub fn client(&self) -> MutexGuard<'_, Client> {
+    fn client(&self) -> MutexGuard<'_, Client> {
         self.client.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -270,27 +288,13 @@ impl PgStore {
         Ok(())
     }
 
-    /// Tries to become the one writer of this schema (a session advisory
-    /// lock, released by [`PgStore::unlock_writer`] or when the connection
-    /// ends, also when the process is killed). Returns whether it did.
-    pub fn try_lock_writer(&self) -> Result<bool, StoreError> {
-        Ok(self.client().query_one("SELECT pg_try_advisory_lock($1)", &[&lock_key(WRITER_LOCK, &self.schema)])?.get(0))
-    }
-
-    /// Waits until this connection is the one writer of this schema.
-    pub fn lock_writer(&self) -> Result<(), StoreError> {
-        self.client().execute("SELECT pg_advisory_lock($1)", &[&lock_key(WRITER_LOCK, &self.schema)])?;
-        Ok(())
-    }
-
-    pub fn unlock_writer(&self) -> Result<(), StoreError> {
-        self.client().execute("SELECT pg_advisory_unlock($1)", &[&lock_key(WRITER_LOCK, &self.schema)])?;
-        Ok(())
+    fn writer_key(&self) -> i64 {
+        lock_key(WRITER_LOCK, &self.schema)
     }
 
     /// Stores a batch and runs `also` in the same transaction: both are
     /// committed, or neither. Returns how many articles were new.
-    pub fn insert_batch_with(
+    fn insert_batch_with(
         &self,
         batch: &[StoredArticle],
         also: &mut dyn FnMut(&mut Transaction<'_>) -> Result<(), StoreError>,
@@ -301,6 +305,110 @@ impl PgStore {
         also(&mut tx)?;
         tx.commit()?;
         Ok(n)
+    }
+
+    /// Work queue: starts the queue of `stream` at sequence `first` unless
+    /// an earlier worker started it (the first worker fixes the origin).
+    pub fn queue_start(&self, stream: &str, first: i64) -> Result<(), StoreError> {
+        self.client().execute(
+            "INSERT INTO work_frontier (stream, next_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&stream, &first],
+        )?;
+        Ok(())
+    }
+
+    /// Work queue: parks processed payloads at their stream sequence
+    /// numbers, idempotently. A redelivered message may already be decided
+    /// (its first worker committed, then died before acking): a row behind
+    /// the frontier would never be consumed, so it is not parked.
+    pub fn queue_park(&self, stream: &str, seqs: &[i64], payloads: &[String]) -> Result<(), StoreError> {
+        self.client().execute(
+            "INSERT INTO work_pending (stream, seq, payload)
+             SELECT $1, s, p FROM unnest($2::bigint[], $3::text[]) AS t(s, p)
+             WHERE s >= COALESCE((SELECT next_seq FROM work_frontier WHERE stream = $1), 0)
+             ON CONFLICT DO NOTHING",
+            &[&stream, &seqs, &payloads],
+        )?;
+        Ok(())
+    }
+
+    /// Work queue: how many parked rows wait at or past the frontier. Rows
+    /// behind it are decided already (one can appear when a redelivered
+    /// copy's insert raced the assigner's delete) and are dropped first.
+    pub fn queue_waiting(&self, stream: &str) -> Result<u64, StoreError> {
+        let mut client = self.client();
+        client.execute(
+            "DELETE FROM work_pending p USING work_frontier f
+             WHERE f.stream = p.stream AND p.stream = $1 AND p.seq < f.next_seq",
+            &[&stream],
+        )?;
+        let left: i64 = client
+            .query_one(
+                "SELECT COUNT(*) FROM work_pending p JOIN work_frontier f ON f.stream = p.stream
+                 WHERE p.stream = $1 AND p.seq >= f.next_seq",
+                &[&stream],
+            )?
+            .get(0);
+        Ok(left as u64)
+    }
+
+    /// Work queue: the frontier (the next sequence to decide) and up to
+    /// `limit` parked rows from it, in sequence order (gaps included: the
+    /// caller stops at the first).
+    pub fn queue_at_frontier(&self, stream: &str, limit: i64) -> Result<(i64, Vec<(i64, String)>), StoreError> {
+        let mut c = self.client();
+        let frontier: i64 = c
+            .query_opt("SELECT next_seq FROM work_frontier WHERE stream = $1", &[&stream])?
+            .map(|r| r.get(0))
+            .ok_or_else(|| StoreError::Corrupt {
+                id: format!("frontier of {stream}"),
+                detail: "no frontier row for this stream".into(),
+            })?;
+        let rows = c.query(
+            "SELECT seq, payload FROM work_pending WHERE stream = $1 AND seq >= $2 ORDER BY seq LIMIT $3",
+            &[&stream, &frontier, &limit],
+        )?;
+        Ok((frontier, rows.into_iter().map(|r| (r.get(0), r.get(1))).collect()))
+    }
+
+    /// The ids and identity hashes of stored articles among these (one
+    /// query for a whole run, not one per article).
+    pub fn stored_keys(&self, ids: &[&str], identities: &[&str]) -> Result<HashSet<String>, StoreError> {
+        let mut seen = HashSet::new();
+        for r in self.client().query(
+            "SELECT id, identity_hash FROM articles WHERE id = ANY($1) OR identity_hash = ANY($2)",
+            &[&ids, &identities],
+        )? {
+            seen.insert(r.get::<_, String>(0));
+            seen.insert(r.get::<_, String>(1));
+        }
+        Ok(seen)
+    }
+
+    /// Work queue: in ONE transaction, stores `batch`, drops the parked
+    /// rows before `next` and moves the frontier from `frontier` to `next`;
+    /// fails (and commits nothing) if another writer moved the frontier.
+    pub fn queue_commit(
+        &self,
+        stream: &str,
+        batch: &[StoredArticle],
+        frontier: i64,
+        next: i64,
+    ) -> Result<usize, StoreError> {
+        self.insert_batch_with(batch, &mut |tx: &mut Transaction<'_>| {
+            tx.execute("DELETE FROM work_pending WHERE stream = $1 AND seq < $2", &[&stream, &next])?;
+            let moved = tx.execute(
+                "UPDATE work_frontier SET next_seq = $2 WHERE stream = $1 AND next_seq = $3",
+                &[&stream, &next, &frontier],
+            )?;
+            if moved != 1 {
+                return Err(StoreError::Corrupt {
+                    id: format!("frontier of {stream}"),
+                    detail: "moved by another writer".into(),
+                });
+            }
+            Ok(())
+        })
     }
 
     /// Full-text search with the semantics of [`crate::SearchIndex::search`]:
@@ -350,8 +458,8 @@ impl PgStore {
                 Hit {
                     id: r.get(0),
                     title: r.get(1),
-                    story: format!("s{}", r.get::<_, i64>(2)),
-                    event: format!("e{}", r.get::<_, i64>(3)),
+                    story: story_label(r.get::<_, i64>(2) as u32),
+                    event: event_label(r.get::<_, i64>(3) as u32),
                     published: r.get(4),
                     outlet: r.get::<_, Option<String>>(5).filter(|o| !o.trim().is_empty()),
                     score: r.get(6),
@@ -462,6 +570,16 @@ impl Store for PgStore {
             .client()
             .query_one("SELECT COUNT(*) FROM articles WHERE story_id = $1", &[&i64::from(story)])?
             .get::<_, i64>(0) as u64)
+    }
+    fn lock_writer(&self) -> Result<crate::WriterLock, StoreError> {
+        let key = self.writer_key();
+        self.client().execute("SELECT pg_advisory_lock($1)", &[&key])?;
+        Ok(crate::WriterLock::pg(AdvisoryLock { client: self.client.clone(), key }))
+    }
+    fn try_lock_writer(&self) -> Result<Option<crate::WriterLock>, StoreError> {
+        let key = self.writer_key();
+        let got: bool = self.client().query_one("SELECT pg_try_advisory_lock($1)", &[&key])?.get(0);
+        Ok(got.then(|| crate::WriterLock::pg(AdvisoryLock { client: self.client.clone(), key })))
     }
 }
 
@@ -627,12 +745,21 @@ mod tests {
     fn pg_writer_lock_is_exclusive_per_schema() {
         let Some((schema, a)) = open("pg_writer_lock_is_exclusive_per_schema") else { return };
         let b = PgStore::connect(&schema.url()).unwrap();
-        assert!(a.try_lock_writer().unwrap());
-        assert!(!b.try_lock_writer().unwrap());
-        a.unlock_writer().unwrap();
-        assert!(b.try_lock_writer().unwrap());
-        drop(b);
-        assert!(a.try_lock_writer().unwrap());
+        let held = a.try_lock_writer().unwrap().expect("free at first");
+        assert!(held.is_exclusive());
+        assert!(b.try_lock_writer().unwrap().is_none());
+        drop(held);
+        let held_by_b = b.try_lock_writer().unwrap().expect("released by the drop");
+        assert!(a.try_lock_writer().unwrap().is_none());
+        drop(held_by_b);
+        // A guard dropped on an error path releases the lock too.
+        let failing = || -> Result<(), StoreError> {
+            let _writer = a.lock_writer()?;
+            Err(StoreError::Corrupt { id: "x".into(), detail: "a failure while holding the lock".into() })
+        };
+        assert!(failing().is_err());
+        let again = b.try_lock_writer().unwrap();
+        assert!(again.is_some(), "the error path must release the lock");
     }
 
     #[test]

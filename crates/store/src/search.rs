@@ -19,6 +19,7 @@ use std::sync::Mutex;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
+use storyline_core::labels::{event_label, story_label};
 use tantivy::collector::TopDocs;
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{
@@ -63,6 +64,8 @@ pub enum SearchError {
     Tantivy(#[from] tantivy::TantivyError),
     #[error("reading the store to index it: {0}")]
     Store(#[from] StoreError),
+    #[error("a SQLite store is searched through the index beside it, and none was opened")]
+    NoIndex,
 }
 
 /// One search: free text plus optional filters. Empty `q` with filters
@@ -212,11 +215,7 @@ pub fn parse_date_bound(s: &str, end: bool) -> Option<NaiveDate> {
     }
 }
 
-/// Accepts `s3` or `3`.
-pub fn parse_label(s: &str, prefix: char) -> Option<u32> {
-    let s = s.trim();
-    s.strip_prefix(prefix).unwrap_or(s).parse().ok()
-}
+pub use storyline_core::labels::parse_label;
 
 /// The full-text index of a store.
 pub struct SearchIndex {
@@ -556,8 +555,8 @@ impl SearchIndex {
         Hit {
             id: text_of(f.id).unwrap_or_default(),
             title: text_of(f.title).unwrap_or_default(),
-            story: format!("s{}", u64_of(f.story)),
-            event: format!("e{}", u64_of(f.event)),
+            story: story_label(u64_of(f.story) as u32),
+            event: event_label(u64_of(f.event) as u32),
             published,
             outlet: text_of(f.outlet),
             score,

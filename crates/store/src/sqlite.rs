@@ -51,26 +51,29 @@ const MIGRATIONS: &[&str] = &[
 
 pub struct SqliteStore {
     conn: Connection,
+    /// The writer-lock file beside the database; `None` in memory.
+    lock_path: Option<std::path::PathBuf>,
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and migrates it.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
-        Self::init(conn)
+        Self::init(conn, Some(crate::writer::lock_path_for(path)))
     }
 
+    /// A private database in memory (tests, examples).
     pub fn open_in_memory() -> Result<Self, StoreError> {
-        Self::init(Connection::open_in_memory()?)
+        Self::init(Connection::open_in_memory()?, None)
     }
 
-    fn init(conn: Connection) -> Result<Self, StoreError> {
+    fn init(conn: Connection, lock_path: Option<std::path::PathBuf>) -> Result<Self, StoreError> {
         // WAL: readers (serve) never block the writer (ingest); NORMAL sync
         // is durable at every commit in WAL mode except on power loss.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        let mut store = SqliteStore { conn };
+        let mut store = SqliteStore { conn, lock_path };
         store.migrate()?;
         Ok(store)
     }
@@ -225,10 +228,43 @@ impl Store for SqliteStore {
             .prepare_cached("SELECT COUNT(*) FROM articles WHERE story_id = ?1")?
             .query_row(params![story], |r| r.get::<_, i64>(0))? as u64)
     }
+    fn lock_writer(&self) -> Result<crate::WriterLock, StoreError> {
+        match &self.lock_path {
+            Some(p) => crate::writer::lock_file(p),
+            None => Ok(crate::WriterLock::alone()),
+        }
+    }
+    fn try_lock_writer(&self) -> Result<Option<crate::WriterLock>, StoreError> {
+        match &self.lock_path {
+            Some(p) => crate::writer::try_lock_file(p),
+            None => Ok(Some(crate::WriterLock::alone())),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_writer_lock_excludes_other_processes_and_is_released_on_every_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("s.db");
+        let (a, b) = (SqliteStore::open(&db).unwrap(), SqliteStore::open(&db).unwrap());
+        let held = a.lock_writer().unwrap();
+        assert!(held.is_exclusive());
+        // Another open of the same file (as another process would) waits.
+        assert!(b.try_lock_writer().unwrap().is_none());
+        drop(held);
+        let failing = || -> Result<(), StoreError> {
+            let _writer = a.lock_writer()?;
+            Err(StoreError::Corrupt { id: "x".into(), detail: "a failure while holding the lock".into() })
+        };
+        assert!(failing().is_err());
+        assert!(b.try_lock_writer().unwrap().is_some(), "the error path must release the lock");
+        // Memory stores have no other process to exclude.
+        let m = SqliteStore::open_in_memory().unwrap();
+        assert!(!m.lock_writer().unwrap().is_exclusive());
+    }
+
     use super::*;
     use crate::test_support::stored;
 

@@ -11,7 +11,7 @@ use crate::output::Output;
 use crate::run::{learn_outlets, report_failed};
 use storyline_core::analyze::AliasRegistry;
 use storyline_core::{prepare_with, Analysis, Prepared};
-use storyline_server::ingest::for_each_made_in_arrival_order;
+use storyline_pipeline::ingest::for_each_made_in_arrival_order;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

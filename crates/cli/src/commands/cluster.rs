@@ -8,7 +8,7 @@ use storyline_core::PipelineConfig;
 use crate::input::InputArgs;
 use crate::output::Output;
 use crate::run::{event_label, learn_outlets, report_failed, slim_for_decision, story_label, Streamer};
-use storyline_server::ingest::{for_each_in_arrival_order, Decision};
+use storyline_pipeline::ingest::{for_each_in_arrival_order, Decision};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

@@ -9,7 +9,7 @@ use std::io::IsTerminal;
 use storyline_core::PipelineConfig;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use storyline_server::ingest::{ingest_with_progress, load_streamer, IngestReport, Status};
+use storyline_pipeline::ingest::{ingest_with_progress, load_streamer, IngestReport, Status};
 use storyline_store::{open_store, SearchIndex, Store};
 
 use super::DbArgs;
@@ -35,14 +35,13 @@ fn run_ingest(input: &InputArgs, db: &Path) -> anyhow::Result<IngestReport> {
     let name = db.to_string_lossy();
     let mut store =
         open_store(&name).with_context(|| format!("opening the store {}", storyline_store::redact_url(&name)))?;
-    // PostgreSQL indexes text itself; a shared store has one writer at a
-    // time (workers, servers), waited for here.
-    let index = match store.as_postgres() {
-        Some(pg) => {
-            pg.lock_writer()?;
-            None
-        }
-        None => Some(SearchIndex::open(&SearchIndex::path_for_db(db)).context("opening the search index")?),
+    // A store has one writer at a time (other ingests, servers, workers),
+    // waited for here and released when this function returns.
+    let _writer = store.lock_writer().context("waiting to become the store's one writer")?;
+    // PostgreSQL indexes text itself.
+    let index = match store.is_postgres() {
+        true => None,
+        false => Some(SearchIndex::open(&SearchIndex::path_for_db(db)).context("opening the search index")?),
     };
     let cfg = PipelineConfig::default();
     let mut streamer = load_streamer(&store, &cfg)?;

@@ -6,7 +6,6 @@ mod cluster;
 pub mod dedup_bench;
 mod eval;
 mod extract;
-pub mod extract_bench;
 mod ingest;
 mod publish;
 mod reindex;
@@ -15,7 +14,6 @@ mod search;
 mod serve;
 mod show;
 mod stories;
-mod timex_eval;
 mod train;
 mod watch;
 mod worker;
@@ -99,12 +97,8 @@ pub enum Command {
     Eval(eval::Args),
     /// Learn the join-or-open model from gold-labelled JSONL streams.
     TrainCluster(train::Args),
-    /// Main-text extraction benchmark on the Zyte pages (optionally vs trafilatura).
-    ExtractBench(extract_bench::ExtractBenchArgs),
     /// Duplicate-detection benchmark on generated copies (optionally vs datasketch).
     DedupBench(dedup_bench::DedupBenchArgs),
-    /// Score time expressions against TimeML files (TempEval-3: relaxed F1, value accuracy).
-    TimexEval(timex_eval::Args),
 }
 
 impl Command {
@@ -121,7 +115,6 @@ impl Command {
                 | Command::Report(_)
                 | Command::Search(_)
                 | Command::Eval(_)
-                | Command::TimexEval(_)
         )
     }
 }
@@ -143,8 +136,6 @@ pub fn run(cmd: Command) -> anyhow::Result<()> {
         Command::Worker(a) => worker::run(a),
         Command::Eval(a) => eval::run(a),
         Command::TrainCluster(a) => train::run(a),
-        Command::ExtractBench(a) => extract_bench::run(&a),
         Command::DedupBench(a) => dedup_bench::run(&a),
-        Command::TimexEval(a) => timex_eval::run(a),
     }
 }

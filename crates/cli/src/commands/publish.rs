@@ -2,7 +2,7 @@
 //! work queue, in arrival order, for `storyline worker`s to process.
 
 use storyline_core::PipelineConfig;
-use storyline_server::distributed;
+use storyline_pipeline::distributed;
 
 use crate::input::InputArgs;
 
@@ -22,6 +22,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let inputs = args.input.read()?;
     let started = std::time::Instant::now();
     let r = distributed::publish(&args.nats, &args.stream, &inputs.articles, &PipelineConfig::default())?;
+    for f in &r.skipped {
+        eprintln!("skipped {}: {}", f.origin, f.reason);
+    }
     let seqs = match (r.first_seq, r.last_seq) {
         (Some(a), Some(b)) => format!(" (sequence {a}..={b})"),
         _ => String::new(),

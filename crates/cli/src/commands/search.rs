@@ -60,17 +60,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         event: label(&args.event, 'e', "event")?,
         limit: Some(args.limit),
     };
-    let hits = match store.as_postgres() {
-        // PostgreSQL searches its own tsvector index.
-        Some(pg) => pg.search(&q)?,
-        None => {
-            let index = SearchIndex::open(&SearchIndex::path_for_db(&args.db.db))?;
-            if index.len() != store.article_count()? {
-                eprintln!("note: the search index is out of step with the store; rebuilding it");
-                index.rebuild(&store)?;
-            }
-            index.search(&q)?
+    let hits = if store.is_postgres() {
+        // PostgreSQL searches its own tsvector index: no index beside it.
+        store.search(None, &q)?
+    } else {
+        let index = SearchIndex::open(&SearchIndex::path_for_db(&args.db.db))?;
+        if index.len() != store.article_count()? {
+            eprintln!("note: the search index is out of step with the store; rebuilding it");
+            index.rebuild(&store)?;
         }
+        store.search(Some(&index), &q)?
     };
     if args.json {
         let out: Vec<serde_json::Value> = hits

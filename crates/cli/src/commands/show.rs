@@ -1,7 +1,7 @@
 //! `storyline show`: one story folded into a single view.
 
 use storyline_core::story::StoryView;
-use storyline_server::views::ViewError;
+use storyline_pipeline::views::ViewError;
 use storyline_store::Store;
 
 use super::{CliError, DbArgs};
@@ -19,7 +19,7 @@ pub struct Args {
 
 /// The view of a story (by story id or the id of an article in it).
 pub fn load_view(store: &dyn Store, id: &str) -> anyhow::Result<StoryView> {
-    match storyline_server::views::load_view(store, id) {
+    match storyline_pipeline::views::load_view(store, id) {
         Ok(v) => Ok(v),
         Err(ViewError::NotFound(msg)) => Err(CliError::NotFound(msg).into()),
         Err(ViewError::Store(e)) => Err(e.into()),

@@ -23,7 +23,7 @@ use anyhow::Context;
 use storyline_core::{Origin, PipelineConfig, RawArticle};
 use storyline_ingest::fetch::{FetchConfig, FetchError, Fetcher, Validators};
 use storyline_ingest::{feed_to_articles, html_page_to_article, id_from_url, is_html, read_feed_list};
-use storyline_server::ingest::{ingest, load_streamer, Status, Streamer};
+use storyline_pipeline::ingest::{ingest, load_streamer, Status, Streamer};
 use storyline_store::{FeedValidators, SearchIndex, SqliteStore, Store};
 
 use super::{CliError, DbArgs};
@@ -83,6 +83,8 @@ struct Watcher {
     store: SqliteStore,
     index: SearchIndex,
     streamer: Streamer,
+    /// Articles in the store when `streamer` was last in step with it.
+    in_step_at: u64,
     cfg: PipelineConfig,
 }
 
@@ -148,7 +150,14 @@ impl Watcher {
         poll.items = items.len();
         let raws: Vec<RawArticle> = items.iter().map(|i| i.article.clone()).collect();
         if !raws.is_empty() {
+            // Other writers (an `ingest`, a server) may have stored articles
+            // since the last poll: decide as the one writer, on fresh state.
+            let _writer = self.store.lock_writer().context("waiting to become the store's one writer")?;
+            if self.store.article_count()? != self.in_step_at {
+                self.streamer = load_streamer(&self.store, &self.cfg)?;
+            }
             let report = ingest(&mut self.store, Some(&self.index), &mut self.streamer, &raws, &self.cfg)?;
+            self.in_step_at = self.store.article_count()?;
             for f in &report.failed {
                 eprintln!("skipped {}: {}", f.origin, f.reason);
             }
@@ -247,10 +256,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .into());
     }
     let db = &args.db.db;
+    if storyline_store::is_postgres_url(&db.to_string_lossy()) {
+        return Err(CliError::Usage(format!(
+            "watch keeps each feed's state (ETags, items seen) in a SQLite store and cannot watch into {}; \
+             give a SQLite --db, or read the feeds with `storyline publish` for workers on PostgreSQL",
+            storyline_store::redact_url(&db.to_string_lossy())
+        ))
+        .into());
+    }
     let store = SqliteStore::open(db).with_context(|| format!("opening the store {}", db.display()))?;
     let index = SearchIndex::open(&SearchIndex::path_for_db(db)).context("opening the search index")?;
     let cfg = PipelineConfig::default();
     let streamer = load_streamer(&store, &cfg)?;
+    let in_step_at = store.article_count()?;
     let fetch = FetchConfig {
         timeout: Duration::from_secs(args.timeout.max(1)),
         connect_timeout: Duration::from_secs(args.timeout.clamp(1, 10)),
@@ -259,7 +277,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         allow_private: args.allow_private,
         ..FetchConfig::default()
     };
-    let mut w = Watcher { feeds, fetcher: Fetcher::new(fetch), store, index, streamer, cfg };
+    let mut w = Watcher { feeds, fetcher: Fetcher::new(fetch), store, index, streamer, in_step_at, cfg };
     let polls = if args.once { Some(1) } else { args.polls };
     let interval = Duration::from_secs(args.interval.max(1));
     let mut all_failed = true;

@@ -1,11 +1,11 @@
 //! `storyline worker`: pull articles from the JetStream work queue, run the
 //! per-article stages, and (one worker at a time) assign duplicates,
 //! events and stories into a PostgreSQL store. See
-//! `storyline_server::distributed` for the protocol.
+//! `storyline_pipeline::distributed` for the protocol.
 
 use std::time::Duration;
 
-use storyline_server::distributed::{self, WorkerConfig};
+use storyline_pipeline::distributed::{self, WorkerConfig};
 
 use super::DbArgs;
 

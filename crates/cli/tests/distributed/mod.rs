@@ -56,7 +56,7 @@ impl TempStream {
 
 impl Drop for TempStream {
     fn drop(&mut self) {
-        let _ = storyline_server::distributed::delete_stream(&nats_url(), &self.0);
+        let _ = storyline_pipeline::distributed::delete_stream(&nats_url(), &self.0);
     }
 }
 

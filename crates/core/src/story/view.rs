@@ -415,7 +415,7 @@ fn events(ctx: &Ctx, ranker: &Ranker) -> Vec<EventView> {
                 ms.iter().filter(|m| m.duplicate_of.is_none()).map(|m| m.article.id.as_str()).collect();
             let (title, summary) = ranker.headline_and_summary(&originals, ctx.cfg.event_summary_sentences);
             EventView {
-                id: format!("e{id}"),
+                id: crate::labels::event_label(id),
                 title,
                 date: event_date(&ms, ctx.cfg),
                 articles: ms.iter().map(|m| m.article.id.clone()).collect(),

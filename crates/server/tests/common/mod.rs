@@ -31,7 +31,7 @@ pub async fn seeded_server() -> TestServer {
     let db = dir.path().join("store.db");
     let state = AppState::open(&db, Some(TOKEN.into()), storyline_server::DEFAULT_MAX_BODY_BYTES).unwrap();
     let seeds = std::fs::read(shared().join("data/seeds-dated.jsonl")).expect("the seeds beside the repository");
-    let (raws, skipped) = storyline_server::ingest::parse_articles(&seeds, 16 << 20);
+    let (raws, skipped) = storyline_pipeline::ingest::parse_articles(&seeds, 16 << 20);
     assert!(skipped.is_empty(), "{skipped:?}");
     let report = state.ingest(raws).await.unwrap();
     assert_eq!(report.new, 5);

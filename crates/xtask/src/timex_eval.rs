@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::timex_score::{parse_timeml_docs, score_docs, TimemlDoc};
 use anyhow::Context;
 use storyline_core::analyze::AnalyzeConfig;
-use storyline_core::timex_eval::{parse_timeml_docs, score_docs, TimemlDoc};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -35,7 +35,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
     }
     if docs.is_empty() {
-        return Err(super::CliError::NoInput { skipped: files.len() }.into());
+        return Err(anyhow::anyhow!("no TimeML document could be read ({} files skipped)", files.len()));
     }
     let cfg = AnalyzeConfig::default();
     let only_docs: Vec<TimemlDoc> = docs.iter().map(|(_, d)| d.clone()).collect();

@@ -31,7 +31,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use async_nats::jetstream::{self, consumer, stream};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -39,10 +38,13 @@ use storyline_core::clean::OutletLines;
 use storyline_core::cluster::DocFeatures;
 use storyline_core::dedup::Signature;
 use storyline_core::{Analysis, Article, PipelineConfig, Prepared, RawArticle};
-use storyline_store::postgres::postgres::Transaction;
-use storyline_store::{identity_hash, PgStore, StoreError, StoredArticle};
+use storyline_store::{identity_hash, PgStore, Store, StoreError, StoredArticle};
 
+use crate::error::Doing;
 use crate::ingest::{arrival_order, load_streamer, process_all, Failed, Processed, Streamer};
+use crate::PipelineError;
+
+type Result<T, E = PipelineError> = std::result::Result<T, E>;
 
 /// Default stream name (`--stream`).
 pub const DEFAULT_STREAM: &str = "storyline";
@@ -69,16 +71,19 @@ fn subject(stream: &str) -> String {
     format!("{stream}.articles")
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?)
 }
 
-async fn context(nats: &str) -> anyhow::Result<jetstream::Context> {
-    let client = async_nats::connect(nats).await.with_context(|| format!("connecting to NATS at {nats}"))?;
-    Ok(jetstream::new(client))
+async fn context(nats: &str) -> Result<jetstream::Context> {
+    Ok(jetstream::new(connect(nats).await?))
 }
 
-async fn work_stream(js: &jetstream::Context, name: &str) -> anyhow::Result<stream::Stream> {
+async fn connect(nats: &str) -> Result<async_nats::Client> {
+    async_nats::connect(nats).await.doing(|| format!("connecting to NATS at {nats}"))
+}
+
+async fn work_stream(js: &jetstream::Context, name: &str) -> Result<stream::Stream> {
     js.get_or_create_stream(stream::Config {
         name: name.to_string(),
         subjects: vec![subject(name)],
@@ -87,7 +92,7 @@ async fn work_stream(js: &jetstream::Context, name: &str) -> anyhow::Result<stre
         ..Default::default()
     })
     .await
-    .with_context(|| format!("creating or opening the JetStream stream {name}"))
+    .doing(|| format!("creating or opening the JetStream stream {name}"))
 }
 
 /// What `publish` did.
@@ -100,19 +105,17 @@ pub struct PublishReport {
     pub duplicates: usize,
     /// First and last stream sequence used.
     pub first_seq: Option<u64>,
+    /// Last stream sequence used.
     pub last_seq: Option<u64>,
+    /// Articles not published, with the reason (too large for one message).
+    pub skipped: Vec<Failed>,
 }
 
 /// Puts `raws` on the work-queue stream `stream_name` in arrival order.
 /// Arrival order needs each article's date: the input date when it has
 /// one, else the date cleaning finds in the text (the workers clean again
 /// as part of the pure stages).
-pub fn publish(
-    nats: &str,
-    stream_name: &str,
-    raws: &[RawArticle],
-    cfg: &PipelineConfig,
-) -> anyhow::Result<PublishReport> {
+pub fn publish(nats: &str, stream_name: &str, raws: &[RawArticle], cfg: &PipelineConfig) -> Result<PublishReport> {
     let dates = clean_for_order(raws, cfg);
     // Each outlet's furniture, learned from the whole input here because a
     // stage worker sees only part of it; every message carries the keys of
@@ -124,7 +127,11 @@ pub fn publish(
     let order = arrival_order(&refs);
     let rt = runtime()?;
     rt.block_on(async {
-        let js = context(nats).await?;
+        let client = connect(nats).await?;
+        // The server's largest message: a bigger article would fail with
+        // an unnamed timeout, so it is named and skipped before sending.
+        let max_payload = client.server_info().max_payload;
+        let js = jetstream::new(client);
         work_stream(&js, stream_name).await?;
         let subject = subject(stream_name);
         let mut report = PublishReport::default();
@@ -136,15 +143,20 @@ pub fn publish(
                 let mut headers = async_nats::HeaderMap::new();
                 headers.insert("Nats-Msg-Id", raw.id.as_str());
                 let furniture = outlet_lines.furniture_in(raw.source.as_deref(), &raw.text, &cfg.clean.outlet_lines);
-                let body = serde_json::to_vec(&WorkMessage { raw: Cow::Borrowed(raw), furniture })?;
+                let body = serde_json::to_vec(&WorkMessage { raw: Cow::Borrowed(raw), furniture })
+                    .doing(|| format!("encoding article {:?}", raw.id))?;
+                if let Some(reason) = too_large(body.len(), max_payload) {
+                    report.skipped.push(Failed { origin: raw.origin.to_string(), reason });
+                    continue;
+                }
                 let ack = js
                     .publish_with_headers(subject.clone(), headers, body.into())
                     .await
-                    .with_context(|| format!("publishing article {:?}", raw.id))?;
+                    .doing(|| format!("publishing article {:?}", raw.id))?;
                 acks.push(ack);
             }
             for ack in acks {
-                let ack = ack.await.context("waiting for JetStream to store a message")?;
+                let ack = ack.await.doing(|| "waiting for JetStream to store a message".into())?;
                 if ack.duplicate {
                     report.duplicates += 1;
                 } else {
@@ -155,6 +167,19 @@ pub fn publish(
             }
         }
         Ok(report)
+    })
+}
+
+/// Why a message of `len` bytes cannot be published to a server whose
+/// limit is `max_payload` (0: the server did not say), or `None`.
+fn too_large(len: usize, max_payload: usize) -> Option<String> {
+    (max_payload > 0 && len > max_payload).then(|| {
+        format!(
+            "the article is {} KiB as a work message, over the NATS server's limit of {} KiB (max_payload); \
+             ingest it with `storyline ingest` instead",
+            len.div_ceil(1024),
+            max_payload / 1024
+        )
     })
 }
 
@@ -210,11 +235,16 @@ struct FailedItem {
 /// How a worker runs.
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
+    /// NATS server URL (`nats://host:4222`).
     pub nats: String,
+    /// The JetStream work-queue stream to pull from.
     pub stream: String,
     /// `postgres://...` (with `?schema=` if wanted).
     pub db: String,
+    /// Messages pulled at once.
     pub batch: usize,
+    /// How long a pulled message may stay unacknowledged before JetStream
+    /// hands it to another worker.
     pub ack_wait: Duration,
     /// Exit once nothing has arrived for this long and nothing is left to
     /// do (no message waiting or unacknowledged, no pending row).
@@ -222,6 +252,7 @@ pub struct WorkerConfig {
 }
 
 impl WorkerConfig {
+    /// The defaults for one stream and database.
     pub fn new(nats: &str, stream: &str, db: &str) -> Self {
         WorkerConfig {
             nats: nats.into(),
@@ -250,9 +281,9 @@ pub struct WorkerReport {
 
 /// Runs a worker until `--until-idle` says it is done (or forever). Call it
 /// from a plain thread, not from inside a tokio runtime.
-pub fn run_worker(cfg: &WorkerConfig) -> anyhow::Result<WorkerReport> {
+pub fn run_worker(cfg: &WorkerConfig) -> Result<WorkerReport> {
     if !storyline_store::is_postgres_url(&cfg.db) {
-        anyhow::bail!("workers need a PostgreSQL --db (postgres://...), not {:?}", cfg.db);
+        return Err(PipelineError::Usage(format!("workers need a PostgreSQL --db (postgres://...), not {:?}", cfg.db)));
     }
     let pcfg = PipelineConfig::default();
     let store = PgStore::connect(&cfg.db)?;
@@ -260,7 +291,7 @@ pub fn run_worker(cfg: &WorkerConfig) -> anyhow::Result<WorkerReport> {
     let (mut consumer, first_seq) = rt.block_on(async {
         let js = context(&cfg.nats).await?;
         let mut stream = work_stream(&js, &cfg.stream).await?;
-        let first = stream.info().await.context("reading the stream's state")?.state.first_sequence;
+        let first = stream.info().await.doing(|| "reading the stream's state".into())?.state.first_sequence;
         let consumer: consumer::PullConsumer = stream
             .get_or_create_consumer(
                 CONSUMER,
@@ -272,15 +303,12 @@ pub fn run_worker(cfg: &WorkerConfig) -> anyhow::Result<WorkerReport> {
                 },
             )
             .await
-            .context("creating or opening the workers' consumer")?;
-        anyhow::Ok((consumer, first))
+            .doing(|| "creating or opening the workers' consumer".into())?;
+        Ok::<_, PipelineError>((consumer, first))
     })?;
     // The first worker for this stream and database fixes where the
     // sequence starts; later ones find the row.
-    store.client().execute(
-        "INSERT INTO work_frontier (stream, next_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        &[&cfg.stream, &(first_seq.max(1) as i64)],
-    )?;
+    store.queue_start(&cfg.stream, first_seq.max(1) as i64)?;
 
     let stop = Arc::new(AtomicBool::new(false));
     let assigned = Arc::new(AtomicU64::new(0));
@@ -294,7 +322,8 @@ pub fn run_worker(cfg: &WorkerConfig) -> anyhow::Result<WorkerReport> {
     };
     let result = pull_loop(cfg, &pcfg, &store, &rt, &mut consumer, &stop);
     stop.store(true, Ordering::SeqCst);
-    let assigner_result = assigner.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the assigner thread panicked")));
+    let assigner_result =
+        assigner.join().unwrap_or_else(|_| Err(PipelineError::Usage("the assigner thread panicked".into())));
     let mut report = result?;
     assigner_result?;
     report.assigned = assigned.load(Ordering::SeqCst);
@@ -309,17 +338,23 @@ fn pull_loop(
     rt: &tokio::runtime::Runtime,
     consumer: &mut consumer::PullConsumer,
     stop: &AtomicBool,
-) -> anyhow::Result<WorkerReport> {
+) -> Result<WorkerReport> {
     let mut report = WorkerReport::default();
     let mut last_arrival = Instant::now();
     loop {
         let messages = rt.block_on(async {
-            let mut batch = consumer.fetch().max_messages(cfg.batch).expires(FETCH_EXPIRES).messages().await?;
+            let mut batch = consumer
+                .fetch()
+                .max_messages(cfg.batch)
+                .expires(FETCH_EXPIRES)
+                .messages()
+                .await
+                .doing(|| "pulling messages".into())?;
             let mut out = Vec::new();
             while let Some(m) = batch.next().await {
-                out.push(m.map_err(|e| anyhow::anyhow!("receiving a message: {e}"))?);
+                out.push(m.doing(|| "receiving a message".into())?);
             }
-            anyhow::Ok(out)
+            Ok::<_, PipelineError>(out)
         })?;
         if messages.is_empty() {
             if let Some(idle) = cfg.until_idle {
@@ -336,7 +371,7 @@ fn pull_loop(
         let mut seqs = Vec::with_capacity(messages.len());
         let mut raws: Vec<Result<WorkMessage<'static>, FailedItem>> = Vec::with_capacity(messages.len());
         for m in &messages {
-            let info = m.info().map_err(|e| anyhow::anyhow!("a message without JetStream metadata: {e}"))?;
+            let info = m.info().doing(|| "a message without JetStream metadata".into())?;
             seqs.push(info.stream_sequence as i64);
             raws.push(serde_json::from_slice::<WorkMessage>(&m.payload).map_err(|e| FailedItem {
                 origin: format!("stream {} message {}", cfg.stream, info.stream_sequence),
@@ -352,27 +387,13 @@ fn pull_loop(
                 report.failed.push(Failed { origin: f.origin.clone(), reason: f.reason.clone() });
             }
         }
-        {
-            let mut client = store.client();
-            let mut tx = client.transaction()?;
-            // A redelivered message may already be decided (its first
-            // worker committed the row, then died before acking): a row
-            // behind the frontier would never be consumed, so skip it.
-            tx.execute(
-                "INSERT INTO work_pending (stream, seq, payload)
-                 SELECT $1, s, p FROM unnest($2::bigint[], $3::text[]) AS t(s, p)
-                 WHERE s >= COALESCE((SELECT next_seq FROM work_frontier WHERE stream = $1), 0)
-                 ON CONFLICT DO NOTHING",
-                &[&cfg.stream, &seqs, &payloads],
-            )?;
-            tx.commit()?;
-        }
+        store.queue_park(&cfg.stream, &seqs, &payloads)?;
         // Only now, with the work committed, may JetStream forget it.
         rt.block_on(async {
             for m in &messages {
-                m.ack().await.map_err(|e| anyhow::anyhow!("acknowledging a message: {e}"))?;
+                m.ack().await.doing(|| "acknowledging a message".into())?;
             }
-            anyhow::Ok(())
+            Ok::<_, PipelineError>(())
         })?;
         report.processed += messages.len() as u64;
     }
@@ -385,30 +406,15 @@ fn nothing_left(
     consumer: &mut consumer::PullConsumer,
     store: &PgStore,
     stream: &str,
-) -> anyhow::Result<bool> {
+) -> Result<bool> {
     let (waiting, in_flight) = rt.block_on(async {
-        let info = consumer.info().await.context("reading the consumer's state")?;
-        anyhow::Ok((info.num_pending, info.num_ack_pending))
+        let info = consumer.info().await.doing(|| "reading the consumer's state".into())?;
+        Ok::<_, PipelineError>((info.num_pending, info.num_ack_pending))
     })?;
     if waiting > 0 || in_flight > 0 {
         return Ok(false);
     }
-    let mut client = store.client();
-    // Rows behind the frontier are decided already; one can still appear
-    // when a redelivered copy's insert raced the assigner's delete.
-    client.execute(
-        "DELETE FROM work_pending p USING work_frontier f
-         WHERE f.stream = p.stream AND p.stream = $1 AND p.seq < f.next_seq",
-        &[&stream],
-    )?;
-    let left: i64 = client
-        .query_one(
-            "SELECT COUNT(*) FROM work_pending p JOIN work_frontier f ON f.stream = p.stream
-             WHERE p.stream = $1 AND p.seq >= f.next_seq",
-            &[&stream],
-        )?
-        .get(0);
-    Ok(left == 0)
+    Ok(store.queue_waiting(stream)? == 0)
 }
 
 /// The pure stages for each message, on all cores, in message order.
@@ -455,13 +461,7 @@ fn process_parallel(raws: Vec<Result<WorkMessage<'static>, FailedItem>>, cfg: &P
 /// The assigner: waits for the writer lock, then decides pending articles
 /// in sequence order until told to stop. Errors (a lost connection) drop
 /// the lock and the in-memory state, and it starts over.
-fn assigner_loop(
-    db: &str,
-    stream: &str,
-    stop: &AtomicBool,
-    assigned: &AtomicU64,
-    busy: &AtomicU64,
-) -> anyhow::Result<()> {
+fn assigner_loop(db: &str, stream: &str, stop: &AtomicBool, assigned: &AtomicU64, busy: &AtomicU64) -> Result<()> {
     let cfg = PipelineConfig::default();
     let mut failures = 0u32;
     while !stop.load(Ordering::SeqCst) {
@@ -469,9 +469,9 @@ fn assigner_loop(
             Ok(()) => return Ok(()),
             Err(e) => {
                 failures += 1;
-                eprintln!("assigner: {e:#}; starting over");
+                eprintln!("assigner: {e}; starting over");
                 if failures > 20 {
-                    return Err(e.context("the assigner failed 20 times"));
+                    return Err(PipelineError::Usage(format!("the assigner failed 20 times; the last error: {e}")));
                 }
                 std::thread::sleep(LOCK_POLL * failures);
             }
@@ -487,17 +487,18 @@ fn assign_session(
     assigned: &AtomicU64,
     busy: &AtomicU64,
     cfg: &PipelineConfig,
-) -> anyhow::Result<()> {
+) -> Result<()> {
     let store = PgStore::connect(db)?;
-    loop {
+    // Released when this function returns, on every path.
+    let _writer = loop {
         if stop.load(Ordering::SeqCst) {
             return Ok(());
         }
-        if store.try_lock_writer()? {
-            break;
+        if let Some(lock) = store.try_lock_writer()? {
+            break lock;
         }
         std::thread::sleep(LOCK_POLL);
-    }
+    };
     // Holding the lock, nobody else writes articles: the state loaded now
     // stays the store's state for as long as we hold it.
     let started = Instant::now();
@@ -516,7 +517,6 @@ fn assign_session(
                 let n = assign_round(&store, stream, &mut streamer)?;
                 assigned.fetch_add(n, Ordering::SeqCst);
                 if n == 0 {
-                    store.unlock_writer()?;
                     return Ok(());
                 }
                 continue;
@@ -529,51 +529,31 @@ fn assign_session(
 /// Decides the contiguous run of pending rows at the frontier and commits
 /// them with the new frontier in one transaction. Returns how many rows
 /// (articles, failed ones and ones already stored) it consumed.
-fn assign_round(store: &PgStore, stream: &str, streamer: &mut Streamer) -> anyhow::Result<u64> {
-    let (frontier, rows) = {
-        let mut c = store.client();
-        let frontier: i64 = c
-            .query_opt("SELECT next_seq FROM work_frontier WHERE stream = $1", &[&stream])?
-            .map(|r| r.get(0))
-            .context("no frontier row for this stream")?;
-        let rows = c.query(
-            "SELECT seq, payload FROM work_pending WHERE stream = $1 AND seq >= $2 ORDER BY seq LIMIT $3",
-            &[&stream, &frontier, &ASSIGN_BATCH],
-        )?;
-        (frontier, rows)
-    };
+fn assign_round(store: &PgStore, stream: &str, streamer: &mut Streamer) -> Result<u64> {
+    let (frontier, rows) = store.queue_at_frontier(stream, ASSIGN_BATCH)?;
     // The contiguous run at the frontier (stop at a gap: that message is
     // still being processed somewhere).
     let mut next = frontier;
     let mut items = Vec::new();
-    for row in rows {
-        let seq: i64 = row.get(0);
+    for (seq, payload) in rows {
         if seq != next {
             break;
         }
         next += 1;
-        let payload: &str = row.get(1);
-        let item: PendingItem = serde_json::from_str(payload)
+        let item: PendingItem = serde_json::from_str(&payload)
             .map_err(|e| StoreError::Corrupt { id: format!("pending {seq}"), detail: e.to_string() })?;
         if let PendingItem::Ready { article, analysis, features, signature } = item {
             let identity = identity_hash(&article);
             items.push((identity, Processed { prepared: Prepared { article, analysis }, features, signature }));
         }
     }
-    // Which are stored already (by id or identity): one query for the run,
-    // not one per article.
-    let mut seen = std::collections::HashSet::new();
-    if !items.is_empty() {
+    let mut seen = if items.is_empty() {
+        std::collections::HashSet::new()
+    } else {
         let ids: Vec<&str> = items.iter().map(|(_, p)| p.prepared.article.id.as_str()).collect();
         let identities: Vec<&str> = items.iter().map(|(i, _)| i.as_str()).collect();
-        for r in store.client().query(
-            "SELECT id, identity_hash FROM articles WHERE id = ANY($1) OR identity_hash = ANY($2)",
-            &[&ids, &identities],
-        )? {
-            seen.insert(r.get::<_, String>(0));
-            seen.insert(r.get::<_, String>(1));
-        }
-    }
+        store.stored_keys(&ids, &identities)?
+    };
     let mut batch: Vec<StoredArticle> = Vec::with_capacity(items.len());
     for (identity, mut p) in items {
         // Stored before, or earlier in this run: ingest is idempotent.
@@ -596,28 +576,28 @@ fn assign_round(store: &PgStore, stream: &str, streamer: &mut Streamer) -> anyho
     if next == frontier {
         return Ok(0);
     }
-    store.insert_batch_with(&batch, &mut |tx: &mut Transaction<'_>| {
-        tx.execute("DELETE FROM work_pending WHERE stream = $1 AND seq < $2", &[&stream, &next])?;
-        let moved = tx.execute(
-            "UPDATE work_frontier SET next_seq = $2 WHERE stream = $1 AND next_seq = $3",
-            &[&stream, &next, &frontier],
-        )?;
-        if moved != 1 {
-            return Err(StoreError::Corrupt {
-                id: format!("frontier of {stream}"),
-                detail: "moved by another writer".into(),
-            });
-        }
-        Ok(())
-    })?;
+    store.queue_commit(stream, &batch, frontier, next)?;
     Ok((next - frontier) as u64)
 }
 
 /// Deletes a stream (tests and benchmarks clean up with it).
-pub fn delete_stream(nats: &str, name: &str) -> anyhow::Result<()> {
+pub fn delete_stream(nats: &str, name: &str) -> Result<()> {
     runtime()?.block_on(async {
         let js = context(nats).await?;
-        js.delete_stream(name).await.with_context(|| format!("deleting stream {name}"))?;
-        anyhow::Ok(())
+        js.delete_stream(name).await.doing(|| format!("deleting stream {name}"))?;
+        Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_article_over_the_message_limit_is_named_with_the_limit() {
+        assert_eq!(too_large(10, 1 << 20), None);
+        assert_eq!(too_large(10, 0), None, "no limit given");
+        let why = too_large((1 << 20) + 1, 1 << 20).expect("over the limit");
+        assert!(why.contains("1025 KiB") && why.contains("1024 KiB"), "{why}");
+    }
 }

@@ -8,10 +8,13 @@ use storyline_store::{Store, StoreError, StoredArticle};
 
 use crate::ingest::story_label;
 
+/// Why a story view could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ViewError {
+    /// No story or article has this id (the message says which).
     #[error("{0}")]
     NotFound(String),
+    /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
 }

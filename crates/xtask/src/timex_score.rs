@@ -14,7 +14,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::TimeExpr;
+use storyline_core::TimeExpr;
 
 /// One gold TIMEX3: char offsets into the plain text.
 #[derive(Debug, Clone, PartialEq)]
@@ -219,10 +219,10 @@ fn timex_type_name(t: &TimeExpr) -> String {
 
 /// Runs the recogniser on each document (resolved against its DCT) and
 /// counts against the gold annotations.
-pub fn score_docs(docs: &[TimemlDoc], cfg: &crate::analyze::AnalyzeConfig) -> TimexCounts {
+pub fn score_docs(docs: &[TimemlDoc], cfg: &storyline_core::analyze::AnalyzeConfig) -> TimexCounts {
     let mut counts = TimexCounts::default();
     for doc in docs {
-        let analysis = crate::analyze::analyze_text(&doc.text, doc.dct, cfg);
+        let analysis = storyline_core::analyze::analyze_text(&doc.text, doc.dct, cfg);
         counts.add(&doc.gold, &analysis.times);
     }
     counts
@@ -262,7 +262,7 @@ mod tests {
 
     #[test]
     fn strict_relaxed_and_value_counts() {
-        use crate::model::TimexType;
+        use storyline_core::TimexType;
         let doc = parse_timeml(DOC).unwrap();
         let pred = |s: usize, e: usize, v: &str| TimeExpr {
             text: String::new(),
@@ -295,7 +295,7 @@ mod tests {
     fn bundled_news_cases_beat_the_heideltime_reference() {
         let docs = parse_timeml_docs(include_str!("../../../bench/timex/news_cases.tml")).unwrap();
         assert!(docs.len() >= 30, "{} documents", docs.len());
-        let s = score_docs(&docs, &crate::analyze::AnalyzeConfig::default()).scores();
+        let s = score_docs(&docs, &storyline_core::analyze::AnalyzeConfig::default()).scores();
         assert!(s.relaxed_f1 >= 0.90, "{s:?}");
         assert!(s.value_f1 >= 0.80, "{s:?}");
     }

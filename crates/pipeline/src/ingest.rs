@@ -30,6 +30,8 @@ use storyline_ingest::{Format, ReadEvent, ReaderConfig};
 use storyline_store::search::IndexSession;
 use storyline_store::{identity_hash, SearchIndex, Store, StoredArticle};
 
+use crate::PipelineError;
+
 /// Articles per transaction: large enough to amortise commits, small enough
 /// that an interrupted ingest loses little work (never a half article).
 pub const BATCH_ARTICLES: usize = 256;
@@ -39,15 +41,20 @@ const PARALLEL_MIN_ARTICLES: usize = 64;
 
 /// An article after the per-article (parallel) stages.
 pub struct Processed {
+    /// The cleaned article and its analysis.
     pub prepared: Prepared,
+    /// What clustering compares.
     pub features: DocFeatures,
+    /// What dedup compares.
     pub signature: Signature,
 }
 
 /// An article whose processing panicked: reported like a bad record.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Failed {
+    /// Where the article came from (`path:line`, `<request>:3`, ...).
     pub origin: String,
+    /// Why it was not processed.
     pub reason: String,
 }
 
@@ -264,8 +271,11 @@ pub fn arrival_order(articles: &[&Article]) -> Vec<usize> {
 /// What the stateful stages decided for one article.
 #[derive(Debug, Clone)]
 pub struct Decision {
+    /// The earlier article this one copies, if any.
     pub duplicate: Option<DuplicateMatch>,
+    /// Its event number.
     pub event: u32,
+    /// Its story number.
     pub story: u32,
 }
 
@@ -281,6 +291,7 @@ pub struct Streamer {
 }
 
 impl Streamer {
+    /// Empty online state (a new store).
     pub fn new(cfg: &PipelineConfig) -> Self {
         Streamer {
             outlet_lines: OutletLines::new(),
@@ -364,16 +375,10 @@ pub fn load_streamer(store: &dyn Store, cfg: &PipelineConfig) -> Result<Streamer
     Ok(streamer)
 }
 
-pub fn event_label(e: u32) -> String {
-    format!("e{e}")
-}
-
-pub fn story_label(s: u32) -> String {
-    format!("s{s}")
-}
+pub use storyline_core::labels::{event_label, story_label};
 
 /// What happened to one input article.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Stored now.
@@ -384,14 +389,19 @@ pub enum Status {
 }
 
 /// One line of the ingest result (the CLI's `ingest --json` line).
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {
+    /// The input article's id.
     pub id: String,
+    /// Stored now, or already stored.
     pub status: Status,
     /// The stored article this one is (for `already_stored`).
     pub existing: Option<String>,
+    /// Its event label (`e12`), for new articles.
     pub event: Option<String>,
+    /// Its story label (`s3`).
     pub story: Option<String>,
+    /// The id of the earlier article it copies, if any.
     pub duplicate_of: Option<String>,
 }
 
@@ -419,7 +429,7 @@ pub fn ingest(
     streamer: &mut Streamer,
     raws: &[RawArticle],
     cfg: &PipelineConfig,
-) -> anyhow::Result<IngestReport> {
+) -> Result<IngestReport, PipelineError> {
     ingest_with_progress(store, index, streamer, raws, cfg, &mut |_, _| {})
 }
 
@@ -432,7 +442,7 @@ pub fn ingest_with_progress(
     raws: &[RawArticle],
     cfg: &PipelineConfig,
     progress: &mut dyn FnMut(usize, usize),
-) -> anyhow::Result<IngestReport> {
+) -> Result<IngestReport, PipelineError> {
     let mut report = IngestReport::default();
     streamer.learn_outlets(raws);
     // The ordered step borrows the streamer mutably while the workers read
@@ -447,7 +457,7 @@ pub fn ingest_with_progress(
     let flush = |store: &mut dyn Store,
                  session: &mut Option<IndexSession>,
                  batch: &mut Vec<StoredArticle>|
-     -> anyhow::Result<()> {
+     -> Result<(), PipelineError> {
         store.insert_batch(batch)?;
         if let Some(session) = session {
             session.add(batch)?;
@@ -458,17 +468,40 @@ pub fn ingest_with_progress(
     let total = raws.len();
     let mut done = 0;
     let mut failed = Vec::new();
+    // Id and identity hash -> (the first article's id, its story), for
+    // every article this call decided.
+    let mut in_call: HashMap<String, (String, u32)> = HashMap::new();
     let visited = for_each_in_arrival_order(
         raws,
         cfg,
         &outlet_lines,
         &mut failed,
         |p| p,
-        |i, mut p| -> anyhow::Result<()> {
+        |i, mut p| -> Result<(), PipelineError> {
             progress(done, total);
             done += 1;
             let a = &p.prepared.article;
-            if let Some(existing) = store.find_existing(&a.id, &identity_hash(a))? {
+            let identity = identity_hash(a);
+            // Earlier in this call (not yet committed, so the store cannot
+            // answer): the same id or the same text, outlet and URL is the
+            // same article, reported as such instead of dropped silently by
+            // the store's uniqueness constraint.
+            if let Some((first, story)) = in_call.get(&a.id).or_else(|| in_call.get(&identity)) {
+                report.already += 1;
+                results.push((
+                    i,
+                    Outcome {
+                        id: a.id.clone(),
+                        status: Status::AlreadyStored,
+                        existing: Some(first.clone()),
+                        event: None,
+                        story: Some(story_label(*story)),
+                        duplicate_of: None,
+                    },
+                ));
+                return Ok(());
+            }
+            if let Some(existing) = store.find_existing(&a.id, &identity)? {
                 report.already += 1;
                 let story = store.story_of_article(&existing)?;
                 results.push((
@@ -485,6 +518,9 @@ pub fn ingest_with_progress(
                 return Ok(());
             }
             let d = streamer.decide(&mut p);
+            let id = p.prepared.article.id.clone();
+            in_call.insert(identity, (id.clone(), d.story));
+            in_call.insert(id, (p.prepared.article.id.clone(), d.story));
             report.new += 1;
             report.duplicates += d.duplicate.is_some() as usize;
             results.push((
@@ -626,5 +662,25 @@ mod tests {
         assert_eq!(a.len(), 2);
         let (a, s) = parse_articles(br#"{"text": "no id"}"#, 1 << 20);
         assert_eq!((a.len(), s.len()), (0, 1));
+    }
+
+    #[test]
+    fn the_same_article_twice_in_one_call_is_reported_as_the_first_and_counted_as_stored() {
+        let cfg = PipelineConfig::default();
+        let mut store = storyline_store::SqliteStore::open_in_memory().unwrap();
+        let mut streamer = load_streamer(&store, &cfg).unwrap();
+        let one = page("a1", "Karsund Ledger", "Cod quotas fell.");
+        // Another id, the same text, outlet and URL: the same article.
+        let again = RawArticle { id: "b7".into(), ..one.clone() };
+        // The same id again, other text: the id is taken.
+        let same_id = RawArticle { text: "Rail workers struck in the north over pay and hours.".into(), ..one.clone() };
+        let report = ingest(&mut store, None, &mut streamer, &[one, again, same_id], &cfg).unwrap();
+        assert_eq!(report.new, 1);
+        assert_eq!(report.already, 2);
+        assert_eq!(report.new as u64, store.article_count().unwrap(), "every count printed is what the store holds");
+        let b7 = report.outcomes.iter().find(|o| o.id == "b7").unwrap();
+        assert_eq!(b7.status, Status::AlreadyStored);
+        assert_eq!(b7.existing.as_deref(), Some("a1"));
+        assert!(b7.story.is_some(), "the first article's story");
     }
 }

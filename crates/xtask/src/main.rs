@@ -1,0 +1,38 @@
+//! `cargo xtask`: storyline's development tools, apart from the product.
+//!
+//! Benchmarks and evaluations that compare storyline with peers (they may
+//! spawn Python peers and read `../shared`); none of this ships in the
+//! release binary. Run from the repository root:
+//!
+//! ```text
+//! cargo xtask extract-bench --peer          # Zyte pages vs trafilatura
+//! cargo xtask timex-eval DIR                # TimeML files, TempEval-3 scoring
+//! ```
+
+mod extract_bench;
+mod timex_eval;
+mod timex_score;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "xtask", about = "storyline's development tools (benchmarks, evaluation against peers)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Tool,
+}
+
+#[derive(Subcommand, Debug)]
+enum Tool {
+    /// Main-text extraction benchmark on the Zyte pages (optionally vs trafilatura).
+    ExtractBench(extract_bench::ExtractBenchArgs),
+    /// Score time expressions against TimeML files (TempEval-3: relaxed F1, value accuracy).
+    TimexEval(timex_eval::Args),
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Tool::ExtractBench(a) => extract_bench::run(&a),
+        Tool::TimexEval(a) => timex_eval::run(a),
+    }
+}
