@@ -33,6 +33,18 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, Option<&'static str>), ()> {
 pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
     const SNIFF_BYTES: usize = 8192;
     const MAX_CONTROL_SHARE: f32 = 0.10;
+    // UTF-16 text is half NUL bytes: judge the characters a byte-order mark
+    // says it holds, not its bytes.
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+            let body = &bytes[bom_len..];
+            let head = &body[..body.len().min(SNIFF_BYTES) & !1];
+            let (text, _) = enc.decode_without_bom_handling(head);
+            let chars = text.chars().count();
+            let control = text.chars().filter(|&c| c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')).count();
+            return text.contains('\0') || (chars > 0 && control as f32 / chars as f32 > MAX_CONTROL_SHARE);
+        }
+    }
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
     if head.contains(&0) {
         return true;
@@ -65,6 +77,23 @@ mod tests {
             bytes.extend_from_slice(&u.to_le_bytes());
         }
         assert_eq!(decode_text(&bytes).unwrap().0, "Seoul");
+    }
+
+    /// Issue 21: a UTF-16 file with a byte-order mark is text, not binary.
+    #[test]
+    fn utf16_with_bom_is_not_binary() {
+        for (bom, le) in [([0xFF, 0xFE], true), ([0xFE, 0xFF], false)] {
+            let mut bytes = bom.to_vec();
+            for u in "The council met on Monday.\r\nIt voted 23 to 8.".encode_utf16() {
+                bytes.extend_from_slice(&if le { u.to_le_bytes() } else { u.to_be_bytes() });
+            }
+            assert!(!looks_binary(&bytes), "UTF-16 {} read as binary", if le { "LE" } else { "BE" });
+            assert!(decode_text(&bytes).unwrap().0.starts_with("The council met"));
+        }
+        // A BOM in front of binary is still binary.
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend_from_slice(&[0, 0, 1, 0, 2, 0, 3, 0]);
+        assert!(looks_binary(&bytes));
     }
 
     #[test]

@@ -115,7 +115,7 @@ pub fn html_page_to_article(
 ) -> Result<RawArticle, SkipReason> {
     let page = html::decode_html_bytes(body, content_type);
     let url = normalize_url(url);
-    let mut raw = html_to_raw(&page, &id_from_url(&url), Some(&url), origin)?;
+    let (mut raw, _notes) = html_to_raw(&page, &id_from_url(&url), Some(&url), origin)?;
     // Where the page was fetched from is its address; a canonical link in
     // the page may point elsewhere (an AMP or mobile twin).
     raw.url = Some(url);
@@ -216,31 +216,45 @@ impl FormatReader for HtmlReader {
         let Some(bytes) = read_whole(input, origin, cfg, sink) else { return };
         let page = html::decode_html_bytes(&bytes, None);
         match html_to_raw(&page, id, None, origin) {
-            Ok(raw) => sink(ReadEvent::Article(raw)),
+            Ok((raw, notes)) => {
+                for message in notes {
+                    sink(ReadEvent::Notice(Notice { origin: origin.clone(), message }));
+                }
+                sink(ReadEvent::Article(raw))
+            }
             Err(reason) => sink(ReadEvent::Skipped(Skip { origin: origin.clone(), reason })),
         }
     }
 }
 
-/// Extracts an HTML page into a [`RawArticle`]; fields given by the caller
-/// (JSONL) win over those found in the page.
-pub(crate) fn html_to_raw(page: &str, id: &str, url: Option<&str>, origin: &Origin) -> Result<RawArticle, SkipReason> {
+/// Extracts an HTML page into a [`RawArticle`], with the extraction's notes
+/// for the user; fields given by the caller (JSONL) win over those found in
+/// the page.
+pub(crate) fn html_to_raw(
+    page: &str,
+    id: &str,
+    url: Option<&str>,
+    origin: &Origin,
+) -> Result<(RawArticle, Vec<String>), SkipReason> {
     let extracted = html::extract_html(page, url).map_err(|e| SkipReason::NoMainText(e.to_string()))?;
     if extracted.text.trim().is_empty() {
         return Err(SkipReason::NoMainText("empty main text".into()));
     }
-    Ok(RawArticle {
-        id: id.to_string(),
-        title: extracted.title,
-        text: extracted.text,
-        format: TextFormat::ExtractedHtml,
-        date: extracted.published,
-        url: extracted.canonical_url.or_else(|| url.map(str::to_string)).map(|u| normalize_url(&u)),
-        source: extracted.site_name,
-        language: extracted.language,
-        authors: extracted.authors,
-        origin: origin.clone(),
-    })
+    Ok((
+        RawArticle {
+            id: id.to_string(),
+            title: extracted.title,
+            text: extracted.text,
+            format: TextFormat::ExtractedHtml,
+            date: extracted.published,
+            url: extracted.canonical_url.or_else(|| url.map(str::to_string)).map(|u| normalize_url(&u)),
+            source: extracted.site_name,
+            language: extracted.language,
+            authors: extracted.authors,
+            origin: origin.clone(),
+        },
+        extracted.notes,
+    ))
 }
 
 /// `.jsonl`/`.json`: one article object per line (a `.json` file holding one
@@ -401,7 +415,11 @@ fn record_to_events(value: Value, at: Origin, sink: &mut dyn FnMut(ReadEvent)) {
         },
         _ => None,
     };
-    let event = record_to_event(value, at.clone());
+    let mut notices = Vec::new();
+    let event = record_to_event(value, at.clone(), &mut notices);
+    for notice in notices {
+        sink(ReadEvent::Notice(notice));
+    }
     if let (ReadEvent::Article(_), Some(date)) = (&event, unread_date) {
         let message = format!(
             "date {date} not understood (YYYY-MM-DD, RFC 3339, RFC 2822 or \"Month D, YYYY\" expected); \
@@ -412,7 +430,7 @@ fn record_to_events(value: Value, at: Origin, sink: &mut dyn FnMut(ReadEvent)) {
     sink(event);
 }
 
-fn record_to_event(value: Value, at: Origin) -> ReadEvent {
+fn record_to_event(value: Value, at: Origin, notices: &mut Vec<Notice>) -> ReadEvent {
     let skip = |reason| ReadEvent::Skipped(Skip { origin: at.clone(), reason });
     let Value::Object(obj) = value else { return skip(SkipReason::NotAnObject) };
     let Some(id) = string_field(&obj, "id") else { return skip(SkipReason::MissingId) };
@@ -422,7 +440,10 @@ fn record_to_event(value: Value, at: Origin) -> ReadEvent {
             RawArticle { id, text, format: TextFormat::Scraped, origin: at.clone(), ..Default::default() }
         }
         (None, Some(page)) => match html_to_raw(&page, &id, url.as_deref(), &at) {
-            Ok(raw) => raw,
+            Ok((raw, notes)) => {
+                notices.extend(notes.into_iter().map(|message| Notice { origin: at.clone(), message }));
+                raw
+            }
             Err(reason) => return skip(reason),
         },
         (None, None) => return skip(SkipReason::MissingText),

@@ -32,7 +32,15 @@ pub struct HtmlArticle {
     pub language: Option<String>,
     pub canonical_url: Option<String>,
     pub description: Option<String>,
+    /// What extraction changed that a user should know (a page nested
+    /// deeper than [`MAX_NESTING`] flattened).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
+
+/// Deepest element nesting parsed as written; deeper start tags are dropped
+/// (their text kept) so parsing stays linear and within the stack.
+pub const MAX_NESTING: usize = crate::nesting::MAX_DEPTH;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum HtmlError {
@@ -42,6 +50,8 @@ pub enum HtmlError {
     NoMainText,
     #[error("HTML parser failed on this page")]
     ParserFailed,
+    #[error("elements nested {0} deep even after flattening")]
+    TooDeep(usize),
 }
 
 /// Pages above this size are cut: real articles are far smaller and the
@@ -129,13 +139,40 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlEr
         return Err(HtmlError::Empty);
     }
     let html = storyline_core::text::prefix_at_char_boundary(html, MAX_HTML_BYTES);
+    // Issue 21: 100,000 nested elements made parsing quadratic and the
+    // readability pass overflow the stack; the nesting is bounded first.
+    let bounded = crate::nesting::bound_nesting(html, MAX_NESTING);
     // dom_smoothie and html5ever are not expected to panic, but a news
     // pipeline must survive any page, so a panic becomes an error.
-    let res = std::panic::catch_unwind(|| extract_inner(html, url));
+    let res = std::panic::catch_unwind(|| extract_inner(&bounded.html, url));
     match res {
-        Ok(r) => r,
+        Ok(Ok(mut a)) => {
+            if bounded.dropped > 0 {
+                a.notes.push(format!(
+                    "elements nested deeper than {MAX_NESTING} levels flattened ({} tags dropped, their text kept)",
+                    bounded.dropped
+                ));
+            }
+            Ok(a)
+        }
+        Ok(Err(e)) => Err(e),
         Err(_) => Err(HtmlError::ParserFailed),
     }
+}
+
+/// Deepest element of the parsed tree, walked without recursion.
+fn tree_depth(r: &Readability) -> usize {
+    let mut deepest = 0;
+    let mut todo = vec![(r.doc.root(), 0usize)];
+    while let Some((node, depth)) = todo.pop() {
+        deepest = deepest.max(depth);
+        let mut child = node.first_child();
+        while let Some(c) = child {
+            child = c.next_sibling();
+            todo.push((c, depth + 1));
+        }
+    }
+    deepest
 }
 
 fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError> {
@@ -151,6 +188,12 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
     let mut r = Readability::new(html, abs_url, Some(cfg.clone()))
         .or_else(|_| Readability::new(html, None, Some(cfg)))
         .map_err(|_| HtmlError::ParserFailed)?;
+    // A backstop for the pre-scan: the readability pass recurses on the
+    // tree, so a tree deeper than the scan promised is refused, not walked.
+    let depth = tree_depth(&r);
+    if depth > 2 * MAX_NESTING + 16 {
+        return Err(HtmlError::TooDeep(depth));
+    }
 
     let mut meta = read_metadata(&r, url);
     prune_document(&r);
@@ -606,6 +649,7 @@ fn read_metadata(r: &Readability, url: Option<&str>) -> HtmlArticle {
         language,
         canonical_url,
         description,
+        notes: Vec::new(),
     }
 }
 

@@ -34,6 +34,7 @@
 mod decode;
 mod feed;
 mod formats;
+mod nesting;
 mod report;
 mod walk;
 mod warc;

@@ -46,6 +46,8 @@ pub enum SkipReason {
     NotHtml(String),
     /// A file read as a feed that is not RSS, Atom or JSON Feed.
     NotAFeed(String),
+    /// A FIFO, socket or device met in a directory walk; carries its kind.
+    NotRegularFile(String),
 }
 
 impl fmt::Display for SkipReason {
@@ -72,6 +74,9 @@ impl fmt::Display for SkipReason {
             SkipReason::HttpStatus(code) => write!(f, "HTTP status {code}, not a page"),
             SkipReason::NotHtml(ct) => write!(f, "not an HTML page (Content-Type {ct})"),
             SkipReason::NotAFeed(e) => write!(f, "not an RSS, Atom or JSON feed: {e}"),
+            SkipReason::NotRegularFile(kind) => {
+                write!(f, "{kind}, not a regular file: only files are read from directories")
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Walks input paths in a stable order and hands each file to the reader of
 //! its format.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -48,6 +49,7 @@ impl Default for ReaderConfig {
 /// sorted path order, or `-` for JSONL on standard input), calling `sink` for
 /// each article, skip and notice in input order.
 pub fn read_inputs(paths: &[PathBuf], cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) {
+    let mut seen = Seen::default();
     for path in paths {
         if path.as_os_str() == "-" {
             let stdin = std::io::stdin();
@@ -62,7 +64,7 @@ pub fn read_inputs(paths: &[PathBuf], cfg: &ReaderConfig, sink: &mut dyn FnMut(R
             continue;
         }
         let mut files = Vec::new();
-        collect_files(path, cfg, &mut files, sink);
+        collect_files(path, cfg, &mut seen, &mut files, sink);
         for file in files {
             read_file(&file, cfg, sink);
         }
@@ -73,15 +75,91 @@ fn is_hidden(path: &Path) -> bool {
     path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'))
 }
 
-/// Files under `path` in sorted order (recursive for directories).
-fn collect_files(path: &Path, cfg: &ReaderConfig, out: &mut Vec<PathBuf>, sink: &mut dyn FnMut(ReadEvent)) {
+/// The directories and files a walk has reached, by device and inode, so
+/// that symbolic links (`ln -s . self`, `ln -s .. up`) neither loop nor
+/// read a file twice.
+#[derive(Default)]
+struct Seen {
+    dirs: HashSet<FileKey>,
+    files: HashSet<FileKey>,
+}
+
+#[cfg(unix)]
+type FileKey = (u64, u64);
+#[cfg(not(unix))]
+type FileKey = PathBuf;
+
+#[cfg(unix)]
+fn file_key(_path: &Path, meta: &std::fs::Metadata) -> Option<FileKey> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_key(path: &Path, _meta: &std::fs::Metadata) -> Option<FileKey> {
+    std::fs::canonicalize(path).ok()
+}
+
+/// What a non-regular file is, for its skip line.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = meta;
+    "a special file"
+}
+
+/// Files under `path` in sorted order (recursive for directories). Inside
+/// a directory only regular files are read: a FIFO or device there would
+/// block the run or never end, so it is skipped with its kind. A path named
+/// by the user is read whatever it is (`<(zcat a.jsonl.gz)` is a pipe).
+fn collect_files(
+    path: &Path,
+    cfg: &ReaderConfig,
+    seen: &mut Seen,
+    out: &mut Vec<PathBuf>,
+    sink: &mut dyn FnMut(ReadEvent),
+) {
+    walk(path, cfg, seen, out, sink, true)
+}
+
+fn walk(
+    path: &Path,
+    cfg: &ReaderConfig,
+    seen: &mut Seen,
+    out: &mut Vec<PathBuf>,
+    sink: &mut dyn FnMut(ReadEvent),
+    named: bool,
+) {
     let origin = || Origin { path: path.display().to_string(), line: None };
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => return sink(ReadEvent::Skipped(Skip { origin: origin(), reason: SkipReason::Io(e.to_string()) })),
     };
+    let key = file_key(path, &meta);
     if !meta.is_dir() {
-        out.push(path.to_path_buf());
+        if !named && !meta.is_file() {
+            let reason = SkipReason::NotRegularFile(file_kind(&meta).into());
+            return sink(ReadEvent::Skipped(Skip { origin: origin(), reason }));
+        }
+        // The same file reached again through a link is read once.
+        if key.is_none_or(|k| seen.files.insert(k)) {
+            out.push(path.to_path_buf());
+        }
+        return;
+    }
+    if key.is_some_and(|k| !seen.dirs.insert(k)) {
         return;
     }
     let entries = match std::fs::read_dir(path) {
@@ -94,7 +172,7 @@ fn collect_files(path: &Path, cfg: &ReaderConfig, out: &mut Vec<PathBuf>, sink: 
         if !cfg.include_hidden && is_hidden(&child) {
             continue;
         }
-        collect_files(&child, cfg, out, sink);
+        walk(&child, cfg, seen, out, sink, false);
     }
 }
 
@@ -179,5 +257,60 @@ fn read_url(url: &str, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) {
             Err(reason) => sink(ReadEvent::Skipped(Skip { origin, reason })),
         },
         other => other.reader().read(&mut std::io::Cursor::new(resp.body), &origin, &id_from_url(url), cfg, sink),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn read_all(paths: &[PathBuf]) -> (Vec<String>, Vec<Skip>) {
+        let (mut ids, mut skips) = (Vec::new(), Vec::new());
+        read_inputs(paths, &ReaderConfig::default(), &mut |e| match e {
+            ReadEvent::Article(a) => ids.push(a.id),
+            ReadEvent::Skipped(s) => skips.push(s),
+            ReadEvent::Notice(_) => {}
+        });
+        (ids, skips)
+    }
+
+    /// Issue 21: `ln -s . d/self; ln -s .. d/sub/up` made the walk endless;
+    /// each directory is now followed once and each file read once.
+    #[test]
+    fn symlink_loops_finish_and_read_each_file_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path().join("d");
+        std::fs::create_dir_all(d.join("sub")).unwrap();
+        std::fs::write(d.join("a.txt"), "The council met on Monday and voted.").unwrap();
+        std::fs::write(d.join("sub/b.txt"), "The ferry resumed service on Tuesday.").unwrap();
+        std::os::unix::fs::symlink(".", d.join("self")).unwrap();
+        std::os::unix::fs::symlink("..", d.join("sub/up")).unwrap();
+        // A second name for a file is the same file.
+        std::os::unix::fs::symlink("a.txt", d.join("same.txt")).unwrap();
+        let (ids, skips) = read_all(&[d.clone()]);
+        assert_eq!(ids, ["a", "b"], "{skips:?}");
+        assert!(skips.is_empty(), "{skips:?}");
+        // Starting below the loop: `up` leads to d, which holds sub again.
+        let (ids, _) = read_all(&[d.join("sub")]);
+        assert_eq!(ids, ["b", "a"]);
+    }
+
+    /// Issue 21: a FIFO in an input directory hung the run on open.
+    #[test]
+    fn fifo_in_a_directory_is_skipped_with_its_kind() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("a.txt"), "The council met on Monday and voted.").unwrap();
+        let fifo = tmp.path().join("pipe.txt");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipping: mkfifo is not available");
+            return;
+        }
+        let (ids, skips) = read_all(&[tmp.path().to_path_buf()]);
+        assert_eq!(ids, ["a"]);
+        assert_eq!(skips.len(), 1, "{skips:?}");
+        assert!(skips[0].origin.path.ends_with("pipe.txt"));
+        assert_eq!(skips[0].reason, SkipReason::NotRegularFile("a FIFO (named pipe)".into()));
+        assert!(skips[0].to_string().contains("FIFO"), "{}", skips[0]);
     }
 }
