@@ -60,6 +60,44 @@ pub struct RawArticle {
     pub origin: Origin,
 }
 
+impl RawArticle {
+    /// This article with every NUL character replaced by U+FFFD. PostgreSQL
+    /// refuses NUL in text while SQLite keeps it, so the stores would hold
+    /// different text (or one would fail the whole batch); NUL is never
+    /// meaningful in news text. One character for one keeps every char
+    /// offset of the analysis valid. Borrowed when there is nothing to do.
+    pub fn without_nul(&self) -> std::borrow::Cow<'_, RawArticle> {
+        let has = |s: &str| s.contains('\0');
+        let opt = |s: &Option<String>| s.as_deref().is_some_and(has);
+        let dirty = has(&self.id)
+            || has(&self.text)
+            || opt(&self.title)
+            || opt(&self.date)
+            || opt(&self.url)
+            || opt(&self.source)
+            || opt(&self.language)
+            || self.authors.iter().any(|a| has(a))
+            || has(&self.origin.path);
+        if !dirty {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let fix = |s: &str| s.replace('\0', "\u{FFFD}");
+        let fix_opt = |s: &Option<String>| s.as_deref().map(fix);
+        std::borrow::Cow::Owned(RawArticle {
+            id: fix(&self.id),
+            title: fix_opt(&self.title),
+            text: fix(&self.text),
+            format: self.format,
+            date: fix_opt(&self.date),
+            url: fix_opt(&self.url),
+            source: fix_opt(&self.source),
+            language: fix_opt(&self.language),
+            authors: self.authors.iter().map(|a| fix(a)).collect(),
+            origin: Origin { path: fix(&self.origin.path), line: self.origin.line },
+        })
+    }
+}
+
 /// What a paragraph of cleaned text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

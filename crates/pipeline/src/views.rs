@@ -19,16 +19,30 @@ pub enum ViewError {
     Store(#[from] StoreError),
 }
 
-/// Resolves a story id (`s3`) or an article id to a story number.
+/// The story number `id` names when it is a story label exactly as
+/// [`story_label`] writes it (`s3`; not `s03` or `s+3`, which can only be
+/// article ids).
+pub fn story_number(id: &str) -> Option<u32> {
+    parse_label(id, 's').filter(|&n| story_label(n) == id)
+}
+
+/// Resolves an id to a story number. Article ids are the user's and may
+/// look like story labels (an article may be called `s0`), so: an id
+/// written `article:ID` is always the article `ID`; otherwise a story label
+/// of a story that exists names that story, and anything else is an
+/// article id.
 pub fn resolve_story(store: &dyn Store, id: &str) -> Result<u32, ViewError> {
-    if let Some(n) = id.strip_prefix('s').and_then(|_| parse_label(id, 's')) {
+    let not_found =
+        |id: &str| ViewError::NotFound(format!("no story or article with id {id:?} (list them at /api/stories)"));
+    if let Some(article) = id.strip_prefix("article:") {
+        return store.story_of_article(article)?.ok_or_else(|| not_found(article));
+    }
+    if let Some(n) = story_number(id) {
         if store.story_len(n)? > 0 {
             return Ok(n);
         }
     }
-    store
-        .story_of_article(id)?
-        .ok_or_else(|| ViewError::NotFound(format!("no story or article with id {id:?} (list them at /api/stories)")))
+    store.story_of_article(id)?.ok_or_else(|| not_found(id))
 }
 
 /// One story folded into its view (the CONTRACT's `show --json`).

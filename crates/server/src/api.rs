@@ -586,7 +586,12 @@ pub fn check_token(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError
     let Some(value) = headers.get(axum::http::header::AUTHORIZATION) else {
         return Err(ApiError::new(Code::MissingToken, "send the server's token as `Authorization: Bearer <token>`"));
     };
-    let given = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+    // The scheme is case-insensitive (RFC 9110 section 11.1): `bearer` and
+    // `BEARER` are the same scheme as `Bearer`.
+    let given = value.to_str().ok().and_then(|v| {
+        let (scheme, token) = v.trim_start().split_once(|c: char| c == ' ' || c == '\t')?;
+        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    });
     match given {
         Some(t) if same_secret(t.as_bytes(), expected.as_bytes()) => Ok(()),
         Some(_) => Err(ApiError::new(Code::InvalidToken, "the bearer token is not this server's token")),

@@ -134,7 +134,11 @@ impl From<storyline_store::StoreError> for ApiError {
 
 impl From<storyline_store::SearchError> for ApiError {
     fn from(e: storyline_store::SearchError) -> Self {
-        ApiError::internal(e)
+        match e {
+            // the user's query, not the server, is at fault
+            storyline_store::SearchError::BadQuery(why) => ApiError::bad_parameter(why),
+            e => ApiError::internal(e),
+        }
     }
 }
 

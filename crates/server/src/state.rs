@@ -7,7 +7,6 @@ use std::sync::{Arc, Mutex};
 use axum::body::Bytes;
 use storyline_core::story::StoryView;
 use storyline_core::{PipelineConfig, RawArticle};
-use storyline_store::search::parse_label;
 use storyline_store::{open_store, AnyStore, SearchIndex, Store, StorySummary};
 
 use crate::cache::Versioned;
@@ -197,7 +196,7 @@ impl AppState {
     /// version: the number of its indexed articles (0 while the index has
     /// not caught up with the store; such answers are not cached).
     pub fn resolve_story(&self, store: &dyn Store, id: &str) -> Result<(u32, u64), ApiError> {
-        if let Some(n) = id.strip_prefix('s').and_then(|_| parse_label(id, 's')) {
+        if let Some(n) = views::story_number(id) {
             let len = self.0.index.story_len(n)?;
             if len > 0 {
                 return Ok((n, len));

@@ -1,3 +1,4 @@
 //! API tests over a real listening socket.
 mod api;
 mod common;
+mod hostile;

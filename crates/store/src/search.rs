@@ -66,6 +66,33 @@ pub enum SearchError {
     Store(#[from] StoreError),
     #[error("a SQLite store is searched through the index beside it, and none was opened")]
     NoIndex,
+    /// A query the user wrote that the index cannot answer; the message
+    /// says why and what to write instead (no engine internals).
+    #[error("{0}")]
+    BadQuery(String),
+}
+
+/// Why the user's query text cannot be run, if it cannot: `field:*`
+/// ("has the field") and ranges (`title:[a TO b]`) need fast fields, which
+/// the text fields are not, so the engine would fail at search time.
+fn unsupported_query(q: &str) -> Option<String> {
+    use tantivy::query_grammar::{UserInputAst, UserInputLeaf};
+    fn find(ast: &UserInputAst) -> Option<&'static str> {
+        match ast {
+            UserInputAst::Clause(items) => items.iter().find_map(|(_, a)| find(a)),
+            UserInputAst::Boost(a, _) => find(a),
+            UserInputAst::Leaf(leaf) => match **leaf {
+                UserInputLeaf::Exists { .. } => Some("`field:*` (any value) is not supported"),
+                UserInputLeaf::Range { .. } => {
+                    Some("ranges like `title:[a TO b]` are not supported (use from= and to= for dates)")
+                }
+                _ => None,
+            },
+        }
+    }
+    let (ast, _errors) = tantivy::query_grammar::parse_query_lenient(q);
+    find(&ast)
+        .map(|why| format!("cannot search for {q:?}: {why}; search words, \"a phrase\", title:word, +must or -not"))
 }
 
 /// One search: free text plus optional filters. Empty `q` with filters
@@ -457,6 +484,9 @@ impl SearchIndex {
         let text_query: Option<Box<dyn Query>> = if sq.q.trim().is_empty() {
             None
         } else {
+            if let Some(why) = unsupported_query(&sq.q) {
+                return Err(SearchError::BadQuery(why));
+            }
             let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.text, f.names]);
             parser.set_conjunction_by_default();
             parser.set_field_boost(f.title, TITLE_BOOST);
@@ -512,7 +542,17 @@ impl SearchIndex {
             _ => Box::new(BooleanQuery::new(must)),
         };
 
-        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        // Any other query the engine refuses is the user's query, since the
+        // filters are built here: a 400 with the query, not the engine's
+        // message (which can quote the whole schema).
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score()).map_err(|e| match e {
+            tantivy::TantivyError::SchemaError(_)
+            | tantivy::TantivyError::FieldNotFound(_)
+            | tantivy::TantivyError::InvalidArgument(_) => {
+                SearchError::BadQuery(format!("cannot search for {:?}: the query is not supported", sq.q))
+            }
+            other => SearchError::Tantivy(other),
+        })?;
         let snippets = match &text_query {
             Some(q) => {
                 let mut g = SnippetGenerator::create(&searcher, &**q, f.text)?;
@@ -868,5 +908,45 @@ mod tests {
         assert_eq!(parse_date_bound("soon", false), None);
         assert_eq!(parse_label("s12", 's'), Some(12));
         assert_eq!(parse_label("12", 's'), Some(12));
+    }
+
+    /// Issue 21: `title:*` (and `text:*`, `id:*`, `nofield:*`) failed inside
+    /// the engine with its schema in the message; now a `BadQuery` saying
+    /// what is not supported.
+    #[test]
+    fn field_wildcards_and_ranges_are_bad_queries() {
+        let (_d, idx) = index();
+        for text in ["title:*", "text:*", "id:*", "nofield:*", "OPCON AND title:*", "(a OR text:*)", "title:[a TO z]"] {
+            match idx.search(&q(text)) {
+                Err(SearchError::BadQuery(why)) => {
+                    assert!(why.contains("not supported"), "{text}: {why}");
+                    assert!(!why.contains("Schema") && !why.contains("fast"), "{text}: {why}");
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        assert_eq!(ids(&idx.search(&q("title:OPCON")).unwrap()), ["a"]);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 200, failure_persistence: None, ..Default::default()
+        })]
+
+        /// Any query text is answered with hits or a `BadQuery`, never a
+        /// panic or an engine error, and quickly.
+        #[test]
+        fn any_query_text_is_hits_or_a_bad_query(
+            text in "([a-zA-Z]{1,6}|title|text|id|names|nofield|:|\\*|\\?|~[0-9]|\\^[0-9.]{1,3}|\"|'|\\(|\\)|\\[|\\]|\\{|\\}| TO | AND | OR | NOT |\\+|-|/|\\\\| IN |<|>|=|!|\\.|\u{0}|é){0,24}"
+        ) {
+            static INDEX: std::sync::OnceLock<(tempfile::TempDir, SearchIndex)> = std::sync::OnceLock::new();
+            let idx = &INDEX.get_or_init(index).1;
+            let start = std::time::Instant::now();
+            match idx.search(&q(&text)) {
+                Ok(_) | Err(SearchError::BadQuery(_)) => {}
+                Err(e) => proptest::prop_assert!(false, "{text:?}: {e}"),
+            }
+            proptest::prop_assert!(start.elapsed() < std::time::Duration::from_secs(2));
+        }
     }
 }

@@ -60,17 +60,21 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         event: label(&args.event, 'e', "event")?,
         limit: Some(args.limit),
     };
-    let hits = if store.is_postgres() {
+    let found = if store.is_postgres() {
         // PostgreSQL searches its own tsvector index: no index beside it.
-        store.search(None, &q)?
+        store.search(None, &q)
     } else {
         let index = SearchIndex::open(&SearchIndex::path_for_db(&args.db.db))?;
         if index.len() != store.article_count()? {
             eprintln!("note: the search index is out of step with the store; rebuilding it");
             index.rebuild(&store)?;
         }
-        store.search(Some(&index), &q)?
+        store.search(Some(&index), &q)
     };
+    let hits = found.map_err(|e| match e {
+        storyline_store::SearchError::BadQuery(why) => anyhow::Error::from(CliError::Usage(why)),
+        e => e.into(),
+    })?;
     if args.json {
         let out: Vec<serde_json::Value> = hits
             .iter()

@@ -8,7 +8,8 @@ use super::{CliError, DbArgs};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Story id (`s3`) or the id of an article in the story.
+    /// Story id (`s3`) or the id of an article in the story. An article
+    /// whose id looks like a story id is named `article:ID`.
     pub id: String,
     #[command(flatten)]
     pub db: DbArgs,

@@ -123,3 +123,74 @@ fn missing_path_is_reported() {
     assert_reported(&r.stderr, "missing path", "does-not-exist.txt");
     assert_eq!(r.jsonl().len(), 5);
 }
+
+/// Issue 21's bad-input corpus, through the binary: inputs that crashed,
+/// hung or were refused (deep HTML, a FIFO, symlink loops, UTF-16, NUL)
+/// beside plain bad files and good articles. Exit 0, exactly one skip line
+/// naming each bad file, every good article stored once.
+#[cfg(unix)]
+#[test]
+fn hostile_corpus_beside_good_articles() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("corpus");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::copy(seeds_dir().join("000_3d5f58d5529388c6.txt"), dir.join("sub/good-seed.txt")).unwrap();
+    // Good, though once refused or fatal.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in "The harbour of Haldvik reopened on Friday after the storm, the port authority said.".encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    std::fs::write(dir.join("utf16.txt"), utf16).unwrap();
+    std::fs::write(
+        dir.join("nul.jsonl"),
+        "{\"id\": \"nul-text\", \"title\": \"Ferry\\u0000 resumes\", \"text\": \"The ferry between Karsvik and Haldvik\\u0000 resumed service on Wednesday, the operator said.\"}\n",
+    )
+    .unwrap();
+    let deep = |inner: String, text: &str| format!("<html><body>{inner}{text}</body></html>");
+    let page = deep(
+        "<span><b>".repeat(100_000),
+        "The council of Haldvik approved the new bridge on Tuesday after a long debate.",
+    );
+    std::fs::write(dir.join("deep-span.html"), page).unwrap();
+    let page = deep("<div>".repeat(100_000), "Fishermen in Karsvik landed a record catch of herring this week.");
+    std::fs::write(dir.join("deep-div.html"), page).unwrap();
+    // Loops: each directory is followed once.
+    std::os::unix::fs::symlink(".", dir.join("self")).unwrap();
+    std::os::unix::fs::symlink("..", dir.join("sub/up")).unwrap();
+    // Bad, one skip line each.
+    std::fs::write(dir.join("binary.txt"), [0x7f, b'E', b'L', b'F', 0, 1, 2, 3, 0, 0]).unwrap();
+    std::fs::write(dir.join("empty.txt"), b"").unwrap();
+    std::fs::write(dir.join("fake.txt.gz"), b"plain text pretending to be gzip\n").unwrap();
+    std::fs::write(dir.join("menu.html"), b"<html><body><nav>menu</nav></body></html>").unwrap();
+    std::fs::write(dir.join("report.pdf"), b"%PDF-1.4").unwrap();
+    std::fs::write(dir.join("broken.jsonl"), b"{\"id\": \"x\", \"text\": \n").unwrap();
+    let fifo = dir.join("pipe.txt");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+
+    let db = tmp.path().join("store.db");
+    let start = std::time::Instant::now();
+    let r = run(&["ingest", &arg(&dir), "--db", &arg(&db)]);
+    let took = start.elapsed();
+    assert_eq!(r.code, 0, "stderr:\n{}", r.stderr);
+    assert!(took < std::time::Duration::from_secs(30), "{took:?}");
+    for bad in ["binary.txt", "empty.txt", "fake.txt.gz", "menu.html", "report.pdf", "broken.jsonl:1", "pipe.txt"] {
+        let lines: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("skipped") && l.contains(bad)).collect();
+        assert_eq!(lines.len(), 1, "one skip line for {bad}:\n{}", r.stderr);
+    }
+    let skips = r.stderr.lines().filter(|l| l.starts_with("skipped")).count();
+    assert_eq!(skips, 7, "only the bad files are skipped:\n{}", r.stderr);
+    assert!(r.stderr.contains("flattened"), "the flattened pages are noted:\n{}", r.stderr);
+    let ids: Vec<String> = r.jsonl().iter().map(|l| s(l, "id").to_owned()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        ["deep-div", "deep-span", "good-seed", "nul-text", "utf16"],
+        "each good file read once: {ids:?}"
+    );
+    let stories = run(&["stories", "--db", &arg(&db), "--json"]).ok().json();
+    let total: u64 = stories.as_array().unwrap().iter().map(|x| x["articles"].as_u64().unwrap()).sum();
+    assert_eq!(total, 5, "{stories}");
+    let view = run(&["show", "nul-text", "--db", &arg(&db), "--json"]).ok().stdout;
+    assert!(view.contains("Haldvik\u{FFFD} resumed") || view.contains("Haldvik\\ufffd resumed"), "{view}");
+}

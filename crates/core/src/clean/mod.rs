@@ -126,6 +126,10 @@ pub fn clean(raw: &RawArticle, cfg: &CleanConfig) -> Article {
 /// [`clean`], also removing the lines `outlet_lines` has learned are the
 /// article's outlet's furniture.
 pub fn clean_with(raw: &RawArticle, cfg: &CleanConfig, outlet_lines: &OutletLines) -> Article {
+    // Every path (files, feeds, fetches, POST, queue workers) cleans its
+    // articles here, so text is made storable here once: see
+    // `RawArticle::without_nul`.
+    let raw = &*raw.without_nul();
     let text = raw.text.as_str();
     let spans = split_blocks(text);
     let mut found = Found::default();

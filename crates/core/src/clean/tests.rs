@@ -473,3 +473,28 @@ fn default_config_removes_strong_patterns_but_not_prose_mid_article() {
     assert!(cfg.short_block_max_words < cfg.long_prose_min_words);
     assert!(cfg.weak_pattern_weight < cfg.removal_threshold);
 }
+
+/// Issue 21: PostgreSQL refuses NUL in text, SQLite keeps it. Cleaning, which
+/// every path goes through, replaces it in every field, one char for one.
+#[test]
+fn nul_characters_are_replaced_in_every_field() {
+    let raw = RawArticle {
+        id: "nul\0id".into(),
+        title: Some("Harbour\0 closed".into()),
+        text: "The port of Haldvik was closed\0 on Monday as a storm hit the coast.\n\nShips waited out\0side.".into(),
+        source: Some("Wire\0".into()),
+        authors: vec!["Ann\0 Lee".into()],
+        url: Some("https://x.example/a\0b".into()),
+        ..Default::default()
+    };
+    let a = clean(&raw, &CleanConfig::default());
+    let all = format!("{a:?}");
+    assert!(!all.contains('\0'), "{all}");
+    assert_eq!(a.raw_text.chars().count(), raw.text.chars().count(), "offsets keep their meaning");
+    assert!(a.text.contains("closed\u{FFFD} on Monday"), "{}", a.text);
+    assert_eq!(a.title, "Harbour\u{FFFD} closed");
+    assert_eq!(a.id, "nul\u{FFFD}id");
+    // Clean input is passed through untouched.
+    let clean_raw = RawArticle { text: "No NUL here at all.".into(), ..Default::default() };
+    assert!(matches!(clean_raw.without_nul(), std::borrow::Cow::Borrowed(_)));
+}
