@@ -10,9 +10,15 @@ MinHashLSH index at the same Jaccard threshold, each article queried before
 it is inserted, candidates confirmed by estimated Jaccard >= threshold, and
 each duplicate pointed at the original of its best match.
 
+With `--thresholds 0.2,0.3,...` the MinHashes are computed once and the
+LSH pass is run at each threshold, so the caller can report datasketch at
+its best threshold.
+
 Prints one JSON object: {"tool", "version", "seconds", "articles",
-"original_of": {id: original id}}. `seconds` covers shingling, MinHash and
-LSH (what storyline's timing covers), not reading the file.
+"original_of": {id: original id}, "runs": [{"threshold", "seconds",
+"b_r", "original_of"}]} (the top-level fields are the first run's).
+`seconds` covers shingling, MinHash and LSH (what storyline's timing
+covers), not reading the file.
 """
 import argparse
 import json
@@ -87,38 +93,60 @@ def shingles(text, k):
     return out
 
 
+def run_lsh(docs, sketches, threshold, num_perm):
+    """Query-then-insert in arrival order; a duplicate points at the
+    original of its most similar earlier article."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    original_of = {}
+    for d in docs:
+        m = sketches.get(d["id"])
+        if m is None:
+            continue
+        best, best_j = None, -1.0
+        for cand in lsh.query(m):
+            j = m.jaccard(sketches[cand])
+            if j >= threshold and (j > best_j or (j == best_j and cand < best)):
+                best, best_j = cand, j
+        if best is not None:
+            original_of[d["id"]] = original_of.get(best, best)
+        lsh.insert(d["id"], m)
+    return original_of, (list(lsh.b_r) if hasattr(lsh, "b_r") else None)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus")
     ap.add_argument("--threshold", type=float, default=0.5)
+    ap.add_argument("--thresholds", default="",
+                    help="comma-separated Jaccard thresholds to sweep (the MinHashes are computed once); "
+                         "default: --threshold only")
     ap.add_argument("--shingle-words", type=int, default=5)
     ap.add_argument("--num-perm", type=int, default=128)
     args = ap.parse_args()
     docs = [json.loads(line) for line in open(args.corpus, encoding="utf-8") if line.strip()]
+    thresholds = [float(t) for t in args.thresholds.split(",") if t.strip()] or [args.threshold]
 
     start = time.perf_counter()
-    lsh = MinHashLSH(threshold=args.threshold, num_perm=args.num_perm)
-    sketches, original_of = {}, {}
+    sketches = {}
     for d in docs:
         sh = shingles(d["text"], args.shingle_words)
         if not sh:
             continue
         m = MinHash(num_perm=args.num_perm, seed=1)
         m.update_batch(list(sh))
-        best, best_j = None, -1.0
-        for cand in lsh.query(m):
-            j = m.jaccard(sketches[cand])
-            if j >= args.threshold and (j > best_j or (j == best_j and cand < best)):
-                best, best_j = cand, j
-        if best is not None:
-            original_of[d["id"]] = original_of.get(best, best)
         sketches[d["id"]] = m
-        lsh.insert(d["id"], m)
-    seconds = time.perf_counter() - start
+    minhash_seconds = time.perf_counter() - start
 
-    json.dump({"tool": "datasketch", "version": datasketch.__version__, "seconds": seconds,
-               "articles": len(docs), "b_r": list(lsh.b_r) if hasattr(lsh, "b_r") else None,
-               "original_of": original_of}, sys.stdout)
+    runs = []
+    for t in thresholds:
+        start = time.perf_counter()
+        original_of, b_r = run_lsh(docs, sketches, t, args.num_perm)
+        runs.append({"threshold": t, "seconds": minhash_seconds + time.perf_counter() - start,
+                     "b_r": b_r, "original_of": original_of})
+
+    json.dump({"tool": "datasketch", "version": datasketch.__version__, "articles": len(docs),
+               "minhash_seconds": minhash_seconds, "seconds": runs[0]["seconds"],
+               "original_of": runs[0]["original_of"], "runs": runs}, sys.stdout)
     print()
 
 

@@ -9,7 +9,7 @@
 //! ```text
 //! RawArticle --clean--> Article --analyze--> Analysis
 //!     |                    |
-//!     |                    +--dedup--> duplicate_of (exact, near, syndicated)
+//!     |                    +--dedup--> duplicate_of (exact, near, excerpt, extended)
 //!     |                    +--cluster--> EventId --story linking--> StoryId
 //!     +-- (readers in storyline-ingest)     story::build -> StoryView
 //! ```

@@ -37,6 +37,9 @@ struct Line<'a> {
     event: String,
     story: String,
     duplicate_of: Option<&'a str>,
+    /// How the copy relates to its original (`exact`, `near`, `excerpt`,
+    /// `extended`); null for originals.
+    duplicate_kind: Option<&'static str>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -93,6 +96,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             event: event_label(d.event),
             story: story_label(d.story),
             duplicate_of: d.duplicate.as_ref().map(|m| m.original.as_str()),
+            duplicate_kind: d.duplicate.as_ref().map(|m| m.kind.as_str()),
         })?;
     }
     out.finish()?;

@@ -2,14 +2,23 @@
 //! some of them with the edits copies get in the wild, gold duplicate
 //! groups, and every other article as a distractor.
 //!
-//! Edits (1 to `max_edits` = 3 per copy, besides a new title): the copying outlet's header
-//! and footer boilerplate, a trimmed ending (65-90% of the words kept), an
-//! inserted sentence from another article (8 to 45 words, at most a quarter
-//! of the copy), reordered paragraphs, British or American respelling, 1-4
-//! changed words (at most one per 60 words); one copy in ten is verbatim
-//! apart from typography. Three copies in ten copy an earlier copy (chains).
-//! Groups from a wire service carry its credit. Copies are published 1-3
-//! days after what they copy, so the gold original is always the earliest.
+//! Edits (1 to `max_edits` = 3 per copy, besides a new title), applied in
+//! the order a copy is made: at most one length edit, a **teaser** (the
+//! lead only, 20-45 % of the original's words), a trimmed ending (45-90 %
+//! kept) or **local paragraphs appended** (an unrelated article's, 20-80 %
+//! of the copy's length); a **paragraph of another report inserted** (of
+//! the same gold event when the source has one, at most a third of the
+//! copy); reordered paragraphs; British or American respelling; 1-4 changed
+//! words (at most one per 60 words); the copying outlet's header and footer
+//! lines. One copy in ten is verbatim apart from typography. Three copies in
+//! ten copy an earlier copy (chains; a teaser keeps at least a fifth of the
+//! original). Groups from a wire service carry its credit. Copies are
+//! published 1-3 days after what they copy, so the gold original is always
+//! the earliest.
+//!
+//! Other real reports of the same event (gva-dev has many per incident) are
+//! the hard negatives: [`PairScore::same_event_false_pairs`] counts the
+//! predicted pairs that join two of them.
 //!
 //! Real corpora hold real copies too (ECB+ has the same wire story from
 //! several outlets, verbatim or reworded), and whether two of them are
@@ -78,6 +87,11 @@ pub struct SourceArticle {
     #[serde(default)]
     pub title: String,
     pub text: String,
+    /// Gold event of a real article (gva-dev and ecbplus-dev carry one):
+    /// other reports of the same event are the hard negatives, and the
+    /// paragraph an editor inserts comes from one of them when there is one.
+    #[serde(default)]
+    pub event: Option<String>,
 }
 
 /// Corpus settings.
@@ -140,6 +154,9 @@ pub struct BenchDoc {
     pub copy_of: Option<String>,
     /// The edits applied, for reading failures.
     pub edits: Vec<String>,
+    /// Gold event of the source article, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
 }
 
 /// The corpus in arrival order (publication date, ties shuffled).
@@ -575,6 +592,7 @@ pub fn generate(sources: &[SourceArticle], cfg: &BenchConfig) -> BenchCorpus {
                 group: src.id.clone(),
                 copy_of: None,
                 edits: Vec::new(),
+                event: src.event.clone(),
             },
             body,
             source: i,
@@ -607,6 +625,26 @@ pub fn generate(sources: &[SourceArticle], cfg: &BenchConfig) -> BenchCorpus {
     }
 }
 
+/// A random source of another event than `source` (any other source when
+/// events are unknown).
+fn unrelated(source: usize, sources: &[SourceArticle], rng: &mut SplitMix64) -> usize {
+    for _ in 0..16 {
+        let other = (source + 1 + rng.below(sources.len() - 1)) % sources.len();
+        if sources[other].event.is_none() || sources[other].event != sources[source].event {
+            return other;
+        }
+    }
+    (source + 1) % sources.len()
+}
+
+/// A random other source of the same gold event, if any.
+fn same_event(source: usize, sources: &[SourceArticle], rng: &mut SplitMix64) -> Option<usize> {
+    let event = sources[source].event.as_ref()?;
+    let peers: Vec<usize> =
+        (0..sources.len()).filter(|&i| i != source && sources[i].event.as_ref() == Some(event)).collect();
+    (!peers.is_empty()).then(|| peers[rng.below(peers.len())])
+}
+
 fn make_copy(
     drafts: &[Draft],
     parent: usize,
@@ -616,7 +654,6 @@ fn make_copy(
     max_edits: usize,
     rng: &mut SplitMix64,
 ) -> Draft {
-    let sources = all_sources.len();
     let p = &drafts[parent];
     let mut body = p.body.clone();
     let mut edits = vec!["retitle".to_string()];
@@ -630,37 +667,85 @@ fn make_copy(
         retypeset(&mut body);
         edits.push("verbatim".into());
     } else {
-        const KINDS: [&str; 6] = ["boilerplate", "trim", "insert", "reorder", "respell", "words"];
+        // One length edit at most (a teaser is not also extended), then the
+        // editor's changes, then the page's furniture: the order a copy is
+        // made in, so an inserted paragraph is sized against the final text.
+        const KINDS: [&str; 7] = ["length", "length", "insert", "reorder", "respell", "words", "boilerplate"];
         let mut kinds = KINDS.to_vec();
         rng.shuffle(&mut kinds);
         let max_edits = if p.doc.copy_of.is_some() { max_edits.saturating_sub(1) } else { max_edits }.clamp(1, 6);
-        for kind in kinds.into_iter().take(rng.range(1, max_edits)) {
+        // "length" is listed twice: a trimmed, teaser or extended copy is
+        // the common case of syndication.
+        let mut chosen: Vec<&str> = Vec::new();
+        let n = rng.range(1, max_edits);
+        for kind in kinds {
+            if chosen.len() < n && !chosen.contains(&kind) {
+                chosen.push(kind);
+            }
+        }
+        chosen.sort_by_key(|k| KINDS.iter().position(|x| x == k));
+        for kind in chosen {
             match kind {
-                "boilerplate" => {
-                    body.insert(0, header.to_string());
-                    body.push(footer.to_string());
-                    edits.push(kind.into());
-                }
-                "trim" => {
-                    let keep = 0.65 + 0.25 * rng.below(1001) as f64 / 1000.0;
-                    trim_ending(&mut body, keep);
-                    edits.push(format!("trim:{keep:.2}"));
-                }
+                "length" => match rng.below(3) {
+                    0 => {
+                        // A teaser: the lead only, down to a fifth of the
+                        // original (a teaser of a copy too).
+                        let root_share = word_count(&drafts[p.source].body) as f64 / word_count(&body).max(1) as f64;
+                        let keep = ((0.2 + 0.25 * rng.below(1001) as f64 / 1000.0) * root_share).min(1.0);
+                        trim_ending(&mut body, keep);
+                        edits.push(format!("teaser:{keep:.2}"));
+                    }
+                    1 => {
+                        let keep = 0.45 + 0.45 * rng.below(1001) as f64 / 1000.0;
+                        trim_ending(&mut body, keep);
+                        edits.push(format!("trim:{keep:.2}"));
+                    }
+                    _ => {
+                        // Local paragraphs appended: an unrelated article's
+                        // paragraphs, 20-80 % of the copy's length (the
+                        // copy still mostly copies `p`).
+                        let target =
+                            (word_count(&body) as f64 * (0.2 + 0.6 * rng.below(1001) as f64 / 1000.0)) as usize;
+                        let other = unrelated(p.source, all_sources, rng);
+                        let mut added = 0;
+                        for para in &bodies[other] {
+                            let w = para.split_whitespace().count();
+                            if added + w > target.max(w.min(12)) {
+                                break;
+                            }
+                            added += w;
+                            body.push(para.clone());
+                        }
+                        edits.push(format!("extend:{added}w"));
+                    }
+                },
                 "insert" => {
-                    // A background sentence from another article, at most
-                    // a quarter of this one: an editor's addition.
-                    let budget = (word_count(&body) / 4).clamp(12, 45);
-                    let other = (p.source + 1 + rng.below(sources - 1)) % sources;
-                    let pool: Vec<String> = sentences(&bodies[other].join(" "))
-                        .into_iter()
+                    // A paragraph of another report, of the same event when
+                    // there is one (an editor merging two reports), at most
+                    // a third of the copy: the copy still mostly copies `p`.
+                    let budget = (word_count(&body) / 3).max(12);
+                    let other =
+                        same_event(p.source, all_sources, rng).unwrap_or_else(|| unrelated(p.source, all_sources, rng));
+                    let pool: Vec<String> = bodies[other]
+                        .iter()
                         .skip(1)
                         .filter(|s| (8..=budget).contains(&s.split_whitespace().count()))
+                        .cloned()
                         .collect();
+                    let pool = if pool.is_empty() {
+                        sentences(&bodies[other].join(" "))
+                            .into_iter()
+                            .skip(1)
+                            .filter(|s| (8..=budget).contains(&s.split_whitespace().count()))
+                            .collect()
+                    } else {
+                        pool
+                    };
                     if !pool.is_empty() {
                         let extra = pool[rng.below(pool.len())].clone();
                         let at = rng.range(1.min(body.len()), body.len());
                         body.insert(at, extra);
-                        edits.push(format!("insert:{at}"));
+                        edits.push(format!("insert:{at}:{}", all_sources[other].id));
                     }
                 }
                 "reorder" => {
@@ -683,12 +768,18 @@ fn make_copy(
                     }
                     edits.push(format!("respell:{changed}"));
                 }
-                _ => {
+                "words" => {
                     // "A few": 1 to 4, at most one per 60 words.
                     let most = (word_count(&body) / 60).clamp(1, 4);
                     let changed = change_words(&mut body, rng.range(1, most), rng);
                     edits.push(format!("words:{changed}"));
                 }
+                "boilerplate" => {
+                    body.insert(0, header.to_string());
+                    body.push(footer.to_string());
+                    edits.push(kind.into());
+                }
+                _ => unreachable!("edit kinds are listed above"),
             }
         }
     }
@@ -716,6 +807,7 @@ fn make_copy(
             group: p.doc.group.clone(),
             copy_of: Some(p.doc.id.clone()),
             edits,
+            event: p.doc.event.clone(),
         },
         body,
         source: p.source,
@@ -734,6 +826,9 @@ pub struct PairScore {
     pub true_pairs: u64,
     /// Predicted pairs across a grey-zone pair of gold groups (not scored).
     pub ignored_pairs: u64,
+    /// False predicted pairs (scored) whose two gold groups are different
+    /// reports of the same gold event: the hard negatives.
+    pub same_event_false_pairs: u64,
     pub precision: f64,
     pub recall: f64,
 }
@@ -750,7 +845,11 @@ pub fn score_pairs(corpus: &BenchCorpus, original_of: &HashMap<String, String>) 
         .collect();
     let mut gold_sizes: HashMap<&str, u64> = HashMap::new();
     let mut predicted: HashMap<&str, HashMap<&str, u64>> = HashMap::new();
+    let mut event_of: HashMap<&str, &str> = HashMap::new();
     for d in &corpus.docs {
+        if let Some(e) = &d.event {
+            event_of.insert(d.group.as_str(), e.as_str());
+        }
         *gold_sizes.entry(d.group.as_str()).or_default() += 1;
         let root = original_of.get(&d.id).map(String::as_str).unwrap_or(d.id.as_str());
         *predicted.entry(root).or_default().entry(d.group.as_str()).or_default() += 1;
@@ -760,6 +859,7 @@ pub fn score_pairs(corpus: &BenchCorpus, original_of: &HashMap<String, String>) 
     let mut predicted_pairs = 0;
     let mut true_pairs = 0;
     let mut ignored_pairs = 0;
+    let mut same_event_false_pairs = 0;
     for by_gold in predicted.values() {
         let groups: Vec<(&str, u64)> = by_gold.iter().map(|(g, n)| (*g, *n)).collect();
         for (i, &(g, n)) in groups.iter().enumerate() {
@@ -770,6 +870,9 @@ pub fn score_pairs(corpus: &BenchCorpus, original_of: &HashMap<String, String>) 
                     ignored_pairs += n * m;
                 } else {
                     predicted_pairs += n * m;
+                    if event_of.get(g).is_some_and(|e| event_of.get(h) == Some(e)) {
+                        same_event_false_pairs += n * m;
+                    }
                 }
             }
         }
@@ -779,6 +882,7 @@ pub fn score_pairs(corpus: &BenchCorpus, original_of: &HashMap<String, String>) 
         predicted_pairs,
         true_pairs,
         ignored_pairs,
+        same_event_false_pairs,
         precision: if predicted_pairs == 0 { 1.0 } else { true_pairs as f64 / predicted_pairs as f64 },
         recall: if gold_pairs == 0 { 1.0 } else { true_pairs as f64 / gold_pairs as f64 },
     }
@@ -820,7 +924,7 @@ pub fn score_roots(corpus: &BenchCorpus, matches: &HashMap<String, DuplicateMatc
         let wire = !d.wire_credits.is_empty() || !original.wire_credits.is_empty();
         if wire {
             s.detected_wire_copies += 1;
-            s.syndicated_correct += u64::from(m.kind == super::DuplicateKind::Syndicated);
+            s.syndicated_correct += u64::from(m.syndicated);
         }
     }
     s

@@ -2,7 +2,8 @@
 
 /// Dedup settings. Changing `shingle_words`, `bands`, `rows` or
 /// `fold_spelling_variants` changes every [`super::Signature`]: stored
-/// signatures must then be recomputed (see [`super::SIGNATURE_VERSION`]).
+/// signatures must then be recomputed (see [`super::SIGNATURE_VERSION`]);
+/// so does `sample_shift`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DedupConfig {
     /// Words per shingle (k). 5 words: long enough that two different
@@ -19,32 +20,52 @@ pub struct DedupConfig {
     /// MinHash values per band (r). The MinHash has `bands * rows` values
     /// (120, 4 bytes each).
     pub rows: usize,
-    /// Estimated Jaccard similarity (0..1) of the shingle sets at or above
+    /// Jaccard similarity (0..1) of the informative samples at or above
     /// which a candidate is a near duplicate. 0.5: copies with new
     /// boilerplate, spelling changes and a few changed words measure 0.6 to
     /// 0.9; different articles on the same event measure below 0.1.
     pub near_jaccard: f32,
-    /// Estimated containment (0..1) of the smaller shingle set in the larger
-    /// at or above which a candidate is a near duplicate (trimmed copies and
-    /// copies with an inserted paragraph have high containment but lower
-    /// Jaccard). Estimated from Jaccard and the two set sizes:
-    /// |A∩B| = J(|A|+|B|)/(1+J). 0.7: independently written articles on one
-    /// event share under 0.2 of their 5-word shingles; a trimmed copy with a
-    /// few changed words keeps 0.75 or more, and the estimate's noise
-    /// (about ±0.1 at 120 values) must not push it under.
-    pub near_containment: f32,
-    /// Smallest ratio (0..1) of the smaller set size to the larger for the
-    /// containment rule. Below 0.3 a small MinHash error in J turns into a
-    /// large error in estimated containment (a short brief sharing two
-    /// sentences with a long feature would pass); such pairs are partial
-    /// reuse, reported by paragraph hashes instead.
-    pub containment_min_size_ratio: f32,
+    /// Shingles are sampled 1 in 2^`sample_shift` by hash (content-defined,
+    /// so the same shingle is sampled in every article): the sample is what
+    /// the index compares, and measures Jaccard and containment exactly on
+    /// it. 1 (every other shingle): a teaser of a fifth of a 100-word report
+    /// still has about 8 samples; 4 bytes per sample are persisted.
+    pub sample_shift: u32,
+    /// Fewest shared samples for any near or partial match (about 2^shift
+    /// times as many shingles). 4: one shared quote of a dozen words is
+    /// not copying.
+    pub min_shared_samples: u32,
+    /// Share (0..1) of the new article's informative samples found in an
+    /// earlier original at or above which the new article is an
+    /// **excerpt** of it (a teaser, a trimmed copy, a copy with a paragraph
+    /// of another report inserted). 0.6: an excerpt keeps its copied part
+    /// whole apart from a few changed words (5 shingles each) and an
+    /// inserted paragraph of at most a third; separately written reports
+    /// of one event share under 0.15.
+    pub excerpt_containment: f32,
+    /// Smallest share (0..1) of the original's informative samples an
+    /// excerpt must hold. 0.12: a teaser holds a fifth of the original's
+    /// words or more; the margin covers sampling noise on short texts.
+    /// Below it a contained text is a quote (partial reuse), not a copy.
+    pub excerpt_min_share: f32,
+    /// Share (0..1) of the earlier original's informative samples found in
+    /// the new article at or above which the new article is an
+    /// **extended** copy (the original with local paragraphs added). 0.7:
+    /// the whole original with edits keeps 0.8 or more.
+    pub extended_containment: f32,
+    /// A sample posted by this many articles (originals, and the added
+    /// text of copies) is common: stock phrases ("police said the victim
+    /// was") and an outlet's header and footer lines. Common samples are
+    /// neither evidence of copying nor counted in the sizes, so a teaser
+    /// with a new outlet's footer is still mostly its original. Also bounds
+    /// the work per sample.
+    pub common_postings: u32,
     /// Fewest words (after normalisation, repeated paragraphs counted once)
     /// for a text to be matched at all. Below 5 words a text is a stub or a
     /// caption: two different stubs ("Photo gallery") are not duplicates.
     pub min_words: usize,
-    /// Fewest distinct shingles for near-duplicate matching (exact matching
-    /// still applies). Below 10 shingles the MinHash estimate is too coarse.
+    /// Fewest distinct shingles for a MinHash and band keys (persisted for
+    /// stores; the index compares samples).
     pub min_shingles_near: usize,
     /// Fewest words for a paragraph to get a paragraph hash. Short lines
     /// ("Seoul, December 1", "Read more") recur across unrelated articles
@@ -68,8 +89,12 @@ impl Default for DedupConfig {
             bands: 40,
             rows: 3,
             near_jaccard: 0.5,
-            near_containment: 0.7,
-            containment_min_size_ratio: 0.3,
+            sample_shift: 1,
+            min_shared_samples: 4,
+            excerpt_containment: 0.6,
+            excerpt_min_share: 0.12,
+            extended_containment: 0.7,
+            common_postings: 6,
             min_words: 5,
             min_shingles_near: 10,
             min_paragraph_words: 8,

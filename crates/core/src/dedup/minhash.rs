@@ -251,24 +251,15 @@ pub(crate) fn band_keys(minhash: &[u32], bands: usize, rows: usize) -> Vec<u64> 
         .collect()
 }
 
-/// Estimated Jaccard similarity: the share of equal MinHash values.
+/// Estimated Jaccard similarity: the share of equal MinHash values (the
+/// index compares samples; tests check the persisted MinHash with it).
+#[cfg(test)]
 pub(crate) fn estimate_jaccard(a: &[u32], b: &[u32]) -> f32 {
     if a.is_empty() || a.len() != b.len() {
         return 0.0;
     }
     let equal = a.iter().zip(b).filter(|(x, y)| x == y).count();
     equal as f32 / a.len() as f32
-}
-
-/// Estimated containment of the smaller set in the larger, from the
-/// Jaccard estimate and the set sizes: |A∩B| = J(|A|+|B|)/(1+J).
-pub(crate) fn estimate_containment(jaccard: f32, size_a: u32, size_b: u32) -> f32 {
-    let smaller = size_a.min(size_b);
-    if smaller == 0 {
-        return 0.0;
-    }
-    let inter = jaccard * (size_a as f32 + size_b as f32) / (1.0 + jaccard);
-    (inter / smaller as f32).min(1.0)
 }
 
 /// xxh3-128 (seed 0) of a normalised text: the exact-duplicate key.
@@ -279,4 +270,16 @@ pub(crate) fn exact_hash(normalised: &str) -> u128 {
 /// xxh3-64 of one normalised paragraph.
 pub(crate) fn paragraph_hash(normalised: &str) -> u64 {
     xxh3_64_with_seed(normalised.as_bytes(), HASH_SEED)
+}
+
+/// The sampled shingles of an article: the shingle hashes whose lowest
+/// `shift` bits are zero (1 in 2^shift, chosen by content, so a shingle is
+/// sampled in every article that has it and containment measured on the
+/// samples is unbiased), each kept as its high 32 bits. Sorted, distinct.
+pub(crate) fn sample(shingles: &[u64], shift: u32) -> Vec<u32> {
+    let mask = (1u64 << shift.min(16)) - 1;
+    let mut out: Vec<u32> = shingles.iter().filter(|&&h| h & mask == 0).map(|&h| (h >> 32) as u32).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }

@@ -10,25 +10,44 @@
 //!   article counts once, so a page that repeats its body hashes like the
 //!   cleaned text);
 //! - a **MinHash** of its 5-word shingles (one-permutation hashing with
-//!   densification, 120 values) and **LSH band keys** (40 bands of 3 rows);
+//!   densification, 120 values) and **LSH band keys** (40 bands of 3 rows),
+//!   persisted for stores;
+//! - a **sample** of its shingles (1 in 2, chosen by hash, so a shingle is
+//!   sampled alike in every article), which the index compares;
 //! - **paragraph hashes** (paragraphs of 8 words or more) for partial reuse.
 //!
 //! [`DedupIndex`] is fed articles in arrival order (publication order where
 //! dates are known). It keeps state because "duplicate" means "of something
-//! seen before": exact key first, then LSH candidates confirmed by estimated
-//! Jaccard >= 0.5 or estimated containment >= 0.7 of the smaller text in the
-//! larger (so trimmed copies and copies with an extra paragraph are caught).
-//! Every duplicate points to the root of its group: the earliest copy by
-//! publication date, then arrival. A wire credit on the copy or its original
-//! makes the match [`DuplicateKind::Syndicated`].
+//! seen before". Exact key first; then an inverted index from samples to
+//! the articles that posted them counts, for each earlier **original**, the
+//! samples the new article shares with it, and decides:
+//!
+//! - **near**: Jaccard of the samples >= 0.5 (edits, respelling, a few words);
+//! - **excerpt**: >= 0.6 of the new article comes from the original and it
+//!   holds >= 0.12 of the original (a teaser down to a fifth, a trimmed
+//!   ending, a paragraph of another report inserted);
+//! - **extended**: >= 0.7 of the original is in the new article (local
+//!   paragraphs added).
+//!
+//! Samples posted by many articles (stock phrases, an outlet's header and
+//! footer) are common and count for nothing. Copies post only what they add
+//! to their original, so the count also learns furniture that only copies
+//! carry. The original named is the one with the **largest shared part**,
+//! measured directly against originals only: a copy mixing two reports
+//! names the one it copies most, and an original is never found "through"
+//! a copy, so two originals are never merged by a copy that quotes both. A
+//! wire credit on the copy or its original sets [`DuplicateMatch::syndicated`].
+//! Deterministic: no sampling depends on anything but the text.
 //!
 //! ## Storage
 //!
-//! A [`Signature`] of an article with `p` hashed paragraphs and enough text
-//! for near matching takes 16 + 4 + 4 + 120*4 + 40*8 + 12p = 824 + 12p bytes
-//! in memory (about 900 bytes for a 300-word article); see
+//! A [`Signature`] of an article with `p` hashed paragraphs and `s`
+//! samples takes 16 + 4 + 4 + 120*4 + 40*8 + 12p + 4s = 824 + 12p + 4s
+//! bytes (about 1.5 KB for a 300-word article); see
 //! [`Signature::size_bytes`]. The store persists it and, to rebuild the
-//! index, calls [`DedupIndex::restore`] in arrival order.
+//! index, calls [`DedupIndex::restore`] in arrival order. The index holds
+//! per original one posting (8 bytes) and one map slot per sample, per copy
+//! only what it adds.
 //!
 //! ## Example
 //!
@@ -45,6 +64,7 @@
 //! assert!(index.observe("a", &signature(&a, &cfg), &DocMeta::default()).is_none());
 //! let m = index.observe("b", &signature(&b, &cfg), &DocMeta::default()).unwrap();
 //! assert_eq!((m.original.as_str(), m.kind), ("a", DuplicateKind::Exact));
+//! assert!(!m.syndicated);
 //! ```
 
 pub mod bench_corpus;
@@ -67,7 +87,7 @@ pub use syndication::is_wire_credited;
 
 /// Version of the signature layout and hash functions. The store keeps it
 /// beside persisted signatures and recomputes them when it changes.
-pub const SIGNATURE_VERSION: u32 = 1;
+pub const SIGNATURE_VERSION: u32 = 2;
 
 /// Hash of one paragraph of an article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,7 +100,8 @@ pub struct ParagraphHash {
 }
 
 /// What dedup persists per article (deterministic hashes only). Size:
-/// 824 + 12 bytes per hashed paragraph (see [`Signature::size_bytes`]).
+/// 824 + 12 bytes per hashed paragraph + 4 per sample (see
+/// [`Signature::size_bytes`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signature {
     /// xxh3-128 (seed 0) of the normalised main text, repeated paragraphs
@@ -101,6 +122,12 @@ pub struct Signature {
     /// Hashes of paragraphs with at least `min_paragraph_words` words,
     /// first occurrence only.
     pub paragraphs: Vec<ParagraphHash>,
+    /// Sampled shingles (high 32 bits of the shingle hashes whose low
+    /// `sample_shift` bits are zero), sorted; what [`DedupIndex`] compares.
+    /// Empty in signatures stored before version 2: such articles match
+    /// exactly only until recomputed.
+    #[serde(default)]
+    pub sample: Vec<u32>,
 }
 
 impl Signature {
@@ -111,7 +138,12 @@ impl Signature {
 
     /// Bytes of signature data (fixed fields plus the vectors' contents).
     pub fn size_bytes(&self) -> usize {
-        16 + 4 + 4 + 4 * self.minhash.len() + 8 * self.band_keys.len() + 12 * self.paragraphs.len()
+        16 + 4
+            + 4
+            + 4 * self.minhash.len()
+            + 8 * self.band_keys.len()
+            + 12 * self.paragraphs.len()
+            + 4 * self.sample.len()
     }
 
     /// True when the text is long enough for near-duplicate matching.
@@ -181,32 +213,64 @@ pub fn signature(article: &Article, cfg: &DedupConfig) -> Signature {
     } else {
         (Vec::new(), Vec::new())
     };
-    Signature { exact, words: words as u32, shingles: shingles.len() as u32, minhash: mh, band_keys, paragraphs }
+    let sample = minhash::sample(&shingles, cfg.sample_shift);
+    Signature {
+        exact,
+        words: words as u32,
+        shingles: shingles.len() as u32,
+        minhash: mh,
+        band_keys,
+        paragraphs,
+        sample,
+    }
 }
 
+/// How a copy relates to its original.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DuplicateKind {
     /// Same normalised text.
     Exact,
-    /// Same text up to edits (boilerplate, trimming, an inserted paragraph,
-    /// reordering, respelling, a few words).
+    /// Same text up to edits (boilerplate, respelling, a few words,
+    /// reordering, a little trimmed or added). Stores written before kinds
+    /// were split said `syndicated` for wire copies: read as near.
+    #[serde(alias = "syndicated")]
     Near,
-    /// An exact or near copy where the copy or its original credits a wire
-    /// service or feed.
-    Syndicated,
+    /// A part of the original: a teaser or lead-only copy (down to a fifth
+    /// of it), a trimmed ending, possibly with a paragraph from elsewhere.
+    Excerpt,
+    /// The original with text added (local paragraphs appended).
+    Extended,
+}
+
+impl DuplicateKind {
+    /// The name printed in `cluster` output and stored (`exact`, `near`,
+    /// `excerpt`, `extended`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DuplicateKind::Exact => "exact",
+            DuplicateKind::Near => "near",
+            DuplicateKind::Excerpt => "excerpt",
+            DuplicateKind::Extended => "extended",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DuplicateMatch {
-    /// Id of the original: the earliest article of the group (by
-    /// publication date, then arrival), never a copy of a copy.
+    /// Id of the original: the earlier original this article shares the
+    /// most text with (never a copy), or the group's earliest copy when a
+    /// copy published earlier arrived later.
     pub original: String,
     pub kind: DuplicateKind,
-    /// Similarity in [0, 1] that confirmed the match (1 for exact; else the
-    /// larger of estimated Jaccard and estimated containment) with the most
-    /// similar earlier article of the group.
+    /// Similarity in [0, 1] that confirmed the match: 1 for exact, the
+    /// Jaccard of the samples for near, the share of this article found in
+    /// the original for excerpt, the share of the original found in this
+    /// article for extended.
     pub score: f32,
+    /// The copy or its original credits a wire service or feed.
+    #[serde(default)]
+    pub syndicated: bool,
 }
 
 /// Metadata dedup uses besides the text.
@@ -242,13 +306,16 @@ pub struct DedupStats {
     pub restored: u64,
     pub exact: u64,
     pub near: u64,
+    pub excerpt: u64,
+    pub extended: u64,
+    /// Matches (of any kind) marked syndicated.
     pub syndicated: u64,
     /// Texts under `min_words`: never matched, never matchable.
     pub too_short: u64,
-    /// Texts too short for near matching (under `min_shingles_near`
-    /// shingles): exact matching only.
+    /// Texts with fewer than `min_shared_samples` samples: exact matching
+    /// only.
     pub exact_only: u64,
-    /// LSH candidates compared (a measure of the index's work).
+    /// Earlier originals compared (a measure of the index's work).
     pub candidates_checked: u64,
     /// Late-arriving earlier copies that became their group's original.
     pub rerooted: u64,
@@ -264,7 +331,7 @@ pub struct ParagraphReuse {
     pub found_in: Vec<String>,
 }
 
-/// Hasher for keys that already are uniform hashes (band keys, paragraph
+/// Hasher for keys that already are uniform hashes (samples, paragraph
 /// and exact hashes): in-memory only, never persisted.
 #[derive(Default, Clone, Copy)]
 struct PrehashedKey(u64);
@@ -280,6 +347,11 @@ impl Hasher for PrehashedKey {
             self.0 = minhash::mix64(self.0 ^ u64::from_le_bytes(b));
         }
     }
+    fn write_u32(&mut self, n: u32) {
+        // A 32-bit hash: spread it over the high bits too (the table reads
+        // its control bytes from them).
+        self.0 ^= (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
     fn write_u64(&mut self, n: u64) {
         self.0 ^= n;
     }
@@ -293,14 +365,15 @@ type PrehashedMap<K, V> = HashMap<K, V, BuildHasherDefault<PrehashedKey>>;
 /// Index position of an observed article.
 type DocIdx = u32;
 
-/// End of a band chain.
+/// End of a posting chain.
 const NO_ENTRY: u32 = u32::MAX;
 
 #[derive(Debug)]
 struct Doc {
     id: String,
-    minhash: Box<[u32]>,
-    shingles: u32,
+    /// Informative samples (not common when the article was observed):
+    /// the size containment is measured against.
+    size: u32,
     published: Option<NaiveDate>,
     wire: bool,
     /// The original of this article's group (itself when it is one).
@@ -320,11 +393,12 @@ pub struct DedupIndex {
     docs: Vec<Doc>,
     by_id: HashMap<String, DocIdx>,
     exact: PrehashedMap<u128, DocIdx>,
-    /// Band key -> most recent entry in `band_entries`; entries chain to
-    /// the previous article with the same key (no allocation per key).
-    band_heads: PrehashedMap<u64, u32>,
-    /// (article, previous entry with the same band key or NO_ENTRY).
-    band_entries: Vec<(DocIdx, u32)>,
+    /// Sample -> (most recent entry in `postings`, number of postings);
+    /// entries chain to the previous article that posted the sample (no
+    /// allocation per key).
+    sample_heads: PrehashedMap<u32, (u32, u32)>,
+    /// (article, previous entry with the same sample or NO_ENTRY).
+    postings: Vec<(DocIdx, u32)>,
     paragraphs: PrehashedMap<u64, Vec<DocIdx>>,
     /// Root -> the other members of its group, for re-rooting.
     members: HashMap<DocIdx, Vec<DocIdx>>,
@@ -338,10 +412,10 @@ impl Default for DedupIndex {
     }
 }
 
-/// A confirmed match against one earlier article.
+/// A confirmed match against one earlier original.
 struct Confirmed {
     doc: DocIdx,
-    exact: bool,
+    kind: DuplicateKind,
     score: f32,
 }
 
@@ -352,8 +426,8 @@ impl DedupIndex {
             docs: Vec::new(),
             by_id: HashMap::new(),
             exact: PrehashedMap::default(),
-            band_heads: PrehashedMap::default(),
-            band_entries: Vec::new(),
+            sample_heads: PrehashedMap::default(),
+            postings: Vec::new(),
             paragraphs: PrehashedMap::default(),
             members: HashMap::new(),
             reassigned: Vec::new(),
@@ -375,47 +449,46 @@ impl DedupIndex {
         &self.stats
     }
 
-    /// Finds the earlier article that `sig` copies (if any) and returns the
-    /// original of its group, then records this one so later copies can
-    /// point at it. When this article predates the group's original (an
-    /// earlier publication date arriving late), it becomes the original:
-    /// it returns `None` and the re-pointed articles are reported by
+    /// Finds the earlier original that `sig` copies (if any) and returns
+    /// it, then records this article so later articles are compared with
+    /// it (all of it when it is an original, what it adds when a copy).
+    /// When this article predates the original it copies (an earlier
+    /// publication date arriving late), it becomes the original: it
+    /// returns `None` and the re-pointed articles are reported by
     /// [`DedupIndex::take_reassigned`].
     pub fn observe(&mut self, id: &str, sig: &Signature, meta: &DocMeta<'_>) -> Option<DuplicateMatch> {
         let wire = is_wire_credited(meta.wire_credits);
         self.stats.observed += 1;
         if sig.words < self.cfg.min_words as u32 {
             self.stats.too_short += 1;
-        } else if !sig.is_near_indexable() {
+        } else if sig.sample.len() < self.cfg.min_shared_samples as usize {
             self.stats.exact_only += 1;
         }
-        let (found, checked) = self.find(sig);
+        let (found, size, checked) = self.find(sig);
         self.stats.candidates_checked += checked;
         let new_idx = self.docs.len() as DocIdx;
         let Some(found) = found else {
-            self.insert(id, sig, meta, wire, new_idx, None, true);
+            self.insert(id, sig, meta, wire, new_idx, None, size);
             return None;
         };
         let root = self.docs[found.doc as usize].root;
-        let kind = syndication::classify(
-            found.exact,
-            wire,
-            self.docs[found.doc as usize].wire || self.docs[root as usize].wire,
-        );
-        let score = found.score;
+        let syndicated = wire || self.docs[found.doc as usize].wire || self.docs[root as usize].wire;
+        let (kind, score) = (found.kind, found.score);
         match kind {
             DuplicateKind::Exact => self.stats.exact += 1,
             DuplicateKind::Near => self.stats.near += 1,
-            DuplicateKind::Syndicated => self.stats.syndicated += 1,
+            DuplicateKind::Excerpt => self.stats.excerpt += 1,
+            DuplicateKind::Extended => self.stats.extended += 1,
         }
+        self.stats.syndicated += u64::from(syndicated);
         if syndication::predates(meta.published, self.docs[root as usize].published) {
             self.stats.rerooted += 1;
-            self.insert(id, sig, meta, wire, new_idx, None, !found.exact);
+            self.insert(id, sig, meta, wire, new_idx, None, size);
             self.reroot(root, new_idx, kind, score);
             return None;
         }
-        self.insert(id, sig, meta, wire, root, Some((kind, score)), !found.exact);
-        Some(DuplicateMatch { original: self.docs[root as usize].id.clone(), kind, score })
+        self.insert(id, sig, meta, wire, root, Some((kind, score)), size);
+        Some(DuplicateMatch { original: self.docs[root as usize].id.clone(), kind, score, syndicated })
     }
 
     /// Re-inserts a stored article without deciding anything: `duplicate_of`
@@ -430,8 +503,8 @@ impl DedupIndex {
             .map(|r| self.docs[r as usize].root)
             .unwrap_or(new_idx);
         let matched = duplicate_of.filter(|_| root != new_idx).map(|m| (m.kind, m.score));
-        let exact_dup = matches!(matched, Some((DuplicateKind::Exact, _))) && self.exact.contains_key(&sig.exact);
-        self.insert(id, sig, meta, wire, root, matched, !exact_dup);
+        let size = sig.sample.iter().filter(|h| !self.is_common(**h)).count() as u32;
+        self.insert(id, sig, meta, wire, root, matched, size);
     }
 
     /// Articles observed earlier whose original changed since the last call
@@ -468,61 +541,87 @@ impl DedupIndex {
             .collect()
     }
 
-    /// The best earlier match of a signature: exact key first, then LSH
-    /// candidates confirmed by Jaccard or containment, ranked by Jaccard
-    /// (containment saturates at 1 for any superset, so ranking by it would
-    /// prefer a long article that merely contains this one over its true
-    /// source); ties go to the earlier article.
-    /// Also returns how many candidates were compared.
-    fn find(&self, sig: &Signature) -> (Option<Confirmed>, u64) {
-        if sig.words < self.cfg.min_words as u32 {
-            return (None, 0);
-        }
-        if let Some(&doc) = self.exact.get(&sig.exact) {
-            return (Some(Confirmed { doc, exact: true, score: 1.0 }), 0);
-        }
-        if !sig.is_near_indexable() || sig.minhash.len() != self.cfg.minhash_len() {
-            return (None, 0);
-        }
-        let mut candidates: Vec<DocIdx> = Vec::new();
-        for key in &sig.band_keys {
-            let mut entry = self.band_heads.get(key).copied().unwrap_or(NO_ENTRY);
+    fn is_common(&self, sample: u32) -> bool {
+        self.sample_heads.get(&sample).is_some_and(|&(_, n)| n >= self.cfg.common_postings)
+    }
+
+    /// The earlier original a signature copies: its exact twin's original,
+    /// else the original sharing the most informative samples among those
+    /// that pass the near, excerpt or extended rule (ties: higher Jaccard,
+    /// then the earlier article). Only originals are compared, so the
+    /// answer never goes through another copy. Also returns the article's
+    /// informative sample count and how many originals were compared.
+    fn find(&self, sig: &Signature) -> (Option<Confirmed>, u32, u64) {
+        let mut hits: Vec<DocIdx> = Vec::new();
+        let mut size = 0u32;
+        for h in &sig.sample {
+            let Some(&(head, n)) = self.sample_heads.get(h) else {
+                size += 1;
+                continue;
+            };
+            if n >= self.cfg.common_postings {
+                continue;
+            }
+            size += 1;
+            let mut entry = head;
             while entry != NO_ENTRY {
-                let (doc, next) = self.band_entries[entry as usize];
-                candidates.push(doc);
+                let (doc, next) = self.postings[entry as usize];
+                if self.docs[doc as usize].root == doc {
+                    hits.push(doc);
+                }
                 entry = next;
             }
         }
-        candidates.sort_unstable();
-        candidates.dedup();
-        let mut best: Option<(f32, Confirmed)> = None;
-        let checked = candidates.len() as u64;
-        for doc in candidates {
-            let other = &self.docs[doc as usize];
-            let Some((jaccard, score)) = self.confirm(sig, &other.minhash, other.shingles) else { continue };
+        if sig.words < self.cfg.min_words as u32 {
+            return (None, size, 0);
+        }
+        if let Some(&doc) = self.exact.get(&sig.exact) {
+            let doc = self.docs[doc as usize].root;
+            return (Some(Confirmed { doc, kind: DuplicateKind::Exact, score: 1.0 }), size, 0);
+        }
+        hits.sort_unstable();
+        let mut best: Option<(u32, f32, Confirmed)> = None;
+        let mut checked = 0u64;
+        for run in hits.chunk_by(|a, b| a == b) {
+            let shared = run.len() as u32;
+            if shared < self.cfg.min_shared_samples {
+                continue;
+            }
+            checked += 1;
+            let doc = run[0];
+            let Some((kind, jaccard, score)) = self.confirm(shared, size, self.docs[doc as usize].size) else {
+                continue;
+            };
+            // Runs come in arrival order: only a strictly larger shared
+            // part (or equal part, higher Jaccard) displaces an earlier one.
             let better = match &best {
                 None => true,
-                Some((best_jaccard, _)) => jaccard > *best_jaccard,
+                Some((s, j, _)) => shared > *s || (shared == *s && jaccard > *j),
             };
             if better {
-                best = Some((jaccard, Confirmed { doc, exact: false, score }));
+                best = Some((shared, jaccard, Confirmed { doc, kind, score }));
             }
         }
-        (best.map(|(_, c)| c), checked)
+        (best.map(|(_, _, c)| c), size, checked)
     }
 
-    /// (estimated Jaccard, score) of a confirmed near duplicate, or `None`.
-    fn confirm(&self, sig: &Signature, other_minhash: &[u32], other_shingles: u32) -> Option<(f32, f32)> {
-        let jaccard = minhash::estimate_jaccard(&sig.minhash, other_minhash);
+    /// (kind, Jaccard, score) of a match sharing `shared` informative
+    /// samples between a new article of `size` and an original of
+    /// `original_size`, or `None`.
+    fn confirm(&self, shared: u32, size: u32, original_size: u32) -> Option<(DuplicateKind, f32, f32)> {
+        let (k, a, b) = (shared as f32, size.max(shared) as f32, original_size.max(shared) as f32);
+        let jaccard = k / (a + b - k);
+        let of_new = k / a;
+        let of_original = k / b;
         if jaccard >= self.cfg.near_jaccard {
-            return Some((jaccard, jaccard));
+            Some((DuplicateKind::Near, jaccard, jaccard))
+        } else if of_new >= self.cfg.excerpt_containment && of_original >= self.cfg.excerpt_min_share {
+            Some((DuplicateKind::Excerpt, jaccard, of_new))
+        } else if of_original >= self.cfg.extended_containment {
+            Some((DuplicateKind::Extended, jaccard, of_original))
+        } else {
+            None
         }
-        let (small, large) = (sig.shingles.min(other_shingles), sig.shingles.max(other_shingles));
-        if large == 0 || (small as f32) < self.cfg.containment_min_size_ratio * large as f32 {
-            return None;
-        }
-        let containment = minhash::estimate_containment(jaccard, sig.shingles, other_shingles);
-        (containment >= self.cfg.near_containment).then_some((jaccard, containment))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -534,18 +633,10 @@ impl DedupIndex {
         wire: bool,
         root: DocIdx,
         matched: Option<(DuplicateKind, f32)>,
-        index_bands: bool,
+        size: u32,
     ) {
         let idx = self.docs.len() as DocIdx;
-        self.docs.push(Doc {
-            id: id.to_string(),
-            minhash: sig.minhash.clone().into_boxed_slice(),
-            shingles: sig.shingles,
-            published: meta.published,
-            wire,
-            root,
-            matched,
-        });
+        self.docs.push(Doc { id: id.to_string(), size, published: meta.published, wire, root, matched });
         self.by_id.insert(id.to_string(), idx);
         if root != idx {
             self.members.entry(root).or_default().push(idx);
@@ -553,14 +644,32 @@ impl DedupIndex {
         if sig.words >= self.cfg.min_words as u32 {
             self.exact.entry(sig.exact).or_insert(idx);
         }
-        // An exact copy has the same band keys as its original: indexing it
-        // again would only lengthen the candidate lists.
-        if index_bands && sig.minhash.len() == self.cfg.minhash_len() {
-            for key in &sig.band_keys {
-                let entry = self.band_entries.len() as u32;
-                let previous = self.band_heads.insert(*key, entry).unwrap_or(NO_ENTRY);
-                self.band_entries.push((idx, previous));
+        for &h in &sig.sample {
+            let (head, n) = self.sample_heads.get(&h).copied().unwrap_or((NO_ENTRY, 0));
+            if n >= self.cfg.common_postings {
+                continue;
             }
+            if root != idx {
+                // A copy posts only what it adds to its original: the
+                // original's text must not become "common" by being
+                // copied, while a footer every copy of an outlet adds must.
+                let mut entry = head;
+                let mut in_original = false;
+                while entry != NO_ENTRY {
+                    let (doc, next) = self.postings[entry as usize];
+                    if doc == root {
+                        in_original = true;
+                        break;
+                    }
+                    entry = next;
+                }
+                if in_original {
+                    continue;
+                }
+            }
+            let entry = self.postings.len() as u32;
+            self.postings.push((idx, head));
+            self.sample_heads.insert(h, (entry, n + 1));
         }
         for p in &sig.paragraphs {
             let docs = self.paragraphs.entry(p.hash).or_default();
@@ -576,11 +685,14 @@ impl DedupIndex {
         self.docs[old_root as usize].matched = Some((kind, score));
         group.push(old_root);
         let original = self.docs[new_root as usize].id.clone();
+        let new_wire = self.docs[new_root as usize].wire;
         for &m in &group {
             let doc = &mut self.docs[m as usize];
             doc.root = new_root;
             let (kind, score) = doc.matched.unwrap_or((kind, score));
-            self.reassigned.push((doc.id.clone(), DuplicateMatch { original: original.clone(), kind, score }));
+            let syndicated = doc.wire || new_wire;
+            self.reassigned
+                .push((doc.id.clone(), DuplicateMatch { original: original.clone(), kind, score, syndicated }));
         }
         self.members.entry(new_root).or_default().extend(group);
     }

@@ -3,26 +3,12 @@
 
 use chrono::NaiveDate;
 
-use super::DuplicateKind;
-
 /// True when the article credits a wire service or a feed. The cleaner
 /// fills `wire_credits` only with such attributions ("Reuters", "AP",
 /// "AFP", "Yonhap", "The Tribune via feeds", "originally published by ..."),
 /// so any non-blank credit counts.
 pub fn is_wire_credited(credits: &[String]) -> bool {
     credits.iter().any(|c| !c.trim().is_empty())
-}
-
-/// The kind of a confirmed match: text identity decides exact or near; a
-/// wire credit on the new article or on its original makes it syndicated.
-pub(crate) fn classify(exact: bool, wire_new: bool, wire_original: bool) -> DuplicateKind {
-    if wire_new || wire_original {
-        DuplicateKind::Syndicated
-    } else if exact {
-        DuplicateKind::Exact
-    } else {
-        DuplicateKind::Near
-    }
 }
 
 /// True when an article published on `new` (arriving later) predates the

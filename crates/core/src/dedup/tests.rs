@@ -150,6 +150,11 @@ fn seeds_are_pairwise_not_duplicates() {
             assert_eq!(index.observe("b", &sigs[j], &DocMeta::default()), None, "seed {i} vs seed {j}");
             let j_est = minhash::estimate_jaccard(&sigs[i].minhash, &sigs[j].minhash);
             assert!(j_est < 0.15, "seed {i} vs {j}: jaccard {j_est}");
+            // Seeds 0, 1 and 3 report one event and share a few phrases:
+            // far from the share that makes an excerpt.
+            let shared = sigs[i].sample.iter().filter(|h| sigs[j].sample.binary_search(h).is_ok()).count() as f32;
+            let share = shared / sigs[i].sample.len().min(sigs[j].sample.len()) as f32;
+            assert!(share < 0.2, "seed {i} vs {j}: {shared} shared samples ({share})");
         }
     }
 }
@@ -218,11 +223,13 @@ fn wire_credit_makes_a_copy_syndicated() {
     let mut b = article_of("b", &BASE[..5]);
     b.wire_credits = vec!["Reuters".into()];
     let m = dup_of(&a, &b).unwrap();
-    assert_eq!((m.original.as_str(), m.kind), ("orig", DuplicateKind::Syndicated));
+    assert_eq!((m.original.as_str(), m.kind, m.syndicated), ("orig", DuplicateKind::Near, true));
     // And a credited original makes its verbatim copies syndicated too.
     let mut a = article_of("a", &BASE);
     a.wire_credits = vec!["The Tribune via feeds".into()];
-    assert_eq!(dup_of(&a, &article_of("b", &BASE)).unwrap().kind, DuplicateKind::Syndicated);
+    let m = dup_of(&a, &article_of("b", &BASE)).unwrap();
+    assert_eq!((m.kind, m.syndicated), (DuplicateKind::Exact, true));
+    assert!(!dup_of(&article_of("a", &BASE), &article_of("b", &BASE)).unwrap().syndicated);
 }
 
 #[test]
@@ -239,6 +246,7 @@ fn partial_reuse_reports_paragraphs_and_sources() {
             "Oil prices were steady after a week of gains, traders said, while the dollar eased against the yen and the euro.",
             "Short line.",
             BASE[3],
+            EXTRA[0],
         ],
     );
     let sig = signature(&quoting, &cfg);
@@ -250,6 +258,8 @@ fn partial_reuse_reports_paragraphs_and_sources() {
             ParagraphReuse { paragraph: 4, found_in: vec!["a".into()] },
         ]
     );
+    // Two paragraphs of five longer ones: partial reuse, not a copy (an
+    // article mostly made of another one's paragraphs is an excerpt).
     assert_eq!(index.observe("q", &sig, &DocMeta::default()), None, "two reused paragraphs are not a duplicate");
 }
 
@@ -282,7 +292,7 @@ fn signatures_are_deterministic_with_a_golden_value() {
     assert_eq!(&s1.minhash[..4], &GOLDEN_MINHASH4);
     assert_eq!(s1.minhash.len(), 120);
     assert_eq!(s1.band_keys.len(), 40);
-    assert_eq!(s1.size_bytes(), 824 + 12 * 6);
+    assert_eq!(s1.size_bytes(), 824 + 12 * 6 + 4 * s1.sample.len());
 }
 
 const GOLDEN_EXACT: &str = "c71ee2918faa4afa1be86154f85db257";
@@ -358,6 +368,7 @@ fn bench_corpus_is_deterministic_and_scored() {
         .map(|i| bench_corpus::SourceArticle {
             id: format!("s{i}"),
             title: String::new(),
+            event: None,
             text: (0..12)
                 .map(|j| format!("Sentence {j} of article {i} tells how the {} council decided to organize a new defense program for {} residents.", ["city", "county", "state"][j % 3], i * 7 + j))
                 .collect::<Vec<_>>()
@@ -384,23 +395,16 @@ fn bench_corpus_is_deterministic_and_scored() {
 fn containment_catches_a_copy_padded_past_the_jaccard_threshold() {
     // The original's four paragraphs plus six new ones: Jaccard about 0.4,
     // containment of the original in the copy 1.
-    let extra = [
-        "Separately, the finance ministry said exports rose for a third month in October on strong demand for semiconductors and cars from China.",
-        "The central bank left its benchmark interest rate unchanged on Thursday, citing uncertainty over trade and a weak housing market in the capital.",
-        "Opposition lawmakers called for a parliamentary hearing on the budget, saying the government had underestimated welfare spending for next year.",
-        "Weather forecasters warned of heavy snow in the mountains over the weekend and advised drivers to carry chains on the eastern highways.",
-        "A court in Busan sentenced a former mayor to three years in prison for accepting bribes from construction companies during his term.",
-        "The football federation named a new coach for the national team, who will lead the side at the Asian Cup in Qatar early next year.",
-    ];
     let mut padded: Vec<&str> = BASE[..4].to_vec();
-    padded.extend_from_slice(&extra);
+    padded.extend_from_slice(&EXTRA[..6]);
     let cfg = DedupConfig::default();
     let (a, b) = (article_of("orig", &BASE[..4]), article_of("copy", &padded));
     let (sa, sb) = (signature(&a, &cfg), signature(&b, &cfg));
     let jaccard = minhash::estimate_jaccard(&sa.minhash, &sb.minhash);
     assert!(jaccard < cfg.near_jaccard, "test needs a Jaccard under the threshold, got {jaccard}");
     let m = dup_of(&a, &b).expect("padded copy detected by containment");
-    assert!(m.score >= cfg.near_containment, "{m:?}");
+    assert_eq!(m.kind, DuplicateKind::Extended, "{m:?}");
+    assert!(m.score >= cfg.extended_containment, "{m:?}");
 }
 
 #[test]
@@ -429,6 +433,7 @@ fn bench_on_the_seeds_finds_all_copies_and_merges_no_seeds() {
         .map(|(i, t)| bench_corpus::SourceArticle {
             id: format!("seed{i}"),
             title: String::new(),
+            event: None,
             text: article("s", t).text,
         })
         .collect();
@@ -447,4 +452,109 @@ fn bench_on_the_seeds_finds_all_copies_and_merges_no_seeds() {
     let score = bench_corpus::score_pairs(&corpus, &found);
     assert_eq!(score.precision, 1.0, "{score:?}");
     assert!(score.recall >= 0.95, "{score:?}");
+}
+
+/// Unrelated paragraphs (briefs of other news).
+const EXTRA: [&str; 7] = [
+    "Separately, the finance ministry said exports rose for a third month in October on strong demand for semiconductors and cars from China.",
+    "The central bank left its benchmark interest rate unchanged on Thursday, citing uncertainty over trade and a weak housing market in the capital.",
+    "Opposition lawmakers called for a parliamentary hearing on the budget, saying the government had underestimated welfare spending for next year.",
+    "Weather forecasters warned of heavy snow in the mountains over the weekend and advised drivers to carry chains on the eastern highways.",
+    "A court in Busan sentenced a former mayor to three years in prison for accepting bribes from construction companies during his term.",
+    "The football federation named a new coach for the national team, who will lead the side at the Asian Cup in Qatar early next year.",
+    "Health officials reported the first cases of seasonal influenza in three provinces and urged the elderly to get vaccinated before the holidays begin.",
+];
+
+/// A second original, on another subject.
+const OTHER: [&str; 5] = [
+    "A fire broke out at a chemical warehouse on the outskirts of Incheon early on Saturday, sending thick black smoke over the port and forcing the closure of two roads, the fire department said.",
+    "More than 120 firefighters and 40 fire engines were deployed, and the blaze was brought under control about six hours later; no casualties were reported among the night shift workers.",
+    "Residents of nearby apartment blocks were told by text message to keep their windows closed, and the city opened two school gyms for families who wanted to leave the area.",
+    "Investigators said the fire appeared to have started in a storage room holding solvents, and that they would question the company's safety manager about a permit that expired last year.",
+    "The warehouse had been fined twice since 2021 for storing flammable materials without proper ventilation, according to records released by the regional environment office.",
+];
+
+#[test]
+fn a_copy_of_two_originals_names_the_one_it_copies_most_and_never_merges_them() {
+    // Five paragraphs of `a`, two of `b`: it copies `a` most.
+    let mixed = [BASE[0], BASE[1], OTHER[1], BASE[2], BASE[3], OTHER[2], BASE[4]];
+    // Both originals first, in either order; and `b` after the copy, the
+    // case where a chain would point `b` at `a` through `mix`.
+    for order in [["a", "b", "mix"], ["b", "a", "mix"], ["a", "mix", "b"]] {
+        let docs: Vec<(&str, Article)> = order
+            .iter()
+            .map(|&id| {
+                let paras: &[&str] = match id {
+                    "a" => &BASE,
+                    "b" => &OTHER,
+                    _ => &mixed,
+                };
+                (id, article_of(id, paras))
+            })
+            .collect();
+        let out = run(&docs);
+        for (i, id) in order.iter().enumerate() {
+            match *id {
+                "mix" => assert_eq!(out[i].as_ref().map(|m| m.original.as_str()), Some("a"), "{order:?}: {out:?}"),
+                _ => assert_eq!(out[i], None, "{order:?}: original {id} marked a copy: {out:?}"),
+            }
+        }
+    }
+    // When `mix` comes first, it is the original `a` copies (five of its
+    // six paragraphs); `b` still joins neither.
+    let out = run(&[("b", article_of("b", &OTHER)), ("mix", article_of("mix", &mixed)), ("a", article_of("a", &BASE))]);
+    assert_eq!(out[0], None);
+    assert_eq!(out[1], None, "two of seven paragraphs of b are not a copy of b");
+    assert_eq!(out[2].as_ref().map(|m| m.original.as_str()), Some("mix"));
+}
+
+#[test]
+fn a_teaser_of_a_fifth_is_an_excerpt_and_the_original_with_local_paragraphs_is_extended() {
+    let long: Vec<&str> = BASE.iter().chain(OTHER.iter()).copied().collect();
+    // The first two paragraphs of eleven: about a fifth of the words.
+    let teaser = &long[..2];
+    let words = |p: &[&str]| p.iter().map(|x| x.split_whitespace().count()).sum::<usize>();
+    assert!(words(teaser) * 5 <= words(&long) + 10, "{} of {}", words(teaser), words(&long));
+    let m = dup_of(&article_of("orig", &long), &article_of("copy", teaser)).expect("teaser detected");
+    assert_eq!((m.original.as_str(), m.kind), ("orig", DuplicateKind::Excerpt));
+    let extended: Vec<&str> = BASE[..4].iter().chain(OTHER.iter()).copied().collect();
+    let m = dup_of(&article_of("orig", &BASE[..4]), &article_of("copy", &extended)).expect("extended detected");
+    assert_eq!(m.kind, DuplicateKind::Extended);
+    // One shared paragraph of six is a quote, not a copy, either way.
+    let quoting = [OTHER[0], OTHER[1], BASE[3], OTHER[2], OTHER[3], OTHER[4]];
+    assert_eq!(dup_of(&article_of("orig", &BASE), &article_of("copy", &quoting)), None);
+    assert_eq!(dup_of(&article_of("orig", &quoting), &article_of("copy", &BASE)), None);
+}
+
+#[test]
+fn an_outlets_repeated_footer_does_not_hide_a_teaser() {
+    let header =
+        "Metro Herald - World - Share this article on Facebook, Twitter or by email with your friends and family";
+    let footer = "Follow the Metro Herald on Facebook, Twitter and Instagram for the latest news and updates. Have a story tip? Email our newsroom at any time of the day or night.";
+    let cfg = DedupConfig::default();
+    let teaser_of = |paras: &[&str]| -> Vec<String> {
+        let mut v = vec![header.to_string()];
+        v.extend(paras.iter().map(|p| p.to_string()));
+        v.push(footer.to_string());
+        v
+    };
+    let teaser = teaser_of(&BASE[..2]);
+    let teaser: Vec<&str> = teaser.iter().map(String::as_str).collect();
+    // Alone, the furniture is too much of the teaser for it to be an excerpt.
+    let sig = signature(&article_of("t", &teaser), &cfg);
+    let base = signature(&article_of("a", &BASE), &cfg);
+    let shared = sig.sample.iter().filter(|h| base.sample.binary_search(h).is_ok()).count() as f32;
+    assert!(shared / (sig.sample.len() as f32) < cfg.excerpt_containment, "test needs furniture that matters");
+    assert_eq!(dup_of(&article_of("a", &BASE), &article_of("t", &teaser)), None);
+    // Once the outlet has printed it under several other stories, it is
+    // furniture and the teaser is found.
+    let mut index = DedupIndex::new(&cfg);
+    index.observe("a", &base, &DocMeta::default());
+    let briefs: Vec<&str> = OTHER.iter().chain(EXTRA.iter()).copied().collect();
+    for (i, pair) in briefs.chunks_exact(2).enumerate() {
+        let page = [header, pair[0], pair[1], footer];
+        index.observe(&format!("page{i}"), &signature(&article_of("p", &page), &cfg), &DocMeta::default());
+    }
+    let m = index.observe("t", &sig, &DocMeta::default()).expect("teaser found once the footer is common");
+    assert_eq!((m.original.as_str(), m.kind), ("a", DuplicateKind::Excerpt));
 }
