@@ -229,8 +229,12 @@ impl Stages {
             "fi", "et", "lv", "lt", "hu", "tr", "id", "ms", "tl", "af", "eo", "la", "sq", "eu", "gl", "is", "ga", "cy",
         ];
         let l = language.trim().to_ascii_lowercase();
-        let english = l == "en";
-        Stages { entities: NAMES_CAPITALISED.contains(&l.as_str()), times: true, quotes: english, amounts: english }
+        // No language known: the default language, English.
+        let english = l == "en" || l.is_empty();
+        if english {
+            return Stages::ALL;
+        }
+        Stages { entities: NAMES_CAPITALISED.contains(&l.as_str()), times: true, quotes: false, amounts: false }
     }
 }
 

@@ -437,6 +437,7 @@ fn french_text_gets_entities_but_no_quotes_or_amounts() {
 #[test]
 fn stages_by_language() {
     assert_eq!(Stages::for_language("en"), Stages::ALL);
+    assert_eq!(Stages::for_language(""), Stages::ALL);
     let de = Stages::for_language("de");
     assert!(!de.entities && !de.quotes && !de.amounts && de.times);
     let fr = Stages::for_language("fr");
