@@ -57,6 +57,11 @@ pub struct RawArticle {
     pub language: Option<String>,
     /// Authors given by the input (HTML metadata).
     pub authors: Vec<String>,
+    /// Where the reader found each field it filled (`published` ->
+    /// `json-ld`, `title` -> `og:title`, `outlet` -> `host`); empty when the
+    /// input named its fields itself (JSONL).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub sources: std::collections::BTreeMap<String, String>,
     pub origin: Origin,
 }
 

@@ -154,6 +154,7 @@ fn entry_article(
             .map(|l| l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase()),
         authors: entry.authors.iter().filter_map(|p| p.name.clone()).filter(|n| !n.trim().is_empty()).collect(),
         origin: origin.clone(),
+        ..Default::default()
     })
 }
 

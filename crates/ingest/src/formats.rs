@@ -251,6 +251,7 @@ pub(crate) fn html_to_raw(
             source: extracted.site_name,
             language: extracted.language,
             authors: extracted.authors,
+            sources: extracted.sources,
             origin: origin.clone(),
         },
         extracted.notes,
@@ -448,18 +449,22 @@ fn record_to_event(value: Value, at: Origin, notices: &mut Vec<Notice>) -> ReadE
         },
         (None, None) => return skip(SkipReason::MissingText),
     };
-    // Fields given in the record win over what was found in the page.
+    // Fields given in the record win over what was found in the page (and
+    // lose the page's source: an unsourced field came from the input).
     if let Some(title) = string_field(&obj, "title") {
         raw.title = Some(title);
+        raw.sources.remove("title");
     }
     if let Some(date) = string_field(&obj, "date") {
         raw.date = Some(date);
+        raw.sources.remove("published");
     }
     if url.is_some() {
         raw.url = url;
     }
     if let Some(source) = string_field(&obj, "source") {
         raw.source = Some(source);
+        raw.sources.remove("outlet");
     }
     if let Some(language) = string_field(&obj, "language") {
         raw.language = Some(language);

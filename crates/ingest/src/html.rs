@@ -6,6 +6,7 @@
 //! the page is pruned before scoring and the extracted HTML is turned into
 //! plain paragraphs by a small serializer that skips those parts.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -15,6 +16,8 @@ use dom_smoothie::{Config, Readability};
 use encoding_rs::{Encoding, UTF_8};
 use regex::Regex;
 use serde_json::Value;
+
+use crate::dates;
 
 /// The main text and metadata of one HTML page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -36,6 +39,11 @@ pub struct HtmlArticle {
     /// deeper than [`MAX_NESTING`] flattened).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Where each field was read from (`published` -> `json-ld`,
+    /// `title` -> `og:title`, `outlet` -> `host`, ...), so a user can see
+    /// why a value was chosen.
+    #[serde(default)]
+    pub sources: BTreeMap<String, String>,
 }
 
 /// Deepest element nesting parsed as written; deeper start tags are dropped
@@ -534,6 +542,8 @@ fn postprocess_paragraphs(paras: Vec<String>, meta: &HtmlArticle) -> Vec<String>
 
 fn read_metadata(r: &Readability, url: Option<&str>) -> HtmlArticle {
     let doc = &r.doc;
+    let mut sources: BTreeMap<String, String> = BTreeMap::new();
+    let metas = MetaTags::of(r);
     let meta = |sel: &str| -> Option<String> {
         let s = doc.try_select(sel)?;
         for node in s.nodes() {
@@ -551,38 +561,88 @@ fn read_metadata(r: &Readability, url: Option<&str>) -> HtmlArticle {
     };
     let ld = JsonLd::from_doc(r);
 
-    let site_name = meta("meta[property='og:site_name'], meta[name='og:site_name']")
-        .or_else(|| ld.publisher.clone())
-        .or_else(|| meta("meta[name='application-name']"));
+    let canonical_url = doc
+        .try_select("link[rel='canonical']")
+        .and_then(|s| s.attr("href"))
+        .map(|s| s.trim().to_string())
+        .or_else(|| meta("meta[property='og:url']"))
+        .filter(|s| !s.is_empty())
+        .map(|c| absolutize(&c, url));
+    let host = url
+        .and_then(storyline_core::url::outlet_from_url)
+        .or_else(|| canonical_url.as_deref().and_then(storyline_core::url::outlet_from_url));
 
-    let title = meta("meta[property='og:title'], meta[name='og:title'], meta[name='twitter:title']")
-        .or_else(|| ld.headline.clone())
-        .or_else(|| text_of("head title"))
-        .or_else(|| text_of("h1"))
-        .map(|t| strip_site_suffix(&t, site_name.as_deref()))
-        .filter(|t| !t.is_empty());
-
-    let published = [
-        meta("meta[property='article:published_time'], meta[name='article:published_time']"),
-        meta("meta[itemprop='datePublished'], [itemprop='datePublished'][datetime]"),
-        ld.published.clone(),
-        meta("meta[name='pubdate'], meta[name='publishdate'], meta[name='publish-date'], meta[name='date'], meta[name='dc.date'], meta[name='DC.date.issued'], meta[name='sailthru.date'], meta[name='parsely-pub-date'], meta[property='og:published_time']"),
-        meta("time[datetime]"),
+    // Outlet: the page's own site name, then its publisher, then its host.
+    let site_name = [
+        (metas.get("og:site_name"), "og:site_name"),
+        (ld.publisher.clone(), "json-ld publisher"),
+        (metas.get("application-name"), "application-name"),
+        (host.clone(), "host"),
     ]
     .into_iter()
-    .flatten()
-    .find_map(|d| normalize_date(&d))
-    .or_else(|| url.and_then(date_from_url));
+    .find_map(|(v, src)| v.filter(|v| !v.is_empty()).map(|v| (v, src)))
+    .map(|(v, src)| {
+        sources.insert("outlet".into(), src.into());
+        v
+    });
+    let site_names: Vec<&str> =
+        [site_name.as_deref(), ld.publisher.as_deref(), host.as_deref()].into_iter().flatten().collect();
 
-    let modified = [
-        meta("meta[property='article:modified_time'], meta[name='article:modified_time'], meta[property='og:updated_time']"),
-        meta("meta[itemprop='dateModified'], [itemprop='dateModified'][datetime]"),
-        ld.modified.clone(),
-        meta("meta[name='last-modified'], meta[http-equiv='last-modified']"),
+    let title = [
+        (metas.get("og:title"), "og:title"),
+        (metas.get("twitter:title"), "twitter:title"),
+        (ld.headline.clone(), "json-ld"),
+        (text_of("head title"), "title"),
+        (text_of("h1"), "h1"),
     ]
     .into_iter()
-    .flatten()
-    .find_map(|d| normalize_date(&d));
+    .find_map(|(v, src)| {
+        let t = strip_site_suffix(&v?, &site_names);
+        (!t.is_empty()).then_some((t, src))
+    })
+    .map(|(t, src)| {
+        sources.insert("title".into(), src.into());
+        t
+    });
+
+    let language = [
+        (doc.try_select("html[lang]").and_then(|s| s.attr("lang")).map(|s| s.to_string()), "html lang"),
+        (meta("meta[http-equiv='content-language'], meta[name='language']"), "meta:content-language"),
+        (meta("meta[property='og:locale']"), "og:locale"),
+    ]
+    .into_iter()
+    .find_map(|(v, src)| v.and_then(|l| normalize_lang(&l)).map(|l| (l, src)))
+    .map(|(l, src)| {
+        sources.insert("language".into(), src.into());
+        l
+    });
+
+    // Publication dates in trust order (see `dates`): JSON-LD, then the
+    // publication meta tags, strongest first.
+    let mut head = dates::HeadDates { published: Vec::new(), modified: Vec::new() };
+    for (v, src) in &ld.published {
+        head.published.push((v.clone(), src.to_string()));
+    }
+    for key in PUBLISHED_META {
+        if let Some(v) = metas.get(key) {
+            head.published.push((v, format!("meta:{key}")));
+        }
+    }
+    if let Some(v) = ld.modified.clone() {
+        head.modified.push((v, "json-ld".into()));
+    }
+    for key in MODIFIED_META {
+        if let Some(v) = metas.get(key) {
+            head.modified.push((v, format!("meta:{key}")));
+        }
+    }
+    let urls: Vec<&str> = url.into_iter().chain(canonical_url.as_deref()).collect();
+    let today = chrono::Utc::now().date_naive();
+    let published = dates::pick(doc, &head, &urls, language.as_deref(), today).map(|f| {
+        sources.insert("published".into(), f.source);
+        f.date.format("%Y-%m-%d").to_string()
+    });
+    let modified = head.modified.iter().find_map(|(d, _)| normalize_date(d));
 
     let mut authors: Vec<String> = Vec::new();
     fn add_to(authors: &mut Vec<String>, a: &str) {
@@ -592,24 +652,22 @@ fn read_metadata(r: &Readability, url: Option<&str>) -> HtmlArticle {
             }
         }
     }
-    let mut add = |a: &str| add_to(&mut authors, a);
-    for sel in [
-        "meta[name='author']",
-        "meta[property='article:author']",
-        "meta[name='parsely-author']",
-        "meta[name='sailthru.author']",
-        "meta[name='dc.creator']",
-    ] {
-        if let Some(s) = doc.try_select(sel) {
-            for n in s.nodes() {
-                if let Some(v) = n.attr("content") {
-                    add(&v);
-                }
-            }
+    for key in ["author", "article:author", "parsely-author", "sailthru.author", "dc.creator"] {
+        for v in metas.all(key) {
+            add_to(&mut authors, &v);
+        }
+        if !authors.is_empty() {
+            sources.insert("authors".into(), format!("meta:{key}"));
+            break;
         }
     }
-    for a in &ld.authors {
-        add(a);
+    if authors.is_empty() {
+        for a in &ld.authors {
+            add_to(&mut authors, a);
+        }
+        if !authors.is_empty() {
+            sources.insert("authors".into(), "json-ld".into());
+        }
     }
     if authors.is_empty() {
         if let Some(s) = doc.try_select("[rel='author'], [itemprop='author'] [itemprop='name'], [itemprop='author']") {
@@ -617,23 +675,10 @@ fn read_metadata(r: &Readability, url: Option<&str>) -> HtmlArticle {
                 add_to(&mut authors, &n.text());
             }
         }
+        if !authors.is_empty() {
+            sources.insert("authors".into(), "byline".into());
+        }
     }
-
-    let language = doc
-        .try_select("html[lang]")
-        .and_then(|s| s.attr("lang"))
-        .map(|s| s.to_string())
-        .or_else(|| meta("meta[http-equiv='content-language'], meta[name='language']"))
-        .or_else(|| meta("meta[property='og:locale']"))
-        .and_then(|l| normalize_lang(&l));
-
-    let canonical_url = doc
-        .try_select("link[rel='canonical']")
-        .and_then(|s| s.attr("href"))
-        .map(|s| s.trim().to_string())
-        .or_else(|| meta("meta[property='og:url']"))
-        .filter(|s| !s.is_empty())
-        .map(|c| absolutize(&c, url));
 
     let description = meta("meta[name='description']")
         .or_else(|| meta("meta[property='og:description'], meta[name='og:description']"))
@@ -650,18 +695,121 @@ fn read_metadata(r: &Readability, url: Option<&str>) -> HtmlArticle {
         canonical_url,
         description,
         notes: Vec::new(),
+        sources,
     }
 }
 
-/// "Story headline | Site" -> "Story headline".
-fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
+/// Meta tags (`name`, `property`, `itemprop` or `http-equiv`, lower-cased)
+/// naming a publication date, strongest first.
+const PUBLISHED_META: &[&str] = &[
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "article:published",
+    "og:publish_date",
+    "publish-date",
+    "publish_date",
+    "publishdate",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "citation_publication_date",
+    "citation_date",
+    "cxenseparse:publishtime",
+    "article.published",
+    "article_date_original",
+    "original-publish-date",
+    "publication_date",
+    "published",
+    "publisheddate",
+    "date-pub",
+    "dc.date",
+    "dcterms.date",
+    "date",
+];
+
+/// Meta tags naming a modification date, strongest first.
+const MODIFIED_META: &[&str] = &[
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "article:modified",
+    "dcterms.modified",
+    "last-modified",
+    "lastmod",
+];
+
+/// The page's meta tags by lower-cased key, first value first.
+struct MetaTags(Vec<(String, String)>);
+
+impl MetaTags {
+    fn of(r: &Readability) -> MetaTags {
+        let mut out = Vec::new();
+        if let Some(sel) = r.doc.try_select("meta") {
+            for n in sel.nodes().iter().take(500) {
+                let Some(v) = n.attr("content").or_else(|| n.attr("datetime")) else { continue };
+                let v = collapse_ws(&v);
+                if v.is_empty() {
+                    continue;
+                }
+                for a in ["property", "name", "itemprop", "http-equiv"] {
+                    if let Some(k) = n.attr(a) {
+                        out.push((k.trim().to_ascii_lowercase(), v.clone()));
+                    }
+                }
+            }
+        }
+        MetaTags(out)
+    }
+
+    fn get(&self, key: &str) -> Option<String> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+    }
+
+    fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = String> + 'a {
+        self.0.iter().filter(move |(k, _)| k == key).map(|(_, v)| v.clone())
+    }
+}
+
+/// "Story headline | Site" -> "Story headline": a first or last segment
+/// that names the site (its site name, publisher or host) is dropped.
+fn strip_site_suffix(title: &str, sites: &[&str]) -> String {
+    const SEPS: [&str; 9] = [" | ", " - ", " – ", " — ", " :: ", " · ", " : ", " • ", " » "];
     let t = collapse_ws(title);
-    if let Some(site) = site.map(str::trim).filter(|s| !s.is_empty()) {
-        for sep in [" | ", " - ", " – ", " — ", " :: ", " · ", " : "] {
-            if let Some(head) = t.strip_suffix(site).and_then(|h| h.strip_suffix(sep)) {
+    let key = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    // A host names the site by its first label: `www.bbc.co.uk` -> `bbc`.
+    let names: Vec<String> = sites
+        .iter()
+        .map(|s| {
+            let s = s.trim();
+            let is_host = !s.contains(' ') && s.contains('.');
+            if is_host {
+                key(s.trim_start_matches("www.").split('.').next().unwrap_or(s))
+            } else {
+                key(s)
+            }
+        })
+        .filter(|k| k.chars().count() >= 3)
+        .collect();
+    let names_site = |seg: &str| {
+        let k = key(seg);
+        k.chars().count() >= 3
+            && names.iter().any(|n| k == *n || k.starts_with(n.as_str()) || (n.contains(k.as_str()) && k.len() >= 4))
+    };
+    for sep in SEPS {
+        if let Some(pos) = t.rfind(sep) {
+            let (head, tail) = (&t[..pos], &t[pos + sep.len()..]);
+            if names_site(tail) && !head.trim().is_empty() {
                 return head.trim().to_string();
             }
-            if let Some(tail) = t.strip_prefix(site).and_then(|h| h.strip_prefix(sep)) {
+        }
+        if let Some(pos) = t.find(sep) {
+            let (head, tail) = (&t[..pos], &t[pos + sep.len()..]);
+            if names_site(head) && !tail.trim().is_empty() {
                 return tail.trim().to_string();
             }
         }
@@ -691,7 +839,8 @@ fn split_authors(s: &str) -> Vec<String> {
         return Vec::new();
     }
     sep.split(s)
-        .map(|p| p.trim().trim_end_matches(['.', ',']).to_string())
+        // Bylines run into separators and dates: "Loshaun Dixon -", "Ann Lee •".
+        .map(|p| p.trim().trim_end_matches(|c: char| !c.is_alphanumeric() && c != ')').trim().to_string())
         .filter(|p| {
             let words = p.split_whitespace().count();
             (1..=5).contains(&words) && p.chars().any(char::is_alphabetic)
@@ -762,20 +911,12 @@ pub(crate) fn normalize_date(s: &str) -> Option<String> {
     Some(d.format("%Y-%m-%d").to_string())
 }
 
-fn date_from_url(url: &str) -> Option<String> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)").expect("static regex")
-    });
-    let c = re.captures(url)?;
-    let d = NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)?;
-    Some(d.format("%Y-%m-%d").to_string())
-}
-
 #[derive(Default)]
 struct JsonLd {
     headline: Option<String>,
-    published: Option<String>,
+    /// `datePublished` values of article-typed objects, then of the
+    /// others, then `dateCreated`, with the source to report.
+    published: Vec<(String, &'static str)>,
     modified: Option<String>,
     authors: Vec<String>,
     publisher: Option<String>,
@@ -808,13 +949,15 @@ impl JsonLd {
             ty.contains("Article") || ty.contains("Posting") || ty.contains("Report")
         };
         objects.sort_by_key(|o| !is_article(o));
+        let created: Vec<String> =
+            objects.iter().filter_map(|o| o.get("dateCreated").and_then(Value::as_str).map(collapse_ws)).collect();
         for o in &objects {
             let s = |k: &str| o.get(k).and_then(Value::as_str).map(collapse_ws).filter(|s| !s.is_empty());
             if out.headline.is_none() && is_article(o) {
                 out.headline = s("headline");
             }
-            if out.published.is_none() {
-                out.published = s("datePublished").or_else(|| s("dateCreated"));
+            if let Some(d) = s("datePublished") {
+                out.published.push((d, "json-ld"));
             }
             if out.modified.is_none() {
                 out.modified = s("dateModified");
@@ -835,6 +978,7 @@ impl JsonLd {
                 }
             }
         }
+        out.published.extend(created.into_iter().map(|d| (d, "json-ld dateCreated")));
         out
     }
 }
@@ -924,6 +1068,85 @@ mod tests {
     }
 
     #[test]
+    fn html_sources_say_where_each_field_came_from() {
+        let a = extract_html(PAGE, Some("https://gazette.example/news/2024/03/05/bridge")).unwrap();
+        let src = |k: &str| a.sources.get(k).map(String::as_str);
+        assert_eq!(src("published"), Some("json-ld"));
+        assert_eq!(src("title"), Some("json-ld"));
+        assert_eq!(src("outlet"), Some("og:site_name"));
+        assert_eq!(src("authors"), Some("json-ld"));
+        assert_eq!(src("language"), Some("html lang"));
+    }
+
+    #[test]
+    fn html_outlet_falls_back_to_publisher_then_host() {
+        let body = "<p>The city council voted on Tuesday to approve the construction of a new pedestrian bridge across the river.</p>";
+        let page = format!(
+            r#"<html><head><title>Bridge approved | Gazette</title><script type="application/ld+json">{{"@type":"NewsArticle","publisher":{{"@type":"Organization","name":"Gazette"}}}}</script></head><body>{body}</body></html>"#
+        );
+        let a = extract_html(&page, None).unwrap();
+        assert_eq!(
+            (a.site_name.as_deref(), a.sources.get("outlet").map(String::as_str)),
+            (Some("Gazette"), Some("json-ld publisher"))
+        );
+        assert_eq!(a.title.as_deref(), Some("Bridge approved"));
+        let page = format!("<html><head><title>Bridge approved</title></head><body>{body}</body></html>");
+        let a = extract_html(&page, Some("https://www.gazette.example/a")).unwrap();
+        assert_eq!(
+            (a.site_name.as_deref(), a.sources.get("outlet").map(String::as_str)),
+            (Some("gazette.example"), Some("host"))
+        );
+    }
+
+    #[test]
+    fn html_titles_lose_the_site_name_and_authors_their_punctuation() {
+        let sites = ["The Riverside Gazette", "riversidegazette.com"];
+        assert_eq!(strip_site_suffix("Bridge approved | The Riverside Gazette", &sites), "Bridge approved");
+        assert_eq!(strip_site_suffix("Bridge approved – RIVERSIDE GAZETTE", &sites), "Bridge approved");
+        assert_eq!(strip_site_suffix("Riverside Gazette | Bridge approved", &sites), "Bridge approved");
+        // the host names the site when no site name is given
+        assert_eq!(
+            strip_site_suffix(
+                "Council votes on the new river bridge - Riversidegazette News",
+                &["riversidegazette.com"]
+            ),
+            "Council votes on the new river bridge"
+        );
+        // a segment that is not the site stays
+        assert_eq!(
+            strip_site_suffix("Pope Francis: a life in pictures and words", &sites),
+            "Pope Francis: a life in pictures and words"
+        );
+        assert_eq!(split_authors("Loshaun Dixon -"), vec!["Loshaun Dixon".to_string()]);
+        assert_eq!(split_authors("By Ann Lee • and Bo Kim |"), vec!["Ann Lee".to_string(), "Bo Kim".to_string()]);
+    }
+
+    #[test]
+    fn html_publication_date_sources_in_trust_order() {
+        let body = "<p>The city council voted on Tuesday to approve the construction of a new pedestrian bridge across the river.</p>";
+        // meta published beats a JSON-LD-less page's time element
+        let page = format!(
+            r#"<html><head><meta property="article:modified_time" content="2024-03-09"><meta name="parsely-pub-date" content="2024-03-02T10:00:00Z"></head><body><time datetime="2024-03-08">x</time>{body}</body></html>"#
+        );
+        let a = extract_html(&page, None).unwrap();
+        assert_eq!(a.published.as_deref(), Some("2024-03-02"));
+        assert_eq!(a.sources.get("published").map(String::as_str), Some("meta:parsely-pub-date"));
+        // JSON-LD inside @graph, WebSite first, Article second
+        let page = format!(
+            r#"<html><head><script type="application/ld+json">{{"@graph":[{{"@type":"WebSite","name":"G"}},{{"@type":["NewsArticle"],"datePublished":"2024-02-01T10:00:00+01:00","dateModified":"2024-02-05"}}]}}</script></head><body>{body}</body></html>"#
+        );
+        let a = extract_html(&page, None).unwrap();
+        assert_eq!((a.published.as_deref(), a.modified.as_deref()), (Some("2024-02-01"), Some("2024-02-05")));
+        // no published date anywhere: a modified one is used and says so
+        let page = format!(
+            r#"<html><head><meta property="article:modified_time" content="2024-03-09"></head><body>{body}</body></html>"#
+        );
+        let a = extract_html(&page, None).unwrap();
+        assert_eq!(a.published.as_deref(), Some("2024-03-09"));
+        assert_eq!(a.sources.get("published").map(String::as_str), Some("meta:article:modified_time (modified)"));
+    }
+
+    #[test]
     fn html_decodes_windows_1252_and_euc_kr() {
         let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(
             "<html><head><meta charset=\"windows-1252\"></head><body><p>Café “quoted” – naïve</p></body></html>",
@@ -962,8 +1185,7 @@ mod tests {
         assert_eq!(normalize_date("October 7, 2019").as_deref(), Some("2019-10-07"));
         assert_eq!(normalize_date("7 Oct 2019").as_deref(), Some("2019-10-07"));
         assert_eq!(normalize_date("soon"), None);
-        assert_eq!(date_from_url("https://x.com/2020/1/31/story").as_deref(), Some("2020-01-31"));
-        assert_eq!(strip_site_suffix("A long headline here - BBC News", None), "A long headline here");
+        assert_eq!(strip_site_suffix("A long headline here - BBC News", &[]), "A long headline here");
         assert_eq!(html_to_paragraphs("<p>a &amp; <b>b</b></p><div>c<br>d</div>"), vec!["a & b", "c", "d"]);
     }
 }

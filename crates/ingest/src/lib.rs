@@ -31,6 +31,7 @@
 //! });
 //! ```
 
+mod dates;
 mod decode;
 mod feed;
 mod formats;

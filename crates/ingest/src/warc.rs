@@ -223,6 +223,9 @@ fn response_to_article(
     let url = raw.url.clone().unwrap_or_default();
     if raw.date.is_none() {
         raw.date = header(headers, "warc-date").map(str::to_string);
+        if raw.date.is_some() {
+            raw.sources.insert("published".into(), "warc-date".into());
+        }
     }
     if raw.source.is_none() {
         raw.source = outlet_from_url(&url);

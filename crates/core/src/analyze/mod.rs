@@ -201,11 +201,49 @@ impl RawAnalysis {
 }
 
 fn analyze_bytes(text: &str, published: Option<NaiveDate>, cfg: &AnalyzeConfig) -> RawAnalysis {
-    let mut ents = entities::recognise(text, cfg);
+    analyze_bytes_for(text, published, cfg, Stages::ALL)
+}
+
+/// Which recognisers hold for a language. The rules are written for
+/// English: quotes need English attribution verbs (`said`, `told`) and
+/// amounts English number words and units, so on other languages they find
+/// nonsense (`de: 11`); they run on English only. Entities are
+/// capitalised spans, which hold where capitals mark names: Latin-script
+/// languages other than German and Luxembourgish (which capitalise every
+/// noun). Times (numeric and ISO dates, years) run on every language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stages {
+    pub entities: bool,
+    pub times: bool,
+    pub quotes: bool,
+    pub amounts: bool,
+}
+
+impl Stages {
+    pub const ALL: Stages = Stages { entities: true, times: true, quotes: true, amounts: true };
+
+    /// The stages for an ISO 639-1 language code (`en`, `de`, ...).
+    pub fn for_language(language: &str) -> Stages {
+        const NAMES_CAPITALISED: &[&str] = &[
+            "en", "fr", "es", "it", "pt", "nl", "ca", "ro", "pl", "cs", "sk", "sl", "hr", "sv", "da", "nb", "no", "nn",
+            "fi", "et", "lv", "lt", "hu", "tr", "id", "ms", "tl", "af", "eo", "la", "sq", "eu", "gl", "is", "ga", "cy",
+        ];
+        let l = language.trim().to_ascii_lowercase();
+        // No language known: the default language, English.
+        let english = l == "en" || l.is_empty();
+        if english {
+            return Stages::ALL;
+        }
+        Stages { entities: NAMES_CAPITALISED.contains(&l.as_str()), times: true, quotes: false, amounts: false }
+    }
+}
+
+fn analyze_bytes_for(text: &str, published: Option<NaiveDate>, cfg: &AnalyzeConfig, stages: Stages) -> RawAnalysis {
+    let mut ents = if stages.entities { entities::recognise(text, cfg) } else { Vec::new() };
     aliases::fold_within(text, &mut ents, published, cfg);
-    let times = times::extract(text, published);
-    let quotes = quotes::extract(text, &ents, cfg);
-    let amounts = amounts::extract(text, &times);
+    let times = if stages.times { times::extract(text, published) } else { Vec::new() };
+    let quotes = if stages.quotes { quotes::extract(text, &ents, cfg) } else { Vec::new() };
+    let amounts = if stages.amounts { amounts::extract(text, &times) } else { Vec::new() };
     RawAnalysis { entities: ents, times, quotes, amounts }
 }
 
@@ -250,7 +288,7 @@ pub fn analyze_article(article: &Article, cfg: &AnalyzeConfig) -> Analysis {
         doc.push_str(text);
         segs.push((s, doc.len(), raw_start));
     }
-    let raw = analyze_bytes(&doc, article.best_date(), cfg);
+    let raw = analyze_bytes_for(&doc, article.best_date(), cfg, Stages::for_language(&article.language));
     let raw_text = &article.raw_text;
     // Offset tables built once per article: counting chars from the start
     // of the text for every mention made this quadratic in the text.

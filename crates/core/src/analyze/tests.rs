@@ -398,3 +398,49 @@ fn development_corpora_analyse_without_panics_and_with_exact_offsets() {
     }
     assert!(n > 6000);
 }
+
+fn cleaned(text: &str) -> crate::Article {
+    let raw = crate::RawArticle { id: "x".into(), text: text.into(), ..Default::default() };
+    crate::clean::clean(&raw, &crate::clean::CleanConfig::default())
+}
+
+#[test]
+fn german_text_gets_years_but_no_english_only_stages() {
+    let a = cleaned(
+        "Die Bundesregierung hat am Montag beschlossen, 11 de Millionen Euro für die Sanierung der Brücken \
+         bereitzustellen. „Wir müssen jetzt handeln“, sagte die Verkehrsministerin in Berlin. Die Arbeiten \
+         sollen am 2025-03-17 beginnen und bis zum Jahr 2027 dauern, wie das Ministerium mitteilte.",
+    );
+    assert_eq!(a.language, "de");
+    let an = analyze_article(&a, &AnalyzeConfig::default());
+    assert!(an.quotes.is_empty(), "{:?}", an.quotes);
+    assert!(an.amounts.is_empty(), "{:?}", an.amounts);
+    // every German noun is capitalised: capital-span entities would be nouns
+    assert!(an.entities.is_empty(), "{:?}", an.entities);
+    assert!(an.times.iter().any(|t| t.value == "2027"), "{:?}", an.times);
+}
+
+#[test]
+fn french_text_gets_entities_but_no_quotes_or_amounts() {
+    let a = cleaned(
+        "Le président Emmanuel Macron a rencontré le chancelier Olaf Scholz à Paris le 2025-03-17 pour \
+         discuter de 705 millions d'euros d'aide. « Nous devons agir ensemble », a déclaré Emmanuel Macron \
+         devant les journalistes, selon le communiqué publié par l'Élysée dans la soirée de lundi.",
+    );
+    assert_eq!(a.language, "fr");
+    let an = analyze_article(&a, &AnalyzeConfig::default());
+    assert!(an.quotes.is_empty(), "{:?}", an.quotes);
+    assert!(an.amounts.is_empty(), "{:?}", an.amounts);
+    assert!(an.entities.iter().any(|e| e.text.contains("Macron")), "{:?}", an.entities);
+}
+
+#[test]
+fn stages_by_language() {
+    assert_eq!(Stages::for_language("en"), Stages::ALL);
+    assert_eq!(Stages::for_language(""), Stages::ALL);
+    let de = Stages::for_language("de");
+    assert!(!de.entities && !de.quotes && !de.amounts && de.times);
+    let fr = Stages::for_language("fr");
+    assert!(fr.entities && !fr.quotes && !fr.amounts && fr.times);
+    assert!(!Stages::for_language("zh").entities);
+}

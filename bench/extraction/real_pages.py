@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""One run, same pages: storyline vs trafilatura (main text) and htmldate
+(publication dates) on the WCXB development split and the Zyte pages.
+
+Every tool gets the same page bytes and no URL (as `storyline extract DIR`
+reads pages from disk; a page's own canonical/og:url links are fair game
+for every tool). Text is scored with ../shared/tools/score_extract.py
+(WCXB bag-of-words F1; Zyte shingle F1). Dates are scored on WCXB article
+pages whose annotated `published` is known: right (same day), missing
+(no date given) or wrong.
+
+Timing: storyline is the wall time of `storyline extract DIR` (process
+start, reading, gunzip, extraction and cleaning) divided by pages;
+trafilatura and htmldate are timed inside Python around their call only.
+
+Usage (from the repository root, after `cargo build --release`):
+    pip install trafilatura htmldate lxml_html_clean
+    python3 bench/extraction/real_pages.py [--out /tmp/real-pages] [--skip-peers]
+"""
+import argparse
+import gzip
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+SHARED = Path("../shared")
+WCXB = SHARED / "data/extraction/wcxb-dev"
+ZYTE = SHARED / "data/extraction/zyte"
+SCORER = SHARED / "tools/score_extract.py"
+
+
+def pages(d):
+    for p in sorted((d / "html").glob("*.html.gz")):
+        yield p.name[: -len(".html.gz")], gzip.decompress(p.read_bytes())
+
+
+def run_storyline(binary, d, out):
+    t0 = time.perf_counter()
+    subprocess.run([binary, "extract", str(d / "html"), "-o", str(out)], check=True, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def run_trafilatura(d, out):
+    import trafilatura
+
+    total = 0.0
+    with open(out, "w") as f:
+        for pid, raw in pages(d):
+            t0 = time.perf_counter()
+            text = trafilatura.extract(raw) or ""
+            total += time.perf_counter() - t0
+            f.write(json.dumps({"id": pid, "text": text}) + "\n")
+    return total
+
+
+def run_htmldate(d, ids, out):
+    from htmldate import find_date
+
+    total = 0.0
+    with open(out, "w") as f:
+        for pid, raw in pages(d):
+            if pid not in ids:
+                continue
+            t0 = time.perf_counter()
+            try:
+                date = find_date(raw, original_date=True, outputformat="%Y-%m-%d")
+            except Exception:
+                date = None
+            total += time.perf_counter() - t0
+            f.write(json.dumps({"id": pid, "published": date}) + "\n")
+    return total
+
+
+def score(truth, pred, extra=()):
+    r = subprocess.run(
+        [sys.executable, str(SCORER), str(truth), str(pred), "--bootstrap", "0", *extra],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(r.stdout)
+
+
+def headline(s):
+    b = s.get("bag") or {}
+    if "f1" in b:
+        return b["f1"]
+    return s["zyte"]["f1"]
+
+
+def empty_preds(pred, ids):
+    n = 0
+    for line in open(pred):
+        r = json.loads(line)
+        if r["id"] in ids and not (r.get("text") or "").strip():
+            n += 1
+    seen = {json.loads(line)["id"] for line in open(pred)}
+    return n + len(ids - seen)
+
+
+def date_counts(truth_dates, pred_path):
+    pred = {}
+    for line in open(pred_path):
+        r = json.loads(line)
+        pred[r["id"]] = (r.get("published") or "")[:10] or None
+    right = missing = wrong = 0
+    wrong_ids = []
+    for pid, gold in truth_dates.items():
+        p = pred.get(pid)
+        if p is None:
+            missing += 1
+        elif p == gold:
+            right += 1
+        else:
+            wrong += 1
+            wrong_ids.append((pid, gold, p))
+    n = len(truth_dates)
+    return {"n": n, "right": right / n, "missing": missing / n, "wrong": wrong / n}, wrong_ids
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--storyline", default="target/release/storyline")
+    ap.add_argument("--out", default="/tmp/real-pages")
+    ap.add_argument("--skip-peers", action="store_true", help="reuse the peers' outputs in --out")
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    truth = [json.loads(line) for line in open(WCXB / "truth.jsonl")]
+    articles = {t["id"] for t in truth if t["page_type"] == "article"}
+    all_ids = {t["id"] for t in truth}
+    dated = {t["id"]: t["published"][:10] for t in truth if t["page_type"] == "article" and t.get("published")}
+    zyte_ids = set(json.load(open(ZYTE / "ground-truth.json")))
+    n_wcxb, n_zyte = len(all_ids), len(zyte_ids)
+
+    rows = {}
+    t = run_storyline(args.storyline, WCXB, out / "storyline-wcxb.jsonl")
+    tz = run_storyline(args.storyline, ZYTE, out / "storyline-zyte.jsonl")
+    rows["storyline"] = (out / "storyline-wcxb.jsonl", out / "storyline-zyte.jsonl", (t + tz) / (n_wcxb + n_zyte))
+    timing = out / "peer-timing.json"
+    if not args.skip_peers:
+        t = run_trafilatura(WCXB, out / "trafilatura-wcxb.jsonl")
+        tz = run_trafilatura(ZYTE, out / "trafilatura-zyte.jsonl")
+        th = run_htmldate(WCXB, set(dated), out / "htmldate-wcxb.jsonl")
+        json.dump({"trafilatura": (t + tz) / (n_wcxb + n_zyte), "htmldate": th / len(dated)}, open(timing, "w"))
+    peer_ms = json.load(open(timing))
+    rows["trafilatura 2.3.1"] = (out / "trafilatura-wcxb.jsonl", out / "trafilatura-zyte.jsonl", peer_ms["trafilatura"])
+
+    print(f"| extractor | WCXB dev articles ({len(articles)}) | WCXB dev all ({n_wcxb}) | pages with no text | Zyte ({n_zyte}) | ms/page |")
+    print("|---|---|---|---|---|---|")
+    for name, (w, z, sec) in rows.items():
+        art = headline(score(WCXB / "truth.jsonl", w, ["--page-type", "article"]))
+        alls = headline(score(WCXB / "truth.jsonl", w))
+        zy = headline(score(ZYTE / "ground-truth.json", z))
+        print(f"| {name} | {art:.3f} | {alls:.3f} | {empty_preds(w, all_ids)} | {zy:.3f} | {sec * 1000:.1f} |")
+    print()
+    print(f"Publication dates, WCXB dev articles with a known date ({len(dated)}):")
+    print()
+    print("| tool | right | missing | wrong | ms/page |")
+    print("|---|---|---|---|---|")
+    sd, swrong = date_counts(dated, out / "storyline-wcxb.jsonl")
+    hd, _ = date_counts(dated, out / "htmldate-wcxb.jsonl")
+    print(f"| storyline | {sd['right']:.1%} | {sd['missing']:.1%} | {sd['wrong']:.1%} | (in extract) |")
+    print(f"| htmldate 1.11 (original_date=True) | {hd['right']:.1%} | {hd['missing']:.1%} | {hd['wrong']:.1%} | {peer_ms['htmldate'] * 1000:.1f} |")
+    with open(out / "storyline-date-errors.jsonl", "w") as f:
+        for pid, gold, p in swrong:
+            f.write(json.dumps({"id": pid, "truth": gold, "storyline": p}) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,516 @@
+//! Publication dates of HTML pages, from every source a page offers.
+//!
+//! Order of trust (the first source that gives a plausible date wins):
+//!
+//! 1. `json-ld`: `datePublished` (then `dateCreated`) of the page's
+//!    JSON-LD, article-typed objects first, `@graph` and arrays included;
+//! 2. `meta:<name>`: `article:published_time`, `og:published_time`,
+//!    `itemprop=datePublished`, then the other publication meta tags
+//!    (`pubdate`, `date`, `DC.date.issued`, `sailthru.date`,
+//!    `parsely-pub-date`, ...);
+//! 3. `time`: a `<time datetime>` (or `itemprop=datePublished`) element
+//!    outside comments, asides and footers, publication-marked ones first;
+//! 4. `url`: a date path in the page's URL (`/2024/05/17/`);
+//! 5. `text`: the visible date line of the page (an element named like a
+//!    date or byline, or a short line that is a date, `Posted on ...`).
+//!
+//! A modified/updated date is never taken while a publication date is
+//! found; only when none is, the modified date of the same sources is used
+//! (source suffixed `(modified)`), as a reader would date the page by it.
+//! Dates before 1995 or more than two days in the future are refused.
+
+use std::sync::OnceLock;
+
+use chrono::{Datelike, NaiveDate};
+use dom_query::{Document, NodeRef};
+use regex::Regex;
+
+/// Earliest year a web page's own date can have.
+const MIN_YEAR: i32 = 1995;
+
+/// A date and the source it was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub date: NaiveDate,
+    pub source: String,
+}
+
+/// Whether `d` can be a page's date: not before the web, not in the future
+/// (a crawler sees pages after they were published; two days allow for
+/// time zones and clock skew).
+pub(crate) fn plausible(d: NaiveDate, today: NaiveDate) -> bool {
+    d.year() >= MIN_YEAR && d <= today + chrono::Duration::days(2)
+}
+
+/// Day-first or month-first for all-numeric dates (`05/06/2024`), from the
+/// page's language: US English writes month first, the rest of the world
+/// day first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NumericOrder {
+    MonthFirst,
+    DayFirst,
+}
+
+impl NumericOrder {
+    pub fn for_lang(lang: Option<&str>) -> NumericOrder {
+        match lang.map(str::to_ascii_lowercase) {
+            Some(l) if l == "en" || l == "en-us" || l.starts_with("en_us") => NumericOrder::MonthFirst,
+            None => NumericOrder::MonthFirst,
+            _ => NumericOrder::DayFirst,
+        }
+    }
+}
+
+/// A machine-readable date (an attribute or JSON-LD value: ISO 8601, RFC
+/// 2822, or any spelling [`parse_text_date`] reads).
+pub(crate) fn parse_machine_date(s: &str, order: NumericOrder) -> Option<NaiveDate> {
+    static ISO: OnceLock<Regex> = OnceLock::new();
+    let s = s.trim();
+    let iso = ISO.get_or_init(|| {
+        Regex::new(r"^\D{0,20}?((?:19|20)\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?:\D|$)").expect("static regex")
+    });
+    if let Some(c) = iso.captures(s) {
+        return NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
+    }
+    if let Ok(d) = chrono::DateTime::parse_from_rfc2822(s) {
+        return Some(d.date_naive());
+    }
+    // Unix timestamps (seconds or milliseconds) in some CMS meta tags.
+    if s.len() >= 9 && s.len() <= 13 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let n: i64 = s.parse().ok()?;
+        let secs = if s.len() == 13 { n / 1000 } else { n };
+        return chrono::DateTime::from_timestamp(secs, 0).map(|d| d.date_naive());
+    }
+    parse_text_date(s, order).map(|(d, _)| d)
+}
+
+/// The first full date (day, month and year) written in `s`, with its byte
+/// span: `May 17, 2024`, `17 May 2024`, `17. Mai 2024`, `17 de mayo de
+/// 2024`, `2024-05-17`, `2024/05/17`, `17.05.2024`, `05/17/2024`.
+pub(crate) fn parse_text_date(s: &str, order: NumericOrder) -> Option<(NaiveDate, std::ops::Range<usize>)> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        let month = r"(?P<mon>[[:alpha:]äéèûôçñ]{3,10})\.?";
+        let day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|\.)?";
+        let day2 = r"(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?";
+        let year = r"(?P<year>(?:19|20)\d{2})";
+        // the regex crate wants each group name once
+        let month2 = month.replace("mon", "mon2");
+        let year2 = year.replace("year", "year2");
+        Regex::new(&format!(
+            r"(?i)\b(?:(?P<y>(?:19|20)\d{{2}})[-/.](?P<m>[01]?\d)[-/.](?P<d>[0-3]?\d)\b|(?P<a>[0-3]?\d)[/.-](?P<b>[0-3]?\d)[/.-](?P<yy>(?:19|20)\d{{2}})\b|{day}\s*(?:de\s+)?{month}\s*(?:de\s+|,\s*)?{year}\b|{month2}\s+{day2},?\s+{year2}\b)"
+        ))
+        .expect("static regex")
+    });
+    for c in re.captures_iter(s) {
+        let span = c.get(0)?.range();
+        let date = (|| {
+            if let Some(y) = c.name("y") {
+                NaiveDate::from_ymd_opt(y.as_str().parse().ok()?, c["m"].parse().ok()?, c["d"].parse().ok()?)
+            } else if let Some(yy) = c.name("yy") {
+                let (a, b): (u32, u32) = (c["a"].parse().ok()?, c["b"].parse().ok()?);
+                let y: i32 = yy.as_str().parse().ok()?;
+                // A dot means day first everywhere (`17.05.2024`); otherwise an
+                // impossible month decides, else the page's convention.
+                let dotted = s[span.clone()].contains('.');
+                let (m, d) = if a > 12 || dotted {
+                    (b, a)
+                } else if b > 12 {
+                    (a, b)
+                } else if order == NumericOrder::DayFirst {
+                    (b, a)
+                } else {
+                    (a, b)
+                };
+                NaiveDate::from_ymd_opt(y, m, d)
+            } else {
+                let mon = month_number(c.name("mon").or_else(|| c.name("mon2"))?.as_str())?;
+                let day: u32 = c.name("day").or_else(|| c.name("day2"))?.as_str().parse().ok()?;
+                let year = c.name("year").or_else(|| c.name("year2"))?.as_str();
+                NaiveDate::from_ymd_opt(year.parse().ok()?, mon, day)
+            }
+        })();
+        if let Some(d) = date {
+            return Some((d, span));
+        }
+    }
+    None
+}
+
+/// Month names and abbreviations in the languages of the pages we read
+/// (English, German, French, Spanish, Italian, Portuguese, Dutch).
+fn month_number(name: &str) -> Option<u32> {
+    let n = name.to_lowercase();
+    let n = n.trim_end_matches('.');
+    #[rustfmt::skip]
+    const NAMES: &[(&str, u32)] = &[
+        ("january", 1), ("jan", 1), ("januar", 1), ("janvier", 1), ("enero", 1), ("gennaio", 1), ("janeiro", 1), ("januari", 1), ("jänner", 1),
+        ("february", 2), ("feb", 2), ("februar", 2), ("février", 2), ("fevrier", 2), ("febrero", 2), ("febbraio", 2), ("fevereiro", 2), ("februari", 2), ("févr", 2),
+        ("march", 3), ("mar", 3), ("märz", 3), ("maerz", 3), ("mars", 3), ("marzo", 3), ("março", 3), ("maart", 3), ("mär", 3),
+        ("april", 4), ("apr", 4), ("avril", 4), ("abril", 4), ("aprile", 4), ("avr", 4),
+        ("may", 5), ("mai", 5), ("mayo", 5), ("maggio", 5), ("maio", 5), ("mei", 5),
+        ("june", 6), ("jun", 6), ("juni", 6), ("juin", 6), ("junio", 6), ("giugno", 6), ("junho", 6),
+        ("july", 7), ("jul", 7), ("juli", 7), ("juillet", 7), ("julio", 7), ("luglio", 7), ("julho", 7), ("juil", 7),
+        ("august", 8), ("aug", 8), ("août", 8), ("aout", 8), ("agosto", 8),
+        ("september", 9), ("sep", 9), ("sept", 9), ("septembre", 9), ("septiembre", 9), ("settembre", 9), ("setembro", 9),
+        ("october", 10), ("oct", 10), ("oktober", 10), ("okt", 10), ("octobre", 10), ("octubre", 10), ("ottobre", 10), ("outubro", 10),
+        ("november", 11), ("nov", 11), ("novembre", 11), ("noviembre", 11), ("novembro", 11),
+        ("december", 12), ("dec", 12), ("dezember", 12), ("dez", 12), ("décembre", 12), ("decembre", 12), ("diciembre", 12), ("dicembre", 12), ("dezembro", 12), ("déc", 12),
+    ];
+    NAMES.iter().find(|(k, _)| *k == n).map(|(_, v)| *v)
+}
+
+/// The date path of a URL: `/2024/05/17/`, `/2024-05-17-`, `/20240517/`.
+pub(crate) fn date_from_url(url: &str) -> Option<NaiveDate> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"/((?:19|20)\d{2})[/-]?(0?[1-9]|1[0-2])[/-]?(0?[1-9]|[12]\d|3[01])(?:/|-|_|\.html?|$)")
+            .expect("static regex")
+    });
+    // only the path: a host or query string holds no date
+    let path_start = url.find("://").map_or(0, |p| url[p + 3..].find('/').map_or(url.len(), |q| p + 3 + q));
+    let path = url[path_start..].split(['?', '#']).next().unwrap_or("");
+    let c = re.captures(path)?;
+    NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)
+}
+
+/// Class/id/itemprop words of an element that holds the page's date line.
+fn is_date_name(key: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?i)(date|time|publish|posted|byline|dateline|timestamp|entry-meta|post-meta|article-meta|article-info|meta-info|post-info|postmeta|updated|modified)")
+            .expect("static regex")
+    });
+    re.is_match(key)
+}
+
+/// Words that say a date is an update, not the publication.
+fn says_modified(s: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)(updated?|modified|last[- ]reviewed|reviewed|revised|aktualisiert|mis à jour|actualizado|edited)",
+        )
+        .expect("static regex")
+    });
+    re.is_match(s)
+}
+
+fn says_published(s: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?i)(publish|posted|pubdate|veröffentlicht|publié|publicado|pubblicato|created)")
+            .expect("static regex")
+    });
+    re.is_match(s)
+}
+
+fn attr_key(n: &NodeRef) -> String {
+    let mut k = String::new();
+    for a in ["class", "id", "itemprop"] {
+        if let Some(v) = n.attr(a) {
+            k.push_str(&v);
+            k.push(' ');
+        }
+    }
+    k
+}
+
+/// Inside a part of the page that is not the article: comments, asides,
+/// related lists, footers, navigation. Their dates belong to other texts.
+fn in_furniture(n: &NodeRef) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?i)(comment|related|recommend|sidebar|widget|footer|teaser|more-?stories|popular|trending|newsletter|reply|respond)")
+            .expect("static regex")
+    });
+    n.ancestors_it(Some(40)).any(|a| {
+        a.is("footer, aside, nav")
+            || a.class().is_some_and(|c| re.is_match(&c))
+            || a.id_attr().is_some_and(|c| re.is_match(&c))
+    })
+}
+
+/// Inside the article's own container: a date there is the article's, a
+/// date elsewhere may be the site header's "today" or a teaser's.
+fn in_article(n: &NodeRef) -> bool {
+    n.ancestors_it(Some(40)).any(|a| a.is("article, main, [itemprop='articleBody'], [role='main']"))
+}
+
+/// Published and modified dates seen by one kind of source: the first
+/// inside the article container wins over the first elsewhere.
+#[derive(Default)]
+struct Pair {
+    published: Option<Found>,
+    modified: Option<Found>,
+    published_outside: Option<Found>,
+    modified_outside: Option<Found>,
+}
+
+impl Pair {
+    fn offer(&mut self, date: NaiveDate, source: &str, modified: bool, inside: bool) {
+        let slot = match (modified, inside) {
+            (false, true) => &mut self.published,
+            (true, true) => &mut self.modified,
+            (false, false) => &mut self.published_outside,
+            (true, false) => &mut self.modified_outside,
+        };
+        if slot.is_none() {
+            *slot = Some(Found { date, source: source.to_string() });
+        }
+    }
+
+    fn finish(self) -> Pair {
+        Pair {
+            published: self.published.or(self.published_outside),
+            modified: self.modified.or(self.modified_outside),
+            ..Pair::default()
+        }
+    }
+}
+
+/// Machine-readable dates of `<time>` and `itemprop=datePublished` elements.
+fn time_elements(doc: &Document, order: NumericOrder, ok: &dyn Fn(NaiveDate) -> bool) -> Pair {
+    let mut pair = Pair::default();
+    let Some(sel) = doc.try_select("time, [itemprop='datePublished'], [itemprop='dateModified'], [pubdate]") else {
+        return pair;
+    };
+    // Publication-marked elements first, then the rest in document order.
+    let mut marked = Pair::default();
+    for n in sel.nodes().iter().take(200) {
+        if n.is("meta") || in_furniture(n) {
+            continue;
+        }
+        let value = n.attr("datetime").or_else(|| n.attr("content")).map(|v| v.to_string());
+        let text = n.text().to_string();
+        let date = value
+            .as_deref()
+            .and_then(|v| parse_machine_date(v, order))
+            .or_else(|| (text.len() < 120).then(|| parse_text_date(&text, order).map(|(d, _)| d)).flatten());
+        let Some(date) = date.filter(|d| ok(*d)) else { continue };
+        // The element's own names and the words just before it ("Updated").
+        let mut context = attr_key(n);
+        if let Some(p) = n.parent() {
+            context.push_str(&attr_key(&p));
+            let pt = p.text();
+            if pt.len() < 200 {
+                context.push_str(&pt);
+            }
+        }
+        let modified = says_modified(&context) && !says_published(&attr_key(n));
+        let inside = in_article(n);
+        if n.has_attr("pubdate") || says_published(&attr_key(n)) {
+            marked.offer(date, "time", modified, inside);
+        }
+        pair.offer(date, "time", modified, inside);
+    }
+    let (marked, pair) = (marked.finish(), pair.finish());
+    Pair {
+        published: marked.published.or(pair.published),
+        modified: marked.modified.or(pair.modified),
+        ..Pair::default()
+    }
+}
+
+/// The visible date line: elements named like a date or byline whose text
+/// holds a full date, then short text lines that are a date.
+fn visible_date(doc: &Document, order: NumericOrder, ok: &dyn Fn(NaiveDate) -> bool) -> Pair {
+    let mut pair = Pair::default();
+    let Some(body) = doc.try_select("body") else { return pair };
+    let Some(body) = body.nodes().first().cloned() else { return pair };
+    let mut seen_named = 0usize;
+    let mut line_pair = Pair::default();
+    let mut lines = 0usize;
+    for n in body.descendants_it() {
+        if n.is_element() {
+            if seen_named >= 60 || !is_date_name(&attr_key(&n)) {
+                continue;
+            }
+            seen_named += 1;
+            let text = n.text();
+            if text.len() > 300 || in_furniture(&n) {
+                continue;
+            }
+            if let Some((d, span)) = parse_text_date(&text, order).filter(|(d, _)| ok(*d)) {
+                let before = &text[..span.start];
+                let modified = says_modified(before) || (says_modified(&attr_key(&n)) && !says_published(before));
+                pair.offer(d, "text", modified, in_article(&n));
+            }
+        } else if n.is_text() && lines < 3000 {
+            lines += 1;
+            let t = n.text();
+            let t = t.trim();
+            if t.len() < 8 || t.len() > 80 || !t.bytes().any(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            let Some((d, span)) = parse_text_date(t, order).filter(|(d, _)| ok(*d)) else { continue };
+            // A line that is a date, or says it is the posting date; a date
+            // inside a sentence is what the article talks about.
+            let before = t[..span.start].trim();
+            let after = t[span.end..].trim();
+            let is_line = before.split_whitespace().count() <= 3 && after.split_whitespace().count() <= 3;
+            if !(is_line || says_published(before) || says_modified(before)) {
+                continue;
+            }
+            let Some(parent) = n.parent() else { continue };
+            if parent.is("script, style, noscript, template, option, a") || in_furniture(&parent) {
+                continue;
+            }
+            line_pair.offer(d, "text", says_modified(before), in_article(&parent));
+        }
+    }
+    let (pair, line_pair) = (pair.finish(), line_pair.finish());
+    Pair {
+        published: pair.published.or(line_pair.published),
+        modified: pair.modified.or(line_pair.modified),
+        ..Pair::default()
+    }
+}
+
+/// Everything the page's head says, in trust order, for [`pick`].
+pub(crate) struct HeadDates {
+    /// (value, source) pairs of publication dates, most trusted first.
+    pub published: Vec<(String, String)>,
+    /// (value, source) pairs of modified dates, most trusted first.
+    pub modified: Vec<(String, String)>,
+}
+
+/// The page's publication date and its source, see the module doc.
+pub(crate) fn pick(
+    doc: &Document,
+    head: &HeadDates,
+    urls: &[&str],
+    lang: Option<&str>,
+    today: NaiveDate,
+) -> Option<Found> {
+    let order = NumericOrder::for_lang(lang);
+    let ok = |d: NaiveDate| plausible(d, today);
+    let first = |list: &[(String, String)]| {
+        list.iter().find_map(|(v, src)| {
+            parse_machine_date(v, order).filter(|d| ok(*d)).map(|date| Found { date, source: src.clone() })
+        })
+    };
+    if let Some(f) = first(&head.published) {
+        return Some(f);
+    }
+    let times = time_elements(doc, order, &ok);
+    if let Some(f) = times.published {
+        return Some(f);
+    }
+    if let Some(f) = urls.iter().find_map(|u| date_from_url(u)).filter(|d| ok(*d)) {
+        return Some(Found { date: f, source: "url".into() });
+    }
+    let visible = visible_date(doc, order, &ok);
+    if let Some(f) = visible.published {
+        return Some(f);
+    }
+    let modified = first(&head.modified).or(times.modified).or(visible.modified)?;
+    Some(Found { date: modified.date, source: format!("{} (modified)", modified.source) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn text_dates_in_several_spellings_and_languages() {
+        let us = NumericOrder::MonthFirst;
+        let eu = NumericOrder::DayFirst;
+        let p = |s: &str, o| parse_text_date(s, o).map(|(d, _)| d.to_string());
+        assert_eq!(p("Posted on May 17, 2024 by admin", us).as_deref(), Some("2024-05-17"));
+        assert_eq!(p("17th May 2024", us).as_deref(), Some("2024-05-17"));
+        assert_eq!(p("Oct. 7 2019", us).as_deref(), Some("2019-10-07"));
+        assert_eq!(p("Veröffentlicht am 17. Mai 2024", eu).as_deref(), Some("2024-05-17"));
+        assert_eq!(p("publié le 3 mars 2025", eu).as_deref(), Some("2025-03-03"));
+        assert_eq!(p("17 de mayo de 2024", eu).as_deref(), Some("2024-05-17"));
+        assert_eq!(p("17.05.2024", us).as_deref(), Some("2024-05-17"));
+        assert_eq!(p("05/06/2024", us).as_deref(), Some("2024-05-06"));
+        assert_eq!(p("05/06/2024", eu).as_deref(), Some("2024-06-05"));
+        assert_eq!(p("13/11/2025 09:21", us).as_deref(), Some("2025-11-13"));
+        assert_eq!(p("2024/05/17", eu).as_deref(), Some("2024-05-17"));
+        // a year alone, or a month and year, is not a publication day
+        assert_eq!(p("Copyright 2024", us), None);
+        assert_eq!(p("May 2024", us), None);
+        assert_eq!(p("Mayor 17, 2024", us), None);
+    }
+
+    #[test]
+    fn machine_dates() {
+        let o = NumericOrder::MonthFirst;
+        assert_eq!(parse_machine_date("2024-03-05T23:30:00-05:00", o), Some(d("2024-03-05")));
+        assert_eq!(parse_machine_date("Tue, 05 Mar 2024 08:00:00 GMT", o), Some(d("2024-03-05")));
+        assert_eq!(parse_machine_date("20240305", o), Some(d("2024-03-05")));
+        assert_eq!(parse_machine_date("1709625600", o), Some(d("2024-03-05")));
+        assert_eq!(parse_machine_date("Thu, 09/25/2025 - 11:38", o), Some(d("2025-09-25")));
+        assert_eq!(parse_machine_date("soon", o), None);
+    }
+
+    #[test]
+    fn url_date_paths() {
+        assert_eq!(date_from_url("https://x.com/2020/1/31/story"), Some(d("2020-01-31")));
+        assert_eq!(date_from_url("https://x.com/news/2024-05-17-bridge.html"), Some(d("2024-05-17")));
+        assert_eq!(date_from_url("https://x.com/20240517/bridge"), Some(d("2024-05-17")));
+        // ids and hosts are not dates
+        assert_eq!(date_from_url("https://x.com/article/582896/best.html"), None);
+        assert_eq!(date_from_url("https://x.com/best?d=2024/05/17"), None);
+    }
+
+    #[test]
+    fn far_future_and_prehistoric_dates_are_refused() {
+        let today = d("2025-12-01");
+        assert!(plausible(d("2025-12-02"), today));
+        assert!(!plausible(d("2026-03-01"), today));
+        assert!(!plausible(d("1970-01-01"), today));
+    }
+
+    fn pick_html(html: &str, url: Option<&str>) -> Option<(String, String)> {
+        let doc = Document::from(html);
+        let head = HeadDates { published: Vec::new(), modified: Vec::new() };
+        let urls: Vec<&str> = url.into_iter().collect();
+        pick(&doc, &head, &urls, Some("en"), d("2025-12-01")).map(|f| (f.date.to_string(), f.source))
+    }
+
+    #[test]
+    fn time_element_published_beats_updated_and_comments() {
+        let html = r#"<html><body><article><header>
+            <p>Updated <time datetime="2025-03-09T10:00">March 9</time></p>
+            <p>Published <time datetime="2025-03-02" class="published">March 2</time></p></header>
+            <p>Body text.</p></article>
+            <section class="comments"><time datetime="2025-04-01">April 1</time></section></body></html>"#;
+        assert_eq!(pick_html(html, None), Some(("2025-03-02".into(), "time".into())));
+        let only_update = r#"<html><body><p>Last updated <time datetime="2025-03-09">March 9</time></p></body></html>"#;
+        assert_eq!(pick_html(only_update, None), Some(("2025-03-09".into(), "time (modified)".into())));
+    }
+
+    #[test]
+    fn visible_date_line_and_url() {
+        let html = r#"<html><body><h1>Headline</h1><div class="post-meta">By Ann Lee | March 4, 2025</div>
+            <p>On January 2, 2020 the council first met, and it met again much later.</p></body></html>"#;
+        assert_eq!(pick_html(html, None), Some(("2025-03-04".into(), "text".into())));
+        // a date inside a sentence is what the article is about, not its date
+        let sentence = r#"<html><body><p>On January 2, 2020 the council first met, and it met again much later.</p></body></html>"#;
+        assert_eq!(pick_html(sentence, None), None);
+        // the URL's date path comes before visible text
+        assert_eq!(pick_html(html, Some("https://x.com/2025/03/05/story")), Some(("2025-03-05".into(), "url".into())));
+        let line = r#"<html><body><h1>Headline</h1><p>Posted on 4 March 2025</p><p>Text.</p></body></html>"#;
+        assert_eq!(pick_html(line, None), Some(("2025-03-04".into(), "text".into())));
+    }
+
+    #[test]
+    fn head_sources_win_and_future_is_skipped() {
+        let doc = Document::from("<html><body><time datetime='2025-01-01'>x</time></body></html>");
+        let head = HeadDates {
+            published: vec![
+                ("2031-01-01".into(), "json-ld".into()),
+                ("2025-02-03T08:00:00Z".into(), "meta:article:published_time".into()),
+            ],
+            modified: vec![("2025-02-04".into(), "json-ld".into())],
+        };
+        let f = pick(&doc, &head, &[], None, d("2025-12-01")).unwrap();
+        assert_eq!((f.date.to_string(), f.source.as_str()), ("2025-02-03".into(), "meta:article:published_time"));
+    }
+}
