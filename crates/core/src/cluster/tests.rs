@@ -181,8 +181,11 @@ fn articles_of_different_languages_never_share_an_event() {
 /// it, while a word the background does not know stays rare.
 #[test]
 fn a_small_input_does_not_make_a_common_word_rare() {
-    let cfg = ClusterConfig::default();
-    assert!(cfg.model.background_docs > 0.0, "the shipped model blends the background table");
+    // The shipped model keeps the running IDF alone (background_docs 0):
+    // with the table blended in, story links pass on shared rare names
+    // (BENCHMARKS.md, "Issue 16"), so the mechanism is tested at a set weight.
+    let mut cfg = ClusterConfig::default();
+    cfg.model.background_docs = 1000.0;
     let stem = |w: &str| super::hashing::term_hash(super::features::NS_TERM, &crate::text::english_stemmer().stem(w));
     let run = |cfg: ClusterConfig| {
         let mut c = Clusterer::new(cfg);
@@ -226,7 +229,12 @@ fn guides_on_one_topic_from_different_sites_stay_apart() {
          and Dropbox if your team shares large files across devices.",
     );
     assert!(a.addresses_reader() && b.addresses_reader());
-    let mut c = Clusterer::new(ClusterConfig::default());
+    // These two share most of their words (term cosine above the shipped
+    // 0.5, which the WCXB dev crawl set: BENCHMARKS.md, "Issue 16"); below
+    // the rule's cosine they stay apart.
+    let mut cfg = ClusterConfig::default();
+    cfg.reader_page_join_cosine = 0.99;
+    let mut c = Clusterer::new(cfg);
     let (x, y) = (c.assign(&a), c.assign(&b));
     assert_ne!(x.event, y.event, "two guides are no event");
     assert_ne!(x.story, y.story);
