@@ -24,6 +24,11 @@ pub struct Args {
     /// Ridge penalty on the weights.
     #[arg(long, default_value_t = 1e-3)]
     pub l2: f64,
+    /// Weight, in documents, of the background document frequencies
+    /// blended into the running ones (stored in the model: its weights are
+    /// learned under that IDF). Default: the shipped model's.
+    #[arg(long)]
+    pub background_docs: Option<f32>,
 }
 
 fn gold_events(path: &PathBuf) -> anyhow::Result<HashMap<String, String>> {
@@ -39,7 +44,10 @@ fn gold_events(path: &PathBuf) -> anyhow::Result<HashMap<String, String>> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let cfg = PipelineConfig::default();
+    let mut cfg = PipelineConfig::default();
+    if let Some(m) = args.background_docs {
+        cfg.cluster.model.background_docs = m;
+    }
     let mut corpora = Vec::new();
     let mut names = Vec::new();
     for path in &args.corpus {
@@ -65,7 +73,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         names.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
         corpora.push(stream);
     }
-    let trained_on = format!("storyline train-cluster {} (l2 {})", names.join(" "), args.l2);
+    let trained_on = format!(
+        "storyline train-cluster {} (l2 {}, background docs {})",
+        names.join(" "),
+        args.l2,
+        cfg.cluster.model.background_docs
+    );
     let (model, report) = train_join_model(&corpora, &cfg.cluster, args.l2, &trained_on);
     eprintln!(
         "ranking: {} candidate pairs ({} same event), accuracy {:.4}; join: {} best candidates ({} right), accuracy {:.4}; {} Newton steps",

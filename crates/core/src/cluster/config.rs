@@ -38,6 +38,12 @@ pub struct ClusterConfig {
     pub story_entity_cosine: f32,
     /// Story link: cosine of the term centroids (the same subject).
     pub story_term_cosine: f32,
+    /// A page that talks to its reader (a guide, a product or service
+    /// page: [`super::DocFeatures::addresses_reader`]) reports no event,
+    /// so sharing a topic's words is no evidence of one: it joins an event
+    /// (or an event of only such pages takes an article) only at this term
+    /// cosine, nearly the same text.
+    pub reader_page_join_cosine: f32,
 }
 
 impl Default for ClusterConfig {
@@ -56,6 +62,7 @@ impl Default for ClusterConfig {
             join_probability: 0.5,
             story_entity_cosine: 0.18,
             story_term_cosine: 0.17,
+            reader_page_join_cosine: 0.5,
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::model::{Analysis, Article, TimexType};
 use crate::text::is_stopword;
 
 pub(crate) const NS_TERM: u8 = 1;
-const NS_ENTITY: u8 = 2;
+pub(crate) const NS_ENTITY: u8 = 2;
 const NS_NUMBER: u8 = 3;
 
 /// The clustering view of one article. Serializable so a store can restore
@@ -34,6 +34,75 @@ pub struct DocFeatures {
     /// event's date when compared with it.
     #[serde(default)]
     pub dateline_month_day: Option<(u32, u32)>,
+    /// ISO 639-1 language of the article (`en`), lower case: articles are
+    /// clustered only among articles of their language, because shared
+    /// names and numbers across languages are an accident, not an event.
+    #[serde(default)]
+    pub language: String,
+    /// Share of the body's words that address the reader or speak for the
+    /// publisher (`you`, `your`, `we`, `our`): guides, product and service
+    /// pages talk to the reader.
+    #[serde(default)]
+    pub reader_address: f32,
+    /// Share of the body's words that report something that happened
+    /// (`was`, `were`, `had`, `said`, `told`, `according`): news reports an
+    /// event in the past tense and cites its sources.
+    #[serde(default)]
+    pub report_cues: f32,
+}
+
+impl DocFeatures {
+    /// Whether the text reads as a page that talks to its reader rather
+    /// than a report of something that happened. Such a page has no event
+    /// to share: it joins another page only when nearly the same text.
+    /// Measured on the WCXB dev crawl and the three event corpora
+    /// (BENCHMARKS.md, "Events that are events").
+    pub fn addresses_reader(&self) -> bool {
+        self.reader_address > self.report_cues
+    }
+}
+
+/// Second-person and publisher first-person words, lower case (the
+/// caller skips `US`, a country).
+fn is_reader_address(word: &str) -> bool {
+    matches!(
+        word,
+        "you"
+            | "your"
+            | "yours"
+            | "yourself"
+            | "yourselves"
+            | "you're"
+            | "you'll"
+            | "you've"
+            | "we"
+            | "our"
+            | "ours"
+            | "ourselves"
+            | "we're"
+            | "we've"
+            | "we'll"
+            | "us"
+    )
+}
+
+/// Past-tense auxiliaries and the verbs news cites its sources with.
+fn is_report_cue(lower: &str) -> bool {
+    matches!(
+        lower,
+        "was"
+            | "were"
+            | "had"
+            | "did"
+            | "said"
+            | "says"
+            | "told"
+            | "according"
+            | "reported"
+            | "announced"
+            | "confirmed"
+            | "stated"
+    )
 }
 
 fn add(map: &mut IdMap<u64, f32>, key: u64, w: f32) {
@@ -57,8 +126,10 @@ pub fn text_features(article: &Article, analysis: &Analysis, cfg: &ClusterConfig
     let mut terms: IdMap<u64, f32> = IdMap::default();
     let mut entities: IdMap<u64, f32> = IdMap::default();
     let mut numbers: Vec<u64> = Vec::new();
+    // Words of the body, and how many address the reader or report.
+    let (mut body_words, mut address, mut report) = (0u32, 0u32, 0u32);
 
-    let mut read = |text: &str, weight: f32| {
+    let mut read = |text: &str, weight: f32, body: bool| {
         // A run of capitalised words ("Defense Minister Ahn Gyu-back") is a
         // name candidate; each word and each adjacent pair count, so partial
         // mentions ("Ahn") still meet the full one.
@@ -86,6 +157,16 @@ pub fn text_features(article: &Article, analysis: &Analysis, cfg: &ClusterConfig
                 continue;
             }
             let lower = word.to_lowercase();
+            if body {
+                body_words += 1;
+                let reader = if lower.contains('’') {
+                    is_reader_address(&lower.replace('’', "'"))
+                } else {
+                    is_reader_address(&lower)
+                };
+                address += (reader && word != "US") as u32;
+                report += is_report_cue(&lower) as u32;
+            }
             let stop = is_stopword(&lower);
             if is_capitalised(word) && !stop {
                 run.push(lower.clone());
@@ -101,16 +182,16 @@ pub fn text_features(article: &Article, analysis: &Analysis, cfg: &ClusterConfig
         flush(&mut run, &mut entities);
     };
     if !article.title.is_empty() {
-        read(&article.title, cfg.title_weight);
+        read(&article.title, cfg.title_weight, false);
     }
-    read(&article.text, 1.0);
+    read(&article.text, 1.0, true);
     // News puts the event (who, what, where) first and background last, so
     // the lead counts again. Measured as a plateau, not a point: 50-100
     // words at weight 0.5-1.5 all gain on both development corpora
     // (BENCHMARKS.md, "Session 6").
     if cfg.lead_weight > 0.0 {
         let end = crate::text::word_spans(&article.text).nth(cfg.lead_words).map_or(article.text.len(), |(b, _)| b);
-        read(&article.text[..end], cfg.lead_weight);
+        read(&article.text[..end], cfg.lead_weight, false);
     }
 
     numbers.sort_unstable();
@@ -136,7 +217,15 @@ pub fn text_features(article: &Article, analysis: &Analysis, cfg: &ClusterConfig
             (None, Some(dl)) => dl.month.zip(dl.day),
             _ => None,
         },
+        language: language_code(&article.language),
+        reader_address: address as f32 / body_words.max(1) as f32,
+        report_cues: report as f32 / body_words.max(1) as f32,
     }
+}
+
+/// `en` of `en-US`, `EN` or `en_GB`: inputs name languages in many ways.
+fn language_code(language: &str) -> String {
+    language.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase()
 }
 
 /// The day (days from CE) of `month`/`day` in the year that puts it

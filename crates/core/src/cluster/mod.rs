@@ -13,6 +13,7 @@
 //! inverted index) because the decision for an article depends on what came
 //! before it; everything per-article is in the pure [`features`] function.
 
+mod background;
 mod config;
 mod features;
 mod hashing;

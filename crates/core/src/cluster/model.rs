@@ -55,6 +55,12 @@ pub struct JoinModel {
     pub join: Logistic,
     /// How the weights were obtained (command, data).
     pub trained_on: String,
+    /// Weight, in documents, of the background document frequencies
+    /// blended into the running ones. Part of the model because the
+    /// weights were learned under the IDF it gives; 0 (files written
+    /// before it existed) is the running IDF alone.
+    #[serde(default)]
+    pub background_docs: f32,
 }
 
 impl JoinModel {

@@ -210,6 +210,7 @@ pub fn train_join_model(
         rank,
         join,
         trained_on: trained_on.to_string(),
+        background_docs: cfg.model.background_docs,
     };
     (model, report)
 }
