@@ -98,6 +98,7 @@ impl RawArticle {
             source: fix_opt(&self.source),
             language: fix_opt(&self.language),
             authors: self.authors.iter().map(|a| fix(a)).collect(),
+            sources: self.sources.clone(),
             origin: Origin { path: fix(&self.origin.path), line: self.origin.line },
         })
     }

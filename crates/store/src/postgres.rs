@@ -371,6 +371,17 @@ impl PgStore {
         Ok((frontier, rows.into_iter().map(|r| (r.get(0), r.get(1))).collect()))
     }
 
+    /// Work queue: every parked row of `stream` (behind the frontier or
+    /// not) and the frontier, if the queue started; for monitoring and
+    /// tests.
+    pub fn queue_state(&self, stream: &str) -> Result<(u64, Option<i64>), StoreError> {
+        let mut c = self.client();
+        let parked: i64 = c.query_one("SELECT COUNT(*) FROM work_pending WHERE stream = $1", &[&stream])?.get(0);
+        let frontier =
+            c.query_opt("SELECT next_seq FROM work_frontier WHERE stream = $1", &[&stream])?.map(|r| r.get(0));
+        Ok((parked as u64, frontier))
+    }
+
     /// The ids and identity hashes of stored articles among these (one
     /// query for a whole run, not one per article).
     pub fn stored_keys(&self, ids: &[&str], identities: &[&str]) -> Result<HashSet<String>, StoreError> {
