@@ -11,8 +11,9 @@ use crate::ingest::story_label;
 /// Why a story view could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ViewError {
-    /// No story or article has this id (the message says which).
-    #[error("{0}")]
+    /// The id given; each surface (CLI, API) says what to do next in its
+    /// own terms.
+    #[error("no story or article with id {0:?}")]
     NotFound(String),
     /// The store failed.
     #[error(transparent)]
@@ -26,9 +27,7 @@ pub fn resolve_story(store: &dyn Store, id: &str) -> Result<u32, ViewError> {
             return Ok(n);
         }
     }
-    store
-        .story_of_article(id)?
-        .ok_or_else(|| ViewError::NotFound(format!("no story or article with id {id:?} (list them at /api/stories)")))
+    store.story_of_article(id)?.ok_or_else(|| ViewError::NotFound(id.to_string()))
 }
 
 /// One story folded into its view (the CONTRACT's `show --json`).
