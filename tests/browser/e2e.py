@@ -8,10 +8,15 @@ pip packages:
   1. ingests the dated seeds plus one crafted article whose title and text
      carry `<script>` and `<img onerror>` payloads into a temporary store;
   2. starts `storyline serve` on a free loopback port (with a token);
-  3. in the browser: the story list, the seeds' story (timeline chart and
-     entries), a search for OPCON through the search box (hits must include
-     seeds 000 and 001), the crafted article (rendered as text: no script
-     ran, no element was injected, the literal markup is visible);
+  3. in the browser: the story list (one-article stories hidden until
+     asked for; outlets, snippet), the seeds' story as a first-time reader
+     sees it (headline, summary, key facts with a disagreement: a crafted
+     report of the same meeting gives 28,000 troops where the seeds say
+     28,500; sources grouped under outlet names; a timeline without the
+     background years, which sit in a collapsed list), at desktop width and
+     at 390 px, a search for OPCON through the search box (hits must
+     include seeds 000 and 001), the crafted article (rendered as text: no
+     script ran, no element was injected, the literal markup is visible);
   4. live update: with the story page open, POSTs a copy of a seed with the
      token and waits for the page to show it without a reload.
 
@@ -140,6 +145,11 @@ class Browser:
         self.cmd("POST", f"/element/{element}/clear")
         self.cmd("POST", f"/element/{element}/value", {"text": text})
 
+    def viewport(self, width, height, mobile=False):
+        """Emulates a screen of this size (a window cannot be made 390 px wide)."""
+        self.cmd("POST", "/goog/cdp/execute", {"cmd": "Emulation.setDeviceMetricsOverride", "params": {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}})
+
     def screenshot(self, path):
         png = base64.b64decode(self.cmd("GET", "/screenshot"))
         with open(path, "wb") as fh:
@@ -184,6 +194,26 @@ def crafted_article():
     return {"id": XSS_ID, "title": title, "text": text, "date": "2024-03-02", "source": "Probe Gazette"}
 
 
+DISAGREE_ID = "zz_disagreeing_report"
+DISAGREE_OUTLET = "Peninsula Ledger"
+
+
+def disagreeing_article():
+    """A report of the seeds' meeting that gives another troop count."""
+    text = (
+        "SEOUL, November 4 - South Korean Defense Minister Ahn Gyu-back and U.S. Secretary of War Pete Hegseth "
+        "held the annual Security Consultative Meeting (SCM) in Seoul on Tuesday, discussing the transfer of "
+        "wartime operational control (OPCON) and the role of U.S. Forces Korea (USFK).\n\n"
+        "Hegseth said Washington wants South Korea to step up on defense spending. The allies also discussed "
+        "extended deterrence against North Korea and cooperation in the defense industry.\n\n"
+        "The United States keeps about 28,000 U.S. troops in South Korea, and Washington is considering making "
+        "their role more flexible.\n\n"
+        "The two ministers agreed to continue talks on the OPCON transfer, the Ministry of National Defense said."
+    )
+    return {"id": DISAGREE_ID, "title": "Defense chiefs discuss OPCON and troops at Seoul security meeting",
+            "text": text, "date": "2025-11-04", "source": DISAGREE_OUTLET}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(REPO, "target")), "release", "storyline"))
@@ -213,6 +243,7 @@ def main():
         crafted = os.path.join(work, "crafted.jsonl")
         with open(crafted, "w", encoding="utf-8") as fh:
             fh.write(json.dumps(crafted_article()) + "\n")
+            fh.write(json.dumps(disagreeing_article()) + "\n")
         r = subprocess.run([args.bin, "ingest", "--db", db, SEEDS, crafted], capture_output=True, text=True)
         if r.returncode != 0:
             fail(f"ingest failed ({r.returncode}): {r.stderr}")
@@ -256,21 +287,32 @@ def main():
             if state["scripts"] != ["/app.js"]:
                 fail(f"{where}: unexpected script elements {state['scripts']}")
 
-        # 1. The story list.
+        # 1. The story list: multi-article stories by default, with outlets
+        # and a snippet; one-article stories behind a toggle.
         browser.get(base + "/")
         n = browser.wait("the story list", "return document.querySelectorAll('ol.stories li.story').length")
         titles = browser.js("return [...document.querySelectorAll('a.story-title')].map(a => [a.getAttribute('href'), a.textContent])")
         hrefs = [h for h, _ in titles]
         if f"#/story/{story}" not in hrefs:
             fail(f"story list has no link to {story}: {titles}")
+        if any(SCRIPT_PAYLOAD in t for _, t in titles):
+            fail(f"the one-article crafted story is listed although one-article stories are hidden by default: {titles}")
         if not browser.find("ol.stories svg.spark rect.bar"):
             fail("story list shows no coverage sparkline")
+        item = browser.js("const li = document.querySelector('ol.stories li.story');"
+                          " return {meta: li.querySelector('.meta').textContent, snippet: (li.querySelector('.snippet') || {}).textContent || ''};")
+        if "outlet" not in item["meta"] or not item["snippet"].strip():
+            fail(f"a story in the list shows no outlets count or snippet: {item}")
+        shot("01-stories.png")
+        browser.click(browser.find("a.toggle-single")[0])
+        browser.wait("one-article stories", "return location.hash.includes('all=1') && document.querySelectorAll('ol.stories li.story').length > arguments[0]", n)
+        titles = browser.js("return [...document.querySelectorAll('a.story-title')].map(a => [a.getAttribute('href'), a.textContent])")
         # The crafted title is in the list too: as text.
         if not any(SCRIPT_PAYLOAD in t and IMG_PAYLOAD in t for _, t in titles):
             fail(f"the crafted title is not shown literally in the story list: {titles}")
         no_injection("story list")
-        shot("01-stories.png")
-        print(f"ok  story list: {n} stories, {story} listed")
+        shot("01b-stories-all.png")
+        print(f"ok  story list: {n} multi-article stories ({story} listed, with outlets and snippet), {len(titles)} with the toggle")
 
         # 2. Open the seeds' story: timeline chart and entries.
         browser.click(browser.find(f'a.story-title[href="#/story/{story}"]')[0])
@@ -289,8 +331,56 @@ def main():
             fail(f"no 2025-11-04 timeline entry: {page['entries'][:5]}")
         if page["h1"] != seed_story["title"]:
             fail(f"story heading {page['h1']!r} is not the API's title {seed_story['title']!r}")
-        shot("02-story.png")
-        print(f"ok  story {story}: {page['bars']} bars, {page['marks']} event marks, {len(page['entries'])} timeline entries")
+        reader = browser.js(
+            "const q = (s) => [...document.querySelectorAll(s)];"
+            " const facts = q('#key-facts li.fact').map(li => ({conflict: li.classList.contains('conflict'),"
+            "   subject: li.querySelector('.subject').textContent, verdict: li.querySelector('.verdict').textContent,"
+            "   values: [...li.querySelectorAll('li.value')].map(v => ({value: v.querySelector('strong').textContent,"
+            "     sources: [...v.querySelectorAll('a.src')].map(a => a.textContent)}))}));"
+            " const bg = document.querySelector('details.background');"
+            " return {summary: (document.querySelector('p.summary') || {}).textContent || '', facts,"
+            "   outlets: q('ul.sources .outlet-group > .outlet').map(d => d.textContent),"
+            "   sourceTitles: q('ul.sources a.source-title').map(a => a.textContent),"
+            "   dates: q('ol.timeline-list li time').map(t => t.textContent),"
+            "   background: bg ? {open: bg.open, dates: [...bg.querySelectorAll('time')].map(t => t.textContent)} : null,"
+            "   order: q('main > section, main > h1, main > p.summary').map(e => e.id || (e.querySelector('h2') || e).textContent.slice(0, 20))};")
+        if not reader["summary"].strip():
+            fail("the story page has no summary under its headline")
+        differ = [f for f in reader["facts"] if f["conflict"]]
+        if not differ:
+            fail(f"the key facts show no disagreement: {reader['facts']}")
+        values = {v["value"] for v in differ[0]["values"]}
+        if not ({"28,500 troops", "28,000 troops"} <= values) or "differ" not in differ[0]["verdict"]:
+            fail(f"the troop count disagreement does not list both values: {differ[0]}")
+        named = [src for v in differ[0]["values"] for src in v["sources"]]
+        if DISAGREE_OUTLET not in named or "Reuters" not in named:
+            fail(f"the differing values are not credited to their outlets: {differ[0]}")
+        for f in reader["facts"]:
+            if "agree" in f["verdict"] and sum(len(v["sources"]) for v in f["values"]) < 2:
+                fail(f"'agree' said of a single source: {f}")
+        for want in ("AJP", "Reuters", DISAGREE_OUTLET):
+            if want not in reader["outlets"]:
+                fail(f"sources are not grouped under outlet {want!r}: {reader['outlets']}")
+        if any(not t.strip() or t.startswith("000_") for t in reader["sourceTitles"]):
+            fail(f"a source is shown by id or without a headline: {reader['sourceTitles']}")
+        early = [d for d in reader["dates"] if d < "2021"]
+        if early:
+            fail(f"background years on the timeline: {early}")
+        bg = reader["background"]
+        if not bg or bg["open"] or "1950" not in bg["dates"]:
+            fail(f"the background years are not in a collapsed background list: {bg}")
+        browser.viewport(1280, 3200)
+        time.sleep(0.3)
+        shot("02-story-desktop.png")
+        browser.viewport(390, 3600, mobile=True)
+        time.sleep(0.3)
+        shot("02-story-390px.png")
+        browser.js("document.querySelectorAll('details').forEach(d => d.open = true)")
+        time.sleep(0.2)
+        shot("02-story-390px-expanded.png")
+        browser.cmd("POST", "/goog/cdp/execute", {"cmd": "Emulation.clearDeviceMetricsOverride", "params": {}})
+        print(f"ok  story {story}: {page['bars']} bars, {page['marks']} event marks, {len(page['entries'])} timeline entries;"
+              f" key facts differ ({sorted(values)}), outlets {reader['outlets']}, background {bg['dates']} collapsed")
 
         # 3. Search OPCON through the search box.
         q = browser.find("#q")[0]

@@ -10,3 +10,4 @@ mod contract_extract;
 mod contract_store;
 mod distributed;
 mod feeds;
+mod story_page;

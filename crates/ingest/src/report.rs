@@ -69,6 +69,9 @@ impl fmt::Display for SkipReason {
                 f,
                 "unsupported file type {ext:?} (storyline reads .txt, .html, .htm, .jsonl, .json, .warc, .rss, .atom, .xml and their .gz)"
             ),
+            // The extractor's own message may already say it (`no main
+            // text found in the page`): said once, not twice.
+            SkipReason::NoMainText(e) if e.starts_with("no main text") => write!(f, "{e}"),
             SkipReason::NoMainText(e) => write!(f, "no main text found in the page: {e}"),
             SkipReason::BadRecord(e) => write!(f, "bad record: {e}"),
             SkipReason::HttpStatus(code) => write!(f, "HTTP status {code}, not a page"),
@@ -104,5 +107,18 @@ pub struct Notice {
 impl fmt::Display for Notice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.origin, self.message)
+    }
+}
+
+#[cfg(test)]
+mod display_tests {
+    use super::SkipReason;
+
+    #[test]
+    fn no_main_text_is_said_once() {
+        let r = SkipReason::NoMainText("no main text found in the page".into());
+        assert_eq!(r.to_string(), "no main text found in the page");
+        let r = SkipReason::NoMainText("empty main text".into());
+        assert_eq!(r.to_string(), "no main text found in the page: empty main text");
     }
 }

@@ -11,8 +11,9 @@ use crate::ingest::story_label;
 /// Why a story view could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ViewError {
-    /// No story or article has this id (the message says which).
-    #[error("{0}")]
+    /// The id given; each surface (CLI, API) says what to do next in its
+    /// own terms.
+    #[error("no story or article with id {0:?}")]
     NotFound(String),
     /// The store failed.
     #[error(transparent)]
@@ -32,8 +33,7 @@ pub fn story_number(id: &str) -> Option<u32> {
 /// of a story that exists names that story, and anything else is an
 /// article id.
 pub fn resolve_story(store: &dyn Store, id: &str) -> Result<u32, ViewError> {
-    let not_found =
-        |id: &str| ViewError::NotFound(format!("no story or article with id {id:?} (list them at /api/stories)"));
+    let not_found = |id: &str| ViewError::NotFound(id.to_string());
     if let Some(article) = id.strip_prefix("article:") {
         return store.story_of_article(article)?.ok_or_else(|| not_found(article));
     }

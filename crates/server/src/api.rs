@@ -13,8 +13,9 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use storyline_core::story::{EntityView, EventView};
 use storyline_core::{Analysis, Removed};
+use storyline_store::filter::{developing, stories_of_hits};
 use storyline_store::search::{name_key, parse_date_bound, parse_label};
-use storyline_store::{Hit, SearchQuery, Store, StorySummary};
+use storyline_store::{Hit, SearchQuery, Store, StoryFilter, StorySummary};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::error::{ApiError, Code, ErrorBody};
@@ -73,7 +74,17 @@ pub struct StoryItem {
     pub first: Option<String>,
     pub last: Option<String>,
     pub coverage: Vec<DayCount>,
+    /// Distinct outlets among its articles.
+    pub outlets: usize,
+    /// The start of its newest original article's lead, one line.
+    pub snippet: String,
+    /// Whether new articles arrived recently: more than one article, the
+    /// newest at most two days older than the newest in the store.
+    pub developing: bool,
 }
+
+/// Words of a list item's snippet.
+const SNIPPET_WORDS: usize = 24;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -84,6 +95,29 @@ pub struct ListParams {
     pub offset: Option<usize>,
     /// `newest` (default: latest coverage first) or `biggest` (most articles first).
     pub sort: Option<String>,
+    /// Only stories with at least this many articles (2 hides one-article stories).
+    pub min_articles: Option<String>,
+    /// Only stories covered on or after this date (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`).
+    pub since: Option<String>,
+    /// Only stories covered on or before this date.
+    pub until: Option<String>,
+    /// Only stories with an article from this outlet.
+    pub outlet: Option<String>,
+    /// Only stories naming this entity, any spelling.
+    pub entity: Option<String>,
+}
+
+/// The list's filters, by the parser `storyline stories` uses too.
+fn story_filter(p: &ListParams) -> Result<StoryFilter, ApiError> {
+    StoryFilter::parse(|name| match name {
+        "min_articles" => p.min_articles.clone(),
+        "since" => p.since.clone(),
+        "until" => p.until.clone(),
+        "outlet" => p.outlet.clone(),
+        "entity" => p.entity.clone(),
+        _ => None,
+    })
+    .map_err(|e| ApiError::bad_parameter(format!("{}={:?} is not valid: expected {}", e.name, e.value, e.expected)))
 }
 
 /// Default and largest page of the story list.
@@ -116,7 +150,8 @@ pub async fn list_stories(
     };
     let limit = p.limit.unwrap_or(DEFAULT_STORIES).clamp(1, MAX_STORIES);
     let offset = p.offset.unwrap_or(0);
-    let key = (biggest, offset, limit);
+    let filter = story_filter(&p)?;
+    let key = (biggest, offset, limit, filter.clone());
     // The page as computed for this store version, without a trip to the
     // blocking pool when it is cached.
     if let Some(body) = state.caches().lists.get(&key, state.version()) {
@@ -127,12 +162,31 @@ pub async fn list_stories(
         .with_store(move |s| {
             let (version, summaries) = st.summaries(s)?;
             st.caches().lists.get_or_compute(key, version, || {
-                let mut order: Vec<&StorySummary> = summaries.iter().collect();
+                let with_entity = match filter.entity.as_deref() {
+                    Some(e) => Some(stories_of_hits(&st.index().search(&SearchQuery {
+                        entity: Some(e.to_string()),
+                        limit: Some(storyline_store::search::MAX_LIMIT),
+                        ..Default::default()
+                    })?)),
+                    None => None,
+                };
+                let newest = summaries.iter().filter_map(|s| s.last.as_deref()).max();
+                let mut order: Vec<&StorySummary> =
+                    summaries.iter().filter(|s| filter.matches(s, with_entity.as_ref())).collect();
                 if biggest {
                     order.sort_by(|a, b| b.articles.cmp(&a.articles).then(b.last.cmp(&a.last)));
                 }
                 let mut out = Vec::new();
                 for sum in order.into_iter().skip(offset).take(limit) {
+                    // One stored row per listed story, not the story.
+                    let snippet = s
+                        .latest_original(sum.id)?
+                        .map(|a| {
+                            let art = &a.article;
+                            let lead = art.paragraphs.first().map_or(art.text.as_str(), |p| p.text.as_str());
+                            storyline_core::story::lead_snippet(lead, SNIPPET_WORDS)
+                        })
+                        .unwrap_or_default();
                     let coverage = st
                         .index()
                         .coverage(sum.id)?
@@ -147,6 +201,9 @@ pub async fn list_stories(
                         first: sum.first.clone(),
                         last: sum.last.clone(),
                         coverage,
+                        outlets: sum.outlets.len(),
+                        snippet,
+                        developing: developing(sum, newest),
                     });
                 }
                 to_json(&out).map(Bytes::from)

@@ -48,7 +48,7 @@ pub struct Caches {
     summaries: Mutex<Option<(u64, Arc<Vec<StorySummary>>)>>,
     summaries_compute: Mutex<()>,
     /// Pages of `GET /api/stories` by (biggest first, offset, limit).
-    pub lists: Versioned<(bool, usize, usize)>,
+    pub lists: Versioned<(bool, usize, usize, storyline_store::StoryFilter)>,
     /// Story views by story number: `GET /api/stories/{id}`, and the events
     /// and entities read from a view.
     pub views: Versioned<u32, Arc<CachedView>>,
@@ -203,7 +203,7 @@ impl AppState {
             }
         }
         let n = views::resolve_story(store, id).map_err(|e| match e {
-            ViewError::NotFound(m) => ApiError::not_found(m),
+            e @ ViewError::NotFound(_) => ApiError::not_found(format!("{e} (list them at /api/stories)")),
             ViewError::Store(e) => e.into(),
         })?;
         Ok((n, self.0.index.story_len(n)?))

@@ -35,7 +35,7 @@ function setAttrs(node, attrs) {
 }
 
 function append(node, children) {
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     node.appendChild(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
   }
@@ -154,88 +154,242 @@ function timelineChart(view) {
 
 // ---- pages --------------------------------------------------------------
 
+const LIST_FILTERS = ["since", "until", "outlet", "entity"];
+
+// The story list: one-article stories hidden unless asked for (`all=1`),
+// filters as in GET /api/stories.
 async function storyList(params, gen) {
   const sort = params.get("sort") === "biggest" ? "biggest" : "newest";
-  const stories = await api("/api/stories?sort=" + sort);
+  const all = params.get("all") === "1";
+  const query = new URLSearchParams({ sort });
+  if (!all) query.set("min_articles", "2");
+  for (const f of LIST_FILTERS) if (params.get(f)) query.set(f, params.get(f));
+  let stories = await api("/api/stories?" + query.toString());
   if (gen !== routeGen) return;
+  const filtered = LIST_FILTERS.some((f) => params.get(f));
+  // A young store may have no story of two articles yet: show them all
+  // rather than an empty page.
+  let fellBack = false;
+  if (!all && stories.length === 0 && !filtered) {
+    query.delete("min_articles");
+    stories = await api("/api/stories?" + query.toString());
+    if (gen !== routeGen) return;
+    fellBack = stories.length > 0;
+  }
+  const here = (changes) => {
+    const p = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === null) p.delete(k);
+      else p.set(k, v);
+    }
+    const q = p.toString();
+    return "#/" + (q ? "?" + q : "");
+  };
   const toggle = el("p", { class: "sort" }, "Sort: ",
-    sort === "newest" ? el("strong", {}, "newest") : link("#/?sort=newest", "newest"), " · ",
-    sort === "biggest" ? el("strong", {}, "biggest") : link("#/?sort=biggest", "biggest"));
+    sort === "newest" ? el("strong", {}, "newest") : link(here({ sort: "newest" }), "newest"), " · ",
+    sort === "biggest" ? el("strong", {}, "biggest") : link(here({ sort: "biggest" }), "biggest"), " · ",
+    all
+      ? link(here({ all: null }), "hide one-article stories", "toggle-single")
+      : link(here({ all: "1" }), "show one-article stories too", "toggle-single"));
+  const form = el("form", { class: "filters", id: "list-filters" },
+    LIST_FILTERS.map((f) => el("label", {}, f + " ", el("input", { name: f, value: params.get(f) || "", placeholder: f === "since" || f === "until" ? "YYYY-MM-DD" : "" }))),
+    el("button", { type: "submit" }, "Filter"));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const p = new URLSearchParams();
+    if (sort !== "newest") p.set("sort", sort);
+    if (all) p.set("all", "1");
+    for (const [k, v] of new FormData(form)) if (String(v).trim()) p.set(k, String(v).trim());
+    location.hash = "#/" + (p.toString() ? "?" + p.toString() : "");
+  });
   if (stories.length === 0) {
-    show(el("h1", {}, "Stories"), el("p", { class: "muted" }, "No stories yet: ingest articles with `storyline ingest` or POST /api/articles."));
+    show(el("h1", {}, "Stories"), toggle, form, el("p", { class: "muted" }, filtered
+      ? "No story matches these filters."
+      : "No stories yet: ingest articles with `storyline ingest` or POST /api/articles."));
     return;
   }
   const rows = stories.map((s) =>
-    el("li", { class: "story" },
+    el("li", { class: "story" + (s.developing ? " developing" : "") },
       el("div", { class: "story-main" },
-        link(storyHref(s.id), s.title || "(untitled)", "story-title"),
-        el("div", { class: "meta" }, `${s.articles} article${s.articles === 1 ? "" : "s"} · ${s.events} event${s.events === 1 ? "" : "s"} · ${dateRange(s.first, s.last)}`)),
+        el("div", {}, link(storyHref(s.id), s.title || s.snippet || "(untitled)", "story-title"),
+          s.developing ? el("span", { class: "badge developing" }, "developing") : null),
+        el("div", { class: "meta" },
+          `${s.articles} article${s.articles === 1 ? "" : "s"} · ${s.outlets} outlet${s.outlets === 1 ? "" : "s"} · ` +
+          (s.last ? "updated " + s.last : "undated") + (s.first && s.first !== s.last ? " · since " + s.first : "")),
+        s.snippet ? el("p", { class: "snippet" }, s.snippet) : null),
       sparkline(s.coverage)));
-  show(el("h1", {}, "Stories"), toggle, el("ol", { class: "stories" }, rows));
+  const note = fellBack ? el("p", { class: "muted" }, "No story has more than one article yet, so all are shown.") : null;
+  show(el("h1", {}, "Stories"), toggle, form, note, el("ol", { class: "stories" }, rows));
 }
 
 function section(title, ...content) {
   return el("section", {}, el("h2", {}, title), ...content);
 }
 
+// A short name for an article in lists of sources: its outlet, else its
+// headline cut short, else its id.
+function labeller(view) {
+  const byId = new Map(view.sources.map((s) => [s.article, s]));
+  return (id) => {
+    const s = byId.get(id);
+    if (!s) return id;
+    if (s.outlet) return s.outlet;
+    if (s.title) return s.title.length > 40 ? s.title.slice(0, 38) + "…" : s.title;
+    return id;
+  };
+}
+
+function sourceLinks(ids, label) {
+  const out = [];
+  ids.forEach((id, i) => {
+    if (i > 0) out.push(" ");
+    out.push(el("a", { href: articleHref(id), class: "src", title: id }, label(id)));
+  });
+  return el("span", { class: "srcs" }, out);
+}
+
+function originalLink(s) {
+  if (!s.url || !/^https?:\/\//i.test(s.url)) return null;
+  return el("a", { href: s.url, class: "original", rel: "noopener noreferrer nofollow", target: "_blank" }, "original ↗");
+}
+
+// Sources grouped by outlet; each original with its headline, date and
+// link to the page it came from; its copies folded under it.
 function sourcesList(view) {
   const byId = new Map(view.sources.map((s) => [s.article, s]));
   const originals = view.sources.filter((s) => !s.duplicate_of || !byId.has(s.duplicate_of));
-  return el("ul", { class: "sources" }, originals.map((s) => {
-    const line = el("li", {},
-      link(articleHref(s.article), s.article), " ",
-      el("span", { class: "outlet" }, s.outlet || "unknown outlet"), " ",
-      el("span", { class: "muted" }, s.published || "undated"),
-      s.machine_translated ? el("span", { class: "tag" }, "machine-translated") : null,
-      s.duplicate_of ? el("span", { class: "tag" }, "copy of " + s.duplicate_of) : null);
-    const copies = (s.copies || []).filter((c) => byId.has(c));
-    if (copies.length > 0) {
-      line.appendChild(el("details", { class: "copies" },
-        el("summary", {}, `${copies.length} cop${copies.length === 1 ? "y" : "ies"}`),
-        el("ul", {}, copies.map((c) => {
-          const cs = byId.get(c);
-          return el("li", {}, link(articleHref(c), c), " ", el("span", { class: "outlet" }, cs.outlet || ""), " ", el("span", { class: "muted" }, cs.published || ""));
-        }))));
-    }
-    return line;
+  const groups = new Map();
+  for (const s of originals) {
+    const k = s.outlet || "";
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k).push(s);
+  }
+  // Outlets with more articles first; unnamed outlets last.
+  const order = [...groups.keys()].sort((a, b) => (a === "") - (b === "") || groups.get(b).length - groups.get(a).length || a.localeCompare(b));
+  return el("ul", { class: "sources" }, order.map((outlet) => {
+    const items = groups.get(outlet).map((s) => {
+      const copies = (s.copies || []).filter((c) => byId.has(c));
+      const outlets = new Set(copies.map((c) => byId.get(c).outlet || c));
+      const line = el("li", { class: "source", "data-article": s.article },
+        link(articleHref(s.article), s.title || s.article, "source-title"), " ",
+        el("span", { class: "muted" }, s.published || "undated"), " ",
+        originalLink(s),
+        s.article === view.read_first ? el("span", { class: "badge" }, "read first") : null,
+        s.machine_translated ? el("span", { class: "tag" }, "machine-translated") : null);
+      if (copies.length > 0) {
+        line.appendChild(el("details", { class: "copies" },
+          el("summary", {}, `${outlets.size} outlet${outlets.size === 1 ? "" : "s"} ran this copy`),
+          el("ul", {}, copies.map((c) => {
+            const cs = byId.get(c);
+            return el("li", {}, link(articleHref(c), cs.outlet || c), " ", el("span", { class: "muted" }, cs.published || ""), " ", originalLink(cs));
+          }))));
+      }
+      return line;
+    });
+    return el("li", { class: "outlet-group" },
+      el("div", { class: "outlet" }, outlet || "Outlet not named in the text"),
+      el("ul", {}, items));
   }));
 }
 
-function sourceLinks(ids) {
-  const out = [];
-  ids.forEach((id, i) => {
-    if (i > 0) out.push(", ");
-    out.push(link(articleHref(id), id));
-  });
-  return el("span", { class: "src" }, "[", out, "]");
+const fmtValue = (v) => (Number.isInteger(v) ? v.toLocaleString("en-US") : String(v));
+
+// Who, where and when from the view, and the amounts with where sources
+// agree and where they differ (never "agree" for a single source).
+function keyFacts(view, label) {
+  const names = (type, n) => view.entities.filter((e) => e.type === type).slice(0, n).map((e) => e.canonical);
+  const rows = [];
+  const who = names("PERSON", 4);
+  const orgs = names("ORG", 3);
+  const where = names("PLACE", 4);
+  if (who.length || orgs.length) rows.push(["Who", [...who, ...orgs].join(", ")]);
+  if (where.length) rows.push(["Where", where.join(", ")]);
+  const dated = view.events.filter((e) => e.date);
+  if (dated.length) {
+    const main = dated.reduce((a, b) => (b.articles.length > a.articles.length ? b : a));
+    rows.push(["When", main.date + (dated.length > 1 ? ` (${dated.length} events, ${dated[0].date} – ${dated[dated.length - 1].date})` : "")]);
+  }
+  const box = el("section", { id: "key-facts", class: "card" }, el("h2", {}, "Key facts"),
+    el("dl", { class: "kf" }, rows.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])));
+  if (view.facts.length) {
+    box.appendChild(el("ul", { class: "facts" }, view.facts.map((f) => {
+      const n = f.sources.length;
+      const differs = f.conflicts.length > 0;
+      const verdict = differs
+        ? el("span", { class: "verdict differ" }, "sources differ")
+        : n > 1 ? el("span", { class: "verdict agree" }, `${n} sources agree`) : el("span", { class: "verdict single" }, "one source");
+      const values = [el("li", { class: "value" }, el("strong", {}, fmtValue(f.value) + " " + f.unit), " ", sourceLinks(f.sources, label))];
+      for (const c of f.conflicts) {
+        values.push(el("li", { class: "value" }, el("strong", {}, fmtValue(c.value) + " " + f.unit), " ", sourceLinks(c.sources, label)));
+      }
+      return el("li", { class: "fact" + (differs ? " conflict" : "") },
+        el("div", {}, el("span", { class: "subject" }, f.subject), " ", verdict),
+        el("ul", { class: "values" }, values));
+    })));
+  }
+  if ((view.variants || []).length) {
+    box.appendChild(el("div", { class: "variants" }, el("h3", {}, "Same thing, different words"),
+      el("ul", {}, view.variants.map((x) => el("li", {}, el("strong", {}, x.canonical), ": ",
+        x.forms.map((f, i) => [i ? "; " : "", "\u201c" + f.text + "\u201d ", sourceLinks(f.sources, label)]),
+        el("span", { class: "muted" }, " (" + x.explained_by + ")"))))));
+  }
+  return box;
+}
+
+function timelineList(entries, label, cls) {
+  return el("ol", { class: cls }, entries.map((t) => el("li", {}, el("time", {}, t.date), " ", t.text, " ", sourceLinks(t.sources, label))));
+}
+
+// Quotes grouped by who said them; unattributed last.
+function quotesBySpeaker(view, label) {
+  const groups = new Map();
+  for (const q of view.quotes) {
+    const k = q.speaker || "";
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k).push(q);
+  }
+  const order = [...groups.keys()].sort((a, b) => (a === "") - (b === "") || groups.get(b).length - groups.get(a).length);
+  return el("ul", { class: "quotes" }, order.map((who) => el("li", { class: "speaker" },
+    el("div", { class: "who" }, who || "Unattributed"),
+    groups.get(who).map((q) => el("blockquote", {}, "\u201c" + q.text + "\u201d ", sourceLinks(q.sources, label))))));
+}
+
+// Entities by how many articles name them; the long tail collapsed.
+const TOP_ENTITIES = 8;
+function entityList(view) {
+  const chip = (e) => el("li", {}, el("span", { class: "tag" }, e.type), " ",
+    link("#/search?entity=" + encodeURIComponent(e.canonical), e.canonical), " ",
+    el("span", { class: "muted" }, e.articles.length + (e.articles.length === 1 ? " article" : " articles")));
+  const top = view.entities.slice(0, TOP_ENTITIES);
+  const rest = view.entities.slice(TOP_ENTITIES);
+  return [el("ul", { class: "entities top" }, top.map(chip)),
+    rest.length ? el("details", { class: "more-entities" }, el("summary", {}, `${rest.length} more names`), el("ul", { class: "entities" }, rest.map(chip))) : null];
 }
 
 function renderStory(view) {
-  const parts = [el("h1", {}, view.title || view.id), el("p", { class: "meta" }, view.id + " · " + view.sources.length + " sources · " + view.events.length + " events")];
+  const label = labeller(view);
+  const outlets = new Set(view.sources.map((s) => s.outlet).filter(Boolean));
+  const dates = view.sources.map((s) => s.published).filter(Boolean).sort();
+  const parts = [el("h1", {}, view.title || view.id),
+    el("p", { class: "meta" }, `${view.sources.length} article${view.sources.length === 1 ? "" : "s"} · ${outlets.size} outlet${outlets.size === 1 ? "" : "s"} · ${dateRange(dates[0], dates[dates.length - 1])} · ${view.id}`)];
   if (view.summary) parts.push(el("p", { class: "summary" }, view.summary));
+  parts.push(keyFacts(view, label));
+  const bg = view.background || [];
   parts.push(section("Timeline", timelineChart(view),
-    el("ol", { class: "timeline-list" }, view.timeline.map((t) => el("li", {}, el("time", {}, t.date), " ", t.text, " ", sourceLinks(t.sources))))));
+    view.timeline.length ? timelineList(view.timeline, label, "timeline-list") : el("p", { class: "muted" }, "No dated happenings."),
+    bg.length ? el("details", { class: "background" }, el("summary", {}, `Background: ${bg.length} earlier date${bg.length === 1 ? "" : "s"} mentioned`), timelineList(bg, label, "background-list")) : null));
+  const first = view.sources.find((s) => s.article === view.read_first);
+  if (first) {
+    parts.push(section("Read first", el("p", { class: "read-first" },
+      link(articleHref(first.article), first.title || first.article, "source-title"), " ",
+      el("span", { class: "muted" }, [first.outlet, first.published].filter(Boolean).join(" · ")), " ",
+      originalLink(first), el("br"), el("span", { class: "muted" }, "The most complete original article of the story."))));
+  }
+  parts.push(section("Sources", sourcesList(view)));
+  if (view.quotes.length) parts.push(section("Quotes", quotesBySpeaker(view, label)));
+  if (view.entities.length) parts.push(section("Who and what", entityList(view)));
   parts.push(section("Events", el("ul", {}, view.events.map((e) =>
     el("li", {}, link(eventHref(e.id), e.title || e.id), " ", el("span", { class: "muted" }, (e.date || "undated") + " · " + e.articles.length + " articles"))))));
-  parts.push(section("Sources", sourcesList(view)));
-  if (view.entities.length) {
-    parts.push(section("Entities", el("ul", { class: "entities" }, view.entities.map((e) =>
-      el("li", {}, el("span", { class: "tag" }, e.type), " ",
-        link("#/search?entity=" + encodeURIComponent(e.canonical), e.canonical), " ",
-        e.aliases.filter((a) => a !== e.canonical).length ? el("span", { class: "muted" }, "also: " + e.aliases.filter((a) => a !== e.canonical).join(", ")) : null,
-        " ", el("span", { class: "muted" }, e.articles.length + " articles"))))));
-  }
-  if (view.facts.length) {
-    parts.push(section("Facts", el("ul", { class: "facts" }, view.facts.map((f) =>
-      el("li", { class: f.conflicts.length ? "conflict" : "agree" },
-        el("strong", {}, f.subject + ": " + f.value + " " + f.unit), " ", sourceLinks(f.sources),
-        f.conflicts.length ? el("ul", {}, f.conflicts.map((c) => el("li", {}, "differs: " + c.value + " ", sourceLinks(c.sources)))) : el("span", { class: "muted" }, " sources agree"),
-        f.text ? el("div", { class: "muted" }, f.text) : null)))));
-  }
-  if (view.quotes.length) {
-    parts.push(section("Quotes", el("ul", { class: "quotes" }, view.quotes.map((q) =>
-      el("li", {}, el("blockquote", {}, "\u201c" + q.text + "\u201d"), el("span", {}, q.speaker || "unknown speaker"), " ", sourceLinks(q.sources))))));
-  }
   parts.push(el("p", { class: "live muted", id: "live" }, "Updates every " + POLL_MS / 1000 + " s."));
   show(parts);
 }

@@ -24,6 +24,7 @@
 //! ```
 
 mod error;
+pub mod filter;
 mod open;
 #[cfg(feature = "postgres")]
 pub mod postgres;
@@ -34,10 +35,11 @@ mod test_support;
 mod writer;
 
 pub use error::StoreError;
+pub use filter::{FilterError, StoryFilter};
 pub use open::{is_postgres_url, open_store, redact_url, AnyStore};
 #[cfg(feature = "postgres")]
 pub use postgres::PgStore;
-pub use record::{identity_hash, StoredArticle, StorySummary};
+pub use record::{identity_hash, stored_outlet, StoredArticle, StorySummary};
 pub use sqlite::{FeedValidators, SqliteStore};
 pub use writer::WriterLock;
 
@@ -70,6 +72,9 @@ pub trait Store {
     /// [`Store::lock_writer`] without waiting: `None` when another process
     /// holds it.
     fn try_lock_writer(&self) -> Result<Option<WriterLock>, StoreError>;
+    /// The story's most recently stored original (one row: for a list's
+    /// snippet without reading the story).
+    fn latest_original(&self, story: u32) -> Result<Option<StoredArticle>, StoreError>;
 }
 
 pub mod search;

@@ -133,4 +133,7 @@ impl Store for AnyStore {
     fn try_lock_writer(&self) -> Result<Option<crate::WriterLock>, StoreError> {
         self.inner().try_lock_writer()
     }
+    fn latest_original(&self, story: u32) -> Result<Option<StoredArticle>, StoreError> {
+        self.inner().latest_original(story)
+    }
 }

@@ -83,6 +83,12 @@ const MIGRATIONS: &[&str] = &[
         stream   TEXT PRIMARY KEY,
         next_seq BIGINT NOT NULL
     );",
+    // 2: ids of articles not stored because one with the same identity was
+    // (see the SQLite store's migration 3).
+    "CREATE TABLE article_aliases (
+        id        TEXT PRIMARY KEY,
+        stored_id TEXT NOT NULL
+    );",
 ];
 
 /// Names the advisory lock that serialises migrations (with the schema).
@@ -169,6 +175,11 @@ fn insert_in(tx: &mut Transaction<'_>, batch: &[StoredArticle]) -> Result<usize,
          SELECT $1, k, c FROM unnest($2::text[], $3::text[]) AS t(k, c)
          ON CONFLICT DO NOTHING",
     )?;
+    let alias = tx.prepare(
+        "INSERT INTO article_aliases (id, stored_id)
+         SELECT $1, id FROM articles WHERE identity_hash = $2 AND id <> $1
+         ON CONFLICT DO NOTHING",
+    )?;
     let mut inserted = 0;
     for s in batch {
         let a = &s.article;
@@ -184,7 +195,7 @@ fn insert_in(tx: &mut Transaction<'_>, batch: &[StoredArticle]) -> Result<usize,
                 &a.text,
                 &a.published.map(|d| d.to_string()),
                 &a.best_date().map(|d| d.to_string()),
-                &a.outlet,
+                &crate::record::stored_outlet(a),
                 &outlet_key,
                 &a.url,
                 &s.duplicate.as_ref().map(|d| d.original.clone()),
@@ -195,6 +206,7 @@ fn insert_in(tx: &mut Transaction<'_>, batch: &[StoredArticle]) -> Result<usize,
             ],
         )?;
         if n == 0 {
+            tx.execute(&alias, &[&a.id, &identity_hash(a)])?;
             continue;
         }
         inserted += 1;
@@ -539,8 +551,17 @@ impl Store for PgStore {
                 first: r.get(3),
                 last: r.get(4),
                 title: String::new(),
+                outlets: Vec::new(),
             })
             .collect::<Vec<_>>();
+        let outlets = self.client().query(
+            "SELECT DISTINCT story_id, outlet FROM articles WHERE outlet IS NOT NULL AND outlet <> '' ORDER BY story_id",
+            &[],
+        )?;
+        crate::record::attach_outlets(
+            &mut stories,
+            outlets.into_iter().map(|r| (r.get::<_, i64>(0) as u32, r.get::<_, String>(1))).collect(),
+        );
         let titles = self.client().query(
             "SELECT story_id, event_id, id, title FROM articles WHERE duplicate_of IS NULL AND title <> ''",
             &[],
@@ -565,13 +586,29 @@ impl Store for PgStore {
     fn story_of_article(&self, id: &str) -> Result<Option<u32>, StoreError> {
         Ok(self
             .client()
-            .query_opt("SELECT story_id FROM articles WHERE id = $1", &[&id])?
+            .query_opt(
+                "SELECT story_id FROM articles WHERE id = $1
+                 UNION ALL
+                 SELECT a.story_id FROM article_aliases x JOIN articles a ON a.id = x.stored_id WHERE x.id = $1
+                 LIMIT 1",
+                &[&id],
+            )?
             .map(|r| r.get::<_, i64>(0) as u32))
     }
 
     fn article(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
         self.client()
             .query_opt("SELECT id, record FROM articles WHERE id = $1", &[&id])?
+            .map(|r| decode(r.get(0), r.get(1)))
+            .transpose()
+    }
+
+    fn latest_original(&self, story: u32) -> Result<Option<StoredArticle>, StoreError> {
+        self.client()
+            .query_opt(
+                "SELECT id, record FROM articles WHERE story_id = $1 AND duplicate_of IS NULL ORDER BY seq DESC LIMIT 1",
+                &[&i64::from(story)],
+            )?
             .map(|r| decode(r.get(0), r.get(1)))
             .transpose()
     }

@@ -24,6 +24,31 @@ pub struct StorySummary {
     pub events: u64,
     pub first: Option<String>,
     pub last: Option<String>,
+    /// Distinct outlets of its articles, sorted (as far as the store knows
+    /// them: see [`stored_outlet`]).
+    #[serde(default)]
+    pub outlets: Vec<String>,
+}
+
+/// The outlet the store lists for an article: the same name the story
+/// view shows ([`storyline_core::story::article_outlet`]: the input's,
+/// else the dateline's agency, a wire credit or the URL's host).
+pub fn stored_outlet(a: &Article) -> Option<String> {
+    storyline_core::story::article_outlet(a).filter(|o| !o.trim().is_empty())
+}
+
+/// Attaches `(story, outlet)` rows (sorted by story) to the summaries.
+pub(crate) fn attach_outlets(stories: &mut [StorySummary], rows: Vec<(u32, String)>) {
+    let mut by_story: std::collections::HashMap<u32, Vec<String>> = std::collections::HashMap::new();
+    for (story, outlet) in rows {
+        by_story.entry(story).or_default().push(outlet);
+    }
+    for s in stories {
+        let mut o = by_story.remove(&s.id).unwrap_or_default();
+        o.sort();
+        o.dedup();
+        s.outlets = o;
+    }
 }
 
 /// The identity of an article for idempotent ingest: its normalised text

@@ -5,7 +5,7 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::StoreError;
-use crate::record::{identity_hash, StoredArticle, StorySummary};
+use crate::record::{identity_hash, stored_outlet, StoredArticle, StorySummary};
 use crate::Store;
 
 mod feeds;
@@ -46,6 +46,13 @@ const MIGRATIONS: &[&str] = &[
         feed_url   TEXT NOT NULL,
         article_id TEXT,
         seen_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );",
+    // 3: ids of articles not stored because an article with the same text,
+    // outlet and URL was (two files of one page in one ingest): their id
+    // still names that article, so `show ID` finds its story.
+    "CREATE TABLE article_aliases (
+        id        TEXT PRIMARY KEY,
+        stored_id TEXT NOT NULL
     );",
 ];
 
@@ -137,6 +144,10 @@ impl Store for SqliteStore {
                   event_id, story_id, record)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?;
+            let mut alias = tx.prepare_cached(
+                "INSERT OR IGNORE INTO article_aliases (id, stored_id)
+                 SELECT ?1, id FROM articles WHERE identity_hash = ?2 AND id <> ?1",
+            )?;
             for s in batch {
                 let a = &s.article;
                 let record = serde_json::to_string(s).expect("stored records serialize");
@@ -144,13 +155,14 @@ impl Store for SqliteStore {
                     .duplicate
                     .as_ref()
                     .map(|d| serde_json::to_value(d.kind).ok().and_then(|v| v.as_str().map(str::to_string)));
-                inserted += stmt.execute(params![
+                let identity = identity_hash(a);
+                let n = stmt.execute(params![
                     a.id,
-                    identity_hash(a),
+                    &identity,
                     format!("{:032x}", s.signature.exact),
                     a.title,
                     a.published.map(|d| d.to_string()),
-                    a.outlet,
+                    stored_outlet(a),
                     a.url,
                     s.duplicate.as_ref().map(|d| d.original.clone()),
                     dup_kind.flatten(),
@@ -158,6 +170,10 @@ impl Store for SqliteStore {
                     s.story,
                     record,
                 ])?;
+                if n == 0 {
+                    alias.execute(params![a.id, identity])?;
+                }
+                inserted += n;
             }
         }
         tx.commit()?;
@@ -186,9 +202,15 @@ impl Store for SqliteStore {
                 first: r.get(3)?,
                 last: r.get(4)?,
                 title: String::new(),
+                outlets: Vec::new(),
             })
         })?;
         let mut stories: Vec<StorySummary> = rows.collect::<Result<_, _>>()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT story_id, outlet FROM articles WHERE outlet IS NOT NULL AND outlet <> '' ORDER BY story_id",
+        )?;
+        let outlets = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)? as u32, r.get::<_, String>(1)?)))?;
+        crate::record::attach_outlets(&mut stories, outlets.collect::<Result<Vec<_>, _>>()?);
         let mut stmt = self.conn.prepare_cached(
             "SELECT story_id, event_id, id, title FROM articles WHERE duplicate_of IS NULL AND title <> ''",
         )?;
@@ -210,7 +232,12 @@ impl Store for SqliteStore {
     fn story_of_article(&self, id: &str) -> Result<Option<u32>, StoreError> {
         Ok(self
             .conn
-            .prepare_cached("SELECT story_id FROM articles WHERE id = ?1")?
+            .prepare_cached(
+                "SELECT story_id FROM articles WHERE id = ?1
+                 UNION ALL
+                 SELECT a.story_id FROM article_aliases x JOIN articles a ON a.id = x.stored_id WHERE x.id = ?1
+                 LIMIT 1",
+            )?
             .query_row(params![id], |r| r.get::<_, i64>(0))
             .optional()?
             .map(|s| s as u32))
@@ -219,6 +246,16 @@ impl Store for SqliteStore {
     fn article(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
         let mut out = None;
         self.query_articles("SELECT id, record FROM articles WHERE id = ?1", &[&id], &mut |a| out = Some(a))?;
+        Ok(out)
+    }
+
+    fn latest_original(&self, story: u32) -> Result<Option<StoredArticle>, StoreError> {
+        let mut out = None;
+        self.query_articles(
+            "SELECT id, record FROM articles WHERE story_id = ?1 AND duplicate_of IS NULL ORDER BY seq DESC LIMIT 1",
+            &[&story],
+            &mut |a| out = Some(a),
+        )?;
         Ok(out)
     }
 
@@ -279,6 +316,20 @@ mod tests {
             s.find_existing("zzz", &identity_hash(&stored("x", "two text", 0).article)).unwrap(),
             Some("b".into())
         );
+    }
+
+    #[test]
+    fn an_id_not_stored_for_its_twin_names_the_stored_article() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        // Two files of one page in one batch: the second is not stored, but
+        // its id must still lead to the first one's story.
+        assert_eq!(s.insert_batch(&[stored("a", "one text", 4), stored("a-copy", "one text", 4)]).unwrap(), 1);
+        assert_eq!(s.story_of_article("a-copy").unwrap(), Some(4));
+        assert_eq!(s.story_of_article("nope").unwrap(), None);
+        // Same id again is no alias of itself.
+        s.insert_batch(&[stored("a", "one text", 4)]).unwrap();
+        let aliases: i64 = s.conn.query_row("SELECT COUNT(*) FROM article_aliases", [], |r| r.get(0)).unwrap();
+        assert_eq!(aliases, 1);
     }
 
     #[test]

@@ -81,6 +81,7 @@ pub fn ingest_and_print(input: &InputArgs, db: &Path, output: Option<&Path>) -> 
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
+    let before = if args.db.db.exists() { args.db.open()?.article_count()? } else { 0 };
     let report = run_ingest(&args.input, &args.db.db)?;
     if args.json {
         let mut out = Output::open(None)?;
@@ -90,12 +91,24 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         out.finish()?;
     }
     let store = args.db.open()?;
+    let after = store.article_count()?;
+    // Counts of what the store now holds: an article with the same text,
+    // outlet and URL as another of this run is stored once, as that one
+    // (its id still finds it), and must not be counted as new.
+    let stored = (after.saturating_sub(before) as usize).min(report.new);
+    let twins = report.new - stored;
+    let twins_note = if twins > 0 {
+        format!(", {twins} stored as another article of this run with the same text, outlet and URL")
+    } else {
+        String::new()
+    };
     eprintln!(
-        "ingested {} new articles ({} duplicates of earlier ones), {} already stored; {} articles and {} stories in {}",
-        report.new,
-        report.duplicates,
+        "ingested {} new articles ({} duplicates of earlier ones){}, {} already stored; {} articles and {} stories in {}",
+        stored,
+        report.duplicates.saturating_sub(twins),
+        twins_note,
         report.already,
-        store.article_count()?,
+        after,
         store.stories()?.len(),
         args.db.display()
     );

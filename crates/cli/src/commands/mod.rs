@@ -59,6 +59,28 @@ impl DbArgs {
         Ok(storyline_store::open_store(&self.db.to_string_lossy())?)
     }
 
+    /// Opens a store that must already exist: the read commands (`stories`,
+    /// `show`, `search`, `report`, `serve`) would otherwise create an empty
+    /// database at a mistyped path and report nothing, successfully.
+    pub fn open_existing(&self) -> anyhow::Result<storyline_store::AnyStore> {
+        self.require_existing()?;
+        self.open()
+    }
+
+    /// Fails (exit 1, nothing created) when `--db` names a SQLite file that
+    /// does not exist; a PostgreSQL URL is checked by connecting.
+    pub fn require_existing(&self) -> anyhow::Result<()> {
+        let name = self.db.to_string_lossy();
+        if !storyline_store::is_postgres_url(&name) && !self.db.exists() {
+            anyhow::bail!(
+                "no database at {}: nothing was created; check the path, or add articles first with `storyline ingest PATH --db {}`",
+                self.db.display(),
+                self.db.display()
+            );
+        }
+        Ok(())
+    }
+
     /// The database for messages (a URL without its password).
     pub fn display(&self) -> String {
         storyline_store::redact_url(&self.db.to_string_lossy())

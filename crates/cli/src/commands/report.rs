@@ -32,8 +32,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let store = args.db.open()?;
-    let view = super::show::load_view(&store, &args.id)?;
+    let store = args.db.open_existing()?;
+    let view = super::show::load_view(&store, &args.db, &args.id)?;
     let body = match args.format {
         Format::Html => to_html(&view),
         Format::Md => to_markdown(&view),

@@ -43,7 +43,7 @@ fn bad(what: &str, v: &str) -> anyhow::Error {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let store = args.db.open()?;
+    let store = args.db.open_existing()?;
     let date = |v: &Option<String>, end: bool, name: &str| {
         v.as_deref().map(|s| parse_date_bound(s, end).ok_or_else(|| bad(name, s))).transpose()
     };

@@ -28,6 +28,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
+    args.db.require_existing()?;
     let mut cfg = storyline_server::ServeConfig::new(args.addr, args.db.db.clone());
     cfg.token = args.token.filter(|t| !t.is_empty());
     cfg.protect_reads = args.protect_reads;

@@ -19,17 +19,22 @@ pub struct Args {
 }
 
 /// The view of a story (by story id or the id of an article in it).
-pub fn load_view(store: &dyn Store, id: &str) -> anyhow::Result<StoryView> {
+pub fn load_view(store: &dyn Store, db: &DbArgs, id: &str) -> anyhow::Result<StoryView> {
     match storyline_pipeline::views::load_view(store, id) {
         Ok(v) => Ok(v),
-        Err(ViewError::NotFound(msg)) => Err(CliError::NotFound(msg).into()),
+        // Said in the terms of the command line, not of the API.
+        Err(e @ ViewError::NotFound(_)) => Err(CliError::NotFound(format!(
+            "{e}; list the stories with `storyline stories --db {db}` or find an article with `storyline search WORDS --db {db}`",
+            db = db.display()
+        ))
+        .into()),
         Err(ViewError::Store(e)) => Err(e.into()),
     }
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let store = args.db.open()?;
-    let view = load_view(&store, &args.id)?;
+    let store = args.db.open_existing()?;
+    let view = load_view(&store, &args.db, &args.id)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&view)?);
         return Ok(());

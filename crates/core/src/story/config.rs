@@ -68,6 +68,13 @@ pub struct StoryConfig {
     /// minutes; events, entities and sources still cover every article, and
     /// the view says how many were folded (`articles_folded`, `truncated`).
     pub max_folded_articles: usize,
+    /// Words of a headline made from an article's lead when its page gives
+    /// no title ([`super::headline::lead_title`]).
+    pub lead_title_words: usize,
+    /// Timeline entries dated more than this many days before the story's
+    /// first article are background (`the 1950-1953 Korean War`), listed
+    /// apart; nearer ones are the run-up the coverage reports.
+    pub background_margin_days: i64,
 }
 
 impl Default for StoryConfig {
@@ -94,6 +101,8 @@ impl Default for StoryConfig {
             fact_value_tolerance: 0.0,
             quote_match_min: 0.7,
             max_folded_articles: 300,
+            lead_title_words: 12,
+            background_margin_days: 31,
         }
     }
 }

@@ -53,9 +53,82 @@ pub(crate) fn central_title<'a>(titles: impl IntoIterator<Item = (&'a str, &'a s
         .map(|(_, _, t)| t.to_string())
 }
 
+/// Dashes that end a dateline (`SEOUL, October 27 (AJP) - `).
+const DATELINE_DASHES: &[&str] = &[" - ", " – ", " — ", " -- "];
+
+/// A headline made from an article's lead, for a page that gives none: the
+/// lead's first sentence without its dateline, cut to `max_words` words
+/// (`…` where cut), without a final period. Empty when the lead is empty.
+pub fn lead_title(lead: &str, max_words: usize) -> String {
+    let body = without_dateline(lead);
+    let first = super::sentences::sentence_spans(body)
+        .first()
+        .map(|s| super::view::slice_chars(body, s.start, s.end))
+        .unwrap_or_default();
+    cut_words(&first, max_words, true)
+}
+
+/// One line of a lead for a list: its first `max_words` words without the
+/// dateline, `…` where cut.
+pub fn lead_snippet(lead: &str, max_words: usize) -> String {
+    cut_words(without_dateline(lead), max_words, false)
+}
+
+/// `text` without a leading dateline.
+fn without_dateline(lead: &str) -> &str {
+    let lead = lead.trim();
+    // A dateline is a short prefix naming a place (and often a date or an
+    // agency) before a dash: dropped, it is not what happened.
+    DATELINE_DASHES
+        .iter()
+        .filter_map(|d| lead.find(d).map(|i| (i, d.len())))
+        .min()
+        .filter(|&(i, _)| {
+            let prefix = &lead[..i];
+            prefix.split_whitespace().count() <= 8
+                && (prefix.contains(',') || prefix.contains('(') || prefix.chars().any(|c| c.is_ascii_digit()))
+        })
+        .map_or(lead, |(i, n)| lead[i + n..].trim_start())
+}
+
+/// The first `max_words` words of `text` on one line, `…` where cut; a
+/// headline (`headline`) loses its final period.
+fn cut_words(text: &str, max_words: usize, headline: bool) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let cut = words.len() > max_words;
+    let mut out = words.into_iter().take(max_words).collect::<Vec<_>>().join(" ");
+    let trim: &[char] = if cut {
+        &[',', ';', ':', '.', '-', '–', '—', ' ']
+    } else if headline {
+        &['.', ' ']
+    } else {
+        &[' ']
+    };
+    out.truncate(out.trim_end_matches(trim).len());
+    if cut {
+        out.push('…');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{central_title, story_title};
+    use super::{central_title, lead_snippet, lead_title, story_title};
+
+    #[test]
+    fn a_lead_becomes_a_headline_without_its_dateline() {
+        let lead = "SEOUL, October 27 (AJP) - South Korean and U.S. defense chiefs will meet in Seoul next week. \
+                    According to the ministry, talks follow.";
+        assert_eq!(lead_title(lead, 12), "South Korean and U.S. defense chiefs will meet in Seoul next week");
+        let long = "U.S. Defense Secretary Pete Hegseth visits South Korea on Monday for talks expected to involve \
+                    Washington's goal.";
+        assert_eq!(lead_title(long, 12), "U.S. Defense Secretary Pete Hegseth visits South Korea on Monday for talks…");
+        // A dash inside the sentence is no dateline.
+        assert_eq!(lead_title("Prices rose - again - in May.", 12), "Prices rose - again - in May");
+        assert_eq!(lead_title("  ", 12), "");
+        assert_eq!(lead_snippet("SEOUL, Oct. 27 (AJP) - Chiefs meet. Talks follow.", 3), "Chiefs meet. Talks…");
+        assert_eq!(lead_snippet("Chiefs meet.", 4), "Chiefs meet.");
+    }
 
     #[test]
     fn the_title_sharing_most_words_with_the_others_wins() {

@@ -22,9 +22,9 @@ mod timeline;
 mod view;
 
 pub use config::StoryConfig;
-pub use headline::story_title;
+pub use headline::{lead_snippet, lead_title, story_title};
 pub use sentences::{sentence_spans, SentenceSpan};
 pub use view::{
-    build_view, build_view_with, EntityView, EventView, FactConflict, FactView, QuoteView, QuoteWording,
-    ReusedParagraph, SourceView, StoryMember, StoryView, TimelineEntry, VariantForm, VariantView,
+    build_view, build_view_with, outlet as article_outlet, EntityView, EventView, FactConflict, FactView, QuoteView,
+    QuoteWording, ReusedParagraph, SourceView, StoryMember, StoryView, TimelineEntry, VariantForm, VariantView,
 };

@@ -131,6 +131,12 @@ pub fn to_text(v: &StoryView) -> String {
             let _ = writeln!(o, "  {:<10} [{}] {}", p(&t.date), list(&t.sources), p(&t.text));
         }
     }
+    if !v.background.is_empty() {
+        let _ = writeln!(o, "\nBackground (before the story began)");
+        for t in &v.background {
+            let _ = writeln!(o, "  {:<10} [{}] {}", p(&t.date), list(&t.sources), p(&t.text));
+        }
+    }
     if !v.entities.is_empty() {
         let _ = writeln!(o, "\nEntities");
         for en in v.entities.iter().take(20) {
@@ -167,18 +173,22 @@ pub fn to_text(v: &StoryView) -> String {
             );
         }
     }
+    if let Some(id) = &v.read_first {
+        let _ = writeln!(o, "\nRead first: {}", p(id));
+    }
     let _ = writeln!(o, "\nSources");
     for s in &v.sources {
         let copy = s.duplicate_of.as_deref().map(|orig| format!("  copy of {}", p(orig))).unwrap_or_default();
         let mt = if s.machine_translated { "  machine-translated" } else { "" };
         let _ = writeln!(
             o,
-            "  {:<24} {:<10} {}{}{}",
+            "  {:<24} {:<10} {}{}{}\n    {}",
             p(&s.article),
             p(s.published.as_deref().unwrap_or("-")),
             p(s.outlet.as_deref().unwrap_or("-")),
             mt,
-            copy
+            copy,
+            p(&s.title)
         );
     }
     o
@@ -225,6 +235,13 @@ pub fn to_markdown(v: &StoryView) -> String {
     if !v.timeline.is_empty() {
         let _ = writeln!(o, "## Timeline\n\n| Date | What | Sources |\n|---|---|---|");
         for t in &v.timeline {
+            let _ = writeln!(o, "| {} | {} | {} |", e(&t.date), e(&t.text), srcs(&t.sources));
+        }
+        o.push('\n');
+    }
+    if !v.background.is_empty() {
+        let _ = writeln!(o, "## Background (before the story began)\n\n| Date | What | Sources |\n|---|---|---|");
+        for t in &v.background {
             let _ = writeln!(o, "| {} | {} | {} |", e(&t.date), e(&t.text), srcs(&t.sources));
         }
         o.push('\n');
@@ -279,7 +296,10 @@ pub fn to_markdown(v: &StoryView) -> String {
         }
         o.push('\n');
     }
-    let _ = writeln!(o, "## Sources\n\n| Article | Outlet | Published | Notes |\n|---|---|---|---|");
+    if let Some(id) = &v.read_first {
+        let _ = writeln!(o, "**Read first:** {}\n", e(id));
+    }
+    let _ = writeln!(o, "## Sources\n\n| Article | Headline | Outlet | Published | Notes |\n|---|---|---|---|---|");
     for s in &v.sources {
         let mut notes = Vec::new();
         if s.machine_translated {
@@ -296,8 +316,9 @@ pub fn to_markdown(v: &StoryView) -> String {
         }
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             e(&s.article),
+            e(&s.title),
             e(s.outlet.as_deref().unwrap_or("")),
             e(s.published.as_deref().unwrap_or("")),
             notes.join("; ")
@@ -499,6 +520,24 @@ pub fn to_html(v: &StoryView) -> String {
         }
         o.push_str("</tbody></table>");
     }
+    if !v.background.is_empty() {
+        let _ = write!(
+            o,
+            "<details id=\"background\" class=\"card\" style=\"margin-top:12px\"><summary>Background: {} dated mention{} from before the story began</summary><table class=\"background\"><tbody>",
+            v.background.len(),
+            if v.background.len() == 1 { "" } else { "s" }
+        );
+        for t in &v.background {
+            let _ = write!(
+                o,
+                "<tr data-date=\"{d}\"><td class=\"date\">{d}</td><td>{}</td><td>{}</td></tr>",
+                e(&t.text),
+                src_badges(&t.sources, &labels),
+                d = e(&t.date)
+            );
+        }
+        o.push_str("</tbody></table></details>");
+    }
     o.push_str("</section>\n");
 
     if !v.events.is_empty() {
@@ -630,13 +669,20 @@ pub fn to_html(v: &StoryView) -> String {
             notes.push(format!("{} paragraph(s) also in {}", s.reused.len(), src_badges(&reuse_sources(s), &labels)));
         }
         let indent = if s.duplicate_of.is_some() { " style=\"padding-left:28px\"" } else { "" };
+        // The headline is what a reader recognises; the id is for tools.
+        let headline = if s.title.is_empty() { e(&s.article) } else { e(&s.title) };
         let name = match &s.url {
             Some(u) if u.starts_with("http://") || u.starts_with("https://") => {
-                format!("<a href=\"{}\" rel=\"noopener noreferrer\">{}</a>", e(u), e(&s.article))
+                format!("<a href=\"{}\" rel=\"noopener noreferrer\">{}</a>", e(u), headline)
             }
-            _ => e(&s.article),
+            _ => headline,
         };
-        let title = if s.title.is_empty() { String::new() } else { format!("<br><small>{}</small>", e(&s.title)) };
+        let read_first = if v.read_first.as_deref() == Some(s.article.as_str()) {
+            " <span class=\"flag\">read first</span>"
+        } else {
+            ""
+        };
+        let title = format!("{read_first}<br><small>{}</small>", e(&s.article));
         let _ = write!(
             o,
             "<tr><td{indent}>{name}{title}</td><td>{}</td><td class=\"date\">{}</td><td>{}</td></tr>",
@@ -687,6 +733,8 @@ mod tests {
                 TimelineEntry { date: "2025-11-04".into(), text: bad.into(), sources: vec![bad.into(), "b".into()] },
                 TimelineEntry { date: "1950".into(), text: "war".into(), sources: vec!["b".into()] },
             ],
+            background: vec![TimelineEntry { date: "1950".into(), text: bad.into(), sources: vec![bad.into()] }],
+            read_first: Some(bad.into()),
             entities: vec![],
             facts: vec![FactView {
                 subject: bad.into(),

@@ -304,12 +304,14 @@ fn huge_story_lists_every_article_and_folds_the_most_recent() {
     // Entities: the ones everybody names list every article once.
     let karsvik = v.entities.iter().find(|e| e.canonical == "Karsvik").expect("Karsvik entity");
     assert_eq!(karsvik.articles, ids);
-    // Timeline: the shared 2019 statement is one entry with every folded
-    // original as a source, and no entry cites an article left out.
-    let contract = v.timeline.iter().find(|t| t.date == "2019-06-14").expect("2019-06-14 entry");
+    // Timeline: the shared 2019 statement (background: months before the
+    // first article of 2020) is one entry with every folded original as a
+    // source, and no entry cites an article left out.
+    assert!(v.timeline.iter().all(|t| t.date != "2019-06-14"), "2019 is background, not the story's timeline");
+    let contract = v.background.iter().find(|t| t.date == "2019-06-14").expect("2019-06-14 background entry");
     assert_eq!(contract.sources.iter().map(String::as_str).collect::<BTreeSet<_>>(), newest);
-    assert_eq!(v.timeline.iter().filter(|t| t.date == "2019-06-14").count(), 1, "same dated fact not merged");
-    for t in &v.timeline {
+    assert_eq!(v.background.iter().filter(|t| t.date == "2019-06-14").count(), 1, "same dated fact not merged");
+    for t in v.timeline.iter().chain(&v.background) {
         assert!(t.sources.iter().all(|s| newest.contains(s.as_str())), "{t:?} cites an article not folded");
     }
     // The oldest folded original's walk-out is on the timeline; an older one's is not.
@@ -334,4 +336,46 @@ fn huge_story_lists_every_article_and_folds_the_most_recent() {
     // A cap above the story's size folds everything and says so.
     let all = build_view_with("s9", &members[..50], &story_cfg);
     assert_eq!((all.articles_total, all.articles_folded, all.truncated), (50, 45, false));
+}
+
+#[test]
+fn seed_sources_have_headlines_and_background_years_leave_the_timeline() {
+    let v = seed_view();
+    for s in &v.sources {
+        assert!(!s.title.trim().is_empty(), "{} has no headline", s.article);
+    }
+    // 000 has no title line: its headline is made from its lead, without
+    // the dateline.
+    let s000 = v.sources.iter().find(|s| s.article.starts_with("000")).unwrap();
+    assert!(s000.title.starts_with("South Korean and U.S. defense chiefs"), "{}", s000.title);
+    assert_eq!(s000.outlet.as_deref(), Some("AJP"));
+    // The story begins in December 2021: the Korean War (1950), 1961 and
+    // 1968 are background, not the story's happenings.
+    for t in &v.timeline {
+        assert!(t.date.as_str() >= "2021-10", "{} on the timeline: {}", t.date, t.text);
+    }
+    for y in ["1950", "1961", "1968"] {
+        assert!(v.background.iter().any(|t| t.date == y), "{y} not in the background: {:#?}", v.background);
+    }
+    // The most complete original is the one to read first.
+    let longest = v.sources.iter().max_by_key(|s| seeds_text_words(&s.article)).map(|s| s.article.clone());
+    assert_eq!(v.read_first, longest);
+}
+
+fn seeds_text_words(id: &str) -> usize {
+    prepared_seeds().iter().find(|p| p.article.id == id).map_or(0, |p| p.article.text.split_whitespace().count())
+}
+
+#[test]
+fn seed_report_folds_background_away_from_the_timeline_and_names_sources_by_headline() {
+    let v = seed_view();
+    let html = render::to_html(&v);
+    let bg = html.find("<details id=\"background\"").expect("a collapsed background list");
+    let first_1950 = html.find("data-date=\"1950\"").expect("1950 is listed in the background");
+    assert!(first_1950 > bg, "1950 appears before the background list (on the timeline)");
+    let s000 = v.sources.iter().find(|s| s.article.starts_with("000")).unwrap();
+    assert!(html.contains(&render::escape_html(&s000.title)), "the lead-made headline names the source");
+    assert!(html.contains("read first"));
+    let text = render::to_text(&v);
+    assert!(text.contains("Background (before the story began)"));
 }

@@ -160,12 +160,21 @@ pub struct StoryView {
     pub summary: String,
     pub events: Vec<EventView>,
     pub timeline: Vec<TimelineEntry>,
+    /// Dated statements about what came well before the story's first
+    /// article (`a legacy of the 1950-1953 Korean War`): context, not the
+    /// story's own happenings, so kept out of `timeline`.
+    #[serde(default)]
+    pub background: Vec<TimelineEntry>,
     pub entities: Vec<EntityView>,
     pub facts: Vec<FactView>,
     #[serde(default)]
     pub variants: Vec<VariantView>,
     pub quotes: Vec<QuoteView>,
     pub sources: Vec<SourceView>,
+    /// The article to read first: the most complete original (most words
+    /// kept after cleaning; ties: the earlier, then the smaller id).
+    #[serde(default)]
+    pub read_first: Option<String>,
     /// Articles in the story, copies included (events, entities and sources
     /// list all of them).
     #[serde(default)]
@@ -359,21 +368,85 @@ pub fn build_view_with(story_id: &str, members: &[StoryMember<'_>], cfg: &StoryC
             .map(|m| (m.event, m.article.id.as_str(), m.article.title.as_str())),
     )
     .unwrap_or(central);
+    let (timeline, background) = split_background(super::timeline::timeline(&ctx), members, cfg);
     StoryView {
         id: story_id.to_string(),
         title,
         summary,
         events: events(&ctx, &ranker),
-        timeline: super::timeline::timeline(&ctx),
+        timeline,
+        background,
         entities: entities(members),
         facts: super::facts::facts(&ctx),
         variants: super::facts::variants(&ctx),
         quotes: super::quotes::quotes(&ctx),
-        sources: sources(members),
+        sources: sources(members, cfg),
+        read_first: read_first(members),
         articles_total: members.len(),
         articles_folded: ctx.folded.len(),
         truncated: ctx.folded.len() < originals,
     }
+}
+
+/// Splits timeline entries into the story's own happenings and the
+/// background: entries whose whole period (a day, a month, a year) ends
+/// more than [`StoryConfig::background_margin_days`] before the story's
+/// first dated article. Without a dated article nothing is background.
+fn split_background(
+    entries: Vec<TimelineEntry>,
+    members: &[StoryMember<'_>],
+    cfg: &StoryConfig,
+) -> (Vec<TimelineEntry>, Vec<TimelineEntry>) {
+    let Some(first) = members.iter().filter_map(|m| m.article.best_date()).min() else {
+        return (entries, Vec::new());
+    };
+    let cutoff = first - chrono::Duration::days(cfg.background_margin_days);
+    entries.into_iter().partition(|e| period_end(&e.date).is_none_or(|end| end >= cutoff))
+}
+
+/// The last day of an ISO date of any precision (`2025`, `2025-11`,
+/// `2025-11-04`).
+fn period_end(date: &str) -> Option<NaiveDate> {
+    use chrono::Datelike;
+    match date.len() {
+        10 => NaiveDate::parse_from_str(date, "%Y-%m-%d").ok(),
+        7 => {
+            let d = NaiveDate::parse_from_str(&format!("{date}-01"), "%Y-%m-%d").ok()?;
+            let next = if d.month() == 12 {
+                NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(d.year(), d.month() + 1, 1)
+            };
+            next?.pred_opt()
+        }
+        4 => NaiveDate::from_ymd_opt(date.parse().ok()?, 12, 31),
+        _ => None,
+    }
+}
+
+/// The most complete original: most words kept after cleaning; ties go to
+/// the earlier article, then the smaller id.
+fn read_first(members: &[StoryMember<'_>]) -> Option<String> {
+    members
+        .iter()
+        .filter(|m| m.duplicate_of.is_none())
+        .max_by(|a, b| {
+            let words = |m: &StoryMember| m.article.text.split_whitespace().count();
+            words(a)
+                .cmp(&words(b))
+                .then_with(|| b.article.best_date().cmp(&a.article.best_date()))
+                .then_with(|| b.article.id.cmp(&a.article.id))
+        })
+        .map(|m| m.article.id.clone())
+}
+
+/// A source's headline: its page's title, else one made from its lead.
+fn source_title(a: &Article, cfg: &StoryConfig) -> String {
+    if !a.title.trim().is_empty() {
+        return a.title.clone();
+    }
+    let lead = a.paragraphs.first().map_or(a.text.as_str(), |p| p.text.as_str());
+    super::headline::lead_title(lead, cfg.lead_title_words)
 }
 
 /// The event's date: the day its articles mention most within the window of
@@ -458,8 +531,9 @@ fn entities(members: &[StoryMember<'_>]) -> Vec<EntityView> {
 }
 
 /// The outlet of an article: given by the input, else the dateline's
-/// agency, else the first wire credit, else the URL's host.
-fn outlet(a: &Article) -> Option<String> {
+/// agency, else the first wire credit, else the URL's host. The store
+/// keeps the same name for its story list, so list and page agree.
+pub fn outlet(a: &Article) -> Option<String> {
     a.outlet
         .clone()
         .or_else(|| a.dateline.as_ref().and_then(|d| d.agency.clone()))
@@ -472,7 +546,7 @@ fn outlet(a: &Article) -> Option<String> {
 }
 
 /// Sources by date, each original followed by its copies.
-fn sources(members: &[StoryMember<'_>]) -> Vec<SourceView> {
+fn sources(members: &[StoryMember<'_>], cfg: &StoryConfig) -> Vec<SourceView> {
     let reused = reused_paragraphs(members);
     // Original id -> its copies, in member order (one pass, not one scan of
     // the members per article).
@@ -492,7 +566,7 @@ fn sources(members: &[StoryMember<'_>]) -> Vec<SourceView> {
             .get(m.article.id.as_str())
             .map(|cs| cs.iter().map(|c| c.article.id.clone()).collect())
             .unwrap_or_default(),
-        title: m.article.title.clone(),
+        title: source_title(m.article, cfg),
         url: m.article.url.clone(),
         credits: m.article.wire_credits.clone(),
         reused: reused.get(m.article.id.as_str()).cloned().unwrap_or_default(),
