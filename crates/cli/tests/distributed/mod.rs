@@ -255,7 +255,11 @@ fn a_worker_killed_mid_run_loses_and_doubles_nothing() {
     wait_all(&mut procs, Duration::from_secs(120));
     assert_drained(&store, &stream.0);
     let mut ids = std::collections::BTreeSet::new();
-    store.for_each_article(&mut |a| drop(ids.insert(a.article.id))).unwrap();
+    store
+        .for_each_article(&mut |a| {
+            ids.insert(a.article.id);
+        })
+        .unwrap();
     assert_eq!(ids.len() as u64, store.article_count().unwrap(), "an article stored twice");
     assert_eq!(&decisions(&store), reference);
 }
