@@ -169,7 +169,7 @@ fn hostile_corpus_beside_good_articles() {
 
     let db = tmp.path().join("store.db");
     let start = std::time::Instant::now();
-    let r = run(&["ingest", &arg(&dir), "--db", &arg(&db)]);
+    let r = run(&["ingest", &arg(&dir), "--db", &arg(&db), "--json"]);
     let took = start.elapsed();
     assert_eq!(r.code, 0, "stderr:\n{}", r.stderr);
     assert!(took < std::time::Duration::from_secs(30), "{took:?}");
