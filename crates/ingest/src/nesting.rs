@@ -130,18 +130,7 @@ struct Scan<'a> {
 /// `html` with nesting deeper than `max_depth` flattened (see the module
 /// documentation); borrowed unchanged when nothing was dropped.
 pub(crate) fn bound_nesting(html: &str, max_depth: usize) -> Bounded<'_> {
-    let mut s = Scan {
-        html,
-        max_depth,
-        stack: Vec::new(),
-        depth: 0,
-        foreign: 0,
-        lingering: Vec::new(),
-        dropped_open: HashMap::new(),
-        dropped: 0,
-        out: None,
-        copied: 0,
-    };
+    let mut s = Scan::new(html, max_depth);
     s.run();
     let dropped = s.dropped;
     let html = match s.out {
@@ -225,7 +214,23 @@ fn find_from(hay: &str, from: usize, needle: &str) -> Option<usize> {
     hay.get(from..)?.find(needle).map(|p| from + p)
 }
 
-impl Scan<'_> {
+impl<'a> Scan<'a> {
+    /// A scan of `html` that has read nothing yet.
+    fn new(html: &'a str, max_depth: usize) -> Self {
+        Scan {
+            html,
+            max_depth,
+            stack: Vec::new(),
+            depth: 0,
+            foreign: 0,
+            lingering: Vec::new(),
+            dropped_open: HashMap::new(),
+            dropped: 0,
+            out: None,
+            copied: 0,
+        }
+    }
+
     fn run(&mut self) {
         let html = self.html;
         let b = html.as_bytes();
@@ -462,18 +467,7 @@ mod tests {
 
     fn max_open(html: &str) -> usize {
         // depth of the bounded output as the scan itself sees it
-        let mut s = Scan {
-            html,
-            max_depth: usize::MAX,
-            stack: Vec::new(),
-            depth: 0,
-            foreign: 0,
-            lingering: Vec::new(),
-            dropped_open: HashMap::new(),
-            dropped: 0,
-            out: None,
-            copied: 0,
-        };
+        let mut s = Scan::new(html, usize::MAX);
         s.run();
         s.depth + s.lingering.len()
     }
