@@ -520,7 +520,7 @@ pub fn ingest_with_progress(
             let d = streamer.decide(&mut p);
             let id = p.prepared.article.id.clone();
             in_call.insert(identity, (id.clone(), d.story));
-            in_call.insert(id, (p.prepared.article.id.clone(), d.story));
+            in_call.insert(id.clone(), (id, d.story));
             report.new += 1;
             report.duplicates += d.duplicate.is_some() as usize;
             results.push((
