@@ -6,20 +6,29 @@
 use serde::{Deserialize, Serialize};
 
 /// Names of the model's inputs, in order (documented in ARCHITECTURE.md).
-pub const FEATURE_NAMES: [&str; 12] = [
+pub const FEATURE_NAMES: [&str; 14] = [
     "term_cosine",   // TF-IDF cosine of the article to the event centroid
     "entity_cosine", // IDF-weighted cosine of names
     // The same two when either side is undated: without time evidence the
     // text must carry the decision alone, so it gets its own weights.
     "term_cosine_undated",
     "entity_cosine_undated",
-    "term_x_entity",     // both at once: the subject AND the actors match
-    "number_overlap",    // share of the article's numbers the event has seen
-    "has_numbers",       // the article has numbers at all (gates the above)
-    "time_known",        // both the article and the event are dated
-    "time_short",        // Gaussian of the gap to the event's mean day, short sigma
-    "time_long",         // Gaussian of the day gap, long sigma
-    "mentioned_overlap", // they mention the same resolved day
+    "term_x_entity",  // both at once: the subject AND the actors match
+    "number_overlap", // share of the article's numbers the event has seen
+    "has_numbers",    // the article has numbers at all (gates the above)
+    "time_known",     // both the article and the event are dated
+    "time_short",     // Gaussian of the gap to the event's mean day, short sigma
+    "time_long",      // Gaussian of the day gap, long sigma
+    // Term cosine times a one-day Gaussian of the gap: tells a same-day
+    // report of one incident from the next event of the subject two days
+    // later, which the 3-day kernel hardly does.
+    "term_x_same_day",
+    // Both mention the same resolved day, times the term cosine: in a news
+    // cycle every article names the days of the week, so a shared day is
+    // support for shared words, not evidence alone (added alone, it
+    // joined a government's different events of one week).
+    "term_x_mentioned",
+    "mentioned_undated", // the same, undated: an absolute date in both texts
     // Share of the article's most telling names the event has never seen:
     // another person entering rehab, another town's shooting.
     "entity_missing",

@@ -21,7 +21,10 @@ pub struct Assignment {
 /// An event's running profile: sums over its articles.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct EventState {
-    /// Sum of members' sublinear term frequencies.
+    /// Sum of members' sublinear term frequencies, each member's divided by
+    /// its TF-IDF norm when it joined: every member counts equally, so one
+    /// long background piece does not pull the centroid to its topic
+    /// (measured: BENCHMARKS.md, "Events that are events", session 8).
     pub terms: IdMap<u64, f32>,
     pub entities: IdMap<u64, f32>,
     pub numbers: IdMap<u64, u32>,
@@ -70,6 +73,9 @@ const NORM_REFRESH_GROWTH: u32 = 20; // 1/20 = 5%
 pub(crate) struct DocVectors {
     pub terms: Vec<(u64, f32)>,
     pub entities: Vec<(u64, f32)>,
+    /// TF-IDF norms before normalising (see [`EventState::terms`]).
+    terms_norm: f32,
+    entities_norm: f32,
     /// The same weights times the term's IDF once more: a profile holds raw
     /// sums, so its cosine with the doc is `sum(w * idf * c) / norm`, and the
     /// IDF is looked up once per doc instead of once per candidate.
@@ -112,6 +118,11 @@ fn sublinear(count: f32) -> f32 {
         1.0 + count.ln().max(0.0)
     }
 }
+
+/// Standard deviation, in days, of the kernel that tells a same-day report
+/// (one incident, reported as it happens) from one two days later (often
+/// the next event of the same subject): exp(-2) = 0.14 at two days.
+const SAME_DAY_SIGMA_DAYS: f32 = 1.0;
 
 fn gaussian(gap_days: f32, sigma: f32) -> f32 {
     (-(gap_days * gap_days) / (2.0 * sigma * sigma)).exp()
@@ -165,7 +176,8 @@ impl Clusterer {
         }
     }
 
-    fn weigh(&self, items: &[(u64, f32)]) -> Vec<(u64, f32)> {
+    /// Normalised TF-IDF vector of `items`, and its norm before.
+    fn weigh(&self, items: &[(u64, f32)]) -> (Vec<(u64, f32)>, f32) {
         let mut v: Vec<(u64, f32)> = items.iter().map(|&(t, c)| (t, sublinear(c) * self.idf(t))).collect();
         let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         if norm > 0.0 {
@@ -173,12 +185,12 @@ impl Clusterer {
                 *w /= norm;
             }
         }
-        v
+        (v, norm)
     }
 
     pub(crate) fn vectors(&self, doc: &DocFeatures) -> DocVectors {
-        let terms = self.weigh(&doc.terms);
-        let entities = self.weigh(&doc.entities);
+        let (terms, terms_norm) = self.weigh(&doc.terms);
+        let (entities, entities_norm) = self.weigh(&doc.entities);
         let with_idf = |v: &[(u64, f32)]| v.iter().map(|&(t, w)| (t, w * self.idf(t))).collect();
         let mut top_entities = entities.clone();
         keep_heaviest(&mut top_entities, MISSING_ENTITY_TOP);
@@ -187,6 +199,8 @@ impl Clusterer {
             entities_idf: with_idf(&entities),
             terms,
             entities,
+            terms_norm,
+            entities_norm,
             top_entities,
             language: language_hash(&doc.language),
             addresses_reader: doc.addresses_reader(),
@@ -254,12 +268,17 @@ impl Clusterer {
             let (m, d) = doc.dateline_month_day?;
             nearest_day(m, d, event_day?)
         });
-        let (known, short, long) = match (doc_day, event_day) {
+        let (known, short, same_day, long) = match (doc_day, event_day) {
             (Some(d), Some(e)) => {
                 let gap = (d - e).abs() as f32;
-                (1.0, gaussian(gap, self.cfg.time_sigma_days), gaussian(gap, self.cfg.long_time_sigma_days))
+                (
+                    1.0,
+                    gaussian(gap, self.cfg.time_sigma_days),
+                    gaussian(gap, SAME_DAY_SIGMA_DAYS),
+                    gaussian(gap, self.cfg.long_time_sigma_days),
+                )
             }
-            _ => (0.0, 0.0, 0.0),
+            _ => (0.0, 0.0, 0.0, 0.0),
         };
         let entity_missing = {
             let top = &vecs.top_entities;
@@ -283,7 +302,9 @@ impl Clusterer {
             known,
             short,
             long,
-            mentioned,
+            term_cos * same_day,
+            term_cos * mentioned,
+            mentioned * (1.0 - known),
             entity_missing,
         ]
     }
@@ -399,12 +420,13 @@ impl Clusterer {
         ev.reports += !vecs.addresses_reader as u32;
         // Keeps cached squared norms current: each changed sum moves the
         // square of its weighted entry.
-        let add = |profile: &mut IdMap<u64, f32>, items: &[(u64, f32)], norm_sq: Option<&mut f32>| {
+        let add = |profile: &mut IdMap<u64, f32>, items: &[(u64, f32)], doc_norm: f32, norm_sq: Option<&mut f32>| {
             let mut delta = 0.0f32;
+            let scale = if doc_norm > 0.0 { 1.0 / doc_norm } else { 0.0 };
             for &(t, c) in items {
                 let sum = profile.entry(t).or_insert(0.0);
                 let old = *sum;
-                *sum += sublinear(c);
+                *sum += sublinear(c) * scale;
                 let idf = idf_of(df, n_docs, t);
                 delta += (*sum * *sum - old * old) * idf * idf;
             }
@@ -413,8 +435,8 @@ impl Clusterer {
             }
         };
         let mut norms = ev.norms;
-        add(&mut ev.terms, &doc.terms, norms.as_mut().map(|n| &mut n.terms_sq));
-        add(&mut ev.entities, &doc.entities, norms.as_mut().map(|n| &mut n.entities_sq));
+        add(&mut ev.terms, &doc.terms, vecs.terms_norm, norms.as_mut().map(|n| &mut n.terms_sq));
+        add(&mut ev.entities, &doc.entities, vecs.entities_norm, norms.as_mut().map(|n| &mut n.entities_sq));
         ev.norms = norms;
         for &n in &doc.numbers {
             *ev.numbers.entry(n).or_insert(0) += 1;

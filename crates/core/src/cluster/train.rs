@@ -205,7 +205,7 @@ pub fn train_join_model(
         join_accuracy: accuracy(&join, &best),
     };
     let model = JoinModel {
-        version: 3,
+        version: 4,
         features: FEATURE_NAMES.iter().map(|s| s.to_string()).collect(),
         rank,
         join,
