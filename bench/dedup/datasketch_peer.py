@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""datasketch peer for `storyline dedup-bench`.
+"""datasketch peer for `cargo xtask dedup-bench`.
 
 Reads corpus.jsonl (one article per line: id, text with paragraphs separated
 by a blank line, in arrival order) and finds duplicates the usual datasketch

@@ -43,6 +43,9 @@ pub mod labels;
 pub mod story;
 pub mod url;
 
+#[cfg(test)]
+mod test_data;
+
 pub use model::{
     Amount, Analysis, Article, Dateline, Entity, EntityType, Origin, Paragraph, ParagraphKind, Quote, RawArticle,
     RemovalReason, Removed, TextFormat, TimeExpr, TimexType,

@@ -42,6 +42,7 @@ use storyline_store::{identity_hash, PgStore, Store, StoreError, StoredArticle};
 
 use crate::error::Doing;
 use crate::ingest::{arrival_order, load_streamer, process_all, Failed, Processed, Streamer};
+use crate::parallel::map_in_order;
 use crate::PipelineError;
 
 type Result<T, E = PipelineError> = std::result::Result<T, E>;
@@ -198,13 +199,7 @@ fn clean_for_order(raws: &[RawArticle], cfg: &PipelineConfig) -> Vec<Article> {
         let date = cleaned.ok().and_then(|a| a.best_date());
         Article { id: raw.id.clone(), published: date, ..Default::default() }
     };
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let chunk = raws.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            raws.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
-        handles.into_iter().flat_map(|h| h.join().expect("cleaning panics are caught")).collect()
-    })
+    map_in_order(raws.iter().collect(), one)
 }
 
 /// One message of the work stream: a raw article and the line keys of the
@@ -441,21 +436,7 @@ fn process_parallel(raws: Vec<Result<WorkMessage<'static>, FailedItem>>, cfg: &P
             }
         }
     };
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    if threads == 1 || raws.len() < 2 {
-        return raws.into_iter().map(one).collect();
-    }
-    let chunk = raws.len().div_ceil(threads);
-    let mut parts: Vec<Vec<Result<WorkMessage<'static>, FailedItem>>> = Vec::new();
-    let mut it = raws.into_iter().peekable();
-    while it.peek().is_some() {
-        parts.push(it.by_ref().take(chunk).collect());
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            parts.into_iter().map(|part| scope.spawn(move || part.into_iter().map(one).collect::<Vec<_>>())).collect();
-        handles.into_iter().flat_map(|h| h.join().expect("stage panics are caught")).collect()
-    })
+    map_in_order(raws, one)
 }
 
 /// The assigner: waits for the writer lock, then decides pending articles

@@ -43,6 +43,7 @@
 pub mod distributed;
 mod error;
 pub mod ingest;
+mod parallel;
 pub mod views;
 
 pub use error::PipelineError;

@@ -5,10 +5,13 @@
 //! release binary. Run from the repository root:
 //!
 //! ```text
+//! cargo xtask dedup-bench --peer            # generated copies vs datasketch
 //! cargo xtask extract-bench --peer          # Zyte pages vs trafilatura
 //! cargo xtask timex-eval DIR                # TimeML files, TempEval-3 scoring
 //! ```
 
+mod bench_corpus;
+mod dedup_bench;
 mod extract_bench;
 mod timex_eval;
 mod timex_score;
@@ -24,6 +27,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Tool {
+    /// Duplicate-detection benchmark on generated copies (optionally vs datasketch).
+    DedupBench(dedup_bench::DedupBenchArgs),
     /// Main-text extraction benchmark on the Zyte pages (optionally vs trafilatura).
     ExtractBench(extract_bench::ExtractBenchArgs),
     /// Score time expressions against TimeML files (TempEval-3: relaxed F1, value accuracy).
@@ -32,6 +37,7 @@ enum Tool {
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
+        Tool::DedupBench(a) => dedup_bench::run(&a),
         Tool::ExtractBench(a) => extract_bench::run(&a),
         Tool::TimexEval(a) => timex_eval::run(a),
     }

@@ -3,7 +3,6 @@
 
 mod analyze;
 mod cluster;
-pub mod dedup_bench;
 mod eval;
 mod extract;
 mod ingest;
@@ -119,8 +118,6 @@ pub enum Command {
     Eval(eval::Args),
     /// Learn the join-or-open model from gold-labelled JSONL streams.
     TrainCluster(train::Args),
-    /// Duplicate-detection benchmark on generated copies (optionally vs datasketch).
-    DedupBench(dedup_bench::DedupBenchArgs),
 }
 
 impl Command {
@@ -158,6 +155,5 @@ pub fn run(cmd: Command) -> anyhow::Result<()> {
         Command::Worker(a) => worker::run(a),
         Command::Eval(a) => eval::run(a),
         Command::TrainCluster(a) => train::run(a),
-        Command::DedupBench(a) => dedup_bench::run(&a),
     }
 }

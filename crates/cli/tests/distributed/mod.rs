@@ -4,8 +4,10 @@
 //! Needs PostgreSQL (`STORYLINE_PG_URL`, default
 //! `postgres://postgres@127.0.0.1:5432/test`) and NATS with JetStream
 //! (`STORYLINE_NATS_URL`, default `nats://127.0.0.1:4222`). When neither
-//! variable is set and a server does not answer, the tests say so and pass;
-//! CI sets both, so there they always run. Each test works in its own
+//! variable is set and a server does not answer, the tests print
+//! `skipped: needs ...` (visible in `cargo test` output) and pass; with a
+//! variable set an unreachable server fails them. CI sets both, so there
+//! they always run. Each test works in its own
 //! schema and stream (random names), dropped at the end.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -40,7 +42,12 @@ fn available(test: &str) -> bool {
     }
     let up = std::net::TcpStream::connect_timeout(&"127.0.0.1:4222".parse().unwrap(), Duration::from_secs(1)).is_ok();
     if !up {
-        eprintln!("skipping {test}: no NATS at 127.0.0.1:4222 and STORYLINE_NATS_URL is unset");
+        // Straight to the stream: eprintln! is captured by the harness.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: needs NATS, none at 127.0.0.1:4222 and STORYLINE_NATS_URL is unset ({test})"
+        );
     }
     up
 }

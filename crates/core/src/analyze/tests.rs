@@ -4,8 +4,7 @@ use chrono::NaiveDate;
 
 use super::*;
 use crate::model::{EntityType, TimexType};
-
-const SEEDS: &str = include_str!("../../../../../shared/data/seeds-dated.jsonl");
+use crate::test_data::shared;
 
 struct Seed {
     id: String,
@@ -13,8 +12,10 @@ struct Seed {
     date: Option<NaiveDate>,
 }
 
-fn seeds() -> Vec<Seed> {
-    SEEDS
+/// The dated seeds from ../shared (`None`: absent, the test is skipped).
+fn seeds() -> Option<Vec<Seed>> {
+    let seeds = shared("data/seeds-dated.jsonl")?;
+    let seeds = seeds
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
@@ -25,21 +26,23 @@ fn seeds() -> Vec<Seed> {
                 date: v["date"].as_str().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
             }
         })
-        .collect()
+        .collect();
+    Some(seeds)
 }
 
 /// All seeds analysed and folded through one registry, in order.
-fn analysed() -> Vec<(Seed, Analysis)> {
+fn analysed() -> Option<Vec<(Seed, Analysis)>> {
     let cfg = AnalyzeConfig::default();
     let mut reg = AliasRegistry::new(&cfg);
-    seeds()
+    let all = seeds()?
         .into_iter()
         .map(|s| {
             let mut a = analyze_text(&s.text, s.date, &cfg);
             reg.fold(&mut a, &s.text, s.date);
             (s, a)
         })
-        .collect()
+        .collect();
+    Some(all)
 }
 
 fn canon_of(a: &Analysis, text: &str) -> Option<String> {
@@ -52,7 +55,8 @@ fn time_of(a: &Analysis, text: &str) -> Option<String> {
 
 #[test]
 fn offsets_are_exact_on_all_seeds() {
-    for (s, a) in analysed() {
+    let Some(all) = analysed() else { return };
+    for (s, a) in all {
         let check = |start: usize, end: usize, t: &str| {
             let got: String = s.text.chars().skip(start).take(end - start).collect();
             assert_eq!(got, t, "{}: {start}..{end}", s.id);
@@ -70,7 +74,8 @@ fn offsets_are_exact_on_all_seeds() {
 /// still analysed, with offsets into the text as given.
 #[test]
 fn captions_cut_by_cleaning_are_still_analysed() {
-    let line = SEEDS.lines().nth(1).expect("seed 001");
+    let Some(seeds) = shared("data/seeds-dated.jsonl") else { return };
+    let line = seeds.lines().nth(1).expect("seed 001");
     let v: serde_json::Value = serde_json::from_str(line).unwrap();
     let raw = crate::RawArticle {
         id: v["id"].as_str().unwrap().into(),
@@ -93,7 +98,7 @@ fn captions_cut_by_cleaning_are_still_analysed() {
 
 #[test]
 fn ahn_variants_share_one_canonical_across_articles() {
-    let all = analysed();
+    let Some(all) = analysed() else { return };
     let c0 = canon_of(&all[0].1, "Ahn Kyu-back").expect("000 names Ahn Kyu-back");
     for i in [1, 3, 4] {
         assert_eq!(canon_of(&all[i].1, "Ahn Gyu-back").as_deref(), Some(c0.as_str()), "seed {i}");
@@ -106,7 +111,7 @@ fn ahn_variants_share_one_canonical_across_articles() {
 
 #[test]
 fn hegseth_variants_share_one_canonical() {
-    let all = analysed();
+    let Some(all) = analysed() else { return };
     let c = canon_of(&all[0].1, "Pete Hegseth").expect("000 names Pete Hegseth");
     assert_eq!(canon_of(&all[0].1, "Hegseth").as_deref(), Some(c.as_str()));
     for i in [1, 3, 4] {
@@ -116,7 +121,7 @@ fn hegseth_variants_share_one_canonical() {
 
 #[test]
 fn opcon_variants_share_one_canonical() {
-    let all = analysed();
+    let Some(all) = analysed() else { return };
     let c = canon_of(&all[0].1, "OPCON").expect("000 names OPCON");
     assert_eq!(canon_of(&all[0].1, "wartime operational control").as_deref(), Some(c.as_str()));
     assert_eq!(canon_of(&all[1].1, "Opcon").as_deref(), Some(c.as_str()));
@@ -127,7 +132,7 @@ fn opcon_variants_share_one_canonical() {
 
 #[test]
 fn seed_times_resolve_against_publication_dates() {
-    let all = analysed();
+    let Some(all) = analysed() else { return };
     assert_eq!(time_of(&all[0].1, "Nov. 4").as_deref(), Some("2025-11-04"));
     assert_eq!(time_of(&all[0].1, "next week").as_deref(), Some("2025-W45"));
     assert_eq!(time_of(&all[1].1, "Oct. 14").as_deref(), Some("2025-10-14"));
@@ -146,7 +151,7 @@ fn seed_times_resolve_against_publication_dates() {
 
 #[test]
 fn troops_amount_is_the_same_in_three_articles() {
-    let all = analysed();
+    let Some(all) = analysed() else { return };
     for i in [2, 3, 4] {
         let a = all[i]
             .1
@@ -160,7 +165,7 @@ fn troops_amount_is_the_same_in_three_articles() {
 
 #[test]
 fn seed_quotes_have_speakers() {
-    let all = analysed();
+    let Some(all) = analysed() else { return };
     let q = &all[0].1.quotes;
     assert!(q.iter().any(|q| q.text.starts_with("A wide range") && q.speaker.as_deref() == Some("Ministry of National Defense")), "{q:?}");
     let q4 = &all[4].1.quotes;
@@ -226,7 +231,7 @@ fn analyze_article_maps_offsets_to_raw_text() {
 
 #[test]
 fn entity_types_on_seeds() {
-    let all = analysed();
+    let Some(all) = analysed() else { return };
     let a = &all[1].1;
     let kind = |t: &str| a.entities.iter().find(|e| e.text == t).map(|e| e.kind);
     assert_eq!(kind("Jin Yong-sung"), Some(EntityType::Person));
@@ -244,7 +249,8 @@ fn entity_types_on_seeds() {
 #[test]
 #[ignore]
 fn dump_seeds() {
-    for (s, a) in analysed() {
+    let Some(all) = analysed() else { return };
+    for (s, a) in all {
         println!("== {}", s.id);
         for e in &a.entities {
             println!("E {:?} {:?} -> {}", e.kind, e.text, e.canonical);
@@ -323,7 +329,7 @@ fn ecbplus_sentences_entities_and_amounts() {
 #[ignore]
 fn timing_per_article() {
     let cfg = AnalyzeConfig::default();
-    let s = seeds();
+    let Some(s) = seeds() else { return };
     let _ = analyze_text(&s[0].text, s[0].date, &cfg); // build the automata once
     let n = 200;
     let t0 = std::time::Instant::now();
@@ -341,7 +347,7 @@ fn timing_per_article() {
 #[ignore]
 fn timing_per_stage() {
     let cfg = AnalyzeConfig::default();
-    let s = seeds();
+    let Some(s) = seeds() else { return };
     let n = 200u32;
     let m = n * s.len() as u32;
     let _ = analyze_text(&s[0].text, s[0].date, &cfg);
@@ -372,13 +378,13 @@ fn timing_per_stage() {
 /// through analysis without a panic and with offsets that slice exactly.
 #[test]
 fn development_corpora_analyse_without_panics_and_with_exact_offsets() {
-    let corpora = [
-        include_str!("../../../../../shared/data/events/ecbplus-dev.jsonl"),
-        include_str!("../../../../../shared/data/events/gva-dev.jsonl"),
-    ];
+    let (Some(ecb), Some(gva)) = (shared("data/events/ecbplus-dev.jsonl"), shared("data/events/gva-dev.jsonl")) else {
+        return;
+    };
+    let corpora = [ecb, gva];
     let cfg = AnalyzeConfig::default();
     let mut n = 0;
-    for corpus in corpora {
+    for corpus in &corpora {
         for line in corpus.lines() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
             let text = v["text"].as_str().unwrap_or("");

@@ -67,7 +67,6 @@
 //! assert!(!m.syndicated);
 //! ```
 
-pub mod bench_corpus;
 mod config;
 mod minhash;
 mod syndication;

@@ -1,16 +1,8 @@
-use super::bench_corpus::SplitMix64;
 use super::minhash::{fold_spelling, normalize_into};
 use super::*;
 use crate::clean::{clean, CleanConfig};
 use crate::model::RawArticle;
-
-const SEEDS: [&str; 5] = [
-    include_str!("../../../../../shared/seeds/000_3d5f58d5529388c6.txt"),
-    include_str!("../../../../../shared/seeds/001_cc2096c2dac57694.txt"),
-    include_str!("../../../../../shared/seeds/002_bb6cc63204c9fe2b.txt"),
-    include_str!("../../../../../shared/seeds/003_3c120438f9401b4a.txt"),
-    include_str!("../../../../../shared/seeds/004_19aa27566d99c8e4.txt"),
-];
+use crate::test_data::seeds;
 
 fn article(id: &str, text: &str) -> Article {
     clean(&RawArticle { id: id.into(), text: text.into(), ..Default::default() }, &CleanConfig::default())
@@ -136,8 +128,9 @@ fn unrelated_and_same_event_articles_are_not_duplicates() {
 
 #[test]
 fn seeds_are_pairwise_not_duplicates() {
+    let Some(seeds) = seeds() else { return };
     let docs: Vec<(String, Article)> =
-        SEEDS.iter().enumerate().map(|(i, t)| (format!("seed{i}"), article(&format!("seed{i}"), t))).collect();
+        seeds.iter().enumerate().map(|(i, t)| (format!("seed{i}"), article(&format!("seed{i}"), t))).collect();
     let cfg = DedupConfig::default();
     let sigs: Vec<Signature> = docs.iter().map(|(_, a)| signature(a, &cfg)).collect();
     for i in 0..sigs.len() {
@@ -163,7 +156,7 @@ fn seeds_are_pairwise_not_duplicates() {
 fn seed_with_repeated_body_has_the_signature_of_its_single_copy() {
     // Seed 000 repeats its body; its signature must not depend on whether
     // the cleaner dropped the repeat.
-    let raw = SEEDS[0];
+    let Some([raw, ..]) = seeds() else { return };
     let lines: Vec<&str> = raw.lines().filter(|l| !l.trim().is_empty()).collect();
     let repeated = article_of("r", &lines);
     let mut once: Vec<&str> = Vec::new();
@@ -363,35 +356,6 @@ fn spelling_folds_meet() {
 }
 
 #[test]
-fn bench_corpus_is_deterministic_and_scored() {
-    let sources: Vec<bench_corpus::SourceArticle> = (0..30)
-        .map(|i| bench_corpus::SourceArticle {
-            id: format!("s{i}"),
-            title: String::new(),
-            event: None,
-            text: (0..12)
-                .map(|j| format!("Sentence {j} of article {i} tells how the {} council decided to organize a new defense program for {} residents.", ["city", "county", "state"][j % 3], i * 7 + j))
-                .collect::<Vec<_>>()
-                .join(" "),
-        })
-        .collect();
-    let cfg = bench_corpus::BenchConfig { copies: 3, ..Default::default() };
-    let a = bench_corpus::generate(&sources, &cfg);
-    let b = bench_corpus::generate(&sources, &cfg);
-    assert_eq!(a.docs, b.docs);
-    assert_eq!(a.docs.len(), 30 + 15 * 3);
-    assert_eq!(a.gold_groups().len(), 15);
-    let mut rng = SplitMix64::new(7);
-    assert_eq!(rng.next_u64(), SplitMix64::new(7).next_u64());
-    // Perfect prediction scores 1/1.
-    let gold = a.gold_groups();
-    let truth: std::collections::HashMap<String, String> =
-        gold.iter().flat_map(|g| g.copies.iter().map(|c| (c.clone(), g.original.clone()))).collect();
-    let s = bench_corpus::score_pairs(&a, &truth);
-    assert_eq!((s.precision, s.recall), (1.0, 1.0));
-}
-
-#[test]
 fn containment_catches_a_copy_padded_past_the_jaccard_threshold() {
     // The original's four paragraphs plus six new ones: Jaccard about 0.4,
     // containment of the original in the copy 1.
@@ -423,35 +387,6 @@ fn stats_count_every_decision() {
     }
     let s = index.stats();
     assert_eq!((s.observed, s.exact, s.near, s.too_short, s.exact_only), (5, 1, 1, 1, 1));
-}
-
-#[test]
-fn bench_on_the_seeds_finds_all_copies_and_merges_no_seeds() {
-    let sources: Vec<bench_corpus::SourceArticle> = SEEDS
-        .iter()
-        .enumerate()
-        .map(|(i, t)| bench_corpus::SourceArticle {
-            id: format!("seed{i}"),
-            title: String::new(),
-            event: None,
-            text: article("s", t).text,
-        })
-        .collect();
-    let bench = bench_corpus::BenchConfig { copies: 4, copied_share: 1.0, ..Default::default() };
-    let corpus = bench_corpus::generate(&sources, &bench);
-    assert_eq!(corpus.docs.len(), 25);
-    let cfg = DedupConfig::default();
-    let mut index = DedupIndex::new(&cfg);
-    let mut found = std::collections::HashMap::new();
-    for d in &corpus.docs {
-        let a = bench_corpus::to_article(d);
-        if let Some(m) = index.observe(&a.id, &signature(&a, &cfg), &DocMeta::of(&a)) {
-            found.insert(a.id.clone(), m.original);
-        }
-    }
-    let score = bench_corpus::score_pairs(&corpus, &found);
-    assert_eq!(score.precision, 1.0, "{score:?}");
-    assert!(score.recall >= 0.95, "{score:?}");
 }
 
 /// Unrelated paragraphs (briefs of other news).

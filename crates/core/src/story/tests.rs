@@ -3,15 +3,16 @@
 use super::*;
 use crate::analyze::AliasRegistry;
 use crate::model::RawArticle;
+use crate::test_data::shared;
 use crate::{prepare, PipelineConfig, Prepared};
 use std::collections::BTreeSet;
 
-const SEEDS: &str = include_str!("../../../../../shared/data/seeds-dated.jsonl");
-
-/// The seeds prepared and alias-folded in date order, as `ingest` does.
-fn prepared_seeds() -> Vec<Prepared> {
+/// The seeds prepared and alias-folded in date order, as `ingest` does
+/// (`None`: ../shared is absent, the test is skipped).
+fn prepared_seeds() -> Option<Vec<Prepared>> {
+    let seeds = shared("data/seeds-dated.jsonl")?;
     let cfg = PipelineConfig::default();
-    let mut out: Vec<Prepared> = SEEDS
+    let mut out: Vec<Prepared> = seeds
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
@@ -34,11 +35,11 @@ fn prepared_seeds() -> Vec<Prepared> {
         let p = &mut out[i];
         reg.fold_article(&p.article, &mut p.analysis);
     }
-    out
+    Some(out)
 }
 
-fn seed_view() -> StoryView {
-    let seeds = prepared_seeds();
+fn seed_view() -> Option<StoryView> {
+    let seeds = prepared_seeds()?;
     let members: Vec<StoryMember> = seeds
         .iter()
         .map(|p| {
@@ -51,7 +52,7 @@ fn seed_view() -> StoryView {
             StoryMember { article: &p.article, analysis: &p.analysis, event, duplicate_of: None, paragraphs: &[] }
         })
         .collect();
-    build_view("s1", &members)
+    Some(build_view("s1", &members))
 }
 
 fn short(ids: &[String]) -> Vec<&str> {
@@ -64,7 +65,7 @@ fn has_prefix(d: &Option<String>, p: &str) -> bool {
 
 #[test]
 fn seed_events_are_dated() {
-    let v = seed_view();
+    let Some(v) = seed_view() else { return };
     assert!(v.events.len() >= 3, "{:#?}", v.events);
     for p in ["2021-12", "2025-07", "2025-11-04"] {
         assert!(v.events.iter().any(|e| has_prefix(&e.date, p)), "no event dated {p}: {:#?}", v.events);
@@ -76,7 +77,7 @@ fn seed_events_are_dated() {
 
 #[test]
 fn seed_timeline_merges_sources_and_dates_past_events() {
-    let v = seed_view();
+    let Some(v) = seed_view() else { return };
     let nov4 = v.timeline.iter().find(|t| t.date == "2025-11-04").expect("2025-11-04 entry");
     for id in ["000", "001", "003"] {
         assert!(short(&nov4.sources).contains(&id), "{nov4:?}");
@@ -96,7 +97,7 @@ fn seed_timeline_merges_sources_and_dates_past_events() {
 
 #[test]
 fn seed_troop_fact_agrees_across_three_sources() {
-    let v = seed_view();
+    let Some(v) = seed_view() else { return };
     let f =
         v.facts.iter().find(|f| f.value == 28500.0 && f.subject.contains("U.S. troops")).expect("28,500 U.S. troops");
     let mut s = short(&f.sources);
@@ -109,7 +110,7 @@ fn seed_troop_fact_agrees_across_three_sources() {
 
 #[test]
 fn seed_aliases_and_variants() {
-    let v = seed_view();
+    let Some(v) = seed_view() else { return };
     assert!(v
         .entities
         .iter()
@@ -123,7 +124,7 @@ fn seed_aliases_and_variants() {
 
 #[test]
 fn seed_quotes_group_wordings() {
-    let v = seed_view();
+    let Some(v) = seed_view() else { return };
     let q = v.quotes.iter().find(|q| q.text.contains("A wide range of topics")).expect("ministry quote");
     assert_eq!(short(&q.sources), vec!["000", "003"], "{q:?}");
     assert!(q.wordings.iter().any(|w| w.text.contains("changing security environment and threats")));
@@ -131,7 +132,7 @@ fn seed_quotes_group_wordings() {
 
 #[test]
 fn seed_summary_and_sources() {
-    let v = seed_view();
+    let Some(v) = seed_view() else { return };
     assert!(!v.title.is_empty());
     assert!(v.summary.contains("Nov. 4") || v.summary.contains("Seoul"), "{}", v.summary);
     assert_eq!(v.sources.len(), 5);
@@ -142,7 +143,7 @@ fn seed_summary_and_sources() {
 
 #[test]
 fn copies_are_listed_under_their_original() {
-    let seeds = prepared_seeds();
+    let Some(seeds) = prepared_seeds() else { return };
     let members: Vec<StoryMember> = seeds
         .iter()
         .map(|p| StoryMember {
@@ -163,12 +164,13 @@ fn copies_are_listed_under_their_original() {
 
 #[test]
 fn seed_view_snapshot() {
-    insta::assert_json_snapshot!("seed_view", seed_view());
+    let Some(v) = seed_view() else { return };
+    insta::assert_json_snapshot!("seed_view", v);
 }
 
 #[test]
 fn seed_html_report_has_the_timeline() {
-    let v = seed_view();
+    let Some(v) = seed_view() else { return };
     let html = render::to_html(&v);
     assert!(html.contains("<svg id=\"timeline-chart\""));
     assert!(html.contains("<g class=\"mark\" data-date=\"2025-11-04\" data-sources=\"3\">"));
@@ -340,7 +342,7 @@ fn huge_story_lists_every_article_and_folds_the_most_recent() {
 
 #[test]
 fn seed_sources_have_headlines_and_background_years_leave_the_timeline() {
-    let v = seed_view();
+    let Some(v) = seed_view() else { return };
     for s in &v.sources {
         assert!(!s.title.trim().is_empty(), "{} has no headline", s.article);
     }
@@ -363,12 +365,17 @@ fn seed_sources_have_headlines_and_background_years_leave_the_timeline() {
 }
 
 fn seeds_text_words(id: &str) -> usize {
-    prepared_seeds().iter().find(|p| p.article.id == id).map_or(0, |p| p.article.text.split_whitespace().count())
+    // Only called once the test has the seeds.
+    prepared_seeds()
+        .into_iter()
+        .flatten()
+        .find(|p| p.article.id == id)
+        .map_or(0, |p| p.article.text.split_whitespace().count())
 }
 
 #[test]
 fn seed_report_folds_background_away_from_the_timeline_and_names_sources_by_headline() {
-    let v = seed_view();
+    let Some(v) = seed_view() else { return };
     let html = render::to_html(&v);
     let bg = html.find("<details id=\"background\"").expect("a collapsed background list");
     let first_1950 = html.find("data-date=\"1950\"").expect("1950 is listed in the background");

@@ -1,7 +1,7 @@
-//! `storyline dedup-bench`: duplicate detection quality and speed on a
+//! `cargo xtask dedup-bench`: duplicate detection quality and speed on a
 //! generated corpus of real articles and edited copies.
 //!
-//! The corpus comes from `storyline_core::dedup::bench_corpus` (seeded,
+//! The corpus comes from [`crate::bench_corpus`] (seeded,
 //! deterministic): real articles (default: ECB+, where many different
 //! articles report one event, so same-event distractors are built in) plus
 //! copies with teasers, trimmed endings, appended local paragraphs, a
@@ -21,8 +21,8 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
+use crate::bench_corpus::{self, BenchConfig, BenchCorpus, BenchDoc, PairScore, SourceArticle};
 use anyhow::{bail, Context, Result};
-use storyline_core::dedup::bench_corpus::{self, BenchConfig, BenchCorpus, BenchDoc, PairScore, SourceArticle};
 use storyline_core::dedup::{signature, DedupConfig, DedupIndex, DedupStats, DocMeta, DuplicateMatch};
 
 #[derive(clap::Args, Debug)]
