@@ -19,8 +19,11 @@
 //!    last because it is the day the URL was made, often a draft's.
 //!
 //! A head date written in UTC (`2025-12-19T02:41:41Z`) is read as the day
-//! in the page's own offset when the page writes one elsewhere
-//! (`2025-12-18T21:46:01-05:00`): the page's day is its local day.
+//! in the page's own offset, when the page writes one elsewhere
+//! (`2025-12-18T21:46:01-05:00`) and its URL's date path confirms that
+//! local day (`/2025/12/18/`): the page's day is its local day, but on the
+//! WCXB development pages the annotators took the UTC day as often as the
+//! local one, so without the URL's word the date is read as written.
 //!
 //! A modified/updated date is never taken while a publication date is
 //! found; only when none is, a modified date the page *shows* (`<time>` or
@@ -349,10 +352,12 @@ fn time_elements(doc: &Document, order: NumericOrder, ok: &dyn Fn(NaiveDate) -> 
         }
         let value = n.attr("datetime").or_else(|| n.attr("content")).map(|v| v.to_string());
         let text = n.text().to_string();
-        let date = value
-            .as_deref()
-            .and_then(|v| parse_machine_date(v, order))
-            .or_else(|| (text.len() < 120).then(|| parse_text_date(&text, order).map(|(d, _)| d)).flatten());
+        let shown = (text.len() < 120).then(|| parse_text_date(&text, order).map(|(d, _)| d)).flatten();
+        let machine = value.as_deref().and_then(|v| parse_machine_date(v, order));
+        // A `datetime` that does not start with the year (`02-12-2025`) is
+        // ambiguous; the element's own text (`December 02, 2025`) is not.
+        let ambiguous = value.as_deref().is_some_and(|v| !v.trim_start().starts_with(['1', '2']));
+        let date = if ambiguous { shown.or(machine) } else { machine.or(shown) };
         let Some(date) = date.filter(|d| ok(*d)) else { continue };
         // The element's own names and the words just before it
         // ("Updated"): not the parent's whole text, which may hold a
@@ -466,10 +471,15 @@ pub(crate) fn pick(
 ) -> Option<Found> {
     let order = NumericOrder::for_lang(lang);
     let ok = |d: NaiveDate| plausible(d, today);
+    let url_date = urls.iter().find_map(|u| date_from_url(u)).filter(|d| ok(*d));
     let local = local_offset(doc, head);
     let first = |list: &[(String, String)]| {
         list.iter().find_map(|(v, src)| {
-            let date = local.and_then(|off| utc_instant_in(v, off)).or_else(|| parse_machine_date(v, order));
+            // A UTC instant is moved to the page's local day only when the
+            // URL's date path says that day: on its own the rule broke as
+            // many WCXB pages as it fixed (their annotators took the UTC day).
+            let local_day = local.and_then(|off| utc_instant_in(v, off)).filter(|d| Some(*d) == url_date);
+            let date = local_day.or_else(|| parse_machine_date(v, order));
             date.filter(|d| ok(*d)).map(|date| Found { date, source: src.clone() })
         })
     };
@@ -486,8 +496,8 @@ pub(crate) fn pick(
     }
     // The URL's date path is the day the URL was made (often a draft's),
     // so it comes after every date the page itself states.
-    if let Some(f) = urls.iter().find_map(|u| date_from_url(u)).filter(|d| ok(*d)) {
-        return Some(Found { date: f, source: "url".into() });
+    if let Some(date) = url_date {
+        return Some(Found { date, source: "url".into() });
     }
     // A modified date only when the page shows it ("Updated March 9"): a
     // reader dates the page by it. The head's hidden modified time is often
@@ -618,7 +628,10 @@ mod tests {
         // the date the page states comes before the URL's date path, which
         // is used only when the page states none
         assert_eq!(pick_html(html, Some("https://x.com/2025/03/05/story")), Some(("2025-03-04".into(), "text".into())));
-        assert_eq!(pick_html(sentence, Some("https://x.com/2025/03/05/story")), Some(("2025-03-05".into(), "url".into())));
+        assert_eq!(
+            pick_html(sentence, Some("https://x.com/2025/03/05/story")),
+            Some(("2025-03-05".into(), "url".into()))
+        );
         assert_eq!(pick_html(sentence, Some("https://x.com/2025/03/story")), None);
         let line = r#"<html><body><h1>Headline</h1><p>Posted on 4 March 2025</p><p>Text.</p></body></html>"#;
         assert_eq!(pick_html(line, None), Some(("2025-03-04".into(), "text".into())));
@@ -664,7 +677,8 @@ mod tests {
             <header><time datetime="2021-06-06">June 6, 2021</time></header><p>Text.</p></article></body></html>"#;
         assert_eq!(pick_html(both, None), Some(("2021-06-06".into(), "time".into())));
         // an aside outside any article is still a sidebar
-        let sidebar = r#"<html><body><aside><time datetime="2021-01-01">Jan 1</time></aside><p>Text.</p></body></html>"#;
+        let sidebar =
+            r#"<html><body><aside><time datetime="2021-01-01">Jan 1</time></aside><p>Text.</p></body></html>"#;
         assert_eq!(pick_html(sidebar, None), None);
     }
 
@@ -678,6 +692,15 @@ mod tests {
     }
 
     #[test]
+    fn an_ambiguous_datetime_yields_to_the_elements_own_text() {
+        let html = r#"<html><body><article><time datetime="02-12-2025">December 02, 2025</time><p>Text.</p></article></body></html>"#;
+        assert_eq!(pick_html(html, None), Some(("2025-12-02".into(), "time".into())));
+        // an ISO datetime is trusted over the text
+        let iso = r#"<html><body><article><time datetime="2025-12-02">Dec 3, 2025</time><p>Text.</p></article></body></html>"#;
+        assert_eq!(pick_html(iso, None), Some(("2025-12-02".into(), "time".into())));
+    }
+
+    #[test]
     fn hidden_modified_times_are_not_a_publication_date() {
         let doc = Document::from("<html><body><p>Text.</p></body></html>");
         let head = HeadDates {
@@ -686,7 +709,9 @@ mod tests {
         };
         assert_eq!(pick(&doc, &head, &[], None, d("2026-12-01")), None);
         // but an update the page shows is what a reader dates it by
-        let shown = Document::from("<html><body><p>Last updated <time datetime='2026-01-12'>January 12</time></p></body></html>");
+        let shown = Document::from(
+            "<html><body><p>Last updated <time datetime='2026-01-12'>January 12</time></p></body></html>",
+        );
         let f = pick(&shown, &head, &[], None, d("2026-12-01")).unwrap();
         assert_eq!((f.date.to_string(), f.source.as_str()), ("2026-01-12".into(), "time (modified)"));
     }
@@ -700,10 +725,15 @@ mod tests {
         let local = Document::from(
             "<html><body><article><p>Text.</p></article><div><time datetime='2025-12-18T21:46:01-05:00'>9:46 pm</time></div></body></html>",
         );
-        let at = |doc: &Document, v: &str| pick(doc, &head(v), &[], None, d("2026-12-01")).map(|f| f.date.to_string());
-        // 02:41 UTC on the 19th is 21:41 on the 18th in New York
+        let url = ["https://x.com/2025/12/18/comfort-watches/"];
+        let at = |doc: &Document, v: &str| pick(doc, &head(v), &url, None, d("2026-12-01")).map(|f| f.date.to_string());
+        // 02:41 UTC on the 19th is 21:41 on the 18th in New York, the URL's day
         assert_eq!(at(&local, "2025-12-19T02:41:41+00:00").as_deref(), Some("2025-12-18"));
         assert_eq!(at(&local, "2025-12-19T02:41:41Z").as_deref(), Some("2025-12-18"));
+        // without the URL's word, the UTC day as written
+        let no_url =
+            pick(&local, &head("2025-12-19T02:41:41Z"), &[], None, d("2026-12-01")).map(|f| f.date.to_string());
+        assert_eq!(no_url.as_deref(), Some("2025-12-19"));
         // a date with its own offset, or with no time, is read as written
         assert_eq!(at(&local, "2025-12-19T02:41:41+01:00").as_deref(), Some("2025-12-19"));
         assert_eq!(at(&local, "2025-12-19").as_deref(), Some("2025-12-19"));
