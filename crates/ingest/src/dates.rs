@@ -515,8 +515,10 @@ fn local_offset(doc: &Document, head: &HeadDates) -> Option<FixedOffset> {
     let from_head = head.published.iter().chain(&head.modified).map(|(v, _)| v.clone());
     let from_time = doc
         .try_select("time[datetime]")
-        .map(|s| s.nodes().iter().take(50).filter_map(|n| n.attr("datetime").map(|v| v.to_string())).collect())
-        .unwrap_or_else(Vec::new);
+        .map(|s| {
+            s.nodes().iter().take(50).filter_map(|n| n.attr("datetime").map(|v| v.to_string())).collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
     from_head
         .chain(from_time)
         .filter_map(|v| chrono::DateTime::parse_from_rfc3339(v.trim()).ok())
