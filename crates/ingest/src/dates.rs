@@ -9,19 +9,34 @@
 //!    (`pubdate`, `date`, `DC.date.issued`, `sailthru.date`,
 //!    `parsely-pub-date`, ...);
 //! 3. `time`: a `<time datetime>` (or `itemprop=datePublished`) element
-//!    outside comments, asides and footers, publication-marked ones first;
-//! 4. `url`: a date path in the page's URL (`/2024/05/17/`);
-//! 5. `text`: the visible date line of the page (an element named like a
-//!    date or byline, or a short line that is a date, `Posted on ...`).
+//!    outside comments, related lists and footers, publication-marked ones
+//!    first (class names of `<body>`, layout hints like `has-sidebar` and
+//!    utility classes do not make an element furniture; an `<aside>` inside
+//!    the `<article>` counts after the article's main flow);
+//! 4. `text`: the visible date line of the page (an element named like a
+//!    date or byline, or a short line that is a date, `Posted on ...`);
+//! 5. `url`: a full year/month/day path in the page's URL (`/2024/05/17/`),
+//!    last because it is the day the URL was made, often a draft's.
+//!
+//! A head date written in UTC (`2025-12-19T02:41:41Z`) is read as the day
+//! in the page's own offset, when the page writes one elsewhere
+//! (`2025-12-18T21:46:01-05:00`) and its URL's date path confirms that
+//! local day (`/2025/12/18/`): the page's day is its local day, but on the
+//! WCXB development pages the annotators took the UTC day as often as the
+//! local one, so without the URL's word the date is read as written.
 //!
 //! A modified/updated date is never taken while a publication date is
-//! found; only when none is, the modified date of the same sources is used
-//! (source suffixed `(modified)`), as a reader would date the page by it.
+//! found; only when none is, a modified date the page *shows* (`<time>` or
+//! visible text, "Updated March 9") is used (source suffixed
+//! `(modified)`), as a reader would date the page by it. The head's hidden
+//! modified times (`article:modified_time`, JSON-LD `dateModified`) are
+//! never a publication date: on the WCXB development pages they were wrong
+//! 7 times for 2 right, and a missing date is better than a wrong one.
 //! Dates before 1995 or more than two days in the future are refused.
 
 use std::sync::OnceLock;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, FixedOffset, NaiveDate};
 use dom_query::{Document, NodeRef};
 use regex::Regex;
 
@@ -161,17 +176,24 @@ fn month_number(name: &str) -> Option<u32> {
 }
 
 /// The date path of a URL: `/2024/05/17/`, `/2024-05-17-`, `/20240517/`.
+///
+/// Only a full year/month/day counts, with one separator throughout (or
+/// none and two-digit fields): a year and month alone (`/2025/12/slug`)
+/// is no day, and must not be read as `2025-1-2`.
 pub(crate) fn date_from_url(url: &str) -> Option<NaiveDate> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"/((?:19|20)\d{2})[/-]?(0?[1-9]|1[0-2])[/-]?(0?[1-9]|[12]\d|3[01])(?:/|-|_|\.html?|$)")
-            .expect("static regex")
+        Regex::new(
+            r"/((?:19|20)\d{2})(?:/(1[0-2]|0?[1-9])/([12]\d|3[01]|0?[1-9])|-(1[0-2]|0?[1-9])-([12]\d|3[01]|0?[1-9])|(1[0-2]|0[1-9])([12]\d|3[01]|0[1-9]))(?:/|-|_|\.html?|$)",
+        )
+        .expect("static regex")
     });
     // only the path: a host or query string holds no date
     let path_start = url.find("://").map_or(0, |p| url[p + 3..].find('/').map_or(url.len(), |q| p + 3 + q));
     let path = url[path_start..].split(['?', '#']).next().unwrap_or("");
     let c = re.captures(path)?;
-    NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)
+    let (m, d) = [(2, 3), (4, 5), (6, 7)].into_iter().find_map(|(m, d)| Some((c.get(m)?, c.get(d)?)))?;
+    NaiveDate::from_ymd_opt(c[1].parse().ok()?, m.as_str().parse().ok()?, d.as_str().parse().ok()?)
 }
 
 /// Class/id/itemprop words of an element that holds the page's date line.
@@ -216,19 +238,65 @@ fn attr_key(n: &NodeRef) -> String {
     k
 }
 
-/// Inside a part of the page that is not the article: comments, asides,
-/// related lists, footers, navigation. Their dates belong to other texts.
-fn in_furniture(n: &NodeRef) -> bool {
+/// Where an element sits: in the page's own text, or in a part of the page
+/// that is not the article (comments, related lists, footers, navigation),
+/// whose dates belong to other texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Page,
+    /// An `<aside>` inside an `<article>`: often the article's own side
+    /// column (author, date), sometimes a related box; its dates count
+    /// after those of the article's main flow.
+    ArticleAside,
+    Furniture,
+}
+
+/// A class or id token that names a part of the page that is not the
+/// article. Layout hints on containers (`has-sidebar`, `no-comments`) and
+/// utility classes (`md:[grid-area:sidebar]`) say nothing about the role.
+fn furniture_token(tok: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(r"(?i)(comment|related|recommend|sidebar|widget|footer|teaser|more-?stories|popular|trending|newsletter|reply|respond)")
             .expect("static regex")
     });
-    n.ancestors_it(Some(40)).any(|a| {
-        a.is("footer, aside, nav")
-            || a.class().is_some_and(|c| re.is_match(&c))
-            || a.id_attr().is_some_and(|c| re.is_match(&c))
-    })
+    let lower = tok.to_ascii_lowercase();
+    !(tok.contains([':', '[']) || ["has-", "no-", "with-", "without-"].iter().any(|p| lower.starts_with(p)))
+        && re.is_match(tok)
+}
+
+/// Where `n` sits, see [`Place`]. `<body>` and `<html>` are not judged by
+/// their classes: WordPress themes put `has-sidebar footer-widgets` on the
+/// body of every page.
+fn place(n: &NodeRef) -> Place {
+    let mut aside = false;
+    for a in n.ancestors_it(Some(40)) {
+        if a.is("body, html") {
+            break;
+        }
+        if a.is("footer, nav") {
+            return Place::Furniture;
+        }
+        if a.class().is_some_and(|v| v.split_whitespace().any(furniture_token))
+            || a.id_attr().is_some_and(|v| v.split_whitespace().any(furniture_token))
+        {
+            return Place::Furniture;
+        }
+        if a.is("aside") {
+            aside = true;
+        } else if aside && a.is("article") {
+            return Place::ArticleAside;
+        }
+    }
+    if aside {
+        Place::Furniture
+    } else {
+        Place::Page
+    }
+}
+
+fn in_furniture(n: &NodeRef) -> bool {
+    place(n) == Place::Furniture
 }
 
 /// Inside the article's own container: a date there is the article's, a
@@ -278,27 +346,29 @@ fn time_elements(doc: &Document, order: NumericOrder, ok: &dyn Fn(NaiveDate) -> 
     // Publication-marked elements first, then the rest in document order.
     let mut marked = Pair::default();
     for n in sel.nodes().iter().take(200) {
-        if n.is("meta") || in_furniture(n) {
+        let at = place(n);
+        if n.is("meta") || at == Place::Furniture {
             continue;
         }
         let value = n.attr("datetime").or_else(|| n.attr("content")).map(|v| v.to_string());
         let text = n.text().to_string();
-        let date = value
-            .as_deref()
-            .and_then(|v| parse_machine_date(v, order))
-            .or_else(|| (text.len() < 120).then(|| parse_text_date(&text, order).map(|(d, _)| d)).flatten());
+        let shown = (text.len() < 120).then(|| parse_text_date(&text, order).map(|(d, _)| d)).flatten();
+        let machine = value.as_deref().and_then(|v| parse_machine_date(v, order));
+        // A `datetime` that does not start with the year (`02-12-2025`) is
+        // ambiguous; the element's own text (`December 02, 2025`) is not.
+        let ambiguous = value.as_deref().is_some_and(|v| !v.trim_start().starts_with(['1', '2']));
+        let date = if ambiguous { shown.or(machine) } else { machine.or(shown) };
         let Some(date) = date.filter(|d| ok(*d)) else { continue };
-        // The element's own names and the words just before it ("Updated").
+        // The element's own names and the words just before it
+        // ("Updated"): not the parent's whole text, which may hold a
+        // second, updated date after this one.
         let mut context = attr_key(n);
         if let Some(p) = n.parent() {
             context.push_str(&attr_key(&p));
-            let pt = p.text();
-            if pt.len() < 200 {
-                context.push_str(&pt);
-            }
+            context.push_str(&words_before(&p.text(), &text));
         }
         let modified = says_modified(&context) && !says_published(&attr_key(n));
-        let inside = in_article(n);
+        let inside = in_article(n) && at == Place::Page;
         if n.has_attr("pubdate") || says_published(&attr_key(n)) {
             marked.offer(date, "time", modified, inside);
         }
@@ -310,6 +380,22 @@ fn time_elements(doc: &Document, order: NumericOrder, ok: &dyn Fn(NaiveDate) -> 
         modified: marked.modified.or(pair.modified),
         ..Pair::default()
     }
+}
+
+/// Up to 40 bytes of `parent` just before the first occurrence of `own`
+/// (the element's own text), or nothing when it is not found.
+fn words_before(parent: &str, own: &str) -> String {
+    let own = own.trim();
+    if own.is_empty() {
+        // a `<time datetime>` with no text: its parent's words, if short
+        return if parent.len() < 200 { parent.to_string() } else { String::new() };
+    }
+    let Some(at) = parent.find(own) else { return String::new() };
+    let mut start = at.saturating_sub(40);
+    while !parent.is_char_boundary(start) {
+        start += 1;
+    }
+    parent[start..at].to_string()
 }
 
 /// The visible date line: elements named like a date or byline whose text
@@ -385,9 +471,16 @@ pub(crate) fn pick(
 ) -> Option<Found> {
     let order = NumericOrder::for_lang(lang);
     let ok = |d: NaiveDate| plausible(d, today);
+    let url_date = urls.iter().find_map(|u| date_from_url(u)).filter(|d| ok(*d));
+    let local = local_offset(doc, head);
     let first = |list: &[(String, String)]| {
         list.iter().find_map(|(v, src)| {
-            parse_machine_date(v, order).filter(|d| ok(*d)).map(|date| Found { date, source: src.clone() })
+            // A UTC instant is moved to the page's local day only when the
+            // URL's date path says that day: on its own the rule broke as
+            // many WCXB pages as it fixed (their annotators took the UTC day).
+            let local_day = local.and_then(|off| utc_instant_in(v, off)).filter(|d| Some(*d) == url_date);
+            let date = local_day.or_else(|| parse_machine_date(v, order));
+            date.filter(|d| ok(*d)).map(|date| Found { date, source: src.clone() })
         })
     };
     if let Some(f) = first(&head.published) {
@@ -397,15 +490,48 @@ pub(crate) fn pick(
     if let Some(f) = times.published {
         return Some(f);
     }
-    if let Some(f) = urls.iter().find_map(|u| date_from_url(u)).filter(|d| ok(*d)) {
-        return Some(Found { date: f, source: "url".into() });
-    }
     let visible = visible_date(doc, order, &ok);
     if let Some(f) = visible.published {
         return Some(f);
     }
-    let modified = first(&head.modified).or(times.modified).or(visible.modified)?;
+    // The URL's date path is the day the URL was made (often a draft's),
+    // so it comes after every date the page itself states.
+    if let Some(date) = url_date {
+        return Some(Found { date, source: "url".into() });
+    }
+    // A modified date only when the page shows it ("Updated March 9"): a
+    // reader dates the page by it. The head's hidden modified time is often
+    // a template re-save, wrong far more often than right, so the page
+    // stays undated rather than wrongly dated.
+    let modified = times.modified.or(visible.modified)?;
     Some(Found { date: modified.date, source: format!("{} (modified)", modified.source) })
+}
+
+/// The page's own UTC offset, when it writes one that is not zero: from
+/// its head dates (published, then modified), then its `<time datetime>`
+/// elements. A site stores `article:published_time` in UTC and prints
+/// local time; the local day is the page's day.
+fn local_offset(doc: &Document, head: &HeadDates) -> Option<FixedOffset> {
+    let from_head = head.published.iter().chain(&head.modified).map(|(v, _)| v.clone());
+    let from_time = doc
+        .try_select("time[datetime]")
+        .map(|s| {
+            s.nodes().iter().take(50).filter_map(|n| n.attr("datetime").map(|v| v.to_string())).collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    from_head
+        .chain(from_time)
+        .filter_map(|v| chrono::DateTime::parse_from_rfc3339(v.trim()).ok())
+        .map(|d| *d.offset())
+        .find(|o| o.local_minus_utc() != 0)
+}
+
+/// The local day of `v` at `offset`, when `v` is an instant written in UTC
+/// (`2025-12-19T02:41:41Z`, `+00:00`); `None` for anything else, which is
+/// read as written.
+fn utc_instant_in(v: &str, offset: FixedOffset) -> Option<NaiveDate> {
+    let d = chrono::DateTime::parse_from_rfc3339(v.trim()).ok()?;
+    (d.offset().local_minus_utc() == 0).then(|| d.with_timezone(&offset).date_naive())
 }
 
 #[cfg(test)]
@@ -457,6 +583,13 @@ mod tests {
         // ids and hosts are not dates
         assert_eq!(date_from_url("https://x.com/article/582896/best.html"), None);
         assert_eq!(date_from_url("https://x.com/best?d=2024/05/17"), None);
+        // a year and month are no day: not 2025-01-02
+        assert_eq!(date_from_url("https://x.org/archive/2025/12/Advent_week_2.html"), None);
+        assert_eq!(date_from_url("https://x.com/blog/2025-12-17-minisgl"), Some(d("2025-12-17")));
+        assert_eq!(date_from_url("https://x.com/tabletop/2025/12/16/best"), Some(d("2025-12-16")));
+        assert_eq!(date_from_url("https://x.com/2025/12/small-adventures.html"), None);
+        // mixed separators are not one date
+        assert_eq!(date_from_url("https://x.com/2025/12-16/x"), None);
     }
 
     #[test]
@@ -494,8 +627,14 @@ mod tests {
         // a date inside a sentence is what the article is about, not its date
         let sentence = r#"<html><body><p>On January 2, 2020 the council first met, and it met again much later.</p></body></html>"#;
         assert_eq!(pick_html(sentence, None), None);
-        // the URL's date path comes before visible text
-        assert_eq!(pick_html(html, Some("https://x.com/2025/03/05/story")), Some(("2025-03-05".into(), "url".into())));
+        // the date the page states comes before the URL's date path, which
+        // is used only when the page states none
+        assert_eq!(pick_html(html, Some("https://x.com/2025/03/05/story")), Some(("2025-03-04".into(), "text".into())));
+        assert_eq!(
+            pick_html(sentence, Some("https://x.com/2025/03/05/story")),
+            Some(("2025-03-05".into(), "url".into()))
+        );
+        assert_eq!(pick_html(sentence, Some("https://x.com/2025/03/story")), None);
         let line = r#"<html><body><h1>Headline</h1><p>Posted on 4 March 2025</p><p>Text.</p></body></html>"#;
         assert_eq!(pick_html(line, None), Some(("2025-03-04".into(), "text".into())));
     }
@@ -512,5 +651,96 @@ mod tests {
         };
         let f = pick(&doc, &head, &[], None, d("2025-12-01")).unwrap();
         assert_eq!((f.date.to_string(), f.source.as_str()), ("2025-02-03".into(), "meta:article:published_time"));
+    }
+
+    #[test]
+    fn body_classes_and_layout_hints_are_not_furniture() {
+        // WordPress themes name the body `has-sidebar footer-widgets`
+        let body = r#"<html><body class="single has-sidebar footer-widgets"><div class="entry-header">
+            <time datetime="2024-04-02T10:20:00+00:00" class="entry-date published">April 2, 2024</time></div>
+            <p>Text.</p></body></html>"#;
+        assert_eq!(pick_html(body, None), Some(("2024-04-02".into(), "time".into())));
+        let tailwind = r#"<html><body><article class="md:[grid-template-areas:'sidebar_main']">
+            <div class="md:[grid-area:sidebar]"><time datetime="2025-08-04">Aug 04, 2025</time></div>
+            <p>Text.</p></article></body></html>"#;
+        assert_eq!(pick_html(tailwind, None), Some(("2025-08-04".into(), "time".into())));
+        // a real comment section still is furniture
+        let comments = r#"<html><body><article><p>Text.</p></article>
+            <div class="comments-area"><time datetime="2025-04-01">April 1</time></div></body></html>"#;
+        assert_eq!(pick_html(comments, None), None);
+    }
+
+    #[test]
+    fn aside_inside_the_article_counts_after_its_main_flow() {
+        let side = r#"<html><body><main><article><h1>Intro to git</h1>
+            <aside><time datetime="2021-06-06">June 6, 2021</time></aside><p>Text.</p></article></main></body></html>"#;
+        assert_eq!(pick_html(side, None), Some(("2021-06-06".into(), "time".into())));
+        let both = r#"<html><body><article><aside><time datetime="2021-01-01">Jan 1</time></aside>
+            <header><time datetime="2021-06-06">June 6, 2021</time></header><p>Text.</p></article></body></html>"#;
+        assert_eq!(pick_html(both, None), Some(("2021-06-06".into(), "time".into())));
+        // an aside outside any article is still a sidebar
+        let sidebar =
+            r#"<html><body><aside><time datetime="2021-01-01">Jan 1</time></aside><p>Text.</p></body></html>"#;
+        assert_eq!(pick_html(sidebar, None), None);
+    }
+
+    #[test]
+    fn only_the_words_before_a_time_element_mark_it_updated() {
+        // both dates share a parent: the first is the publication date
+        let html = r#"<html><body><div class="post-header"><span>By Ann</span>
+            <time class="entry-time">April 26, 2024</time>
+            <time class="entry-modified-time">Updated on: October 28, 2024</time></div><p>Text.</p></body></html>"#;
+        assert_eq!(pick_html(html, None), Some(("2024-04-26".into(), "time".into())));
+    }
+
+    #[test]
+    fn an_ambiguous_datetime_yields_to_the_elements_own_text() {
+        let html = r#"<html><body><article><time datetime="02-12-2025">December 02, 2025</time><p>Text.</p></article></body></html>"#;
+        assert_eq!(pick_html(html, None), Some(("2025-12-02".into(), "time".into())));
+        // an ISO datetime is trusted over the text
+        let iso = r#"<html><body><article><time datetime="2025-12-02">Dec 3, 2025</time><p>Text.</p></article></body></html>"#;
+        assert_eq!(pick_html(iso, None), Some(("2025-12-02".into(), "time".into())));
+    }
+
+    #[test]
+    fn hidden_modified_times_are_not_a_publication_date() {
+        let doc = Document::from("<html><body><p>Text.</p></body></html>");
+        let head = HeadDates {
+            published: Vec::new(),
+            modified: vec![("2026-01-12T16:29:48+00:00".into(), "meta:article:modified_time".into())],
+        };
+        assert_eq!(pick(&doc, &head, &[], None, d("2026-12-01")), None);
+        // but an update the page shows is what a reader dates it by
+        let shown = Document::from(
+            "<html><body><p>Last updated <time datetime='2026-01-12'>January 12</time></p></body></html>",
+        );
+        let f = pick(&shown, &head, &[], None, d("2026-12-01")).unwrap();
+        assert_eq!((f.date.to_string(), f.source.as_str()), ("2026-01-12".into(), "time (modified)"));
+    }
+
+    #[test]
+    fn utc_head_dates_are_read_in_the_pages_own_offset() {
+        let head = |v: &str| HeadDates {
+            published: vec![(v.into(), "meta:article:published_time".into())],
+            modified: Vec::new(),
+        };
+        let local = Document::from(
+            "<html><body><article><p>Text.</p></article><div><time datetime='2025-12-18T21:46:01-05:00'>9:46 pm</time></div></body></html>",
+        );
+        let url = ["https://x.com/2025/12/18/comfort-watches/"];
+        let at = |doc: &Document, v: &str| pick(doc, &head(v), &url, None, d("2026-12-01")).map(|f| f.date.to_string());
+        // 02:41 UTC on the 19th is 21:41 on the 18th in New York, the URL's day
+        assert_eq!(at(&local, "2025-12-19T02:41:41+00:00").as_deref(), Some("2025-12-18"));
+        assert_eq!(at(&local, "2025-12-19T02:41:41Z").as_deref(), Some("2025-12-18"));
+        // without the URL's word, the UTC day as written
+        let no_url =
+            pick(&local, &head("2025-12-19T02:41:41Z"), &[], None, d("2026-12-01")).map(|f| f.date.to_string());
+        assert_eq!(no_url.as_deref(), Some("2025-12-19"));
+        // a date with its own offset, or with no time, is read as written
+        assert_eq!(at(&local, "2025-12-19T02:41:41+01:00").as_deref(), Some("2025-12-19"));
+        assert_eq!(at(&local, "2025-12-19").as_deref(), Some("2025-12-19"));
+        // a page that writes no other offset: UTC as written
+        let utc = Document::from("<html><body><p>Text.</p></body></html>");
+        assert_eq!(at(&utc, "2025-12-19T02:41:41Z").as_deref(), Some("2025-12-19"));
     }
 }

@@ -1137,13 +1137,14 @@ mod tests {
         );
         let a = extract_html(&page, None).unwrap();
         assert_eq!((a.published.as_deref(), a.modified.as_deref()), (Some("2024-02-01"), Some("2024-02-05")));
-        // no published date anywhere: a modified one is used and says so
+        // no published date anywhere: the head's hidden modified time is
+        // kept as `modified`, never given as the publication date
         let page = format!(
             r#"<html><head><meta property="article:modified_time" content="2024-03-09"></head><body>{body}</body></html>"#
         );
         let a = extract_html(&page, None).unwrap();
-        assert_eq!(a.published.as_deref(), Some("2024-03-09"));
-        assert_eq!(a.sources.get("published").map(String::as_str), Some("meta:article:modified_time (modified)"));
+        assert_eq!((a.published.as_deref(), a.modified.as_deref()), (None, Some("2024-03-09")));
+        assert_eq!(a.sources.get("published"), None);
     }
 
     #[test]
