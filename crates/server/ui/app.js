@@ -214,7 +214,7 @@ async function storyList(params, gen) {
         el("div", {}, link(storyHref(s.id), s.title || s.snippet || "(untitled)", "story-title"),
           s.developing ? el("span", { class: "badge developing" }, "developing") : null),
         el("div", { class: "meta" },
-          `${s.articles} article${s.articles === 1 ? "" : "s"} · ${s.outlets} outlet${s.outlets === 1 ? "" : "s"} · ` +
+          `${s.articles} article${s.articles === 1 ? "" : "s"} · ${outletCount(s.outlets)} · ` +
           (s.last ? "updated " + s.last : "undated") + (s.first && s.first !== s.last ? " · since " + s.first : "")),
         s.snippet ? el("p", { class: "snippet" }, s.snippet) : null),
       sparkline(s.coverage)));
@@ -371,7 +371,7 @@ function renderStory(view) {
   const outlets = new Set(view.sources.map((s) => s.outlet).filter(Boolean));
   const dates = view.sources.map((s) => s.published).filter(Boolean).sort();
   const parts = [el("h1", {}, view.title || view.id),
-    el("p", { class: "meta" }, `${view.sources.length} article${view.sources.length === 1 ? "" : "s"} · ${outlets.size} outlet${outlets.size === 1 ? "" : "s"} · ${dateRange(dates[0], dates[dates.length - 1])} · ${view.id}`)];
+    el("p", { class: "meta" }, `${view.sources.length} article${view.sources.length === 1 ? "" : "s"} · ${outletCount(outlets.size)} · ${dateRange(dates[0], dates[dates.length - 1])} · ${view.id}`)];
   if (view.summary) parts.push(el("p", { class: "summary" }, view.summary));
   parts.push(keyFacts(view, label));
   const bg = view.background || [];
@@ -524,3 +524,9 @@ document.addEventListener("DOMContentLoaded", () => {
   window.addEventListener("hashchange", route);
   route();
 });
+
+// "0 outlets" read as "nobody ran this": when no article names its
+// outlet, say that the outlets are unknown.
+function outletCount(n) {
+  return n === 0 ? "outlets unknown" : `${n} outlet${n === 1 ? "" : "s"}`;
+}

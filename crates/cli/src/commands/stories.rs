@@ -156,11 +156,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let clean = |t: &str, n: usize| -> String {
                 t.chars().map(|c| if c.is_control() { ' ' } else { c }).take(n).collect()
             };
+            // 0 would read as "nobody ran it": no article named its outlet.
+            let outlets = if r.outlets == 0 { "-".to_string() } else { r.outlets.to_string() };
             println!(
                 "{:<6} {:>8} {:>7} {:>6}  {:<10} {:<10}  {}{}",
                 r.id,
                 r.articles,
-                r.outlets,
+                outlets,
                 r.events,
                 r.first.as_deref().unwrap_or("-"),
                 r.last.as_deref().unwrap_or("-"),
