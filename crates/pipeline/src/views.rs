@@ -60,6 +60,7 @@ pub fn story_view(store: &dyn Store, story: u32) -> Result<StoryView, StoreError
             analysis: &s.analysis,
             event: s.event,
             duplicate_of: s.duplicate.as_ref().map(|d| d.original.as_str()),
+            duplicate_kind: s.duplicate.as_ref().map(|d| d.kind),
             paragraphs: &s.signature.paragraphs,
         })
         .collect();

@@ -256,6 +256,9 @@ pub struct ArticleBrief {
     pub outlet: Option<String>,
     pub published: Option<String>,
     pub duplicate_of: Option<String>,
+    /// `exact`, `near`, `excerpt` or `extended`, for a copy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_kind: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -296,6 +299,7 @@ pub async fn get_event(State(state): State<AppState>, Path(id): Path<String>) ->
             outlet: src.outlet.clone(),
             published: src.published.clone(),
             duplicate_of: src.duplicate_of.clone(),
+            duplicate_kind: src.duplicate_kind.clone(),
         })
         .collect();
     Ok(Json(EventResponse {

@@ -433,7 +433,7 @@ async function eventPage(id, gen) {
     el("p", { class: "meta" }, ev.id + " · " + (ev.date || "undated") + " · in ", link(storyHref(ev.story), ev.story_title || ev.story)),
     el("ul", { class: "sources" }, ev.articles.map((a) => el("li", {}, link(articleHref(a.id), a.title || a.id), " ",
       el("span", { class: "outlet" }, a.outlet || ""), " ", el("span", { class: "muted" }, a.published || "undated"),
-      a.duplicate_of ? el("span", { class: "tag" }, "copy of " + a.duplicate_of) : null))));
+      a.duplicate_of ? el("span", { class: "tag" }, copyLabel(a.duplicate_kind) + " of " + a.duplicate_of) : null))));
 }
 
 async function articlePage(id, gen) {
@@ -529,4 +529,10 @@ document.addEventListener("DOMContentLoaded", () => {
 // outlet, say that the outlets are unknown.
 function outletCount(n) {
   return n === 0 ? "outlets unknown" : `${n} outlet${n === 1 ? "" : "s"}`;
+}
+
+// What kind of copy: an exact copy is the same text, an excerpt is part
+// of it (a teaser), an extended copy adds to it.
+function copyLabel(kind) {
+  return { exact: "exact copy", near: "reworded copy", excerpt: "excerpt", extended: "extended copy" }[kind] || "copy";
 }

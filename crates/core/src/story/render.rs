@@ -753,6 +753,7 @@ mod tests {
                 wordings: vec![],
             }],
             sources: vec![SourceView {
+                duplicate_kind: None,
                 article: bad.into(),
                 outlet: Some(bad.into()),
                 published: Some(bad.into()),

@@ -49,7 +49,14 @@ fn seed_view() -> Option<StoryView> {
                 "002" => 2,
                 _ => 3,
             };
-            StoryMember { article: &p.article, analysis: &p.analysis, event, duplicate_of: None, paragraphs: &[] }
+            StoryMember {
+                article: &p.article,
+                analysis: &p.analysis,
+                event,
+                duplicate_of: None,
+                duplicate_kind: None,
+                paragraphs: &[],
+            }
         })
         .collect();
     Some(build_view("s1", &members))
@@ -151,6 +158,7 @@ fn copies_are_listed_under_their_original() {
             analysis: &p.analysis,
             event: 1,
             duplicate_of: p.article.id.starts_with("003").then_some("000_3d5f58d5529388c6"),
+            duplicate_kind: None,
             paragraphs: &[],
         })
         .collect();
@@ -203,6 +211,7 @@ fn reused_paragraphs_point_to_the_earlier_article_but_copies_do_not() {
             analysis: &original.analysis,
             event: 1,
             duplicate_of: None,
+            duplicate_kind: None,
             paragraphs: &sig_a.paragraphs,
         },
         StoryMember {
@@ -210,6 +219,7 @@ fn reused_paragraphs_point_to_the_earlier_article_but_copies_do_not() {
             analysis: &local.analysis,
             event: 1,
             duplicate_of: None,
+            duplicate_kind: None,
             paragraphs: &sig_b.paragraphs,
         },
         StoryMember {
@@ -217,6 +227,7 @@ fn reused_paragraphs_point_to_the_earlier_article_but_copies_do_not() {
             analysis: &copy.analysis,
             event: 1,
             duplicate_of: Some("a"),
+            duplicate_kind: Some(crate::dedup::DuplicateKind::Exact),
             paragraphs: &sig_c.paragraphs,
         },
     ];
@@ -229,6 +240,9 @@ fn reused_paragraphs_point_to_the_earlier_article_but_copies_do_not() {
     assert_eq!(local.article.paragraphs[reused[0].paragraph].text, wire);
     assert!(source("a").reused.is_empty(), "the earliest printer reuses nothing");
     assert!(source("c").reused.is_empty(), "a copy is listed as a copy, not as reuse");
+    // The source says what kind of copy it is; originals say nothing.
+    assert_eq!(source("c").duplicate_kind.as_deref(), Some("exact"));
+    assert_eq!(source("a").duplicate_kind, None);
 }
 
 /// A huge story (a few thousand articles, as the clusterer makes of a
@@ -276,6 +290,7 @@ fn huge_story_lists_every_article_and_folds_the_most_recent() {
             analysis: &p.analysis,
             event: (i / 100) as u32,
             duplicate_of: is_copy(i).then(|| ids[i - 1].as_str()),
+            duplicate_kind: None,
             paragraphs: &paragraphs[i],
         })
         .collect();

@@ -20,6 +20,8 @@ pub struct StoryMember<'a> {
     pub analysis: &'a Analysis,
     pub event: u32,
     pub duplicate_of: Option<&'a str>,
+    /// How it copies its original (`exact`, `near`, `excerpt`, `extended`).
+    pub duplicate_kind: Option<crate::dedup::DuplicateKind>,
     /// The article's paragraph hashes as dedup stored them
     /// ([`crate::dedup::Signature::paragraphs`]): partial reuse is read
     /// from them rather than hashed again for every view.
@@ -125,6 +127,11 @@ pub struct SourceView {
     pub published: Option<String>,
     pub machine_translated: bool,
     pub duplicate_of: Option<String>,
+    /// How this copy copies `duplicate_of`: `exact`, `near` (a reworded
+    /// copy), `excerpt` (a teaser or part of it), `extended` (it plus
+    /// more): a reader trusts an exact copy and checks an excerpt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_kind: Option<String>,
     /// Copies of this article (ids), when it is an original.
     pub copies: Vec<String>,
     #[serde(default)]
@@ -562,6 +569,7 @@ fn sources(members: &[StoryMember<'_>], cfg: &StoryConfig) -> Vec<SourceView> {
         published: m.article.best_date().map(|d| d.to_string()),
         machine_translated: m.article.machine_translated,
         duplicate_of: m.duplicate_of.map(str::to_string),
+        duplicate_kind: m.duplicate_of.and(m.duplicate_kind).map(|k| k.as_str().to_string()),
         copies: copies_of
             .get(m.article.id.as_str())
             .map(|cs| cs.iter().map(|c| c.article.id.clone()).collect())
