@@ -19,6 +19,16 @@ pub struct PipelineConfig {
     pub cluster: ClusterConfig,
 }
 
+impl PipelineConfig {
+    /// The same settings with events and possible originals kept in memory
+    /// for `days` after the latest publication date seen (`None`: all).
+    pub fn with_window_days(mut self, days: Option<u32>) -> Self {
+        self.cluster.active_days = days;
+        self.dedup.active_days = days;
+        self
+    }
+}
+
 /// An article after the per-article stages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {

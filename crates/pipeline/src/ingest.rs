@@ -15,12 +15,16 @@
 //!
 //! The [`Streamer`] keeps online state (alias registry, dedup index,
 //! cluster centroids) because assignments depend on everything seen
-//! before; [`load_streamer`] rebuilds it from a store.
+//! before. Its memory follows a window of recent news, not the archive
+//! (ARCHITECTURE.md, "A stream that runs for years"); [`save_streamer`]
+//! keeps it in the store and [`load_streamer`] reads it back, replaying the
+//! archive only when no current state was saved.
 
 use std::collections::HashMap;
 use std::io::Cursor;
 
-use serde::Serialize;
+use bincode::Options;
+use serde::{Deserialize, Serialize};
 use storyline_core::analyze::AliasRegistry;
 use storyline_core::clean::OutletLines;
 use storyline_core::cluster::{self, Assignment, Clusterer, DocFeatures};
@@ -281,13 +285,19 @@ pub struct Decision {
 
 /// Dedup then clustering, one article at a time. A copy takes its
 /// original's event and story and does not weigh on the centroids twice.
+/// Serialisable without its configuration (see [`save_streamer`]).
+#[derive(Serialize, Deserialize)]
 pub struct Streamer {
     outlet_lines: OutletLines,
+    #[serde(skip)]
     outlet_lines_cfg: storyline_core::clean::OutletLinesConfig,
     aliases: AliasRegistry,
     dedup: DedupIndex,
     clusterer: Clusterer,
     assigned: HashMap<String, (u32, u32)>,
+    /// Articles decided since the state was last saved or loaded.
+    #[serde(skip)]
+    unsaved: usize,
 }
 
 impl Streamer {
@@ -300,7 +310,18 @@ impl Streamer {
             dedup: DedupIndex::new(&cfg.dedup),
             clusterer: Clusterer::new(cfg.cluster.clone()),
             assigned: HashMap::new(),
+            unsaved: 0,
         }
+    }
+
+    /// Articles decided since the state was last saved or loaded.
+    pub fn unsaved(&self) -> usize {
+        self.unsaved
+    }
+
+    /// Events and stories memory holds now (active events; quiet stories).
+    pub fn held(&self) -> (usize, usize) {
+        (self.clusterer.active_event_count(), self.clusterer.quiet_story_count())
     }
 
     fn meta(article: &Article) -> DocMeta<'_> {
@@ -328,7 +349,44 @@ impl Streamer {
             }
         };
         self.assigned.insert(article.id.clone(), (event, story));
+        self.forget_old_articles();
+        self.unsaved += 1;
         Decision { duplicate, event, story }
+    }
+
+    /// Articles that left the duplicate window can no longer be anyone's
+    /// original: their decisions leave memory too.
+    fn forget_old_articles(&mut self) {
+        for id in self.dedup.take_forgotten() {
+            self.assigned.remove(&id);
+        }
+    }
+
+    /// Whether the store must be asked for an article with the same text:
+    /// one older than the window, which memory no longer holds.
+    pub fn may_copy_the_archive(&self, sig: &Signature) -> bool {
+        self.dedup.windowed() && !self.dedup.knows_text(sig)
+    }
+
+    /// Decides an article whose exact text the store holds as `original`
+    /// (found through the store's content index, older than the window): a
+    /// copy of it, in its event and story, remembered so that later copies
+    /// in the window find it.
+    pub fn decide_archived_copy(&mut self, p: &mut Processed, original: &str, event: u32, story: u32) -> Decision {
+        self.aliases.fold_article(&p.prepared.article, &mut p.prepared.analysis);
+        p.features.add_entity_names(&p.prepared.analysis);
+        let article = &p.prepared.article;
+        let copy = DuplicateMatch {
+            original: original.to_string(),
+            kind: dedup::DuplicateKind::Exact,
+            score: 1.0,
+            syndicated: dedup::is_wire_credited(&article.wire_credits),
+        };
+        self.dedup.restore(&article.id, &p.signature, &Self::meta(article), Some(&copy));
+        self.assigned.insert(article.id.clone(), (event, story));
+        self.forget_old_articles();
+        self.unsaved += 1;
+        Decision { duplicate: Some(copy), event, story }
     }
 
     /// Learns each outlet's furniture from raw articles about to be
@@ -362,11 +420,102 @@ impl Streamer {
             self.clusterer.restore(features, d.event, d.story);
         }
         self.assigned.insert(article.id.clone(), (d.event, d.story));
+        self.forget_old_articles();
     }
 }
 
-/// Rebuilds the online state from a store.
+/// The stored original an article copies word for word when that original
+/// is older than the online window (asked only then: one indexed lookup).
+fn archived_original(
+    store: &dyn Store,
+    streamer: &Streamer,
+    p: &Processed,
+) -> Result<Option<(String, u32, u32)>, storyline_store::StoreError> {
+    if !streamer.may_copy_the_archive(&p.signature) {
+        return Ok(None);
+    }
+    store.original_with_content(&format!("{:032x}", p.signature.exact))
+}
+
+/// Bumped whenever the saved state's layout or meaning changes: a state
+/// saved by another version is not read (the archive is replayed instead).
+const ONLINE_STATE_VERSION: u32 = 1;
+
+/// The saved state's encoding (bincode, variable-length integers).
+fn state_codec() -> impl Options {
+    bincode::DefaultOptions::new()
+}
+
+/// What a saved state was made under: another configuration (a retrained
+/// model, another window) decides differently, so its state is not reused.
+fn config_fingerprint(cfg: &PipelineConfig) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(format!("{cfg:?}").as_bytes())
+}
+
+/// Saves the streamer's state in the store, as of the articles it holds
+/// now, so the next [`load_streamer`] starts from it instead of replaying
+/// the archive. Hold the writer lock, as for ingesting.
+pub fn save_streamer(
+    store: &mut dyn Store,
+    streamer: &mut Streamer,
+    cfg: &PipelineConfig,
+) -> Result<(), storyline_store::StoreError> {
+    let articles = store.article_count()?;
+    let bytes = state_codec()
+        .serialize(&(ONLINE_STATE_VERSION, config_fingerprint(cfg), &*streamer))
+        .expect("the online state serialises");
+    store.save_online_state(articles, &bytes)?;
+    streamer.unsaved = 0;
+    Ok(())
+}
+
+/// How many decided articles a long-running writer (`watch`, `serve`, the
+/// distributed assigner) lets pass between saves of its state.
+pub const SAVE_STATE_EVERY: usize = 1000;
+
+/// [`save_streamer`] once at least `every` articles were decided since the
+/// last save (a long-running writer saves now and then, not per request).
+pub fn save_streamer_every(
+    store: &mut dyn Store,
+    streamer: &mut Streamer,
+    cfg: &PipelineConfig,
+    every: usize,
+) -> Result<(), storyline_store::StoreError> {
+    if streamer.unsaved >= every.max(1) {
+        save_streamer(store, streamer, cfg)?;
+    }
+    Ok(())
+}
+
+/// The saved state, when it was saved after exactly the articles the store
+/// holds now, by this version, under this configuration.
+fn saved_streamer(store: &dyn Store, cfg: &PipelineConfig) -> Result<Option<Streamer>, storyline_store::StoreError> {
+    let Some((articles, bytes)) = store.online_state()? else { return Ok(None) };
+    if articles != store.article_count()? {
+        return Ok(None);
+    }
+    let header = state_codec().allow_trailing_bytes().deserialize::<(u32, u64)>(&bytes);
+    if header.ok() != Some((ONLINE_STATE_VERSION, config_fingerprint(cfg))) {
+        return Ok(None);
+    }
+    let Ok((_, _, streamer)) = state_codec().with_limit(bytes.len() as u64).deserialize::<(u32, u64, Streamer)>(&bytes)
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Streamer {
+        outlet_lines_cfg: cfg.clean.outlet_lines,
+        dedup: streamer.dedup.with_config(&cfg.dedup),
+        clusterer: streamer.clusterer.with_config(cfg.cluster.clone()),
+        ..streamer
+    }))
+}
+
+/// The online state of a store: the one saved with [`save_streamer`] when
+/// it is current, else rebuilt by replaying every stored article.
 pub fn load_streamer(store: &dyn Store, cfg: &PipelineConfig) -> Result<Streamer, storyline_store::StoreError> {
+    if let Some(saved) = saved_streamer(store, cfg)? {
+        return Ok(saved);
+    }
     let mut streamer = Streamer::new(cfg);
     store.for_each_article(&mut |s| {
         let d = Decision { duplicate: s.duplicate.clone(), event: s.event, story: s.story };
@@ -517,7 +666,10 @@ pub fn ingest_with_progress(
                 ));
                 return Ok(());
             }
-            let d = streamer.decide(&mut p);
+            let d = match archived_original(&*store, streamer, &p)? {
+                Some((original, event, story)) => streamer.decide_archived_copy(&mut p, &original, event, story),
+                None => streamer.decide(&mut p),
+            };
             let id = p.prepared.article.id.clone();
             in_call.insert(identity, (id.clone(), d.story));
             in_call.insert(id.clone(), (id, d.story));
@@ -647,6 +799,168 @@ mod tests {
             .any(|r| r.text == plea && r.reason == storyline_core::RemovalReason::OutletBoilerplate));
         assert!(a3.text.contains("Officials gave details"), "the story itself stays: {}", a3.text);
         assert!(stored["a4"].text.contains(plea), "another outlet never printed it before");
+    }
+
+    /// Eight events over eight months, five reports each (one an exact
+    /// copy), so the default window lets events go quiet along the way.
+    fn months_of_news() -> Vec<RawArticle> {
+        let events = [
+            ("Velm river floods Karsund", "The Velm river flooded Karsund, forcing 300 families from their homes as Mayor Ilse Brandt opened shelters"),
+            ("Dockers strike in Port Anvers", "Dockers in Port Anvers walked out over pay, halting container traffic as the union leader Marc Delorme called for talks"),
+            ("Wildfire near Solano ridge", "A wildfire near Solano ridge burned 2,000 hectares and firefighters under chief Rosa Ibarra evacuated two villages"),
+            ("Tallin Bank chief resigns", "Tallin Bank chief executive Jaak Saar resigned after auditors found losses of 40 million euros in the bond unit"),
+            ("Orbis satellite launched", "The Orbis weather satellite lifted off from Kourou on an Ariane rocket, the agency director Lena Vos said"),
+            ("Cholera outbreak in Mandera", "Health officials confirmed 85 cholera cases in Mandera county, and minister Amina Yusuf sent mobile clinics"),
+            ("Ferry sinks off Lesvik", "A ferry sank off Lesvik island with 120 passengers aboard; coast guard captain Nils Berg said 112 were rescued"),
+            ("Vintners fight frost in Arlo valley", "Frost destroyed a third of the grapes in the Arlo valley, and the growers' association head Paolo Conti asked for aid"),
+        ];
+        let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 10).unwrap();
+        let mut out = Vec::new();
+        for (k, (title, lead)) in events.iter().enumerate() {
+            for r in 0..5 {
+                let day = start + chrono::Days::new(30 * k as u64 + (r % 3) as u64);
+                let text = if r == 4 {
+                    out.last().map(|a: &RawArticle| a.text.clone()).unwrap()
+                } else {
+                    format!(
+                        "{lead}, according to report {r}. Witnesses described the scene on day {r} and officials promised \
+                         an update. {lead}.\n\nThe second paragraph of report {r} adds local detail number {} for readers.",
+                        100 * k + r
+                    )
+                };
+                out.push(RawArticle {
+                    id: format!("e{k}r{r}"),
+                    title: Some(format!("{title} ({r})")),
+                    source: Some(format!("Outlet {r}")),
+                    date: Some(day.to_string()),
+                    text,
+                    ..Default::default()
+                });
+            }
+        }
+        out
+    }
+
+    fn labels(report: &IngestReport) -> Vec<(String, Option<String>, Option<String>, Option<String>)> {
+        report
+            .outcomes
+            .iter()
+            .map(|o| (o.id.clone(), o.event.clone(), o.story.clone(), o.duplicate_of.clone()))
+            .collect()
+    }
+
+    /// The state saved after one ingest and read back by the next decides
+    /// exactly as one process that kept it in memory, and as a replay of
+    /// the store when no current state was saved.
+    #[test]
+    fn a_saved_state_decides_like_the_process_that_saved_it_and_like_a_replay() {
+        let cfg = PipelineConfig::default();
+        let news = months_of_news();
+        let (first, later) = news.split_at(20);
+        let mut kept_store = storyline_store::SqliteStore::open_in_memory().unwrap();
+        let mut kept = load_streamer(&kept_store, &cfg).unwrap();
+        ingest(&mut kept_store, None, &mut kept, first, &cfg).unwrap();
+        let in_memory = labels(&ingest(&mut kept_store, None, &mut kept, later, &cfg).unwrap());
+        let (active, quiet) = kept.held();
+        assert!(
+            active < 8 && quiet > 0,
+            "the window lets early events go quiet: {active} active, {quiet} quiet stories"
+        );
+        assert!(in_memory.iter().any(|l| l.3.is_some()), "the copies are found");
+
+        let mut saved_store = storyline_store::SqliteStore::open_in_memory().unwrap();
+        let mut streamer = load_streamer(&saved_store, &cfg).unwrap();
+        ingest(&mut saved_store, None, &mut streamer, first, &cfg).unwrap();
+        save_streamer(&mut saved_store, &mut streamer, &cfg).unwrap();
+        assert_eq!(saved_store.online_state().unwrap().unwrap().0, 20);
+        let mut loaded = saved_streamer(&saved_store, &cfg).unwrap().expect("the saved state is current");
+        assert_eq!(loaded.held(), streamer.held());
+        assert_eq!(labels(&ingest(&mut saved_store, None, &mut loaded, later, &cfg).unwrap()), in_memory);
+
+        let mut replay_store = storyline_store::SqliteStore::open_in_memory().unwrap();
+        let mut streamer = load_streamer(&replay_store, &cfg).unwrap();
+        ingest(&mut replay_store, None, &mut streamer, first, &cfg).unwrap();
+        save_streamer(&mut replay_store, &mut streamer, &cfg).unwrap();
+        // Stored after the save (another writer, a crash before saving):
+        // the saved state is stale and the store is replayed.
+        ingest(&mut replay_store, None, &mut streamer, &later[..1], &cfg).unwrap();
+        assert!(saved_streamer(&replay_store, &cfg).unwrap().is_none(), "a stale state must not be used");
+        let mut replayed = load_streamer(&replay_store, &cfg).unwrap();
+        let rest = labels(&ingest(&mut replay_store, None, &mut replayed, &later[1..], &cfg).unwrap());
+        assert_eq!(rest, in_memory[1..]);
+
+        // Another configuration decides differently: its state is not read.
+        let other = PipelineConfig {
+            cluster: storyline_core::cluster::ClusterConfig { active_days: Some(90), ..cfg.cluster.clone() },
+            ..cfg.clone()
+        };
+        assert!(saved_streamer(&saved_store, &other).unwrap().is_none());
+    }
+
+    #[test]
+    #[ignore]
+    fn scratch_state_sizes() {
+        let db = std::env::var("SCRATCH_DB").unwrap();
+        let store = storyline_store::SqliteStore::open(std::path::Path::new(&db)).unwrap();
+        let cfg = PipelineConfig::default();
+        let s = saved_streamer(&store, &cfg).unwrap().unwrap();
+        let size = |name: &str, n: usize| eprintln!("{name}: {:.1} MB", n as f64 / 1e6);
+        size("outlet_lines", state_codec().serialize(&s.outlet_lines).unwrap().len());
+        size("aliases", state_codec().serialize(&s.aliases).unwrap().len());
+        size("dedup", state_codec().serialize(&s.dedup).unwrap().len());
+        size("clusterer", state_codec().serialize(&s.clusterer).unwrap().len());
+        size("assigned", state_codec().serialize(&s.assigned).unwrap().len());
+        eprintln!("held {:?}, assigned {}, dedup len {}", s.held(), s.assigned.len(), s.dedup.len());
+        eprintln!("{}", s.clusterer.debug_sizes());
+    }
+
+    /// A word-for-word copy of an article that left the window (and the
+    /// dedup index's memory) is still found, through the store's content
+    /// index, and takes its original's event and story.
+    #[test]
+    fn a_copy_of_an_article_older_than_the_window_is_found_in_the_store() {
+        let cfg = PipelineConfig::default().with_window_days(Some(30));
+        let mut store = storyline_store::SqliteStore::open_in_memory().unwrap();
+        let mut streamer = load_streamer(&store, &cfg).unwrap();
+        let original = RawArticle {
+            id: "orig".into(),
+            date: Some("2024-01-02".into()),
+            source: Some("Karsund Ledger".into()),
+            text: "The Velm river flooded Karsund on Tuesday, forcing 300 families from their homes as Mayor Ilse \
+                   Brandt opened three shelters and asked the army for boats."
+                .into(),
+            ..Default::default()
+        };
+        let first = ingest(&mut store, None, &mut streamer, std::slice::from_ref(&original), &cfg).unwrap();
+        // Five months of other news, enough for the index to rebuild
+        // itself without the original.
+        let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 3).unwrap();
+        let other: Vec<RawArticle> = (0..1500)
+            .map(|k| RawArticle {
+                id: format!("n{k}"),
+                date: Some((start + chrono::Days::new(k / 10)).to_string()),
+                text: format!(
+                    "Report number {k} of the council: item {} passed, item {} failed, and {} residents attended.",
+                    k * 7,
+                    k * 13,
+                    k * 3
+                ),
+                ..Default::default()
+            })
+            .collect();
+        ingest(&mut store, None, &mut streamer, &other, &cfg).unwrap();
+        let copy = RawArticle {
+            id: "copy".into(),
+            date: Some("2024-06-10".into()),
+            source: Some("Velmora Post".into()),
+            ..original.clone()
+        };
+        let probe = process_all(std::slice::from_ref(&copy), &cfg, streamer.outlet_lines(), &mut Vec::new());
+        assert!(streamer.may_copy_the_archive(&probe[0].signature), "the original should have left memory");
+        let report = ingest(&mut store, None, &mut streamer, std::slice::from_ref(&copy), &cfg).unwrap();
+        let (o, f) = (&report.outcomes[0], &first.outcomes[0]);
+        assert_eq!(o.duplicate_of.as_deref(), Some("orig"));
+        assert_eq!((&o.event, &o.story), (&f.event, &f.story));
     }
 
     #[test]

@@ -40,10 +40,12 @@
 
 #![deny(missing_docs)]
 
+mod config;
 pub mod distributed;
 mod error;
 pub mod ingest;
 mod parallel;
 pub mod views;
 
+pub use config::{pipeline_config, WINDOW_DAYS_ENV};
 pub use error::PipelineError;

@@ -94,7 +94,7 @@ impl AppState {
             pool: Mutex::new(vec![store]),
             temp_index,
             ingest: Mutex::new(None),
-            cfg: PipelineConfig::default(),
+            cfg: storyline_pipeline::pipeline_config()?,
             caches: Caches::default(),
         })))
     }
@@ -258,7 +258,19 @@ impl AppState {
             let cache = guard.as_mut().expect("loaded above");
             let result = ingest::ingest(&mut store, Some(&st.0.index), &mut cache.streamer, &raws, &st.0.cfg);
             match &result {
-                Ok(report) => cache.articles = stored + report.new as u64,
+                Ok(report) => {
+                    cache.articles = stored + report.new as u64;
+                    // Saved now and then, so a restart seldom replays the
+                    // archive; a failed save costs only that replay.
+                    if let Err(e) = ingest::save_streamer_every(
+                        &mut store,
+                        &mut cache.streamer,
+                        &st.0.cfg,
+                        ingest::SAVE_STATE_EVERY,
+                    ) {
+                        tracing::warn!("the online state was not saved: {e}");
+                    }
+                }
                 // A failed batch may have advanced the streamer past what
                 // was stored: rebuild it next time.
                 Err(_) => *guard = None,

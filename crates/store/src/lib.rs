@@ -55,6 +55,9 @@ pub trait Store {
     /// Every stored article in arrival order (for rebuilding online state).
     fn for_each_article(&self, visit: &mut dyn FnMut(StoredArticle)) -> Result<(), StoreError>;
     fn article_count(&self) -> Result<u64, StoreError>;
+    /// How many stories the store holds (from the story index, without
+    /// reading articles).
+    fn story_count(&self) -> Result<u64, StoreError>;
     /// Story summaries, newest first.
     fn stories(&self) -> Result<Vec<StorySummary>, StoreError>;
     /// All articles of one story, in arrival order.
@@ -75,6 +78,16 @@ pub trait Store {
     /// The story's most recently stored original (one row: for a list's
     /// snippet without reading the story).
     fn latest_original(&self, story: u32) -> Result<Option<StoredArticle>, StoreError>;
+    /// The first stored original whose normalised text has this content
+    /// hash (`Signature::exact` as 32 hex digits), with its event and story:
+    /// how a copy of an article older than the online window is found.
+    fn original_with_content(&self, content_hash: &str) -> Result<Option<(String, u32, u32)>, StoreError>;
+    /// Saves the online state (opaque bytes) as it stands after the first
+    /// `articles` stored articles, replacing the one saved before, so a
+    /// later process starts from it instead of replaying the archive.
+    fn save_online_state(&mut self, articles: u64, state: &[u8]) -> Result<(), StoreError>;
+    /// The saved online state and the article count it was saved at.
+    fn online_state(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError>;
 }
 
 pub mod search;

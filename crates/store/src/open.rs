@@ -112,6 +112,9 @@ impl Store for AnyStore {
     fn article_count(&self) -> Result<u64, StoreError> {
         self.inner().article_count()
     }
+    fn story_count(&self) -> Result<u64, StoreError> {
+        self.inner().story_count()
+    }
     fn stories(&self) -> Result<Vec<StorySummary>, StoreError> {
         self.inner().stories()
     }
@@ -135,5 +138,14 @@ impl Store for AnyStore {
     }
     fn latest_original(&self, story: u32) -> Result<Option<StoredArticle>, StoreError> {
         self.inner().latest_original(story)
+    }
+    fn original_with_content(&self, content_hash: &str) -> Result<Option<(String, u32, u32)>, StoreError> {
+        self.inner().original_with_content(content_hash)
+    }
+    fn save_online_state(&mut self, articles: u64, state: &[u8]) -> Result<(), StoreError> {
+        self.inner_mut().save_online_state(articles, state)
+    }
+    fn online_state(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        self.inner().online_state()
     }
 }

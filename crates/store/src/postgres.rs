@@ -89,6 +89,13 @@ const MIGRATIONS: &[&str] = &[
         id        TEXT PRIMARY KEY,
         stored_id TEXT NOT NULL
     );",
+    // 3: the online state saved after an ingest (see the SQLite store's
+    // migration 4).
+    "CREATE TABLE online_state (
+        name     TEXT PRIMARY KEY,
+        articles BIGINT NOT NULL,
+        state    BYTEA NOT NULL
+    );",
 ];
 
 /// Names the advisory lock that serialises migrations (with the schema).
@@ -535,6 +542,10 @@ impl Store for PgStore {
         Ok(self.client().query_one("SELECT COUNT(*) FROM articles", &[])?.get::<_, i64>(0) as u64)
     }
 
+    fn story_count(&self) -> Result<u64, StoreError> {
+        Ok(self.client().query_one("SELECT COUNT(DISTINCT story_id) FROM articles", &[])?.get::<_, i64>(0) as u64)
+    }
+
     fn stories(&self) -> Result<Vec<StorySummary>, StoreError> {
         let rows = self.client().query(
             "SELECT story_id, COUNT(*), COUNT(DISTINCT event_id), MIN(published), MAX(published)
@@ -601,6 +612,33 @@ impl Store for PgStore {
             .query_opt("SELECT id, record FROM articles WHERE id = $1", &[&id])?
             .map(|r| decode(r.get(0), r.get(1)))
             .transpose()
+    }
+
+    fn original_with_content(&self, content_hash: &str) -> Result<Option<(String, u32, u32)>, StoreError> {
+        Ok(self
+            .client()
+            .query_opt(
+                "SELECT id, event_id, story_id FROM articles
+                 WHERE content_hash = $1 AND duplicate_of IS NULL ORDER BY seq LIMIT 1",
+                &[&content_hash],
+            )?
+            .map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1) as u32, r.get::<_, i64>(2) as u32)))
+    }
+
+    fn save_online_state(&mut self, articles: u64, state: &[u8]) -> Result<(), StoreError> {
+        self.client().execute(
+            "INSERT INTO online_state (name, articles, state) VALUES ('streamer', $1, $2)
+             ON CONFLICT (name) DO UPDATE SET articles = excluded.articles, state = excluded.state",
+            &[&(articles as i64), &state],
+        )?;
+        Ok(())
+    }
+
+    fn online_state(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        Ok(self
+            .client()
+            .query_opt("SELECT articles, state FROM online_state WHERE name = 'streamer'", &[])?
+            .map(|r| (r.get::<_, i64>(0) as u64, r.get::<_, Vec<u8>>(1))))
     }
 
     fn latest_original(&self, story: u32) -> Result<Option<StoredArticle>, StoreError> {

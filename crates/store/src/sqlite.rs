@@ -54,6 +54,13 @@ const MIGRATIONS: &[&str] = &[
         id        TEXT PRIMARY KEY,
         stored_id TEXT NOT NULL
     );",
+    // 4: the online state saved after an ingest (one row), so loading it
+    // does not replay the archive.
+    "CREATE TABLE online_state (
+        name     TEXT PRIMARY KEY,
+        articles INTEGER NOT NULL,
+        state    BLOB NOT NULL
+    );",
 ];
 
 pub struct SqliteStore {
@@ -188,6 +195,10 @@ impl Store for SqliteStore {
         Ok(self.conn.query_row("SELECT COUNT(*) FROM articles", [], |r| r.get::<_, i64>(0))? as u64)
     }
 
+    fn story_count(&self) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row("SELECT COUNT(DISTINCT story_id) FROM articles", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
     fn stories(&self) -> Result<Vec<StorySummary>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT story_id, COUNT(*), COUNT(DISTINCT event_id), MIN(published), MAX(published)
@@ -247,6 +258,37 @@ impl Store for SqliteStore {
         let mut out = None;
         self.query_articles("SELECT id, record FROM articles WHERE id = ?1", &[&id], &mut |a| out = Some(a))?;
         Ok(out)
+    }
+
+    fn original_with_content(&self, content_hash: &str) -> Result<Option<(String, u32, u32)>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, event_id, story_id FROM articles
+                 WHERE content_hash = ?1 AND duplicate_of IS NULL ORDER BY seq LIMIT 1",
+            )?
+            .query_row(params![content_hash], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u32, r.get::<_, i64>(2)? as u32))
+            })
+            .optional()?)
+    }
+
+    fn save_online_state(&mut self, articles: u64, state: &[u8]) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO online_state (name, articles, state) VALUES ('streamer', ?1, ?2)
+             ON CONFLICT(name) DO UPDATE SET articles = excluded.articles, state = excluded.state",
+            params![articles as i64, state],
+        )?;
+        Ok(())
+    }
+
+    fn online_state(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT articles, state FROM online_state WHERE name = 'streamer'", [], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, Vec<u8>>(1)?))
+            })
+            .optional()?)
     }
 
     fn latest_original(&self, story: u32) -> Result<Option<StoredArticle>, StoreError> {

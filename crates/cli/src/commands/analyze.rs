@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use storyline_core::{Amount, Entity, PipelineConfig, Quote, TimeExpr};
+use storyline_core::{Amount, Entity, Quote, TimeExpr};
 
 use crate::input::InputArgs;
 use crate::output::Output;
@@ -33,7 +33,7 @@ struct Line<'a> {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let inputs = args.input.read()?;
-    let cfg = PipelineConfig::default();
+    let cfg = storyline_pipeline::pipeline_config()?;
     let outlet_lines = learn_outlets(&inputs.articles, &cfg);
     // Aliases are folded across articles in arrival order, as in `cluster`,
     // while workers prepare the next articles; each article's text is

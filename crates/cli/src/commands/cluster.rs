@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use storyline_core::PipelineConfig;
 
 use crate::input::InputArgs;
 use crate::output::Output;
@@ -49,7 +48,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let inputs = args.input.read()?;
     let read_done = std::time::Instant::now();
-    let mut cfg = PipelineConfig::default();
+    let mut cfg = storyline_pipeline::pipeline_config()?;
     if let Some(p) = args.join_threshold {
         if !(0.0..=1.0).contains(&p) {
             return Err(super::CliError::Usage(format!("--join-threshold must be within 0..1, got {p}")).into());

@@ -6,10 +6,9 @@ use std::path::Path;
 
 use anyhow::Context;
 use std::io::IsTerminal;
-use storyline_core::PipelineConfig;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use storyline_pipeline::ingest::{ingest_with_progress, load_streamer, IngestReport, Status};
+use storyline_pipeline::ingest::{ingest_with_progress, load_streamer, save_streamer, IngestReport, Status};
 use storyline_store::{open_store, SearchIndex, Store};
 
 use super::DbArgs;
@@ -43,7 +42,7 @@ fn run_ingest(input: &InputArgs, db: &Path) -> anyhow::Result<IngestReport> {
         true => None,
         false => Some(SearchIndex::open(&SearchIndex::path_for_db(db)).context("opening the search index")?),
     };
-    let cfg = PipelineConfig::default();
+    let cfg = storyline_pipeline::pipeline_config()?;
     let mut streamer = load_streamer(&store, &cfg)?;
     let bar = if std::io::stderr().is_terminal() && inputs.articles.len() >= PROGRESS_MIN_ARTICLES {
         let b = ProgressBar::new(inputs.articles.len() as u64);
@@ -59,6 +58,13 @@ fn run_ingest(input: &InputArgs, db: &Path) -> anyhow::Result<IngestReport> {
             bar.set_position(done as u64 + 1)
         })?;
     bar.finish_and_clear();
+    // The next ingest starts from this state instead of replaying the
+    // archive (a failed save only costs that replay).
+    if streamer.unsaved() > 0 {
+        if let Err(e) = save_streamer(&mut store, &mut streamer, &cfg) {
+            eprintln!("warning: the online state was not saved ({e}); the next ingest replays the store");
+        }
+    }
     for f in &report.failed {
         eprintln!("skipped {}: {}", f.origin, f.reason);
     }
@@ -109,7 +115,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         twins_note,
         report.already,
         after,
-        store.stories()?.len(),
+        store.story_count()?,
         args.db.display()
     );
     Ok(())

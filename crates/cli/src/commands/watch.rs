@@ -23,7 +23,7 @@ use anyhow::Context;
 use storyline_core::{Origin, PipelineConfig, RawArticle};
 use storyline_ingest::fetch::{FetchConfig, FetchError, Fetcher, Validators};
 use storyline_ingest::{feed_to_articles, html_page_to_article, id_from_url, is_html, read_feed_list};
-use storyline_pipeline::ingest::{ingest, load_streamer, Status, Streamer};
+use storyline_pipeline::ingest::{ingest, load_streamer, save_streamer_every, Status, Streamer, SAVE_STATE_EVERY};
 use storyline_store::{FeedValidators, SearchIndex, SqliteStore, Store};
 
 use super::{CliError, DbArgs};
@@ -157,6 +157,10 @@ impl Watcher {
                 self.streamer = load_streamer(&self.store, &self.cfg)?;
             }
             let report = ingest(&mut self.store, Some(&self.index), &mut self.streamer, &raws, &self.cfg)?;
+            // Saved now and then, so a restart seldom replays the archive.
+            if let Err(e) = save_streamer_every(&mut self.store, &mut self.streamer, &self.cfg, SAVE_STATE_EVERY) {
+                eprintln!("warning: the online state was not saved ({e})");
+            }
             self.in_step_at = self.store.article_count()?;
             for f in &report.failed {
                 eprintln!("skipped {}: {}", f.origin, f.reason);
@@ -266,7 +270,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     let store = SqliteStore::open(db).with_context(|| format!("opening the store {}", db.display()))?;
     let index = SearchIndex::open(&SearchIndex::path_for_db(db)).context("opening the search index")?;
-    let cfg = PipelineConfig::default();
+    let cfg = storyline_pipeline::pipeline_config()?;
     let streamer = load_streamer(&store, &cfg)?;
     let in_step_at = store.article_count()?;
     let fetch = FetchConfig {

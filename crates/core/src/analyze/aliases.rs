@@ -350,7 +350,10 @@ fn name_key(s: &str) -> String {
     out
 }
 
-#[derive(Debug, Clone)]
+/// Names kept as one entity's context (see [`Known::context`]).
+const MAX_CONTEXT_NAMES: usize = 512;
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Known {
     canonical: String,
     kind: EntityType,
@@ -366,7 +369,7 @@ struct Known {
 /// Cross-article alias registry. Keeps state on purpose: a name's canonical
 /// is the first form seen, so it depends on arrival order (deterministic for
 /// the same order). Feed articles in order with [`AliasRegistry::fold`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AliasRegistry {
     known: Vec<Known>,
     by_key: HashMap<String, usize>,
@@ -480,6 +483,11 @@ impl AliasRegistry {
             kn.roles.extend(my_roles);
             if kn.romanised {
                 for c in ctx() {
+                    // Bounded: a name in the news for years meets every
+                    // other name; the first few hundred confirm a spelling.
+                    if kn.context.len() >= MAX_CONTEXT_NAMES {
+                        break;
+                    }
                     if !kn.context.contains(c) {
                         kn.context.insert(c.clone());
                     }

@@ -29,12 +29,12 @@ use crate::text::{normalize_for_hash, words};
 
 /// Line statistics per outlet. Empty by default (no outlet has taught
 /// anything), which makes cleaning behave as without it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct OutletLines {
     outlets: HashMap<String, OutletTable>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct OutletTable {
     /// Line hash -> the distinct article keys it was seen in (at most
     /// `min_articles` are kept: more would not change the verdict).

@@ -44,7 +44,28 @@ pub struct ClusterConfig {
     /// (or an event of only such pages takes an article) only at this term
     /// cosine, nearly the same text.
     pub reader_page_join_cosine: f32,
+    /// Days an event stays a join candidate after its latest article
+    /// (by publication date; the clock is the latest date seen). Quiet
+    /// events leave memory and live on only in their story's compact
+    /// profile, so memory follows the news of the window, not the archive.
+    /// `None` keeps every event (the training recipe does).
+    pub active_days: Option<u32>,
+    /// Days a story whose events all went quiet can still be continued by
+    /// a new event, through its compact profile. Annual meetings, trials
+    /// and elections leave a year or more between events; the seeds' own
+    /// gap is three years and eight months (2021-12 to 2025-07).
+    pub story_memory_days: Option<u32>,
+    /// Entity names and terms kept per quiet story's profile.
+    pub story_profile_terms: usize,
 }
+
+/// Default [`ClusterConfig::active_days`]: reports of one event (one action,
+/// one time and place) rarely come three months after the last; a later
+/// follow-up (a verdict, an anniversary) opens an event of its own and
+/// joins the story. gva-dev, whose incidents gather reports over years,
+/// measured at 60/90/180/365 days: B3 F1 0.925/0.927/0.930/0.932 (no
+/// window: 0.932); BENCHMARKS.md, "A stream that runs for years".
+pub const DEFAULT_ACTIVE_DAYS: u32 = 90;
 
 impl Default for ClusterConfig {
     fn default() -> Self {
@@ -63,6 +84,11 @@ impl Default for ClusterConfig {
             story_entity_cosine: 0.18,
             story_term_cosine: 0.17,
             reader_page_join_cosine: 0.5,
+            active_days: Some(DEFAULT_ACTIVE_DAYS),
+            story_memory_days: Some(5 * 365 + 1),
+            // 32 lost the seeds' 2021-2025 link (term cosine 0.12, against
+            // 0.19 with 64 and 0.22 with every term; the threshold is 0.17).
+            story_profile_terms: 64,
         }
     }
 }

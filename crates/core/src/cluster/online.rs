@@ -19,7 +19,7 @@ pub struct Assignment {
 }
 
 /// An event's running profile: sums over its articles.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct EventState {
     /// Sum of members' sublinear term frequencies, each member's divided by
     /// its TF-IDF norm when it joined: every member counts equally, so one
@@ -45,11 +45,27 @@ pub(crate) struct EventState {
     /// added term under the IDF of that moment); `None` until first needed
     /// and after a prune.
     pub norms: Option<ProfileNorms>,
+    /// Latest member day (an undated member counts as the clock's day when
+    /// it joined): the event leaves the candidates `active_days` after it.
+    pub last_day: Option<i32>,
+}
+
+/// What a story whose events all went quiet keeps in memory, so a new
+/// event can still continue it: its heaviest names and terms, each quiet
+/// event counting equally. Compared like an event profile (raw sums, IDF
+/// applied at comparison).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct StoryProfile {
+    pub terms: Vec<(u64, f32)>,
+    pub entities: Vec<(u64, f32)>,
+    pub last_day: i32,
+    pub language: u64,
+    pub reports: u32,
 }
 
 /// Squared norms of an event's profiles, computed in full under the IDF of
 /// `at_docs` documents and updated incrementally since.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ProfileNorms {
     pub at_docs: u32,
     pub terms_sq: f32,
@@ -90,18 +106,32 @@ pub(crate) struct DocVectors {
 }
 
 /// Online event and story clusterer. Deterministic: the same articles in
-/// the same order give the same labels in every process.
-#[derive(Debug, Clone)]
+/// the same order give the same labels in every process. Serialisable
+/// without its configuration, which [`Clusterer::with_config`] puts back.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Clusterer {
+    #[serde(skip)]
     cfg: ClusterConfig,
     /// Running document frequencies, seeded with the background table
     /// scaled to `prior_docs` documents (see [`super::background`]).
     df: IdMap<u64, f32>,
     n_docs: u32,
     prior_docs: f32,
-    pub(crate) events: Vec<EventState>,
+    /// Events still taking articles (see [`ClusterConfig::active_days`]).
+    pub(crate) events: IdMap<u32, EventState>,
+    next_event: u32,
     postings: IdMap<u64, Vec<u32>>,
     n_stories: u32,
+    /// Latest publication day seen: time for the window, whatever the
+    /// order of arrival.
+    clock: Option<i32>,
+    swept_at: Option<i32>,
+    /// Quiet stories (every event gone quiet) that a new event may still
+    /// continue, and the terms that find them.
+    quiet_stories: IdMap<u32, StoryProfile>,
+    story_postings: IdMap<u64, Vec<u32>>,
+    /// Profiles forgotten since `story_postings` was last compacted.
+    stale_story_postings: usize,
 }
 
 /// How many of an article's heaviest names `entity_missing` looks at: the
@@ -136,7 +166,21 @@ impl Clusterer {
         } else {
             IdMap::default()
         };
-        Clusterer { cfg, df, n_docs: 0, prior_docs, events: Vec::new(), postings: IdMap::default(), n_stories: 0 }
+        Clusterer {
+            cfg,
+            df,
+            n_docs: 0,
+            prior_docs,
+            events: IdMap::default(),
+            next_event: 0,
+            postings: IdMap::default(),
+            n_stories: 0,
+            clock: None,
+            swept_at: None,
+            quiet_stories: IdMap::default(),
+            story_postings: IdMap::default(),
+            stale_story_postings: 0,
+        }
     }
 
     /// Documents the IDF counts: those seen plus the background's prior.
@@ -144,12 +188,45 @@ impl Clusterer {
         self.n_docs as f32 + self.prior_docs
     }
 
+    /// The same state under `cfg` (after deserialising).
+    pub fn with_config(self, cfg: ClusterConfig) -> Self {
+        Clusterer { cfg, ..self }
+    }
+
     pub fn config(&self) -> &ClusterConfig {
         &self.cfg
     }
 
+    /// Events opened so far (active or gone quiet).
     pub fn event_count(&self) -> usize {
+        self.next_event as usize
+    }
+
+    /// Events still taking articles: what memory holds.
+    pub fn active_event_count(&self) -> usize {
         self.events.len()
+    }
+
+    /// Sizes of the parts of the state (for measuring memory).
+    pub fn debug_sizes(&self) -> String {
+        let terms: usize = self.events.values().map(|e| e.terms.len() + e.entities.len()).sum();
+        let numbers: usize = self.events.values().map(|e| e.numbers.len() + e.mentioned.len()).sum();
+        let postings: usize = self.postings.values().map(Vec::len).sum();
+        let story_postings: usize = self.story_postings.values().map(Vec::len).sum();
+        let quiet: usize = self.quiet_stories.values().map(|p| p.terms.len() + p.entities.len()).sum();
+        format!(
+            "df {} | events {} with {terms} profile entries, {numbers} numbers/days | postings {} keys {postings} entries | quiet stories {} with {quiet} entries, story postings {} keys {story_postings} entries",
+            self.df.len(),
+            self.events.len(),
+            self.postings.len(),
+            self.quiet_stories.len(),
+            self.story_postings.len()
+        )
+    }
+
+    /// Quiet stories whose profiles memory holds.
+    pub fn quiet_story_count(&self) -> usize {
+        self.quiet_stories.len()
     }
 
     pub fn story_count(&self) -> u32 {
@@ -158,7 +235,7 @@ impl Clusterer {
 
     /// Story of an event.
     pub fn story_of(&self, event: u32) -> Option<u32> {
-        self.events.get(event as usize).map(|e| e.story)
+        self.events.get(&event).map(|e| e.story)
     }
 
     pub(crate) fn idf(&self, term: u64) -> f32 {
@@ -240,7 +317,7 @@ impl Clusterer {
     pub(crate) fn refresh_norms(&mut self, events: &[u32]) {
         let now = self.n_docs;
         for &e in events {
-            let ev = &self.events[e as usize];
+            let ev = &self.events[&e];
             let fresh = ev.norms.is_some_and(|n| now <= n.at_docs + n.at_docs / NORM_REFRESH_GROWTH);
             if !fresh {
                 let norms = ProfileNorms {
@@ -248,7 +325,9 @@ impl Clusterer {
                     terms_sq: self.profile_norm_sq(&ev.terms),
                     entities_sq: self.profile_norm_sq(&ev.entities),
                 };
-                self.events[e as usize].norms = Some(norms);
+                if let Some(ev) = self.events.get_mut(&e) {
+                    ev.norms = Some(norms);
+                }
             }
         }
     }
@@ -320,7 +399,7 @@ impl Clusterer {
                 let from = list.len().saturating_sub(self.cfg.postings_scanned);
                 let mut last = u32::MAX;
                 for &e in &list[from..] {
-                    if e != last && self.events[e as usize].language == vecs.language {
+                    if e != last && self.events.get(&e).is_some_and(|ev| ev.language == vecs.language) {
                         *score.entry(e).or_insert(0.0) += w;
                     }
                     last = e;
@@ -341,7 +420,7 @@ impl Clusterer {
     ) -> Option<(u32, [f32; N_FEATURES])> {
         let mut best: Option<(u32, [f32; N_FEATURES], f32)> = None;
         for &e in candidates {
-            let x = self.pair_features(doc, vecs, &self.events[e as usize]);
+            let x = self.pair_features(doc, vecs, &self.events[&e]);
             let score = self.cfg.model.rank.probability(&x);
             if best.as_ref().is_none_or(|b| score > b.2) {
                 best = Some((e, x, score));
@@ -353,16 +432,17 @@ impl Clusterer {
     /// Assign one article (in arrival order) to an event and a story.
     pub fn assign(&mut self, doc: &DocFeatures) -> Assignment {
         self.observe_frequencies(doc);
+        self.advance_clock(doc.day);
         let vecs = self.vectors(doc);
         let candidates = self.candidates(&vecs);
         self.refresh_norms(&candidates);
         let best = self
             .best_candidate(doc, &vecs, &candidates)
-            .filter(|&(e, x)| self.has_event_evidence(&vecs, &self.events[e as usize], x[0]))
+            .filter(|&(e, x)| self.has_event_evidence(&vecs, &self.events[&e], x[0]))
             .map(|(e, x)| (e, self.cfg.model.join.probability(&x)));
         if let Some((event, p)) = best.filter(|&(_, p)| p >= self.cfg.join_probability) {
             self.add_to_event(event, doc, &vecs);
-            return Assignment { event, story: self.events[event as usize].story, opened_event: false, probability: p };
+            return Assignment { event, story: self.events[&event].story, opened_event: false, probability: p };
         }
         let story = self.link_story(&vecs, &candidates).unwrap_or_else(|| {
             self.n_stories += 1;
@@ -388,7 +468,7 @@ impl Clusterer {
     fn link_story(&self, vecs: &DocVectors, candidates: &[u32]) -> Option<u32> {
         let mut best: Option<(u32, f32)> = None;
         for &e in candidates {
-            let ev = &self.events[e as usize];
+            let ev = &self.events[&e];
             if vecs.addresses_reader && ev.reports == 0 {
                 continue;
             }
@@ -401,18 +481,161 @@ impl Clusterer {
                 }
             }
         }
+        for (story, s) in self.quiet_story_links(vecs) {
+            if best.is_none_or(|(_, bs)| s > bs) {
+                best = Some((story, s));
+            }
+        }
         best.map(|(story, _)| story)
     }
 
+    /// Quiet stories a new event may continue, with their link scores
+    /// (under the same thresholds as an active event's story).
+    fn quiet_story_links(&self, vecs: &DocVectors) -> Vec<(u32, f32)> {
+        if self.quiet_stories.is_empty() {
+            return Vec::new();
+        }
+        let mut query: Vec<(u64, f32)> = vecs.terms.iter().chain(vecs.entities.iter()).copied().collect();
+        keep_heaviest(&mut query, self.cfg.query_terms);
+        let mut score: IdMap<u32, f32> = IdMap::default();
+        for (t, w) in query {
+            if let Some(list) = self.story_postings.get(&t) {
+                let from = list.len().saturating_sub(self.cfg.postings_scanned);
+                for &s in &list[from..] {
+                    if self.quiet_stories.get(&s).is_some_and(|p| p.language == vecs.language) {
+                        *score.entry(s).or_insert(0.0) += w;
+                    }
+                }
+            }
+        }
+        let mut ranked: Vec<(u32, f32)> = score.into_iter().collect();
+        keep_heaviest(&mut ranked, self.cfg.candidates);
+        let mut links = Vec::new();
+        for (story, _) in ranked {
+            let p = &self.quiet_stories[&story];
+            if vecs.addresses_reader && p.reports == 0 {
+                continue;
+            }
+            let ent = self.cosine_with_list(&vecs.entities_idf, &p.entities);
+            let term = self.cosine_with_list(&vecs.terms_idf, &p.terms);
+            if ent >= self.cfg.story_entity_cosine && term >= self.cfg.story_term_cosine {
+                links.push((story, ent + term));
+            }
+        }
+        links
+    }
+
+    /// [`Self::cosine`] against a profile held as a short list.
+    fn cosine_with_list(&self, doc_idf: &[(u64, f32)], profile: &[(u64, f32)]) -> f32 {
+        let norm = profile.iter().map(|&(t, c)| (c * self.idf(t)).powi(2)).sum::<f32>().sqrt();
+        if norm <= 0.0 || doc_idf.is_empty() {
+            return 0.0;
+        }
+        let dot: f32 = doc_idf.iter().filter_map(|&(t, wi)| profile.iter().find(|p| p.0 == t).map(|p| wi * p.1)).sum();
+        dot / norm
+    }
+
+    /// Moves the clock to `day` (never back) and lets events that went
+    /// quiet leave the candidates, once per new day.
+    fn advance_clock(&mut self, day: Option<i32>) {
+        if let Some(d) = day {
+            self.clock = Some(self.clock.map_or(d, |c| c.max(d)));
+        }
+        let Some(clock) = self.clock else { return };
+        if self.swept_at == Some(clock) {
+            return;
+        }
+        self.swept_at = Some(clock);
+        if let Some(days) = self.cfg.active_days {
+            let cutoff = clock.saturating_sub(days as i32);
+            let mut quiet: Vec<u32> = self
+                .events
+                .iter_mut()
+                .filter_map(|(&e, ev)| (*ev.last_day.get_or_insert(clock) < cutoff).then_some(e))
+                .collect();
+            if !quiet.is_empty() {
+                // Folding order decides float sums: keep it fixed.
+                quiet.sort_unstable();
+                for e in quiet {
+                    if let Some(ev) = self.events.remove(&e) {
+                        self.keep_story_profile(&ev);
+                    }
+                }
+                let events = &self.events;
+                self.postings.retain(|_, list| {
+                    list.retain(|e| events.contains_key(e));
+                    !list.is_empty()
+                });
+            }
+        }
+        if let Some(days) = self.cfg.story_memory_days {
+            let cutoff = clock.saturating_sub(days as i32);
+            let before = self.quiet_stories.len();
+            self.quiet_stories.retain(|_, p| p.last_day >= cutoff);
+            self.stale_story_postings += before - self.quiet_stories.len();
+            // Compacted once forgotten profiles could hold half the lists.
+            if self.stale_story_postings > 0 && self.stale_story_postings >= self.quiet_stories.len() {
+                let stories = &self.quiet_stories;
+                self.story_postings.retain(|_, list| {
+                    list.retain(|s| stories.contains_key(s));
+                    !list.is_empty()
+                });
+                self.stale_story_postings = 0;
+            }
+        }
+    }
+
+    /// Folds a quiet event into its story's compact profile: its profile
+    /// scaled to unit IDF-weighted norm (each event counts equally), the
+    /// heaviest entries kept.
+    fn keep_story_profile(&mut self, ev: &EventState) {
+        let k = self.cfg.story_profile_terms;
+        let fold = |into: &mut Vec<(u64, f32)>, from: &IdMap<u64, f32>, this: &Self| {
+            let norm = this.profile_norm_sq(from).sqrt();
+            if norm <= 0.0 {
+                return;
+            }
+            let mut merged: IdMap<u64, f32> = into.iter().copied().collect();
+            for (&t, &c) in from {
+                *merged.entry(t).or_insert(0.0) += c / norm;
+            }
+            let mut weighted: Vec<(u64, f32)> = merged.iter().map(|(&t, &c)| (t, c * this.idf(t))).collect();
+            keep_heaviest(&mut weighted, k);
+            *into = weighted.into_iter().map(|(t, _)| (t, merged[&t])).collect();
+        };
+        let mut profile = self.quiet_stories.remove(&ev.story).unwrap_or_else(|| StoryProfile {
+            language: ev.language,
+            last_day: i32::MIN,
+            ..Default::default()
+        });
+        // Keys already posted for this story are not posted again (a story
+        // whose events go quiet one by one would fill its lists).
+        let posted: std::collections::HashSet<u64> =
+            profile.terms.iter().chain(profile.entities.iter()).map(|&(t, _)| t).collect();
+        fold(&mut profile.terms, &ev.terms, self);
+        fold(&mut profile.entities, &ev.entities, self);
+        profile.last_day = profile.last_day.max(ev.last_day.unwrap_or(i32::MIN));
+        profile.reports += ev.reports;
+        for &(t, _) in profile.terms.iter().chain(profile.entities.iter()) {
+            if !posted.contains(&t) {
+                self.story_postings.entry(t).or_default().push(ev.story);
+            }
+        }
+        self.quiet_stories.insert(ev.story, profile);
+    }
+
     pub(crate) fn open_event(&mut self, story: u32) -> u32 {
-        self.events.push(EventState { story, ..Default::default() });
-        (self.events.len() - 1) as u32
+        let event = self.next_event;
+        self.next_event += 1;
+        self.events.insert(event, EventState { story, ..Default::default() });
+        event
     }
 
     pub(crate) fn add_to_event(&mut self, event: u32, doc: &DocFeatures, vecs: &DocVectors) {
         let max_terms = self.cfg.max_event_terms;
         let (df, n_docs) = (&self.df, self.docs_for_idf());
-        let ev = &mut self.events[event as usize];
+        let clock = self.clock;
+        let ev = self.events.get_mut(&event).expect("an active event");
         if ev.size == 0 {
             ev.language = vecs.language;
         }
@@ -445,6 +668,9 @@ impl Clusterer {
             ev.day_sum += d as i64;
             ev.dated += 1;
         }
+        if let Some(d) = doc.day.or(clock) {
+            ev.last_day = Some(ev.last_day.map_or(d, |l| l.max(d)));
+        }
         for &d in doc.mentioned_days.iter().chain(doc.day.iter()) {
             if let Err(i) = ev.mentioned.binary_search(&d) {
                 ev.mentioned.insert(i, d);
@@ -472,10 +698,12 @@ impl Clusterer {
     /// a store reloads its state), without deciding again.
     pub fn restore(&mut self, doc: &DocFeatures, event: u32, story: u32) {
         self.observe_frequencies(doc);
-        while self.events.len() <= event as usize {
-            self.events.push(EventState { story, ..Default::default() });
-        }
-        self.events[event as usize].story = story;
+        self.advance_clock(doc.day);
+        // Replayed in arrival order, an event is active when its articles
+        // come, as it was when they were decided; one restored after it
+        // went quiet (another order or window) restarts from this article.
+        self.events.entry(event).or_insert_with(|| EventState { story, ..Default::default() }).story = story;
+        self.next_event = self.next_event.max(event + 1);
         self.n_stories = self.n_stories.max(story + 1);
         let vecs = self.vectors(doc);
         self.add_to_event(event, doc, &vecs);

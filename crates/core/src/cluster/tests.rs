@@ -133,7 +133,7 @@ fn incremental_event_norms_track_a_full_recomputation() {
         c.assign(&doc("", v["text"].as_str().unwrap_or(""), None));
     }
     let mut checked = 0;
-    for ev in &c.events {
+    for ev in c.events.values() {
         let Some(n) = ev.norms else { continue };
         if ev.size < 2 {
             continue;
@@ -254,4 +254,61 @@ fn reports_do_not_read_as_pages_talking_to_the_reader() {
          in Oman, according to state media, and several villages were damaged. \"We are sending rescue teams,\" the governor told reporters.",
     );
     assert!(!report.addresses_reader(), "{} vs {}", report.reader_address, report.report_cues);
+}
+
+/// Made-up words no other test text holds, different for each `k`.
+fn nonsense(k: usize, words: usize, capital: bool) -> String {
+    let word = |n: usize| -> String {
+        let mut n = n * 7919 + 31;
+        let mut w = String::new();
+        for i in 0..7 {
+            let c = (b'a' + (n % 26) as u8) as char;
+            w.push(if capital && i == 0 { c.to_ascii_uppercase() } else { c });
+            n /= 26;
+        }
+        w
+    };
+    (0..words).map(|i| word(k * words + i)).collect::<Vec<_>>().join(" ")
+}
+
+/// A year of unrelated daily news between two meetings of one series:
+/// the first meeting's event leaves memory (only the window's events
+/// stay), and the second still continues its story through the quiet
+/// story's profile, unless story memory is shorter than the gap.
+#[test]
+fn quiet_events_leave_memory_and_a_later_event_still_continues_their_story() {
+    let first_meeting = doc(
+        "Security Consultative Meeting in Seoul",
+        "Defense Secretary Lloyd Austin and Defense Minister Suh Wook held the Security Consultative Meeting in Seoul on Thursday, reaffirming the alliance and extended deterrence against North Korea.",
+        Some("2021-12-02"),
+    );
+    let next_meeting = doc(
+        "Allies hold Security Consultative Meeting at the Pentagon",
+        "Defense Minister Lee Jong-sup and Secretary Lloyd Austin met at the Security Consultative Meeting at the Pentagon, where the alliance reaffirmed extended deterrence against North Korea.",
+        Some("2022-11-03"),
+    );
+    let start = chrono::NaiveDate::from_ymd_opt(2021, 12, 3).unwrap();
+    let run = |cfg: ClusterConfig| {
+        let mut c = Clusterer::new(cfg);
+        let first = c.assign(&first_meeting);
+        for k in 0..330 {
+            let day = (start + chrono::Days::new(k as u64)).to_string();
+            let title = nonsense(k, 4, true);
+            let text = format!("{}. {}.", nonsense(k + 1000, 5, true), nonsense(k + 2000, 40, false));
+            c.assign(&doc(&title, &text, Some(&day)));
+        }
+        let active = c.active_event_count();
+        let next = c.assign(&next_meeting);
+        (first, next, active, c.event_count())
+    };
+    let window = ClusterConfig { active_days: Some(30), ..Default::default() };
+    let (first, next, active, opened) = run(window.clone());
+    assert!(opened >= 300, "the filler should open its own events ({opened})");
+    assert!(active <= 40, "{active} events held with a 30-day window");
+    assert!(next.opened_event && next.event != first.event);
+    assert_eq!(next.story, first.story, "the quiet story was not continued");
+    let (first, next, ..) = run(ClusterConfig { story_memory_days: Some(100), ..window });
+    assert_ne!(next.story, first.story, "a story forgotten 100 days after its last event was continued");
+    let (_, _, active, opened) = run(ClusterConfig { active_days: None, ..Default::default() });
+    assert_eq!(active, opened, "without a window every event stays");
 }

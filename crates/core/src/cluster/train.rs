@@ -49,7 +49,7 @@ fn collect(
         let vecs = clusterer.vectors(&doc.features);
         let candidates = clusterer.candidates(&vecs);
         for &e in &candidates {
-            let x = clusterer.pair_features(&doc.features, &vecs, &clusterer.events[e as usize]);
+            let x = clusterer.pair_features(&doc.features, &vecs, &clusterer.events[&e]);
             let y = (gold_of_event[e as usize] == doc.gold_event) as u8 as f32;
             pairs.push(Example { x, y, weight: 1.0 });
         }

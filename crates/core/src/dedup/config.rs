@@ -80,6 +80,11 @@ pub struct DedupConfig {
     /// shingling, so a respelled wire copy keeps its shingles. Applies to
     /// shingles only, never to the exact hash.
     pub fold_spelling_variants: bool,
+    /// Days an article stays in memory as a possible original after the
+    /// clock (the latest publication date seen) passed its date: copies
+    /// follow their original within days, so older articles leave and
+    /// memory follows the window, not the archive. `None` keeps all.
+    pub active_days: Option<u32>,
 }
 
 impl Default for DedupConfig {
@@ -100,6 +105,7 @@ impl Default for DedupConfig {
             min_paragraph_words: 8,
             max_reuse_sources: 8,
             fold_spelling_variants: true,
+            active_days: Some(crate::cluster::DEFAULT_ACTIVE_DAYS),
         }
     }
 }

@@ -73,7 +73,7 @@ mod syndication;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::NaiveDate;
@@ -367,7 +367,7 @@ type DocIdx = u32;
 /// End of a posting chain.
 const NO_ENTRY: u32 = u32::MAX;
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Doc {
     id: String,
     /// Informative samples (not common when the article was observed):
@@ -386,8 +386,9 @@ struct Doc {
 /// State is needed because a duplicate is a duplicate *of an earlier
 /// article*; everything persisted lives in [`Signature`], so the store can
 /// rebuild the index with [`DedupIndex::restore`].
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct DedupIndex {
+    #[serde(skip)]
     cfg: DedupConfig,
     docs: Vec<Doc>,
     by_id: HashMap<String, DocIdx>,
@@ -403,7 +404,32 @@ pub struct DedupIndex {
     members: HashMap<DocIdx, Vec<DocIdx>>,
     reassigned: Vec<(String, DuplicateMatch)>,
     stats: DedupStats,
+    /// What the index needs to rebuild itself from the articles of the
+    /// window alone, oldest first (empty without `active_days`).
+    recent: VecDeque<Recent>,
+    /// Latest publication date seen.
+    clock: Option<NaiveDate>,
+    /// Articles that left `recent` since the last rebuild (they still sit
+    /// in the postings until then).
+    left_since_rebuild: usize,
+    /// Ids that left the window since [`DedupIndex::take_forgotten`].
+    forgotten: Vec<String>,
 }
+
+/// A recent article as the index keeps it for rebuilding.
+#[derive(Debug, Serialize, Deserialize)]
+struct Recent {
+    id: String,
+    /// The parts of the signature the index compares (no MinHash).
+    sig: Signature,
+    published: Option<NaiveDate>,
+    wire: bool,
+    /// Its date, or the clock's when it came undated.
+    day: Option<NaiveDate>,
+}
+
+/// The window is rebuilt once this many articles (at least) left it.
+const MIN_REBUILD: usize = 1024;
 
 impl Default for DedupIndex {
     fn default() -> Self {
@@ -431,6 +457,10 @@ impl DedupIndex {
             members: HashMap::new(),
             reassigned: Vec::new(),
             stats: DedupStats::default(),
+            recent: VecDeque::new(),
+            clock: None,
+            left_since_rebuild: 0,
+            forgotten: Vec::new(),
         }
     }
 
@@ -456,6 +486,12 @@ impl DedupIndex {
     /// returns `None` and the re-pointed articles are reported by
     /// [`DedupIndex::take_reassigned`].
     pub fn observe(&mut self, id: &str, sig: &Signature, meta: &DocMeta<'_>) -> Option<DuplicateMatch> {
+        let found = self.observe_in_window(id, sig, meta);
+        self.remember(id, sig, meta);
+        found
+    }
+
+    fn observe_in_window(&mut self, id: &str, sig: &Signature, meta: &DocMeta<'_>) -> Option<DuplicateMatch> {
         let wire = is_wire_credited(meta.wire_credits);
         self.stats.observed += 1;
         if sig.words < self.cfg.min_words as u32 {
@@ -494,8 +530,21 @@ impl DedupIndex {
     /// is what [`DedupIndex::observe`] returned for it (as persisted). Call
     /// in the original arrival order, so originals are restored first.
     pub fn restore(&mut self, id: &str, sig: &Signature, meta: &DocMeta<'_>, duplicate_of: Option<&DuplicateMatch>) {
-        let wire = is_wire_credited(meta.wire_credits);
         self.stats.restored += 1;
+        self.restore_in_window(id, sig, meta.published, is_wire_credited(meta.wire_credits), duplicate_of);
+        self.remember(id, sig, meta);
+    }
+
+    fn restore_in_window(
+        &mut self,
+        id: &str,
+        sig: &Signature,
+        published: Option<NaiveDate>,
+        wire: bool,
+        duplicate_of: Option<&DuplicateMatch>,
+    ) {
+        let meta = DocMeta { published, outlet: None, wire_credits: &[] };
+        let meta = &meta;
         let new_idx = self.docs.len() as DocIdx;
         let root = duplicate_of
             .and_then(|m| self.by_id.get(&m.original).copied())
@@ -504,6 +553,90 @@ impl DedupIndex {
         let matched = duplicate_of.filter(|_| root != new_idx).map(|m| (m.kind, m.score));
         let size = sig.sample.iter().filter(|h| !self.is_common(**h)).count() as u32;
         self.insert(id, sig, meta, wire, root, matched, size);
+    }
+
+    /// Keeps what a rebuild needs of an article just added, moves the
+    /// clock, and lets articles older than the window go: they leave
+    /// `recent` now and the index itself at the next rebuild, once enough
+    /// have left that rebuilding costs at most one re-insert per article.
+    fn remember(&mut self, id: &str, sig: &Signature, meta: &DocMeta<'_>) {
+        let Some(days) = self.cfg.active_days else { return };
+        if let Some(p) = meta.published {
+            self.clock = Some(self.clock.map_or(p, |c| c.max(p)));
+        }
+        let kept = Signature { minhash: Vec::new(), band_keys: Vec::new(), ..sig.clone() };
+        let wire = is_wire_credited(meta.wire_credits);
+        self.recent.push_back(Recent {
+            id: id.to_string(),
+            sig: kept,
+            published: meta.published,
+            wire,
+            day: meta.published.or(self.clock),
+        });
+        let Some(clock) = self.clock else { return };
+        let cutoff = clock - chrono::Days::new(days as u64);
+        while let Some(front) = self.recent.front_mut() {
+            if *front.day.get_or_insert(clock) >= cutoff {
+                break;
+            }
+            let gone = self.recent.pop_front().expect("a front");
+            self.forgotten.push(gone.id);
+            self.left_since_rebuild += 1;
+        }
+        if self.left_since_rebuild >= MIN_REBUILD.max(self.recent.len()) {
+            self.rebuild();
+        }
+    }
+
+    /// A fresh index of the articles in `recent`, each with the original it
+    /// has now (when that original is in the window too).
+    fn rebuild(&mut self) {
+        let mut fresh = DedupIndex::new(&self.cfg);
+        for r in &self.recent {
+            let matched = self.current_match(&r.id);
+            fresh.restore_in_window(&r.id, &r.sig, r.published, r.wire, matched.as_ref());
+        }
+        fresh.stats = std::mem::take(&mut self.stats);
+        fresh.reassigned = std::mem::take(&mut self.reassigned);
+        fresh.recent = std::mem::take(&mut self.recent);
+        fresh.forgotten = std::mem::take(&mut self.forgotten);
+        fresh.clock = self.clock;
+        *self = fresh;
+    }
+
+    /// The match an article in the index has now (after re-rootings).
+    fn current_match(&self, id: &str) -> Option<DuplicateMatch> {
+        let idx = *self.by_id.get(id)?;
+        let doc = &self.docs[idx as usize];
+        if doc.root == idx {
+            return None;
+        }
+        let root = &self.docs[doc.root as usize];
+        let (kind, score) = doc.matched?;
+        Some(DuplicateMatch { original: root.id.clone(), kind, score, syndicated: doc.wire || root.wire })
+    }
+
+    /// Whether articles leave memory after a window (`active_days`).
+    pub fn windowed(&self) -> bool {
+        self.cfg.active_days.is_some()
+    }
+
+    /// Whether the index itself can tell if this text was seen: an article
+    /// with the same normalised text is in memory, or the text is too short
+    /// to match at all.
+    pub fn knows_text(&self, sig: &Signature) -> bool {
+        sig.words < self.cfg.min_words as u32 || self.exact.contains_key(&sig.exact)
+    }
+
+    /// The same state under `cfg` (after deserialising).
+    pub fn with_config(self, cfg: &DedupConfig) -> Self {
+        DedupIndex { cfg: cfg.clone(), ..self }
+    }
+
+    /// Ids of articles that left the window since the last call: nothing
+    /// will be found to copy them any more.
+    pub fn take_forgotten(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.forgotten)
     }
 
     /// Articles observed earlier whose original changed since the last call

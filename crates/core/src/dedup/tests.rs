@@ -493,3 +493,61 @@ fn an_outlets_repeated_footer_does_not_hide_a_teaser() {
     let m = index.observe("t", &sig, &DocMeta::default()).expect("teaser found once the footer is common");
     assert_eq!((m.original.as_str(), m.kind), ("a", DuplicateKind::Excerpt));
 }
+
+/// Words no other test text holds, different for each `k`.
+fn nonsense_paragraph(k: usize) -> String {
+    let word = |n: usize| -> String {
+        let mut n = n * 7919 + 17;
+        let mut w = String::new();
+        for _ in 0..6 {
+            w.push((b'a' + (n % 26) as u8) as char);
+            n /= 26;
+        }
+        w
+    };
+    (0..60).map(|i| word(k * 60 + i)).collect::<Vec<_>>().join(" ")
+}
+
+fn dated(id: &str, paras: &[&str], day: NaiveDate) -> Article {
+    Article { published: Some(day), ..article_of(id, paras) }
+}
+
+/// Articles older than the window leave memory (the index is rebuilt from
+/// the window alone), copies inside the window are still found across the
+/// rebuilds, and without a window nothing is forgotten.
+#[test]
+fn articles_older_than_the_window_leave_and_recent_copies_are_still_found() {
+    let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let run = |active_days: Option<u32>| {
+        let cfg = DedupConfig { active_days, ..DedupConfig::default() };
+        let mut index = DedupIndex::new(&cfg);
+        let mut observe = |a: &Article| index.observe(&a.id, &signature(a, &cfg), &DocMeta::of(a));
+        assert!(observe(&dated("orig", &BASE, start)).is_none());
+        // 100 days of unrelated articles, 30 a day: several rebuilds.
+        for k in 0..3000 {
+            let day = start + chrono::Days::new(1 + k as u64 / 30);
+            let text = nonsense_paragraph(k);
+            assert!(observe(&dated(&format!("n{k}"), &[&text], day)).is_none());
+        }
+        let recent_day = start + chrono::Days::new(100);
+        let recent = dated("recent", &[&nonsense_paragraph(99_999), &nonsense_paragraph(99_998)], recent_day);
+        let recent_copy = dated("recent-copy", &[&nonsense_paragraph(99_999), &nonsense_paragraph(99_998)], recent_day);
+        let old_copy = dated("old-copy", &BASE, recent_day);
+        observe(&recent);
+        let found_recent = observe(&recent_copy).map(|m| m.original);
+        let found_old = observe(&old_copy).map(|m| m.original);
+        let forgotten = index.take_forgotten();
+        (found_recent, found_old, forgotten, index.len())
+    };
+    let (recent, old, forgotten, held) = run(Some(30));
+    assert_eq!(recent.as_deref(), Some("recent"));
+    assert_eq!(old, None, "an original 100 days old is out of a 30-day window");
+    assert!(forgotten.iter().any(|id| id == "orig"), "orig not reported forgotten");
+    assert!(forgotten.len() >= 2000, "{} forgotten", forgotten.len());
+    assert!(held < 2000, "the index holds {held} articles after rebuilds, not the window's ~900-1,900");
+    let (recent, old, forgotten, held) = run(None);
+    assert_eq!(recent.as_deref(), Some("recent"));
+    assert_eq!(old.as_deref(), Some("orig"));
+    assert!(forgotten.is_empty());
+    assert_eq!(held, 3004);
+}
