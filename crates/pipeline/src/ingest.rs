@@ -897,23 +897,6 @@ mod tests {
         assert!(saved_streamer(&saved_store, &other).unwrap().is_none());
     }
 
-    #[test]
-    #[ignore]
-    fn scratch_state_sizes() {
-        let db = std::env::var("SCRATCH_DB").unwrap();
-        let store = storyline_store::SqliteStore::open(std::path::Path::new(&db)).unwrap();
-        let cfg = PipelineConfig::default();
-        let s = saved_streamer(&store, &cfg).unwrap().unwrap();
-        let size = |name: &str, n: usize| eprintln!("{name}: {:.1} MB", n as f64 / 1e6);
-        size("outlet_lines", state_codec().serialize(&s.outlet_lines).unwrap().len());
-        size("aliases", state_codec().serialize(&s.aliases).unwrap().len());
-        size("dedup", state_codec().serialize(&s.dedup).unwrap().len());
-        size("clusterer", state_codec().serialize(&s.clusterer).unwrap().len());
-        size("assigned", state_codec().serialize(&s.assigned).unwrap().len());
-        eprintln!("held {:?}, assigned {}, dedup len {}", s.held(), s.assigned.len(), s.dedup.len());
-        eprintln!("{}", s.clusterer.debug_sizes());
-    }
-
     /// A word-for-word copy of an article that left the window (and the
     /// dedup index's memory) is still found, through the store's content
     /// index, and takes its original's event and story.

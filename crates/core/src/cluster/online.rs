@@ -207,23 +207,6 @@ impl Clusterer {
         self.events.len()
     }
 
-    /// Sizes of the parts of the state (for measuring memory).
-    pub fn debug_sizes(&self) -> String {
-        let terms: usize = self.events.values().map(|e| e.terms.len() + e.entities.len()).sum();
-        let numbers: usize = self.events.values().map(|e| e.numbers.len() + e.mentioned.len()).sum();
-        let postings: usize = self.postings.values().map(Vec::len).sum();
-        let story_postings: usize = self.story_postings.values().map(Vec::len).sum();
-        let quiet: usize = self.quiet_stories.values().map(|p| p.terms.len() + p.entities.len()).sum();
-        format!(
-            "df {} | events {} with {terms} profile entries, {numbers} numbers/days | postings {} keys {postings} entries | quiet stories {} with {quiet} entries, story postings {} keys {story_postings} entries",
-            self.df.len(),
-            self.events.len(),
-            self.postings.len(),
-            self.quiet_stories.len(),
-            self.story_postings.len()
-        )
-    }
-
     /// Quiet stories whose profiles memory holds.
     pub fn quiet_story_count(&self) -> usize {
         self.quiet_stories.len()
