@@ -23,3 +23,23 @@ pub enum StoreError {
     #[error("the database schema is version {found}, newer than this storyline ({supported}); upgrade storyline")]
     NewerSchema { found: i64, supported: i64 },
 }
+
+impl StoreError {
+    /// The database's own words when it refused the data itself (a value
+    /// too large for an index, out of range, breaking a constraint), which
+    /// trying again cannot fix; `None` for everything else (a lost
+    /// connection, a lock, a serialization conflict), which it may.
+    pub fn refused_data(&self) -> Option<String> {
+        match self {
+            #[cfg(feature = "postgres")]
+            StoreError::Postgres(e) => {
+                let db = e.as_db_error()?;
+                // SQLSTATE classes 22 (data exception), 23 (integrity
+                // constraint violation), 54 (program limit exceeded).
+                let class = db.code().code().get(..2)?;
+                matches!(class, "22" | "23" | "54").then(|| format!("{} ({})", db.message(), db.code().code()))
+            }
+            _ => None,
+        }
+    }
+}

@@ -89,7 +89,15 @@ const MIGRATIONS: &[&str] = &[
         id        TEXT PRIMARY KEY,
         stored_id TEXT NOT NULL
     );",
-    // 3: the online state saved after an ingest (see the SQLite store's
+    // 3: how many times a worker started processing a redelivered message
+    // (the distributed mode's poison-message bound; see `queue_try`).
+    "CREATE TABLE work_tries (
+        stream TEXT NOT NULL,
+        seq    BIGINT NOT NULL,
+        tries  INTEGER NOT NULL,
+        PRIMARY KEY (stream, seq)
+    );",
+    // 4: the online state saved after an ingest (see the SQLite store's
     // migration 4).
     "CREATE TABLE online_state (
         name     TEXT PRIMARY KEY,
@@ -351,6 +359,51 @@ impl PgStore {
         Ok(())
     }
 
+    /// Work queue: records that a worker starts processing message `seq`
+    /// of `stream` once more, and returns how many times it has now (1 the
+    /// first time). Committed before the processing starts, so a try that
+    /// kills its worker still counts; that is what bounds a message that
+    /// crashes every worker taking it. Dropped when the frontier passes.
+    pub fn queue_try(&self, stream: &str, seq: i64) -> Result<u32, StoreError> {
+        let tries: i32 = self
+            .client()
+            .query_one(
+                "INSERT INTO work_tries (stream, seq, tries) VALUES ($1, $2, 1)
+                 ON CONFLICT (stream, seq) DO UPDATE SET tries = work_tries.tries + 1
+                 RETURNING tries",
+                &[&stream, &seq],
+            )?
+            .get(0);
+        Ok(tries.max(0) as u32)
+    }
+
+    /// Whether the store would refuse `article` for its data: the
+    /// database's words if so (see [`StoreError::refused_data`]). Tried in
+    /// a transaction that is rolled back either way.
+    pub fn refuses(&self, article: &StoredArticle) -> Result<Option<String>, StoreError> {
+        let mut client = self.client();
+        let mut tx = client.transaction()?;
+        match insert_in(&mut tx, std::slice::from_ref(article)) {
+            Ok(_) => {
+                tx.rollback()?;
+                Ok(None)
+            }
+            // Dropping the transaction rolls it back.
+            Err(e) => e.refused_data().map(Some).ok_or(e),
+        }
+    }
+
+    /// Work queue: replaces the parked payload at `seq` (an article the
+    /// store refused, now a failure record the assigner skips). Returns
+    /// whether the row was there.
+    pub fn queue_replace(&self, stream: &str, seq: i64, payload: &str) -> Result<bool, StoreError> {
+        let n = self.client().execute(
+            "UPDATE work_pending SET payload = $3 WHERE stream = $1 AND seq = $2",
+            &[&stream, &seq, &payload],
+        )?;
+        Ok(n == 1)
+    }
+
     /// Work queue: how many parked rows wait at or past the frontier. Rows
     /// behind it are decided already (one can appear when a redelivered
     /// copy's insert raced the assigner's delete) and are dropped first.
@@ -427,6 +480,7 @@ impl PgStore {
     ) -> Result<usize, StoreError> {
         self.insert_batch_with(batch, &mut |tx: &mut Transaction<'_>| {
             tx.execute("DELETE FROM work_pending WHERE stream = $1 AND seq < $2", &[&stream, &next])?;
+            tx.execute("DELETE FROM work_tries WHERE stream = $1 AND seq < $2", &[&stream, &next])?;
             let moved = tx.execute(
                 "UPDATE work_frontier SET next_seq = $2 WHERE stream = $1 AND next_seq = $3",
                 &[&stream, &next, &frontier],
@@ -821,6 +875,39 @@ mod tests {
         assert_eq!(again.article_count().unwrap(), 3);
         let v: i64 = again.client().query_one("SELECT COUNT(*) FROM schema_migrations", &[]).unwrap().get(0);
         assert_eq!(v, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn pg_queue_tries_count_until_the_frontier_passes() {
+        let Some((_schema, s)) = open("pg_queue_tries_count_until_the_frontier_passes") else { return };
+        s.queue_start("q", 1).unwrap();
+        assert_eq!(s.queue_try("q", 1).unwrap(), 1);
+        assert_eq!(s.queue_try("q", 1).unwrap(), 2);
+        assert_eq!(s.queue_try("q", 2).unwrap(), 1);
+        assert_eq!(s.queue_try("other", 1).unwrap(), 1, "counted per stream");
+        s.queue_park("q", &[1], &["x".into()]).unwrap();
+        assert!(s.queue_replace("q", 1, "y").unwrap());
+        assert!(!s.queue_replace("q", 5, "y").unwrap(), "no row there");
+        assert_eq!(s.queue_at_frontier("q", 10).unwrap().1, vec![(1, "y".to_string())]);
+        s.queue_commit("q", &[], 1, 2).unwrap();
+        assert_eq!(s.queue_try("q", 1).unwrap(), 1, "tries behind the frontier are dropped");
+        assert_eq!(s.queue_try("q", 2).unwrap(), 2, "tries at the frontier are kept");
+    }
+
+    #[test]
+    fn pg_an_id_too_large_for_its_index_is_refused_data() {
+        let Some((_schema, s)) = open("pg_an_id_too_large_for_its_index_is_refused_data") else { return };
+        // Incompressible, so PostgreSQL cannot squeeze it under the btree
+        // limit (about 2,700 bytes) as it would a repetitive one.
+        let id: String = (0..3000u32)
+            .map(|i| char::from(b'a' + (xxhash_rust::xxh64::xxh64(&i.to_le_bytes(), 0) % 26) as u8))
+            .collect();
+        let err = s.insert_batch_with(&[stored(&id, "fine", 0)], &mut |_| Ok(())).unwrap_err();
+        let why = err.refused_data().unwrap_or_else(|| panic!("not classed as refused data: {err:?}"));
+        assert!(why.contains("index row size"), "{why}");
+        assert_eq!(s.refuses(&stored(&id, "fine", 0)).unwrap(), Some(why));
+        assert_eq!(s.refuses(&stored("short", "fine", 0)).unwrap(), None);
+        assert_eq!(s.article_count().unwrap(), 0, "refuses() stores nothing");
     }
 
     #[test]

@@ -38,11 +38,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     cfg.until_idle = args.until_idle.map(Duration::from_secs);
     let started = std::time::Instant::now();
     let r = distributed::run_worker(&cfg)?;
+    let dead = match r.dead_lettered {
+        0 => "0 dead-lettered".to_string(),
+        n => format!("{n} dead-lettered to stream {}", distributed::dead_letter_stream(&args.stream)),
+    };
     eprintln!(
-        "worker done in {:.1} s: processed {} articles ({} failed), assigned {} ({:.1} s busy assigning) into {}",
+        "worker done in {:.1} s: processed {} messages ({dead}), assigned {} ({:.1} s busy assigning) into {}",
         started.elapsed().as_secs_f64(),
         r.processed,
-        r.failed.len(),
         r.assigned,
         r.assign_busy.as_secs_f64(),
         args.db.display()

@@ -484,3 +484,173 @@ fn two_servers_serve_one_postgres_database() {
     }
     assert_eq!(a.get("/api/stories"), b.get("/api/stories"));
 }
+
+/// Short dated articles on unrelated subjects, one JSON object each.
+fn small_articles() -> Vec<serde_json::Value> {
+    let leads = [
+        "The fisheries commission cut the cod quota by nine percent on Tuesday after a survey found fewer young fish.",
+        "Rail workers in Velmora began a 48-hour strike over pay on Monday, halting most commuter trains.",
+        "The Karsvik city library reopened after a three-year renovation that added a children's wing.",
+        "A ferry between Karsund and Velmora was delayed by a winter storm that closed the harbour overnight.",
+        "The central bank of Karsund held its main interest rate at four percent, citing slowing inflation.",
+        "Farmers in the Skarn valley reported the earliest grape harvest on record after a hot summer.",
+    ];
+    leads
+        .iter()
+        .enumerate()
+        .map(|(i, lead)| {
+            serde_json::json!({
+                "id": format!("good{i}"),
+                "source": "Karsund Daily",
+                "date": format!("2025-03-{:02}", 2 * i + 1),
+                "text": format!("{lead}\n\nOfficials said more details on item {i} would follow later in the week."),
+            })
+        })
+        .collect()
+}
+
+/// Writes `articles` as JSONL in `dir` and publishes them to `stream`.
+fn publish_articles(dir: &Path, stream: &str, articles: &[serde_json::Value]) {
+    let input = dir.join("articles.jsonl");
+    let lines: Vec<String> = articles.iter().map(|a| a.to_string()).collect();
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = run(&["publish", &arg(&input), "--nats", &nats_url(), "--stream", stream]).ok();
+    assert!(out.stderr.contains(&format!("published {} articles", articles.len())), "{}", out.stderr);
+}
+
+/// Waits for one worker to exit by itself within `limit`; it must succeed.
+/// Its standard error.
+fn wait_one(workers: &mut Workers, limit: Duration) -> String {
+    let started = Instant::now();
+    let child = &mut workers.0[0];
+    let mut stderr = child.stderr.take().unwrap();
+    // Drained meanwhile, so a chatty worker never blocks on a full pipe.
+    let reader = std::thread::spawn(move || {
+        let mut err = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
+        err
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the worker was still running after {limit:?}:\n{}", reader.join().unwrap());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let err = reader.join().unwrap();
+    assert!(status.success(), "the worker failed ({status}):\n{err}");
+    eprintln!("worker exited after {:.1} s", started.elapsed().as_secs_f64());
+    err
+}
+
+fn stored_ids(store: &dyn Store) -> BTreeSet<String> {
+    stored_texts(store).into_keys().collect()
+}
+
+/// Issue 21: a poison message is dead-lettered with its reason and the
+/// queue moves on. This one is an article PostgreSQL refuses to store (an
+/// id over its index's row limit): before, the assigner retried the batch
+/// holding it forever, storing none of that batch nor anything after it,
+/// and `--until-idle` never returned.
+#[test]
+fn an_article_the_store_refuses_is_dead_lettered_and_the_worker_moves_on() {
+    if !available("an_article_the_store_refuses_is_dead_lettered_and_the_worker_moves_on") {
+        return;
+    }
+    let schema = TempSchema::new("st_poison");
+    let stream = TempStream::new("st_poison");
+    let url = schema.url();
+    let dir = tempfile::tempdir().unwrap();
+    let mut articles = small_articles();
+    // Incompressible (PostgreSQL would squeeze a repetitive id under the
+    // limit of about 2,700 bytes).
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let poison_id: String = (0..3000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(b'a' + (x % 26) as u8)
+        })
+        .collect();
+    // Dated between the third and fourth: published in the middle.
+    articles.insert(
+        3,
+        serde_json::json!({
+            "id": poison_id,
+            "source": "Karsund Daily",
+            "date": "2025-03-06",
+            "text": "The port of Haldvik was closed on Monday as a storm hit the coast.\n\nShips waited outside for two days.",
+        }),
+    );
+    publish_articles(dir.path(), &stream.0, &articles);
+    let mut procs = Workers(vec![spawn_worker(&url, &stream.0, &[])]);
+    let err = wait_one(&mut procs, Duration::from_secs(60));
+    let store = PgStore::connect(&url).unwrap();
+
+    let good: BTreeSet<String> = (0..6).map(|i| format!("good{i}")).collect();
+    assert_eq!(stored_ids(&store), good, "every good article stored, the refused one not");
+    let (pending, next) = store.queue_state(&stream.0).unwrap();
+    assert_eq!((pending, next), (0, Some(articles.len() as i64 + 1)), "the frontier moved past every message");
+
+    let letters = storyline_pipeline::distributed::dead_letters(&nats_url(), &stream.0).unwrap();
+    assert_eq!(letters.len(), 1, "{letters:?}");
+    let letter = &letters[0];
+    assert_eq!(letter.seq, 4);
+    assert_eq!(letter.stage, "store");
+    // The header keeps the first 2,000 characters of so long an id.
+    let id = letter.article_id.as_deref().unwrap();
+    assert!(id.starts_with(&poison_id[..2000]) && id.ends_with('…'), "{id}");
+    assert!(letter.reason.contains("index row size"), "{}", letter.reason);
+    assert_eq!(letter.attempts, storyline_pipeline::distributed::MAX_ATTEMPTS);
+    let replay: serde_json::Value = serde_json::from_slice(&letter.payload).unwrap();
+    assert_eq!(replay["id"], poison_id.as_str(), "the payload is the article, ready to publish again");
+    assert!(s(&replay, "text").starts_with("The port of Haldvik"), "{replay}");
+
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("dead-lettered ")).collect();
+    assert_eq!(lines.len(), 1, "one log line per dead letter:\n{err}");
+    assert!(lines[0].contains("message 4") && lines[0].contains("index row size"), "{}", lines[0]);
+    assert!(err.contains("1 dead-lettered to stream"), "{err}");
+}
+
+/// Issue 21: "A worker fed a NUL-bearing article between good ones stores
+/// all of them and exits on `--until-idle`." Cleaning replaces NUL (which
+/// PostgreSQL refuses) with U+FFFD in every field, the id included.
+#[test]
+fn a_nul_bearing_article_between_good_ones_is_stored_and_the_worker_exits() {
+    if !available("a_nul_bearing_article_between_good_ones_is_stored_and_the_worker_exits") {
+        return;
+    }
+    let schema = TempSchema::new("st_nul");
+    let stream = TempStream::new("st_nul");
+    let url = schema.url();
+    let dir = tempfile::tempdir().unwrap();
+    let mut articles = small_articles();
+    articles.insert(
+        3,
+        serde_json::json!({
+            "id": "nul\u{0}id",
+            "title": "Harbour\u{0} closed",
+            "source": "Wire\u{0}",
+            "date": "2025-03-06",
+            "text": "The port of Haldvik was closed\u{0} on Monday as a storm hit the coast.\n\nShips waited out\u{0}side for two days.",
+        }),
+    );
+    publish_articles(dir.path(), &stream.0, &articles);
+    let mut procs = Workers(vec![spawn_worker(&url, &stream.0, &[])]);
+    let err = wait_one(&mut procs, Duration::from_secs(60));
+    let store = PgStore::connect(&url).unwrap();
+
+    let mut want: BTreeSet<String> = (0..6).map(|i| format!("good{i}")).collect();
+    want.insert("nul\u{FFFD}id".into());
+    let texts = stored_texts(&store);
+    assert_eq!(texts.keys().cloned().collect::<BTreeSet<_>>(), want, "{err}");
+    let nul = &texts["nul\u{FFFD}id"];
+    assert!(nul.contains("closed\u{FFFD} on Monday") && !nul.contains('\0'), "{nul}");
+    assert!(storyline_pipeline::distributed::dead_letters(&nats_url(), &stream.0).unwrap().is_empty());
+    assert!(err.contains("0 dead-lettered"), "{err}");
+}
