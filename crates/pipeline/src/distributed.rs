@@ -818,7 +818,7 @@ fn assign_session(
     dead: &mut DeadLetters,
     refused: &mut std::collections::HashMap<i64, u32>,
 ) -> Result<()> {
-    let store = PgStore::connect(db)?;
+    let mut store = PgStore::connect(db)?;
     // Released when this function returns, on every path.
     let _writer = loop {
         if stop.load(Ordering::SeqCst) {
@@ -895,6 +895,9 @@ fn assign_session(
             }
         };
         if n > 0 {
+            // Saved now and then, so the next assigner starts from it
+            // instead of replaying the archive.
+            crate::ingest::save_streamer_every(&mut store, &mut streamer, cfg, crate::ingest::SAVE_STATE_EVERY)?;
             busy.fetch_add(started.elapsed().as_micros() as u64, Ordering::SeqCst);
         }
         assigned.fetch_add(n, Ordering::SeqCst);
@@ -991,7 +994,12 @@ fn assign_round(store: &PgStore, stream: &str, streamer: &mut Streamer, one_by_o
                 return Ok(Round::Refused { first: frontier, end: next, article, reason, decided: false });
             }
         }
-        let d = streamer.decide(&mut p);
+        // As the embedded ingest decides: a word-for-word copy of an
+        // article older than the window is found in the store.
+        let d = match crate::ingest::archived_original(store, streamer, &p)? {
+            Some((original, event, story)) => streamer.decide_archived_copy(&mut p, &original, event, story),
+            None => streamer.decide(&mut p),
+        };
         batch.push(StoredArticle {
             article: p.prepared.article,
             analysis: p.prepared.analysis,

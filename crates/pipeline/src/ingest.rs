@@ -426,7 +426,7 @@ impl Streamer {
 
 /// The stored original an article copies word for word when that original
 /// is older than the online window (asked only then: one indexed lookup).
-fn archived_original(
+pub(crate) fn archived_original(
     store: &dyn Store,
     streamer: &Streamer,
     p: &Processed,
