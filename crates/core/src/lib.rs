@@ -42,6 +42,7 @@ pub mod eval;
 pub mod labels;
 pub mod story;
 pub mod url;
+pub mod window;
 
 #[cfg(test)]
 mod test_data;

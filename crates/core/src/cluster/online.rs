@@ -6,6 +6,7 @@ use super::config::ClusterConfig;
 use super::features::{nearest_day, DocFeatures};
 use super::hashing::IdMap;
 use super::model::N_FEATURES;
+use crate::window::WindowClock;
 
 /// Where an article went.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -122,9 +123,8 @@ pub struct Clusterer {
     next_event: u32,
     postings: IdMap<u64, Vec<u32>>,
     n_stories: u32,
-    /// Latest publication day seen: time for the window, whatever the
-    /// order of arrival.
-    clock: Option<i32>,
+    /// Time for the window, whatever the order of arrival.
+    clock: WindowClock<i32>,
     swept_at: Option<i32>,
     /// Quiet stories (every event gone quiet) that a new event may still
     /// continue, and the terms that find them.
@@ -175,7 +175,7 @@ impl Clusterer {
             next_event: 0,
             postings: IdMap::default(),
             n_stories: 0,
-            clock: None,
+            clock: WindowClock::default(),
             swept_at: None,
             quiet_stories: IdMap::default(),
             story_postings: IdMap::default(),
@@ -518,13 +518,13 @@ impl Clusterer {
         dot / norm
     }
 
-    /// Moves the clock to `day` (never back) and lets events that went
-    /// quiet leave the candidates, once per new day.
+    /// Counts `day` on the clock (see [`WindowClock`]) and lets events
+    /// that went quiet leave the candidates, once per new day.
     fn advance_clock(&mut self, day: Option<i32>) {
         if let Some(d) = day {
-            self.clock = Some(self.clock.map_or(d, |c| c.max(d)));
+            self.clock.observe(d);
         }
-        let Some(clock) = self.clock else { return };
+        let Some(clock) = self.clock.now() else { return };
         if self.swept_at == Some(clock) {
             return;
         }
@@ -617,7 +617,7 @@ impl Clusterer {
     pub(crate) fn add_to_event(&mut self, event: u32, doc: &DocFeatures, vecs: &DocVectors) {
         let max_terms = self.cfg.max_event_terms;
         let (df, n_docs) = (&self.df, self.docs_for_idf());
-        let clock = self.clock;
+        let clock = self.clock.now();
         let ev = self.events.get_mut(&event).expect("an active event");
         if ev.size == 0 {
             ev.language = vecs.language;

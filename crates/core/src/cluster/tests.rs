@@ -312,3 +312,18 @@ fn quiet_events_leave_memory_and_a_later_event_still_continues_their_story() {
     let (_, _, active, opened) = run(ClusterConfig { active_days: None, ..Default::default() });
     assert_eq!(active, opened, "without a window every event stays");
 }
+
+/// One article with a wild date (a typo, 2099) does not make every event
+/// old: the next report of an event still joins it.
+#[test]
+fn one_article_from_the_far_future_does_not_send_every_event_quiet() {
+    let quake1 = "A magnitude 6.1 earthquake struck Qeshm island in southern Iran on Sunday, killing 10 people and damaging villages near Bandar Abbas.";
+    let quake1b = "The 6.1 earthquake on Qeshm island near Bandar Abbas in Iran killed 10 people and damaged several villages, officials said.";
+    let oscars = "Hugh Jackman will host the Academy Awards ceremony in Hollywood, the Academy of Motion Picture Arts and Sciences announced.";
+    let mut c = Clusterer::new(ClusterConfig { active_days: Some(30), ..Default::default() });
+    let a = c.assign(&doc("Iran quake kills 10", quake1, Some("2024-03-10")));
+    c.assign(&doc("Jackman to host Oscars", oscars, Some("2099-03-10")));
+    let b = c.assign(&doc("Quake on Qeshm island", quake1b, Some("2024-03-11")));
+    assert!(!b.opened_event, "the quake's event went quiet because of one 2099 date");
+    assert_eq!(a.event, b.event);
+}

@@ -80,6 +80,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Article;
+use crate::window::WindowClock;
 
 pub use config::DedupConfig;
 pub use syndication::is_wire_credited;
@@ -407,8 +408,8 @@ pub struct DedupIndex {
     /// What the index needs to rebuild itself from the articles of the
     /// window alone, oldest first (empty without `active_days`).
     recent: VecDeque<Recent>,
-    /// Latest publication date seen.
-    clock: Option<NaiveDate>,
+    /// Time for the window (see [`WindowClock`]).
+    clock: WindowClock<NaiveDate>,
     /// Articles that left `recent` since the last rebuild (they still sit
     /// in the postings until then).
     left_since_rebuild: usize,
@@ -458,7 +459,7 @@ impl DedupIndex {
             reassigned: Vec::new(),
             stats: DedupStats::default(),
             recent: VecDeque::new(),
-            clock: None,
+            clock: WindowClock::default(),
             left_since_rebuild: 0,
             forgotten: Vec::new(),
         }
@@ -562,7 +563,7 @@ impl DedupIndex {
     fn remember(&mut self, id: &str, sig: &Signature, meta: &DocMeta<'_>) {
         let Some(days) = self.cfg.active_days else { return };
         if let Some(p) = meta.published {
-            self.clock = Some(self.clock.map_or(p, |c| c.max(p)));
+            self.clock.observe(p);
         }
         let kept = Signature { minhash: Vec::new(), band_keys: Vec::new(), ..sig.clone() };
         let wire = is_wire_credited(meta.wire_credits);
@@ -571,9 +572,9 @@ impl DedupIndex {
             sig: kept,
             published: meta.published,
             wire,
-            day: meta.published.or(self.clock),
+            day: meta.published.or(self.clock.now()),
         });
-        let Some(clock) = self.clock else { return };
+        let Some(clock) = self.clock.now() else { return };
         let cutoff = clock - chrono::Days::new(days as u64);
         while let Some(front) = self.recent.front_mut() {
             if *front.day.get_or_insert(clock) >= cutoff {
