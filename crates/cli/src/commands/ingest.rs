@@ -108,14 +108,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } else {
         String::new()
     };
+    let count = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     eprintln!(
-        "ingested {} new articles ({} duplicates of earlier ones){}, {} already stored; {} articles and {} stories in {}",
-        stored,
-        report.duplicates.saturating_sub(twins),
+        "ingested {} ({} of earlier ones){}, {} already stored; {} and {} in {}",
+        count(stored as u64, "new article", "new articles"),
+        count(report.duplicates.saturating_sub(twins) as u64, "duplicate", "duplicates"),
         twins_note,
         report.already,
-        after,
-        store.story_count()?,
+        count(after, "article", "articles"),
+        count(store.story_count()?, "story", "stories"),
         args.db.display()
     );
     Ok(())

@@ -63,7 +63,7 @@ fn a_page_saved_twice_is_counted_as_stored() {
     std::fs::write(input.join("b_page_again.txt"), &seed).unwrap();
     let db = dir.path().join("s.db");
     let r = run(&["ingest", &arg(&input), "--db", &arg(&db)]).ok();
-    assert!(r.stderr.contains("ingested 1 new articles"), "the count is what was stored: {}", r.stderr);
-    assert!(r.stderr.contains("1 articles"), "{}", r.stderr);
+    assert!(r.stderr.contains("ingested 1 new article "), "the count is what was stored: {}", r.stderr);
+    assert!(r.stderr.contains("; 1 article and 1 story in"), "{}", r.stderr);
     assert_eq!(show(&db, "a_page")["id"], "s0");
 }
