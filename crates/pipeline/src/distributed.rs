@@ -994,12 +994,9 @@ fn assign_round(store: &PgStore, stream: &str, streamer: &mut Streamer, one_by_o
                 return Ok(Round::Refused { first: frontier, end: next, article, reason, decided: false });
             }
         }
-        // As the embedded ingest decides: a word-for-word copy of an
-        // article older than the window is found in the store.
-        let d = match crate::ingest::archived_original(store, streamer, &p)? {
-            Some((original, event, story)) => streamer.decide_archived_copy(&mut p, &original, event, story),
-            None => streamer.decide(&mut p),
-        };
+        // As the embedded ingest decides (copies of articles older than
+        // the window found in the store).
+        let d = streamer.decide_with_store(store, &mut p)?;
         batch.push(StoredArticle {
             article: p.prepared.article,
             analysis: p.prepared.analysis,

@@ -336,8 +336,7 @@ impl Streamer {
     /// variants across articles share one canonical), completes its
     /// features with those names, then decides duplicate, event and story.
     pub fn decide(&mut self, p: &mut Processed) -> Decision {
-        self.aliases.fold_article(&p.prepared.article, &mut p.prepared.analysis);
-        p.features.add_entity_names(&p.prepared.analysis);
+        self.fold_names(p);
         let p = &*p;
         let article = &p.prepared.article;
         let duplicate = self.dedup.observe(&article.id, &p.signature, &Self::meta(article));
@@ -362,6 +361,28 @@ impl Streamer {
         }
     }
 
+    /// Folds the article's entity names into the aliases seen so far and
+    /// completes its features with them (before any decision).
+    fn fold_names(&mut self, p: &mut Processed) {
+        self.aliases.fold_article(&p.prepared.article, &mut p.prepared.analysis);
+        p.features.add_entity_names(&p.prepared.analysis);
+    }
+
+    /// [`Streamer::decide`], except that a word-for-word copy of an article
+    /// older than the window (which memory no longer holds) is found in
+    /// `store` and takes its original's event and story: what the embedded
+    /// ingest and the distributed assigner both call.
+    pub fn decide_with_store(
+        &mut self,
+        store: &dyn Store,
+        p: &mut Processed,
+    ) -> Result<Decision, storyline_store::StoreError> {
+        match archived_original(store, self, p)? {
+            Some((original, event, story)) => Ok(self.decide_archived_copy(p, &original, event, story)),
+            None => Ok(self.decide(p)),
+        }
+    }
+
     /// Whether the store must be asked for an article with the same text:
     /// one older than the window, which memory no longer holds.
     pub fn may_copy_the_archive(&self, sig: &Signature) -> bool {
@@ -372,9 +393,8 @@ impl Streamer {
     /// (found through the store's content index, older than the window): a
     /// copy of it, in its event and story, remembered so that later copies
     /// in the window find it.
-    pub fn decide_archived_copy(&mut self, p: &mut Processed, original: &str, event: u32, story: u32) -> Decision {
-        self.aliases.fold_article(&p.prepared.article, &mut p.prepared.analysis);
-        p.features.add_entity_names(&p.prepared.analysis);
+    fn decide_archived_copy(&mut self, p: &mut Processed, original: &str, event: u32, story: u32) -> Decision {
+        self.fold_names(p);
         let article = &p.prepared.article;
         let copy = DuplicateMatch {
             original: original.to_string(),
@@ -426,7 +446,7 @@ impl Streamer {
 
 /// The stored original an article copies word for word when that original
 /// is older than the online window (asked only then: one indexed lookup).
-pub(crate) fn archived_original(
+fn archived_original(
     store: &dyn Store,
     streamer: &Streamer,
     p: &Processed,
@@ -666,10 +686,7 @@ pub fn ingest_with_progress(
                 ));
                 return Ok(());
             }
-            let d = match archived_original(&*store, streamer, &p)? {
-                Some((original, event, story)) => streamer.decide_archived_copy(&mut p, &original, event, story),
-                None => streamer.decide(&mut p),
-            };
+            let d = streamer.decide_with_store(&*store, &mut p)?;
             let id = p.prepared.article.id.clone();
             in_call.insert(identity, (id.clone(), d.story));
             in_call.insert(id.clone(), (id, d.story));

@@ -374,24 +374,37 @@ impl Clusterer {
     /// Candidate events for a doc: those sharing its most telling terms,
     /// ranked by the summed weight of shared query terms.
     pub(crate) fn candidates(&self, vecs: &DocVectors) -> Vec<u32> {
+        let same_language = |e: u32| self.events.get(&e).is_some_and(|ev| ev.language == vecs.language);
+        self.ranked_by_shared_terms(vecs, &self.postings, same_language)
+    }
+
+    /// Ids from `postings` (events, or quiet stories) that `accept`s, found
+    /// through the doc's most telling terms and ranked by the summed weight
+    /// of the terms they share with it, the best `candidates` kept.
+    fn ranked_by_shared_terms(
+        &self,
+        vecs: &DocVectors,
+        postings: &IdMap<u64, Vec<u32>>,
+        accept: impl Fn(u32) -> bool,
+    ) -> Vec<u32> {
         let mut query: Vec<(u64, f32)> = vecs.terms.iter().chain(vecs.entities.iter()).copied().collect();
         keep_heaviest(&mut query, self.cfg.query_terms);
         let mut score: IdMap<u32, f32> = IdMap::default();
         for (t, w) in query {
-            if let Some(list) = self.postings.get(&t) {
+            if let Some(list) = postings.get(&t) {
                 let from = list.len().saturating_sub(self.cfg.postings_scanned);
                 let mut last = u32::MAX;
-                for &e in &list[from..] {
-                    if e != last && self.events.get(&e).is_some_and(|ev| ev.language == vecs.language) {
-                        *score.entry(e).or_insert(0.0) += w;
+                for &id in &list[from..] {
+                    if id != last && accept(id) {
+                        *score.entry(id).or_insert(0.0) += w;
                     }
-                    last = e;
+                    last = id;
                 }
             }
         }
         let mut ranked: Vec<(u32, f32)> = score.into_iter().collect();
         keep_heaviest(&mut ranked, self.cfg.candidates);
-        ranked.into_iter().map(|(e, _)| e).collect()
+        ranked.into_iter().map(|(id, _)| id).collect()
     }
 
     /// The candidate the ranking model likes best, with its features.
@@ -478,23 +491,10 @@ impl Clusterer {
         if self.quiet_stories.is_empty() {
             return Vec::new();
         }
-        let mut query: Vec<(u64, f32)> = vecs.terms.iter().chain(vecs.entities.iter()).copied().collect();
-        keep_heaviest(&mut query, self.cfg.query_terms);
-        let mut score: IdMap<u32, f32> = IdMap::default();
-        for (t, w) in query {
-            if let Some(list) = self.story_postings.get(&t) {
-                let from = list.len().saturating_sub(self.cfg.postings_scanned);
-                for &s in &list[from..] {
-                    if self.quiet_stories.get(&s).is_some_and(|p| p.language == vecs.language) {
-                        *score.entry(s).or_insert(0.0) += w;
-                    }
-                }
-            }
-        }
-        let mut ranked: Vec<(u32, f32)> = score.into_iter().collect();
-        keep_heaviest(&mut ranked, self.cfg.candidates);
+        let same_language = |s: u32| self.quiet_stories.get(&s).is_some_and(|p| p.language == vecs.language);
+        let ranked = self.ranked_by_shared_terms(vecs, &self.story_postings, same_language);
         let mut links = Vec::new();
-        for (story, _) in ranked {
+        for story in ranked {
             let p = &self.quiet_stories[&story];
             if vecs.addresses_reader && p.reports == 0 {
                 continue;
