@@ -6,7 +6,7 @@
 //! the page is pruned before scoring and the extracted HTML is turned into
 //! plain paragraphs by a small serializer that skips those parts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -193,6 +193,7 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
     };
     // dom_smoothie rejects relative URLs; the URL is only a hint anyway.
     let abs_url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let html = &*crate::noscript::unwrap_document_noscripts(html);
     let mut r = Readability::new(html, abs_url, Some(cfg.clone()))
         .or_else(|_| Readability::new(html, None, Some(cfg)))
         .map_err(|_| HtmlError::ParserFailed)?;
@@ -204,7 +205,9 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
     }
 
     let mut meta = read_metadata(&r, url);
+    let declared_article = declares_article(&r);
     prune_document(&r);
+    let region = crate::region::main_region_html(&r.doc).map(|h| html_to_paragraphs_with(&h, true)).unwrap_or_default();
 
     let text = match r.parse() {
         Ok(article) => {
@@ -220,6 +223,7 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
         }
         Err(_) => Vec::new(),
     };
+    let text = choose_text(text, region, declared_article);
     let text = postprocess_paragraphs(text, &meta);
     // Markup debris ("<<<>>>", lone symbols) is not an article.
     let words =
@@ -229,6 +233,58 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
     }
     meta.text = text.join("\n\n");
     Ok(meta)
+}
+
+/// Readability's block or the page's main region (`region.rs`), whichever
+/// holds the page's content. The region wins when the prose it adds (words
+/// of its paragraphs of 8 words or more that Readability left out) outweighs what
+/// Readability kept: by half on most pages, twice over on a page that
+/// declares itself an article, whose extra paragraphs are more often
+/// "more stories" teasers than content. Chosen on the WCXB development
+/// split and checked on the Zyte pages (BENCHMARKS.md, "Main text: the
+/// page's region").
+fn choose_text(readability: Vec<String>, region: Vec<String>, declared_article: bool) -> Vec<String> {
+    const MIN_PROSE_WORDS: usize = 8;
+    // words, not paragraphs, are compared: the two serialisations may
+    // split the same text differently
+    let mut kept: HashMap<&str, usize> = HashMap::new();
+    let mut kept_words = 0usize;
+    for w in readability.iter().flat_map(|p| p.split_whitespace()) {
+        *kept.entry(w).or_default() += 1;
+        kept_words += 1;
+    }
+    let mut added_prose = 0usize;
+    for p in region.iter().filter(|p| p.split_whitespace().nth(MIN_PROSE_WORDS - 1).is_some()) {
+        for w in p.split_whitespace() {
+            match kept.get_mut(w) {
+                Some(n) if *n > 0 => *n -= 1,
+                _ => added_prose += 1,
+            }
+        }
+    }
+    let factor = if declared_article { 2.0 } else { 0.5 };
+    if added_prose as f64 > factor * kept_words as f64 {
+        region
+    } else {
+        readability
+    }
+}
+
+/// Whether the page says it is an article: `og:type` "article" or a JSON-LD
+/// `@type` of the Article or BlogPosting families.
+fn declares_article(r: &Readability) -> bool {
+    static LD_TYPE: OnceLock<Regex> = OnceLock::new();
+    let ld_type = LD_TYPE.get_or_init(|| {
+        Regex::new(r#""@type"\s*:\s*"(?:[A-Za-z]*Article|BlogPosting|LiveBlogPosting|SocialMediaPosting|Report)""#)
+            .expect("static regex")
+    });
+    let og_article = r.doc.try_select("meta[property='og:type']").is_some_and(|s| {
+        s.nodes().iter().any(|n| n.attr("content").is_some_and(|c| c.trim().eq_ignore_ascii_case("article")))
+    });
+    og_article
+        || r.doc
+            .try_select("script[type='application/ld+json']")
+            .is_some_and(|s| s.nodes().iter().any(|n| ld_type.is_match(&n.text())))
 }
 
 /// Remove parts of the page that Readability sometimes keeps inside the
@@ -318,6 +374,12 @@ pub fn html_fragment_to_text(fragment: &str) -> String {
 /// Convert HTML (dom_smoothie's serialized output, so well formed) to plain
 /// paragraphs. A tag scanner is enough here and keeps the walk iterative.
 fn html_to_paragraphs(html: &str) -> Vec<String> {
+    html_to_paragraphs_with(html, false)
+}
+
+/// As [`html_to_paragraphs`]; `skip_page_furniture` also drops `<header>`
+/// and `<footer>`, which a whole page region has around its content.
+fn html_to_paragraphs_with(html: &str, skip_page_furniture: bool) -> Vec<String> {
     let mut paras: Vec<String> = Vec::new();
     let mut cur = String::new();
     // bytes of `cur` that came from inside <a>: link-only blocks are
@@ -377,7 +439,9 @@ fn html_to_paragraphs(html: &str) -> Vec<String> {
                 flush(&mut cur, &mut link_bytes, &mut paras);
             }
             if !is_void {
-                let skip = SKIP_TAGS.contains(&name.as_str()) || attr_says_boilerplate(body);
+                let skip = SKIP_TAGS.contains(&name.as_str())
+                    || (skip_page_furniture && matches!(name.as_str(), "header" | "footer"))
+                    || attr_says_boilerplate(body);
                 if skip {
                     skip_depth += 1;
                 }

@@ -36,6 +36,8 @@ mod decode;
 mod feed;
 mod formats;
 mod nesting;
+mod noscript;
+mod region;
 mod report;
 mod walk;
 mod warc;

@@ -1,0 +1,197 @@
+//! The main region of a page, for pages that are not one article.
+//!
+//! Readability keeps the densest block of prose and its siblings. On an
+//! article that is the story; on a forum thread, a product page, a service
+//! page or a listing it is one post or one description, and the rest of the
+//! main content is lost (WCXB development split: recall 0.38-0.48 on those
+//! page kinds). The region is the page's `<main>`-like container (or its
+//! body) with the page furniture taken out: navigation, headers, footers,
+//! sidebars and widgets, and blocks that are mostly links. The extractor
+//! takes it instead of Readability's block when it holds clearly more text
+//! (see `choose_text` in `html.rs`).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use dom_query::{Document, NodeId, NodeRef};
+use regex::Regex;
+
+/// Containers that hold a page's main content, most specific first.
+const REGIONS: &[&str] = &["main", "[role=main]", "#main-content", "#maincontent", "#content", "#main"];
+
+/// Elements that are page furniture wherever they are.
+const FURNITURE: &str = "nav, aside, header, footer, form, dialog, [role=navigation], [role=banner], \
+    [role=contentinfo], [role=complementary], [role=search]";
+
+/// Elements a reader does not see at first. A large one is often content
+/// behind a tab (a product's description) and stays, unless it is a
+/// microdata block: sites keep a second, hidden copy of the article there.
+const HIDDEN: &str = "[aria-hidden=true], [hidden], [style*='display:none'], [style*='display: none'],     [style*='visibility:hidden'], [style*='visibility: hidden']";
+
+/// Containers tested for link density.
+const LINK_LIST_TAGS: &[&str] = &["ul", "ol", "div", "section", "table", "dl", "p", "li"];
+
+/// The page's main region as HTML with its furniture removed; `None` for a
+/// page without a body.
+pub(crate) fn main_region_html(doc: &Document) -> Option<String> {
+    let body = doc.try_select("body")?.nodes().first().cloned()?;
+    let body_chars = body.normalized_char_count().max(1);
+    // a `<main>` that holds a quarter of the body's text is the content;
+    // a smaller one is a widget that borrowed the name
+    let region = REGIONS
+        .iter()
+        .filter_map(|sel| doc.try_select(sel))
+        .flat_map(|s| s.nodes().to_vec())
+        .find(|n| n.normalized_char_count() * 4 >= body_chars)
+        .unwrap_or(body);
+    let frag = region.to_fragment();
+    let region_chars = region.normalized_char_count().max(1);
+    remove_furniture(&frag, region_chars);
+    remove_link_lists(&frag);
+    Some(frag.html().to_string())
+}
+
+/// Remove navigation, headers, footers, sidebars and widgets. An element
+/// holding half the region's text is a wrapper with an unlucky name, not
+/// furniture, and stays.
+fn remove_furniture(frag: &Document, region_chars: usize) {
+    let small = |n: &NodeRef| n.normalized_char_count() * 2 < region_chars;
+    if let Some(sel) = frag.try_select(HIDDEN) {
+        for node in sel.nodes() {
+            if small(node) || node.has_attr("itemscope") || node.has_attr("itemprop") {
+                node.remove_from_parent();
+            }
+        }
+    }
+    if let Some(sel) = frag.try_select(FURNITURE) {
+        for node in sel.nodes().iter().filter(|n| small(n)) {
+            node.remove_from_parent();
+        }
+    }
+    if let Some(sel) = frag.try_select("[class], [id]") {
+        for node in sel.nodes() {
+            let mut key = node.class().map(|c| c.to_string()).unwrap_or_default();
+            key.push(' ');
+            if let Some(i) = node.id_attr() {
+                key.push_str(&i);
+            }
+            if is_furniture_name(&key.to_ascii_lowercase()) && small(node) {
+                node.remove_from_parent();
+            }
+        }
+    }
+}
+
+/// Class and id words of page furniture. Layout hints on wrappers
+/// (`has-sidebar`, `no-footer`) are not furniture.
+fn is_furniture_name(key: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(^|\s)(?:[a-z0-9]+[_-])*(sidebar|side-?bar|menu|menus|navbar|nav|navigation|breadcrumbs?|masthead|site-?header|site-?footer|footer|cookie|consent|gdpr|modal|popup|newsletter|subscribe|share|sharing|social|related|recirc|trending|most-?read|advert|advertisement|ads|ad|sponsor|sponsored|skip-?link|pagination|pager)(?:[_-][a-z0-9]+)*($|\s)",
+        )
+        .expect("static regex")
+    });
+    key.split_whitespace()
+        .filter(|word| !(word.starts_with("has-") || word.starts_with("no-") || word.contains("not-")))
+        .any(|word| re.is_match(word))
+}
+
+/// Remove containers whose text is mostly short link text (menus, tag
+/// clouds, category lists). Counts are made in one bottom-up pass, so the
+/// cost is linear in the page whatever its depth.
+fn remove_link_lists(frag: &Document) {
+    #[derive(Default, Clone, Copy)]
+    struct Counts {
+        text: usize,
+        link: usize,
+        links: usize,
+    }
+    let root = frag.root();
+    let nodes: Vec<NodeRef> = root.descendants_it().collect();
+    let mut counts: HashMap<NodeId, Counts> = HashMap::with_capacity(nodes.len());
+    let mut doomed = Vec::new();
+    for node in nodes.iter().rev() {
+        let mut c = counts.get(&node.id).copied().unwrap_or_default();
+        if node.is_text() {
+            c.text = node.text().chars().filter(|ch| !ch.is_whitespace()).count();
+        } else if node.is_element() {
+            let name = node.node_name().map(|n| n.to_string()).unwrap_or_default();
+            if name == "a" {
+                c.link = c.text;
+                c.links += 1;
+            } else if LINK_LIST_TAGS.contains(&name.as_str())
+                && c.links >= 3
+                && c.text > 0
+                && c.link * 10 > c.text * 6
+                // menus and tag clouds have short anchors; a listing's
+                // entries are headlines, which are its content
+                && c.link < 25 * c.links
+            {
+                doomed.push(*node);
+                // the parent sees it as gone
+                c = Counts::default();
+            }
+        }
+        if let Some(parent) = node.parent() {
+            let p = counts.entry(parent.id).or_default();
+            p.text += c.text;
+            p.link += c.link;
+            p.links += c.links;
+        }
+    }
+    for node in doomed {
+        node.remove_from_parent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region_text(html: &str) -> String {
+        let doc = Document::from(html);
+        let out = main_region_html(&doc).expect("a body");
+        Document::from(out.as_str()).root().text().split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn a_thread_keeps_every_post_and_drops_the_furniture() {
+        let page = r#"<body><header class="site-header"><a href="/">Home</a> <a href="/t">Topics</a></header>
+            <nav><a href="/a">A</a></nav>
+            <main><div class="post">First post: the update broke document reviews.</div>
+                  <div class="post">Second post: same here since last night.</div>
+                  <div class="sidebar-widget">Popular today</div></main>
+            <footer>Copyright</footer></body>"#;
+        let text = region_text(page);
+        assert!(text.contains("First post") && text.contains("Second post"), "{text}");
+        for furniture in ["Home", "Topics", "Popular today", "Copyright"] {
+            assert!(!text.contains(furniture), "{furniture} kept: {text}");
+        }
+    }
+
+    #[test]
+    fn a_link_list_goes_and_prose_with_a_link_stays() {
+        let page = r#"<body><div><p>The committee met on Tuesday and, as <a href="/r">the report</a> says,
+            agreed on the budget for the next three years after a long debate.</p>
+            <ul><li><a href="/1">World</a></li><li><a href="/2">Sport</a></li><li><a href="/3">Opinion</a></li></ul>
+            </div></body>"#;
+        let text = region_text(page);
+        assert!(text.contains("the report") && text.contains("budget"), "{text}");
+        assert!(!text.contains("Sport"), "{text}");
+    }
+
+    #[test]
+    fn a_hidden_copy_of_the_text_is_not_read_twice() {
+        let page = r#"<body><main><p>The council approved the plan.</p>
+            <div style="display: none" itemscope><p>The council approved the plan.</p></div></main></body>"#;
+        assert_eq!(region_text(page).matches("council").count(), 1);
+    }
+
+    #[test]
+    fn a_wrapper_named_like_furniture_that_holds_the_content_stays() {
+        let words = "The council approved the plan after a public hearing. ".repeat(10);
+        let page = format!(r#"<body class="has-sidebar"><div id="page-header-wrap"><p>{words}</p></div></body>"#);
+        assert!(region_text(&page).contains("council approved"));
+    }
+}
