@@ -13,10 +13,10 @@ use feed_rs::model::{Entry, Feed, Text};
 use storyline_core::url::normalize_url;
 use storyline_core::{Origin, RawArticle, TextFormat};
 
+use crate::config::ReaderConfig;
 use crate::formats::{id_from_url, read_whole, FormatReader};
 use crate::html::html_fragment_to_text;
 use crate::report::{ReadEvent, Skip, SkipReason};
-use crate::walk::ReaderConfig;
 
 /// `.rss`, `.atom`, `.xml`, `.rdf` files, or any file with `--format feed`.
 pub struct FeedReader;
