@@ -4,7 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use super::view::{add_source, match_ratio, stems, Ctx, QuoteView, QuoteWording};
+use super::shared::{add_source, match_ratio, stems, Ctx};
+use super::view::{QuoteView, QuoteWording};
 
 struct Group {
     stems: BTreeSet<String>,
