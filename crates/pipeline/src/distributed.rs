@@ -278,7 +278,7 @@ fn clean_for_order(raws: &[RawArticle], cfg: &PipelineConfig) -> Vec<Article> {
         let date = cleaned.ok().and_then(|a| a.best_date());
         Article { id: raw.id.clone(), published: date, ..Default::default() }
     };
-    map_in_order(raws.iter().collect(), one)
+    map_in_order(raws.iter().collect(), 2, one)
 }
 
 /// One message of the work stream: a raw article and the line keys of the
@@ -755,7 +755,7 @@ fn process_parallel(raws: Vec<Result<WorkMessage<'static>, FailedItem>>, cfg: &P
             }
         }
     };
-    map_in_order(raws, one)
+    map_in_order(raws, 2, one)
 }
 
 /// The assigner: waits for the writer lock, then decides pending articles
