@@ -8,8 +8,11 @@ use std::path::Path;
 /// The input formats storyline reads, by file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Plain text (`.txt`): the whole file is one article.
     PlainText,
+    /// An HTML page (`.html`, `.htm`): its main text and metadata.
     Html,
+    /// JSON Lines (`.jsonl`, `.json`): one article object per line.
     Jsonl,
     /// Web archive (`.warc`, and `.warc.gz` through the gzip decoder).
     Warc,

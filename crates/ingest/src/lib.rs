@@ -31,6 +31,8 @@
 //! });
 //! ```
 
+#![deny(missing_docs)]
+
 mod config;
 mod dates;
 mod decode;

@@ -31,6 +31,7 @@ use storyline_pipeline::views::find_article;
     modifiers(&BearerAuth),
     tags((name = "stories"), (name = "articles"), (name = "search"))
 )]
+/// The OpenAPI 3 description of the API, served at `/api/openapi.json`.
 pub struct ApiDoc;
 
 struct BearerAuth;

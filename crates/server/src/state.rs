@@ -99,14 +99,17 @@ impl AppState {
         })))
     }
 
+    /// The search index the API reads (and `POST` writes).
     pub fn index(&self) -> &SearchIndex {
         &self.0.index
     }
 
+    /// The bearer token writes need, if one was set.
     pub fn token(&self) -> Option<&str> {
         self.0.token.as_deref()
     }
 
+    /// Largest request body, in bytes.
     pub fn max_body_bytes(&self) -> usize {
         self.0.max_body_bytes
     }
@@ -142,10 +145,12 @@ impl AppState {
         Ok(stale)
     }
 
+    /// Whether the store is PostgreSQL (the index is then this process's own).
     pub fn is_postgres(&self) -> bool {
         self.0.temp_index.is_some()
     }
 
+    /// The per-version JSON caches of story lists and views.
     pub fn caches(&self) -> &Caches {
         &self.0.caches
     }

@@ -31,8 +31,11 @@ pub struct StoryFilter {
 /// (`--min-articles`, `min_articles=`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterError {
+    /// The filter's name, as the surfaces share it (`min_articles`).
     pub name: &'static str,
+    /// The value given.
     pub value: String,
+    /// What was expected instead (`a whole number`).
     pub expected: &'static str,
 }
 

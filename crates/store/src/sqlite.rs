@@ -63,6 +63,7 @@ const MIGRATIONS: &[&str] = &[
     );",
 ];
 
+/// The embedded store: one SQLite file, one writer at a time.
 pub struct SqliteStore {
     conn: Connection,
     /// The writer-lock file beside the database; `None` in memory.

@@ -380,6 +380,7 @@ pub struct AliasRegistry {
 }
 
 impl AliasRegistry {
+    /// An empty registry with the alias settings of `cfg`.
     pub fn new(cfg: &AnalyzeConfig) -> Self {
         AliasRegistry { min_shared_context: cfg.alias_min_shared_context, ..Default::default() }
     }
@@ -389,6 +390,7 @@ impl AliasRegistry {
         self.known.len()
     }
 
+    /// True when no entity is known yet.
     pub fn is_empty(&self) -> bool {
         self.known.is_empty()
     }

@@ -5,7 +5,9 @@
 /// A sentence as char offsets into the text it came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SentenceSpan {
+    /// Char offset of the first char.
     pub start: usize,
+    /// Char offset just past the last char (trailing blanks excluded).
     pub end: usize,
 }
 
