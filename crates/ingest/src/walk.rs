@@ -184,7 +184,7 @@ fn read_file(path: &Path, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) {
         // error halfway through.
         match buffered.fill_buf() {
             Ok(head) if head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b => {}
-            Ok(head) if head.is_empty() => {
+            Ok([]) => {
                 return sink(ReadEvent::Skipped(Skip { origin, reason: SkipReason::EmptyFile }));
             }
             Ok(_) => {
@@ -275,7 +275,7 @@ mod tests {
         std::os::unix::fs::symlink("..", d.join("sub/up")).unwrap();
         // A second name for a file is the same file.
         std::os::unix::fs::symlink("a.txt", d.join("same.txt")).unwrap();
-        let (ids, skips) = read_all(&[d.clone()]);
+        let (ids, skips) = read_all(std::slice::from_ref(&d));
         assert_eq!(ids, ["a", "b"], "{skips:?}");
         assert!(skips.is_empty(), "{skips:?}");
         // Starting below the loop: `up` leads to d, which holds sub again.

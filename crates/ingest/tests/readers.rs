@@ -83,7 +83,7 @@ fn directory_with_bad_inputs_reads_the_good_ones_and_reports_each_bad_one() {
 fn an_over_long_jsonl_line_is_skipped_with_bounded_memory_and_reading_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let mut body = b"{\"id\": \"big\", \"text\": \"".to_vec();
-    body.extend(std::iter::repeat(b'x').take(2 << 20));
+    body.extend(std::iter::repeat_n(b'x', 2 << 20));
     body.extend_from_slice(b"\"}\n{\"id\": \"after\", \"text\": \"still read\"}\n");
     let p = write(dir.path(), "big.jsonl.gz", &gzip(&body));
     let cfg = ReaderConfig { max_record_bytes: 1 << 20, ..Default::default() };

@@ -293,7 +293,10 @@ struct WorkMessage<'a> {
     furniture: Vec<u64>,
 }
 
-/// A processed article waiting in `work_pending` for its turn.
+/// A processed article waiting in `work_pending` for its turn. Nearly every
+/// item is `Ready`, so boxing it to shrink `Failed` would only add an
+/// allocation per article.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Serialize, Deserialize)]
 enum PendingItem {
     Ready { article: Article, analysis: Analysis, features: DocFeatures, signature: Signature },

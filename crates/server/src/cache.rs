@@ -98,7 +98,6 @@ mod tests {
         assert_eq!(&get(1).unwrap()[..], b"v1");
         assert_eq!(&get(1).unwrap()[..], b"v1");
         assert_eq!(&get(2).unwrap()[..], b"v2");
-        drop(get);
         assert_eq!(runs, 2);
         assert!(c.get(&1, 1).is_none());
         // Errors are not cached.

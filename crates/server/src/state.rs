@@ -256,7 +256,7 @@ impl AppState {
             // this closure returns, on every path.
             let writer = store.lock_writer()?;
             let stored = store.article_count()?;
-            if guard.as_ref().map_or(true, |c| c.articles != stored) {
+            if guard.as_ref().is_none_or(|c| c.articles != stored) {
                 let streamer = ingest::load_streamer(&store, &st.0.cfg)?;
                 *guard = Some(IngestCache { streamer, articles: stored });
             }

@@ -379,7 +379,7 @@ mod tests {
     fn records_round_trip_and_stories_are_listed() {
         let mut s = SqliteStore::open_in_memory().unwrap();
         let a = stored("a", "one text", 7);
-        s.insert_batch(&[a.clone()]).unwrap();
+        s.insert_batch(std::slice::from_ref(&a)).unwrap();
         let mut all = Vec::new();
         s.for_each_article(&mut |x| all.push(x)).unwrap();
         assert_eq!(all, vec![a]);

@@ -75,6 +75,6 @@ pub(super) fn quotes(ctx: &Ctx) -> Vec<QuoteView> {
             }
         })
         .collect();
-    out.sort_by(|a, b| b.sources.len().cmp(&a.sources.len()));
+    out.sort_by_key(|q| std::cmp::Reverse(q.sources.len()));
     out
 }
