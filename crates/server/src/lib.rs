@@ -58,7 +58,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 pub use api::ApiDoc;
 pub use error::{ApiError, Code};
-pub use state::AppState;
+pub use state::{AppState, OpenError};
 
 /// Largest request body, in bytes: a JSONL batch of a few hundred articles.
 /// Larger batches belong to `storyline ingest`.

@@ -340,6 +340,12 @@ mod tests {
         };
         assert!(failing().is_err());
         assert!(b.try_lock_writer().unwrap().is_some(), "the error path must release the lock");
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _writer = a.lock_writer().unwrap();
+            panic!("a panic while holding the lock");
+        }));
+        assert!(panicked.is_err());
+        assert!(b.try_lock_writer().unwrap().is_some(), "a panic must release the lock too");
         // Memory stores have no other process to exclude.
         let m = SqliteStore::open_in_memory().unwrap();
         assert!(!m.lock_writer().unwrap().is_exclusive());
