@@ -1,6 +1,7 @@
 //! What the parts of the view share: the [`Ctx`] they read, and the small
-//! text and list helpers they all use. Depends on the view's types only, so
-//! the parts and the builder import it and it imports none of them.
+//! text and list helpers they all use. It depends only on the view's types
+//! and the leaf modules (`config`, `sentences`), so the parts and the
+//! builder import it and it imports none of them.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
