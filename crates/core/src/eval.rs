@@ -9,15 +9,25 @@ use std::hash::Hash;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// The scores of one clustering against gold, all in [0, 1] except ARI.
 pub struct Scores {
+    /// B-cubed precision.
     pub b3_p: f64,
+    /// B-cubed recall.
     pub b3_r: f64,
+    /// B-cubed F1.
     pub b3_f1: f64,
+    /// Pairwise precision: share of predicted same-cluster pairs that gold agrees with.
     pub pw_p: f64,
+    /// Pairwise recall: share of gold same-cluster pairs that were predicted.
     pub pw_r: f64,
+    /// Pairwise F1.
     pub pw_f1: f64,
+    /// Adjusted Rand index (0 for chance, 1 for identical; can be negative).
     pub ari: f64,
+    /// Clusters in the prediction.
     pub n_pred_clusters: usize,
+    /// Clusters in the gold labels.
     pub n_gold_clusters: usize,
 }
 

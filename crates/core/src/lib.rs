@@ -30,6 +30,8 @@
 //! assert!(!prepared.article.text.contains("All rights reserved"));
 //! ```
 
+#![deny(missing_docs)]
+
 mod model;
 mod pipeline;
 pub mod text;

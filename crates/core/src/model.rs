@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// Where a record came from, so every report can name the file and line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
+    /// The file (or `<stdin>`, or URL) it was read from.
     pub path: String,
     /// 1-based line for line-oriented inputs (JSONL), else `None`.
     pub line: Option<u64>,
@@ -41,19 +42,24 @@ pub enum TextFormat {
 /// An article as a reader hands it over, before any cleaning.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RawArticle {
+    /// The input's id; unique within a run and a store.
     pub id: String,
     /// Title given by the input (JSONL field, HTML metadata).
     pub title: Option<String>,
     /// The article text exactly as given (for HTML: the extracted main text).
     /// Analysis offsets of `storyline analyze` refer to this string.
     pub text: String,
+    /// How the text was obtained, which decides how much cleaning recovers from it.
     pub format: TextFormat,
     /// Publication date given by the input (JSONL `date`, HTML metadata),
     /// as `YYYY-MM-DD` or RFC 3339; parsed by [`crate::parse_input_date`].
     pub date: Option<String>,
+    /// The article's address given by the input, normalised by the reader.
     pub url: Option<String>,
     /// Outlet name given by the input (JSONL `source`, HTML site name).
     pub source: Option<String>,
+    /// Language given by the input (JSONL `language`, HTML `lang`), if any;
+    /// cleaning detects it otherwise.
     pub language: Option<String>,
     /// Authors given by the input (HTML metadata).
     pub authors: Vec<String>,
@@ -62,6 +68,7 @@ pub struct RawArticle {
     /// input named its fields itself (JSONL).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub sources: std::collections::BTreeMap<String, String>,
+    /// Where the reader found it, for reports.
     pub origin: Origin,
 }
 
@@ -108,14 +115,18 @@ impl RawArticle {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ParagraphKind {
+    /// Running text of the article.
     Body,
     /// An upper-case or short sub-heading inside the body.
     Heading,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One paragraph of the cleaned main text.
 pub struct Paragraph {
+    /// The paragraph's text.
     pub text: String,
+    /// Body text or sub-heading.
     pub kind: ParagraphKind,
     /// Char offset of `text` inside [`Article::raw_text`] when `text` is an
     /// exact substring of it (always for scraped text), so analysis of the
@@ -149,17 +160,24 @@ pub enum RemovalReason {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A line taken out of the main text, with why.
 pub struct Removed {
+    /// The line as it was.
     pub text: String,
+    /// Why it was taken out.
     pub reason: RemovalReason,
 }
 
 /// A dateline such as `SEOUL, October 27 (AJP) -` or `Seoul, December 1`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dateline {
+    /// The place (`SEOUL`), when given.
     pub place: Option<String>,
+    /// Month (1-12), when given.
     pub month: Option<u32>,
+    /// Day of the month, when given.
     pub day: Option<u32>,
+    /// Year, when given (most datelines leave it out).
     pub year: Option<i32>,
     /// Agency named in the dateline, e.g. `AJP`.
     pub agency: Option<String>,
@@ -168,25 +186,35 @@ pub struct Dateline {
 /// A cleaned article with its metadata.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Article {
+    /// The input's id, unchanged.
     pub id: String,
+    /// Headline: from the input, else the title line found in the text.
     pub title: String,
     /// Cleaned main text: paragraphs separated by a blank line.
     pub text: String,
+    /// The paragraphs of `text`, with their kind and raw offset.
     pub paragraphs: Vec<Paragraph>,
     /// Publication date: from the input, else from date lines in the text.
     pub published: Option<NaiveDate>,
+    /// The dateline found at the start of the text, if any.
     pub dateline: Option<Dateline>,
+    /// Authors: from the input, else from byline lines.
     pub authors: Vec<String>,
+    /// Outlet given by the input, if any.
     pub outlet: Option<String>,
+    /// Normalised URL given by the input, if any.
     pub url: Option<String>,
     /// ISO 639-1 code.
     pub language: String,
+    /// The text says it was machine-translated.
     pub machine_translated: bool,
     /// Wire services and feeds credited (`Reuters`, `The Tribune via feeds`).
     pub wire_credits: Vec<String>,
+    /// Every line taken out of the text, with why.
     pub removed: Vec<Removed>,
     /// The text exactly as given, for offsets and the article page.
     pub raw_text: String,
+    /// Where the reader found it, for reports.
     pub origin: Origin,
 }
 
@@ -213,9 +241,13 @@ impl Article {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum EntityType {
+    /// A person.
     Person,
+    /// An organisation (company, party, agency, team).
     Org,
+    /// A place (country, city, region, landmark).
     Place,
+    /// A name that is none of the above.
     Other,
 }
 
@@ -223,10 +255,14 @@ pub enum EntityType {
 /// values, end exclusive) into the analysed string.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entity {
+    /// The mention as written.
     pub text: String,
     #[serde(rename = "type")]
+    /// Person, organisation, place or other.
     pub kind: EntityType,
+    /// Char offset of the first char.
     pub start: usize,
+    /// Char offset just past the last char.
     pub end: usize,
     /// The normalised name that all aliases of this entity share.
     pub canonical: String,
@@ -236,46 +272,69 @@ pub struct Entity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum TimexType {
+    /// A calendar date, of any precision (`2025-11-04`, `2025-11`, `2025`).
     Date,
+    /// A time of day.
     Time,
+    /// A length of time (`three days`).
     Duration,
+    /// A recurrence (`every week`).
     Set,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A time expression, normalised to a TIMEX3 value. Offsets are char offsets.
 pub struct TimeExpr {
+    /// The expression as written.
     pub text: String,
     #[serde(rename = "type")]
+    /// Date, time, duration or set.
     pub kind: TimexType,
+    /// Char offset of the first char.
     pub start: usize,
+    /// Char offset just past the last char.
     pub end: usize,
     /// TIMEX3 value: `2025-11-04`, `2025-11`, `2025-W45`, `P3D`, `PAST_REF`.
     pub value: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A quotation and who said it. Offsets are char offsets.
 pub struct Quote {
+    /// The quoted words, without the quote marks.
     pub text: String,
+    /// The speaker's name, when the sentence attributes it.
     pub speaker: Option<String>,
+    /// Char offset of the first char.
     pub start: usize,
+    /// Char offset just past the last char.
     pub end: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A number with what it counts or measures. Offsets are char offsets.
 pub struct Amount {
+    /// The amount as written (`about 28,500 troops`).
     pub text: String,
+    /// Its value (`28500`).
     pub value: f64,
     /// What is counted or measured: `troops`, `USD`, `years`, `ordinal`.
     pub unit: String,
+    /// Char offset of the first char.
     pub start: usize,
+    /// Char offset just past the last char.
     pub end: usize,
 }
 
 /// Everything `analyze` finds in one text.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
+    /// Named people, organisations, places.
     pub entities: Vec<Entity>,
+    /// Time expressions.
     pub times: Vec<TimeExpr>,
+    /// Quotations.
     pub quotes: Vec<Quote>,
+    /// Amounts.
     pub amounts: Vec<Amount>,
 }

@@ -13,9 +13,13 @@ use crate::model::{Analysis, Article, RawArticle};
 /// Every stage's configuration in one place; each has documented defaults.
 #[derive(Debug, Clone, Default)]
 pub struct PipelineConfig {
+    /// Cleaning: boilerplate, metadata lines, outlet furniture.
     pub clean: CleanConfig,
+    /// Entities, times, quotes, amounts and aliases.
     pub analyze: AnalyzeConfig,
+    /// Duplicate and near-duplicate detection.
     pub dedup: DedupConfig,
+    /// Events and stories.
     pub cluster: ClusterConfig,
 }
 
@@ -32,6 +36,7 @@ impl PipelineConfig {
 /// An article after the per-article stages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
+    /// The cleaned article.
     pub article: Article,
     /// Analysis of the cleaned text; offsets point into `article.raw_text`.
     pub analysis: Analysis,

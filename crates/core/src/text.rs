@@ -206,6 +206,7 @@ pub struct CharOffsets<'a> {
 }
 
 impl<'a> CharOffsets<'a> {
+    /// Offsets into `text`, starting from its beginning.
     pub fn new(text: &'a str) -> Self {
         CharOffsets { text, byte: 0, chars: 0 }
     }

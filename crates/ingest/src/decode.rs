@@ -1,7 +1,10 @@
 //! Bytes to text: UTF-8 when valid, else the charset a BOM names or
 //! chardetng guesses, decoded by encoding_rs.
 
-/// Decoded text, and the encoding's name when it was not UTF-8.
+/// Decoded text, and the encoding's name when it was not UTF-8. `Err(())`
+/// means "not text in any encoding": the caller reports it as
+/// `SkipReason::Undecodable`, so there is nothing more to carry.
+#[allow(clippy::result_unit_err)]
 pub fn decode_text(bytes: &[u8]) -> Result<(String, Option<&'static str>), ()> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);

@@ -13,10 +13,10 @@ use feed_rs::model::{Entry, Feed, Text};
 use storyline_core::url::normalize_url;
 use storyline_core::{Origin, RawArticle, TextFormat};
 
+use crate::config::ReaderConfig;
 use crate::formats::{id_from_url, read_whole, FormatReader};
 use crate::html::html_fragment_to_text;
 use crate::report::{ReadEvent, Skip, SkipReason};
-use crate::walk::ReaderConfig;
 
 /// `.rss`, `.atom`, `.xml`, `.rdf` files, or any file with `--format feed`.
 pub struct FeedReader;
@@ -48,7 +48,9 @@ impl FormatReader for FeedReader {
 /// A parsed feed: its title and one item per entry, in feed order.
 #[derive(Debug)]
 pub struct ParsedFeed {
+    /// The feed's own title, when it has one.
     pub title: Option<String>,
+    /// One item per entry, in feed order.
     pub items: Vec<FeedItem>,
 }
 
@@ -56,8 +58,11 @@ pub struct ParsedFeed {
 /// and the article made of the entry alone, or why there is none.
 #[derive(Debug)]
 pub struct FeedItem {
+    /// Where the entry was read: the feed, and the entry within it.
     pub origin: Origin,
+    /// The entry's link, normalised.
     pub link: Option<String>,
+    /// The article made of the entry, or why the entry gave none.
     pub article: Result<RawArticle, SkipReason>,
 }
 

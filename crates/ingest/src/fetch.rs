@@ -32,6 +32,7 @@ pub struct FetchConfig {
     pub allow_private: bool,
     /// Redirects followed per request.
     pub max_redirects: u32,
+    /// The `User-Agent` sent, so a site can tell who is fetching.
     pub user_agent: String,
 }
 
@@ -53,43 +54,99 @@ impl Default for FetchConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     #[error("{url}: not an http(s) URL")]
-    BadUrl { url: String },
+    /// The URL is not `http://` or `https://`.
+    BadUrl {
+        /// The URL asked for.
+        url: String,
+    },
     #[error("{url}: refused: {host} resolves to {ip}, a private, loopback or link-local address (pass --allow-private to fetch from it)")]
-    PrivateAddress { url: String, host: String, ip: IpAddr },
+    /// The host resolves to an address a URL argument must not reach.
+    PrivateAddress {
+        /// The URL asked for.
+        url: String,
+        /// Its host.
+        host: String,
+        /// The address the host resolved to.
+        ip: IpAddr,
+    },
     #[error("{url}: cannot resolve {host}: {detail}")]
-    Resolve { url: String, host: String, detail: String },
+    /// The host name could not be resolved.
+    Resolve {
+        /// The URL asked for.
+        url: String,
+        /// Its host.
+        host: String,
+        /// The resolver's message.
+        detail: String,
+    },
     #[error("{url}: HTTP status {status}")]
-    Status { url: String, status: u16 },
+    /// The server answered with a status other than 2xx or 304.
+    Status {
+        /// The URL asked for.
+        url: String,
+        /// The status code answered.
+        status: u16,
+    },
     #[error("{url}: response larger than the limit of {limit} bytes")]
-    TooLarge { url: String, limit: u64 },
+    /// The body exceeded [`FetchConfig::max_bytes`].
+    TooLarge {
+        /// The URL asked for.
+        url: String,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     #[error("{url}: {detail}")]
-    Transport { url: String, detail: String },
+    /// Connection, TLS or read failure, or a timeout.
+    Transport {
+        /// The URL asked for.
+        url: String,
+        /// The HTTP client's message.
+        detail: String,
+    },
     #[error("{url}: redirected to {location}, not an http(s) URL with a host")]
-    BadRedirect { url: String, location: String },
+    /// A redirect to somewhere that is not an http(s) URL with a host.
+    BadRedirect {
+        /// The URL asked for.
+        url: String,
+        /// Where the redirect pointed.
+        location: String,
+    },
     #[error("{url}: more than {limit} redirects")]
-    TooManyRedirects { url: String, limit: u32 },
+    /// A redirect chain longer than the fetcher follows.
+    TooManyRedirects {
+        /// The URL asked for.
+        url: String,
+        /// Redirects followed before giving up.
+        limit: u32,
+    },
 }
 
 /// Validators of a conditional GET, as the server last sent them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Validators {
+    /// The `ETag` header, sent back as `If-None-Match`.
     pub etag: Option<String>,
+    /// The `Last-Modified` header, sent back as `If-Modified-Since`.
     pub last_modified: Option<String>,
 }
 
 /// A response: `status` 304 means "not modified" (empty body).
 #[derive(Debug, Clone)]
 pub struct Fetched {
+    /// The HTTP status (2xx, or 304 for not modified).
     pub status: u16,
     /// The URL after redirects.
     pub url: String,
     /// The full `Content-Type` header (charset included).
     pub content_type: Option<String>,
+    /// The validators to send with the next conditional GET.
     pub validators: Validators,
+    /// The body, at most [`FetchConfig::max_bytes`] (empty on 304).
     pub body: Vec<u8>,
 }
 
 impl Fetched {
+    /// True when the server answered 304: nothing changed since the validators.
     pub fn not_modified(&self) -> bool {
         self.status == 304
     }
@@ -184,6 +241,7 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
+    /// A fetcher with these limits and no host visited yet.
     pub fn new(cfg: FetchConfig) -> Self {
         let allow_private = cfg.allow_private;
         let agent = ureq::AgentBuilder::new()
@@ -197,6 +255,7 @@ impl Fetcher {
         Fetcher { agent, cfg, last_request: HashMap::new() }
     }
 
+    /// The limits this fetcher was made with.
     pub fn config(&self) -> &FetchConfig {
         &self.cfg
     }

@@ -1,5 +1,6 @@
 //! One reader per input format, behind [`FormatReader`]: a new format is one
-//! new impl here plus its extension in [`Format::from_path`].
+//! new impl here (or in its own module), its extension in
+//! [`Format::from_path`] and its arm in [`Format::reader`].
 
 use std::io::BufRead;
 use std::path::Path;
@@ -8,66 +9,10 @@ use serde_json::Value;
 use storyline_core::url::normalize_url;
 use storyline_core::{Origin, RawArticle, TextFormat};
 
+use crate::config::{Format, ReaderConfig};
 use crate::decode::{decode_text, looks_binary};
 use crate::html;
 use crate::report::{Notice, ReadEvent, Skip, SkipReason};
-use crate::walk::ReaderConfig;
-
-/// The input formats storyline reads, by file extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    PlainText,
-    Html,
-    Jsonl,
-    /// Web archive (`.warc`, and `.warc.gz` through the gzip decoder).
-    Warc,
-    /// RSS 0.9x/1.0/2.0, Atom or JSON Feed: one article per entry.
-    Feed,
-}
-
-impl Format {
-    /// Format and gzip flag from a file name: `a.txt`, `a.html.gz`, `b.jsonl`.
-    /// `Err` carries the unsupported extension for the report.
-    pub fn from_path(path: &Path) -> Result<(Format, bool), String> {
-        let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
-        let (stem, gz) = match name.strip_suffix(".gz") {
-            Some(stem) => (stem.to_string(), true),
-            None => (name.clone(), false),
-        };
-        let ext = stem.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-        let format = match ext {
-            "txt" | "text" => Format::PlainText,
-            "html" | "htm" | "xhtml" => Format::Html,
-            "jsonl" | "json" | "ndjson" => Format::Jsonl,
-            "warc" => Format::Warc,
-            "rss" | "atom" | "xml" | "rdf" => Format::Feed,
-            _ => return Err(if gz { format!(".{ext}.gz") } else { format!(".{ext}") }),
-        };
-        Ok((format, gz))
-    }
-
-    /// The format named on the command line (`--format feed`).
-    pub fn from_name(name: &str) -> Option<Format> {
-        Some(match name.to_ascii_lowercase().as_str() {
-            "txt" | "text" => Format::PlainText,
-            "html" => Format::Html,
-            "jsonl" | "json" => Format::Jsonl,
-            "warc" => Format::Warc,
-            "feed" | "rss" | "atom" => Format::Feed,
-            _ => return None,
-        })
-    }
-
-    pub fn reader(self) -> &'static dyn FormatReader {
-        match self {
-            Format::PlainText => &PlainTextReader,
-            Format::Html => &HtmlReader,
-            Format::Jsonl => &JsonlReader,
-            Format::Warc => &crate::warc::WarcReader,
-            Format::Feed => &crate::feed::FeedReader,
-        }
-    }
-}
 
 /// Reads one decompressed input stream of one format.
 pub trait FormatReader: Sync {

@@ -22,6 +22,7 @@ use crate::dates;
 /// The main text and metadata of one HTML page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HtmlArticle {
+    /// The headline, from the page's metadata or its `<title>`.
     pub title: Option<String>,
     /// Plain text, paragraphs separated by "\n\n".
     pub text: String,
@@ -29,11 +30,15 @@ pub struct HtmlArticle {
     pub published: Option<String>,
     /// YYYY-MM-DD
     pub modified: Option<String>,
+    /// Bylines, in page order.
     pub authors: Vec<String>,
+    /// The publication's name (`og:site_name`, JSON-LD publisher).
     pub site_name: Option<String>,
     /// Primary language subtag from the page (`en`, `de`, ...), lowercase.
     pub language: Option<String>,
+    /// The page's canonical URL (`<link rel="canonical">`, `og:url`).
     pub canonical_url: Option<String>,
+    /// The page's own summary (`description`, `og:description`).
     pub description: Option<String>,
     /// What extraction changed that a user should know (a page nested
     /// deeper than [`MAX_NESTING`] flattened).
@@ -51,14 +56,19 @@ pub struct HtmlArticle {
 pub const MAX_NESTING: usize = crate::nesting::MAX_DEPTH;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+/// Why no article could be extracted from a page.
 pub enum HtmlError {
     #[error("empty HTML input")]
+    /// Nothing but white space.
     Empty,
     #[error("no main text found in the page")]
+    /// The page has no block of text that reads as an article.
     NoMainText,
     #[error("HTML parser failed on this page")]
+    /// The HTML parser gave up on the page.
     ParserFailed,
     #[error("elements nested {0} deep even after flattening")]
+    /// Nesting deeper than the parser can hold, even after flattening.
     TooDeep(usize),
 }
 

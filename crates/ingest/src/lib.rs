@@ -31,6 +31,9 @@
 //! });
 //! ```
 
+#![deny(missing_docs)]
+
+mod config;
 mod dates;
 mod decode;
 mod feed;
@@ -45,9 +48,10 @@ mod warc;
 pub mod fetch;
 pub mod html;
 
+pub use config::{Format, ReaderConfig};
 pub use decode::decode_text;
 pub use feed::{feed_to_articles, read_feed_list, FeedItem, FeedReader, ParsedFeed};
-pub use formats::{html_page_to_article, id_from_file_name, id_from_url, Format, FormatReader};
+pub use formats::{html_page_to_article, id_from_file_name, id_from_url, FormatReader};
 pub use report::{Notice, ReadEvent, Skip, SkipReason};
-pub use walk::{read_inputs, ReaderConfig};
+pub use walk::read_inputs;
 pub use warc::{is_html, WarcReader};

@@ -256,12 +256,12 @@ impl<'a> Scan<'a> {
     fn skip_markup_declaration(&self, lt: usize) -> usize {
         let (html, len) = (self.html, self.html.len());
         let after = &html[lt..];
-        if after.starts_with("<!--") {
+        if let Some(rest) = after.strip_prefix("<!--") {
             // `<!-->` and `<!--->` end at once
-            if after[4..].starts_with('>') {
+            if rest.starts_with('>') {
                 return lt + 5;
             }
-            if after[4..].starts_with("->") {
+            if rest.starts_with("->") {
                 return lt + 6;
             }
             let a = find_from(html, lt + 4, "-->").map(|e| e + 3);
@@ -364,21 +364,9 @@ impl<'a> Scan<'a> {
                 |n| matches!(n, "table" | "html" | "template"),
             ),
             "button" => self.close_down(|n| n == "button", |n| is(SCOPE, n)),
-            "option" | "optgroup" => {
-                if self.stack.last().is_some_and(|o| o.name == "option") {
-                    self.pop();
-                }
-            }
-            "table" => {
-                if self.stack.last().is_some_and(|o| o.name == "table") {
-                    self.pop();
-                }
-            }
-            _ if is_heading(name) => {
-                if self.stack.last().is_some_and(|o| is_heading(&o.name)) {
-                    self.pop();
-                }
-            }
+            "option" | "optgroup" if self.stack.last().is_some_and(|o| o.name == "option") => self.pop(),
+            "table" if self.stack.last().is_some_and(|o| o.name == "table") => self.pop(),
+            _ if is_heading(name) && self.stack.last().is_some_and(|o| is_heading(&o.name)) => self.pop(),
             _ => {}
         }
     }

@@ -7,7 +7,9 @@ use storyline_core::{Origin, RawArticle};
 /// What a reader hands to its caller, in input order.
 #[derive(Debug)]
 pub enum ReadEvent {
+    /// An article that was read.
     Article(RawArticle),
+    /// A file or record that was not read, and why.
     Skipped(Skip),
     /// Read, but with something the user should know (e.g. a charset guess).
     Notice(Notice),
@@ -16,18 +18,24 @@ pub enum ReadEvent {
 /// Why a record or file was not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SkipReason {
+    /// The file could not be opened or read (the OS's message).
     Io(String),
+    /// A file of zero bytes.
     EmptyFile,
     /// More bytes than `ReaderConfig::max_file_bytes` (or the record limit).
     TooLarge {
+        /// The limit that was exceeded, in bytes.
         limit: u64,
     },
     /// NUL bytes or mostly control characters: not text.
     Binary,
+    /// A `.gz` file that is not gzip, or a gzip stream that breaks (the decoder's message).
     NotGzip(String),
+    /// A JSONL line that is not valid JSON (the parser's message).
     InvalidJson(String),
     /// A JSON value that is not an object.
     NotAnObject,
+    /// A JSON object without an `id` string.
     MissingId,
     /// Neither `text` nor `html`, or only white space.
     MissingText,
@@ -87,7 +95,9 @@ impl fmt::Display for SkipReason {
 /// A skipped file or record, with where it was.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skip {
+    /// The file (and line or record) it came from.
     pub origin: Origin,
+    /// Why it was skipped.
     pub reason: SkipReason,
 }
 
@@ -100,7 +110,9 @@ impl fmt::Display for Skip {
 /// Something a user should know about a record that was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
+    /// The file (and line or record) it is about.
     pub origin: Origin,
+    /// What happened, in words for the user.
     pub message: String,
 }
 

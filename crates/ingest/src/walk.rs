@@ -8,39 +8,27 @@ use std::path::{Path, PathBuf};
 
 use storyline_core::Origin;
 
+use crate::config::{Format, ReaderConfig};
 use crate::feed::feed_to_articles;
+use crate::feed::FeedReader;
 use crate::fetch::{FetchConfig, Fetcher};
-use crate::formats::{html_page_to_article, id_from_file_name, id_from_url, io_reason, Format};
+use crate::formats::{
+    html_page_to_article, id_from_file_name, id_from_url, io_reason, FormatReader, HtmlReader, JsonlReader,
+    PlainTextReader,
+};
 use crate::report::{ReadEvent, Skip, SkipReason};
-use crate::warc::is_html;
+use crate::warc::{is_html, WarcReader};
 
-/// Limits that keep memory bounded on hostile input.
-#[derive(Debug, Clone)]
-pub struct ReaderConfig {
-    /// Largest one-article file (`.txt`, `.html`, after gunzip), in bytes.
-    /// News pages are well under 5 MB; 16 MiB leaves room for odd pages
-    /// while a runaway file cannot exhaust memory.
-    pub max_file_bytes: u64,
-    /// Largest JSONL record (one line), in bytes; same reasoning.
-    pub max_record_bytes: u64,
-    /// Read dot-files and dot-directories (off: `.git`, `.DS_Store`).
-    pub include_hidden: bool,
-    /// Read every file (and standard input) as this format instead of
-    /// judging by extension (`--format feed` for a feed named `.php`).
-    pub format: Option<Format>,
-    /// `http(s)://` inputs: may they be on private, loopback or link-local
-    /// addresses (off: a URL argument must not reach the intranet).
-    pub allow_private: bool,
-}
-
-impl Default for ReaderConfig {
-    fn default() -> Self {
-        ReaderConfig {
-            max_file_bytes: 16 << 20,
-            max_record_bytes: 16 << 20,
-            include_hidden: false,
-            format: None,
-            allow_private: false,
+impl Format {
+    /// The reader of this format. Defined here, where inputs are dispatched,
+    /// so the readers need not import one another.
+    pub fn reader(self) -> &'static dyn FormatReader {
+        match self {
+            Format::PlainText => &PlainTextReader,
+            Format::Html => &HtmlReader,
+            Format::Jsonl => &JsonlReader,
+            Format::Warc => &WarcReader,
+            Format::Feed => &FeedReader,
         }
     }
 }
@@ -196,7 +184,7 @@ fn read_file(path: &Path, cfg: &ReaderConfig, sink: &mut dyn FnMut(ReadEvent)) {
         // error halfway through.
         match buffered.fill_buf() {
             Ok(head) if head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b => {}
-            Ok(head) if head.is_empty() => {
+            Ok([]) => {
                 return sink(ReadEvent::Skipped(Skip { origin, reason: SkipReason::EmptyFile }));
             }
             Ok(_) => {
@@ -287,7 +275,7 @@ mod tests {
         std::os::unix::fs::symlink("..", d.join("sub/up")).unwrap();
         // A second name for a file is the same file.
         std::os::unix::fs::symlink("a.txt", d.join("same.txt")).unwrap();
-        let (ids, skips) = read_all(&[d.clone()]);
+        let (ids, skips) = read_all(std::slice::from_ref(&d));
         assert_eq!(ids, ["a", "b"], "{skips:?}");
         assert!(skips.is_empty(), "{skips:?}");
         // Starting below the loop: `up` leads to d, which holds sub again.

@@ -23,9 +23,9 @@ use std::io::{self, BufRead, Read};
 use storyline_core::url::outlet_from_url;
 use storyline_core::{Origin, RawArticle};
 
+use crate::config::ReaderConfig;
 use crate::formats::{html_page_to_article, FormatReader};
 use crate::report::{ReadEvent, Skip, SkipReason};
-use crate::walk::ReaderConfig;
 
 /// Longest WARC or HTTP header line, and whole header block, in bytes. Real
 /// headers are a few hundred bytes; the bound keeps garbage from being

@@ -83,7 +83,7 @@ fn directory_with_bad_inputs_reads_the_good_ones_and_reports_each_bad_one() {
 fn an_over_long_jsonl_line_is_skipped_with_bounded_memory_and_reading_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let mut body = b"{\"id\": \"big\", \"text\": \"".to_vec();
-    body.extend(std::iter::repeat(b'x').take(2 << 20));
+    body.extend(std::iter::repeat_n(b'x', 2 << 20));
     body.extend_from_slice(b"\"}\n{\"id\": \"after\", \"text\": \"still read\"}\n");
     let p = write(dir.path(), "big.jsonl.gz", &gzip(&body));
     let cfg = ReaderConfig { max_record_bytes: 1 << 20, ..Default::default() };
@@ -122,6 +122,20 @@ fn jsonl_fields_are_carried_and_a_json_array_file_is_read() {
 #[test]
 fn the_seed_directory_reads_five_articles_in_sorted_order() {
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
+    if !seeds.is_dir() {
+        // The seeds are scraped news with no licence to vendor them: without
+        // ../shared the test says it is skipped (straight to stderr, which the
+        // harness does not capture); with STORYLINE_REQUIRE_SHARED=1, as
+        // `.ci/run` sets, it fails instead.
+        if std::env::var("STORYLINE_REQUIRE_SHARED").as_deref() == Ok("1") {
+            panic!("STORYLINE_REQUIRE_SHARED=1 but {} is not a directory", seeds.display());
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: needs ../shared/seeds (the_seed_directory_reads_five_articles_in_sorted_order)"
+        );
+        return;
+    }
     let o = read(&[seeds], &ReaderConfig::default());
     assert_eq!(o.ids.len(), 5);
     assert!(o.ids.windows(2).all(|w| w[0] < w[1]));

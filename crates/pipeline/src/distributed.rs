@@ -278,7 +278,7 @@ fn clean_for_order(raws: &[RawArticle], cfg: &PipelineConfig) -> Vec<Article> {
         let date = cleaned.ok().and_then(|a| a.best_date());
         Article { id: raw.id.clone(), published: date, ..Default::default() }
     };
-    map_in_order(raws.iter().collect(), one)
+    map_in_order(raws.iter().collect(), 2, one)
 }
 
 /// One message of the work stream: a raw article and the line keys of the
@@ -293,7 +293,10 @@ struct WorkMessage<'a> {
     furniture: Vec<u64>,
 }
 
-/// A processed article waiting in `work_pending` for its turn.
+/// A processed article waiting in `work_pending` for its turn. Nearly every
+/// item is `Ready`, so boxing it to shrink `Failed` would only add an
+/// allocation per article.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Serialize, Deserialize)]
 enum PendingItem {
     Ready { article: Article, analysis: Analysis, features: DocFeatures, signature: Signature },
@@ -755,7 +758,7 @@ fn process_parallel(raws: Vec<Result<WorkMessage<'static>, FailedItem>>, cfg: &P
             }
         }
     };
-    map_in_order(raws, one)
+    map_in_order(raws, 2, one)
 }
 
 /// The assigner: waits for the writer lock, then decides pending articles

@@ -34,6 +34,7 @@ use storyline_ingest::{Format, ReadEvent, ReaderConfig};
 use storyline_store::search::IndexSession;
 use storyline_store::{identity_hash, SearchIndex, Store, StoredArticle};
 
+use crate::parallel::map_in_order;
 use crate::PipelineError;
 
 /// Articles per transaction: large enough to amortise commits, small enough
@@ -199,47 +200,21 @@ pub fn for_each_made_in_arrival_order<T: Send, E>(
     Ok(())
 }
 
-/// `f` over `raws[i]` for every `i` of `indices` on all cores (threads
-/// take small blocks in turn, so an uneven block costs little); results in
-/// the order of `indices`; a panic of `f` becomes that article's `Failed`.
+/// `f` over `raws[i]` for every `i` of `indices` on all cores (see
+/// [`map_in_order`]), results in the order of `indices`; a panic of `f`
+/// becomes that article's `Failed`.
 fn map_indexed<T: Send>(
     raws: &[RawArticle],
     indices: &[usize],
     f: &(impl Fn(&RawArticle) -> T + Sync),
 ) -> Vec<Result<T, Failed>> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    const BLOCK: usize = 8;
     let one = |raw: &RawArticle| -> Result<T, Failed> {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(raw))).map_err(|_| Failed {
             origin: raw.origin.to_string(),
             reason: "internal error while processing this article (please report it)".into(),
         })
     };
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    if threads == 1 || indices.len() < PARALLEL_MIN_ARTICLES {
-        return indices.iter().map(|&i| one(&raws[i])).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut parts: Vec<(usize, Vec<Result<T, Failed>>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let start = next.fetch_add(BLOCK, Ordering::Relaxed);
-                        if start >= indices.len() {
-                            return done;
-                        }
-                        let end = (start + BLOCK).min(indices.len());
-                        done.push((start, indices[start..end].iter().map(|&i| one(&raws[i])).collect()));
-                    }
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-    });
-    parts.sort_unstable_by_key(|p| p.0);
-    parts.into_iter().flat_map(|p| p.1).collect()
+    map_in_order(indices.iter().map(|&i| &raws[i]).collect(), PARALLEL_MIN_ARTICLES, one)
 }
 
 /// `f` over every article on all cores, in input order; an article whose

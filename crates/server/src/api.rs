@@ -31,6 +31,7 @@ use storyline_pipeline::views::find_article;
     modifiers(&BearerAuth),
     tags((name = "stories"), (name = "articles"), (name = "search"))
 )]
+/// The OpenAPI 3 description of the API, served at `/api/openapi.json`.
 pub struct ApiDoc;
 
 struct BearerAuth;
@@ -650,7 +651,7 @@ pub fn check_token(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError
     // The scheme is case-insensitive (RFC 9110 section 11.1): `bearer` and
     // `BEARER` are the same scheme as `Bearer`.
     let given = value.to_str().ok().and_then(|v| {
-        let (scheme, token) = v.trim_start().split_once(|c: char| c == ' ' || c == '\t')?;
+        let (scheme, token) = v.trim_start().split_once([' ', '\t'])?;
         scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
     });
     match given {

@@ -51,6 +51,7 @@ impl<K: Eq + Hash, V: Clone> Versioned<K, V> {
         entries.get(key).filter(|(v, _)| *v == version).map(|(_, b)| b.clone())
     }
 
+    /// Keeps `body` as the answer for `key` at `version` (replacing an older one).
     pub fn put(&self, key: K, version: u64, body: V) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
@@ -97,7 +98,6 @@ mod tests {
         assert_eq!(&get(1).unwrap()[..], b"v1");
         assert_eq!(&get(1).unwrap()[..], b"v1");
         assert_eq!(&get(2).unwrap()[..], b"v2");
-        drop(get);
         assert_eq!(runs, 2);
         assert!(c.get(&1, 1).is_none());
         // Errors are not cached.

@@ -10,6 +10,9 @@ use utoipa::ToSchema;
 
 /// Whose fault an error is: the caller's request (`invalid_request`), its
 /// credentials (`auth`), or the server (`internal`).
+// The variants are the snake_case names above; no `///` on them because
+// utoipa would publish it in `/api/openapi.json`, kept as it was.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorType {
@@ -69,16 +72,25 @@ impl Code {
 /// An API error: a code from the table and a message saying what to do.
 #[derive(Debug, Clone)]
 pub struct ApiError {
+    /// Which error, from the table.
     pub code: Code,
+    /// What went wrong and what to do, for the caller.
     pub message: String,
 }
 
 /// The error body.
+// `error` holds the [`ErrorDetail`]; no `///` on it because utoipa would
+// publish it in `/api/openapi.json`, kept as it was.
+#[allow(missing_docs)]
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
+// The `error` object: `message` (what went wrong, what to do), `code` (a
+// [`Code`]) and `type` (an [`ErrorType`]). No `///` here because utoipa
+// would publish it in `/api/openapi.json`, kept as it was.
+#[allow(missing_docs)]
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     pub message: String,
@@ -88,14 +100,17 @@ pub struct ErrorDetail {
 }
 
 impl ApiError {
+    /// An error with this code and message.
     pub fn new(code: Code, message: impl Into<String>) -> Self {
         ApiError { code, message: message.into() }
     }
 
+    /// A 404: the story, event or article does not exist.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(Code::NotFound, message)
     }
 
+    /// A 400: a query parameter could not be read.
     pub fn bad_parameter(message: impl Into<String>) -> Self {
         Self::new(Code::BadParameter, message)
     }
@@ -107,6 +122,7 @@ impl ApiError {
         Self::new(Code::Internal, format!("internal error: {err}"))
     }
 
+    /// The JSON body of this error.
     pub fn body(&self) -> ErrorBody {
         let (_, kind) = self.code.status_and_type();
         ErrorBody { error: ErrorDetail { message: self.message.clone(), code: self.code, kind } }

@@ -34,6 +34,8 @@
 //! # }
 //! ```
 
+#![deny(missing_docs)]
+
 mod api;
 pub mod cache;
 pub mod error;
@@ -56,7 +58,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 pub use api::ApiDoc;
 pub use error::{ApiError, Code};
-pub use state::AppState;
+pub use state::{AppState, OpenError};
 
 /// Largest request body, in bytes: a JSONL batch of a few hundred articles.
 /// Larger batches belong to `storyline ingest`.
@@ -79,6 +81,7 @@ const INDEX_REFRESH: Duration = Duration::from_secs(5);
 /// How to run the server.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
+    /// Address to listen on.
     pub addr: SocketAddr,
     /// The SQLite store (created if missing; its index is `<db>.index/`) or
     /// a `postgres://` URL (the index is then a temporary per-process cache).
@@ -87,11 +90,14 @@ pub struct ServeConfig {
     pub token: Option<String>,
     /// Require the token on read endpoints too.
     pub protect_reads: bool,
+    /// Largest request body, in bytes (`POST /api/articles`).
     pub max_body_bytes: usize,
+    /// Longest a request may take before it is answered with a `timeout` error (503).
     pub request_timeout: Duration,
 }
 
 impl ServeConfig {
+    /// A config for `addr` and `db` with the defaults: no token, open reads.
     pub fn new(addr: SocketAddr, db: PathBuf) -> Self {
         ServeConfig {
             addr,
@@ -107,8 +113,11 @@ impl ServeConfig {
 /// Router options beyond the state.
 #[derive(Debug, Clone, Copy)]
 pub struct RouterOptions {
+    /// Require the bearer token on read endpoints too.
     pub protect_reads: bool,
+    /// Largest request body, in bytes.
     pub max_body_bytes: usize,
+    /// Longest a request may take before it is answered with a `timeout` error (503).
     pub request_timeout: Duration,
 }
 
@@ -153,6 +162,7 @@ pub fn router(state: AppState) -> Router {
     router_with(state, RouterOptions::default())
 }
 
+/// The application with these options: API, UI, auth, body limit and timeout.
 pub fn router_with(state: AppState, opts: RouterOptions) -> Router {
     let api = Router::new()
         .route("/healthz", get(api::health))

@@ -67,6 +67,22 @@ pub struct CachedView {
     pub entities_json: std::sync::OnceLock<Bytes>,
 }
 
+/// Why [`AppState::open`] failed. Typed, like the engine's errors, so a
+/// program embedding the server can tell them apart; the messages are the
+/// underlying errors' own.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The store could not be opened or read.
+    #[error(transparent)]
+    Store(#[from] storyline_store::StoreError),
+    /// The search index could not be opened or rebuilt.
+    #[error(transparent)]
+    Search(#[from] storyline_store::SearchError),
+    /// The pipeline's settings (`STORYLINE_WINDOW_DAYS`) could not be read.
+    #[error(transparent)]
+    Pipeline(#[from] storyline_pipeline::PipelineError),
+}
+
 /// Cheap to clone: handlers share one [`Inner`].
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -74,7 +90,7 @@ pub struct AppState(Arc<Inner>);
 impl AppState {
     /// Opens the store (creating it if missing) and its search index;
     /// rebuilds the index when it does not hold every stored article.
-    pub fn open(db: &Path, token: Option<String>, max_body_bytes: usize) -> anyhow::Result<Self> {
+    pub fn open(db: &Path, token: Option<String>, max_body_bytes: usize) -> Result<Self, OpenError> {
         let store = open_store(&db.to_string_lossy())?;
         let temp_index = store.is_postgres().then(|| {
             let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
@@ -99,14 +115,17 @@ impl AppState {
         })))
     }
 
+    /// The search index the API reads (and `POST` writes).
     pub fn index(&self) -> &SearchIndex {
         &self.0.index
     }
 
+    /// The bearer token writes need, if one was set.
     pub fn token(&self) -> Option<&str> {
         self.0.token.as_deref()
     }
 
+    /// Largest request body, in bytes.
     pub fn max_body_bytes(&self) -> usize {
         self.0.max_body_bytes
     }
@@ -142,10 +161,12 @@ impl AppState {
         Ok(stale)
     }
 
+    /// Whether the store is PostgreSQL (the index is then this process's own).
     pub fn is_postgres(&self) -> bool {
         self.0.temp_index.is_some()
     }
 
+    /// The per-version JSON caches of story lists and views.
     pub fn caches(&self) -> &Caches {
         &self.0.caches
     }
@@ -251,7 +272,7 @@ impl AppState {
             // this closure returns, on every path.
             let writer = store.lock_writer()?;
             let stored = store.article_count()?;
-            if guard.as_ref().map_or(true, |c| c.articles != stored) {
+            if guard.as_ref().is_none_or(|c| c.articles != stored) {
                 let streamer = ingest::load_streamer(&store, &st.0.cfg)?;
                 *guard = Some(IngestCache { streamer, articles: stored });
             }

@@ -5,23 +5,61 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the database {path}: {source}")]
-    Open { path: PathBuf, source: rusqlite::Error },
+    /// The SQLite file could not be opened or created.
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// SQLite's reason.
+        source: rusqlite::Error,
+    },
     #[error("database error: {0}")]
+    /// Any other SQLite failure.
     Sqlite(#[from] rusqlite::Error),
     #[error("stored record {id} cannot be read ({detail}); the database may come from another storyline version")]
-    Corrupt { id: String, detail: String },
+    /// A stored record that does not decode (another version's format).
+    Corrupt {
+        /// The record that does not decode.
+        id: String,
+        /// The decoder's message.
+        detail: String,
+    },
     #[cfg(feature = "postgres")]
     #[error("cannot connect to PostgreSQL at {url}: {source}")]
-    PgOpen { url: String, source: postgres::Error },
+    /// The PostgreSQL server could not be reached or refused the login.
+    PgOpen {
+        /// The URL, as given.
+        url: String,
+        /// The client's reason.
+        source: postgres::Error,
+    },
     #[cfg(feature = "postgres")]
     #[error("PostgreSQL error: {0}")]
+    /// Any other PostgreSQL failure.
     Postgres(#[from] postgres::Error),
     #[error("cannot lock {path} to become the store's one writer: {source}")]
-    Lock { path: PathBuf, source: std::io::Error },
+    /// The writer-lock file beside a SQLite store could not be locked.
+    Lock {
+        /// The lock file.
+        path: PathBuf,
+        /// The OS's reason.
+        source: std::io::Error,
+    },
     #[error("bad database URL {url}: {detail}")]
-    BadUrl { url: String, detail: String },
+    /// A `postgres://` URL that cannot be used.
+    BadUrl {
+        /// The URL, as given.
+        url: String,
+        /// What is wrong with it.
+        detail: String,
+    },
     #[error("the database schema is version {found}, newer than this storyline ({supported}); upgrade storyline")]
-    NewerSchema { found: i64, supported: i64 },
+    /// The database was written by a newer storyline; reading it could lose data.
+    NewerSchema {
+        /// The database's schema version.
+        found: i64,
+        /// The newest version this build reads.
+        supported: i64,
+    },
 }
 
 impl StoreError {

@@ -31,8 +31,11 @@ pub struct StoryFilter {
 /// (`--min-articles`, `min_articles=`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterError {
+    /// The filter's name, as the surfaces share it (`min_articles`).
     pub name: &'static str,
+    /// The value given.
     pub value: String,
+    /// What was expected instead (`a whole number`).
     pub expected: &'static str,
 }
 
@@ -111,6 +114,11 @@ pub fn developing(s: &StorySummary, newest_in_store: Option<&str>) -> bool {
 /// article must be for the story to count as developing.
 pub const DEVELOPING_DAYS: i64 = 2;
 
+/// The stories of search hits (`s3` labels), for the entity filter.
+pub fn stories_of_hits(hits: &[crate::Hit]) -> HashSet<u32> {
+    hits.iter().filter_map(|h| crate::search::parse_label(&h.story, 's')).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,9 +173,4 @@ mod tests {
         assert!(!developing(&a, Some("2025-11-09")));
         assert!(!developing(&story(2, 1, "2025-11-04", "2025-11-04", &[]), Some("2025-11-04")));
     }
-}
-
-/// The stories of search hits (`s3` labels), for the entity filter.
-pub fn stories_of_hits(hits: &[crate::Hit]) -> HashSet<u32> {
-    hits.iter().filter_map(|h| crate::search::parse_label(&h.story, 's')).collect()
 }

@@ -23,6 +23,8 @@
 //! assert_eq!(store.article_count().unwrap(), 0);
 //! ```
 
+#![deny(missing_docs)]
+
 mod error;
 pub mod filter;
 mod open;
@@ -54,6 +56,7 @@ pub trait Store {
     fn insert_batch(&mut self, batch: &[StoredArticle]) -> Result<usize, StoreError>;
     /// Every stored article in arrival order (for rebuilding online state).
     fn for_each_article(&self, visit: &mut dyn FnMut(StoredArticle)) -> Result<(), StoreError>;
+    /// How many articles the store holds.
     fn article_count(&self) -> Result<u64, StoreError>;
     /// How many stories the store holds (from the story index, without
     /// reading articles).

@@ -10,8 +10,10 @@ use crate::{SqliteStore, Store, StoreError};
 
 /// A store of either backend, chosen at run time by [`open_store`].
 pub enum AnyStore {
+    /// The embedded default: a SQLite file.
     Sqlite(SqliteStore),
     #[cfg(feature = "postgres")]
+    /// A PostgreSQL database, for many processes.
     Postgres(crate::PgStore),
 }
 

@@ -785,15 +785,19 @@ pub mod testing {
     /// A schema dropped when this guard goes out of scope, also when the
     /// test panics.
     pub struct TempSchema {
+        /// The server URL without the schema.
         pub base: String,
+        /// The unique schema this test writes to.
         pub name: String,
     }
 
     impl TempSchema {
+        /// A fresh schema name starting with `prefix` on the test server.
         pub fn new(prefix: &str) -> Self {
             TempSchema { base: base_url(), name: unique_schema(prefix) }
         }
 
+        /// The URL that opens a store in this schema.
         pub fn url(&self) -> String {
             url_with_schema(&self.base, &self.name)
         }

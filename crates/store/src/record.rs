@@ -6,23 +6,36 @@ use storyline_core::{Analysis, Article};
 /// Everything stored for one article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredArticle {
+    /// The cleaned article.
     pub article: Article,
+    /// Its entities, times, quotes and amounts.
     pub analysis: Analysis,
+    /// What clustering compares, so online state can be rebuilt without re-analysing.
     pub features: DocFeatures,
+    /// What dedup compares (shingles, paragraph hashes), for the same reason.
     pub signature: Signature,
+    /// The earlier article this one copies, when it is a copy.
     pub duplicate: Option<DuplicateMatch>,
+    /// The event it joined.
     pub event: u32,
+    /// The story its event belongs to.
     pub story: u32,
 }
 
 /// One line of `storyline stories`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StorySummary {
+    /// The story's number (shown as `s{id}`).
     pub id: u32,
+    /// The story's title, by the same rule as its view's.
     pub title: String,
+    /// Articles in the story, copies included.
     pub articles: u64,
+    /// Events in the story.
     pub events: u64,
+    /// Earliest article date (`YYYY-MM-DD`), when any is dated.
     pub first: Option<String>,
+    /// Latest article date (`YYYY-MM-DD`), when any is dated.
     pub last: Option<String>,
     /// Distinct outlets of its articles, sorted (as far as the store knows
     /// them: see [`stored_outlet`]).

@@ -44,6 +44,7 @@ const SNIPPET_CHARS: usize = 220;
 const SNIPPET_SCAN_CHARS: usize = 700;
 /// Default and largest number of hits one search returns.
 pub const DEFAULT_LIMIT: usize = 20;
+/// Larger limits are cut to this, so one request cannot read the whole index.
 pub const MAX_LIMIT: usize = 500;
 /// Documents read to learn which canonicals an alias was folded into; an
 /// alias maps to one or very few canonicals, so a handful of its documents
@@ -59,12 +60,21 @@ const MAP_SEP: char = '\u{1f}';
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     #[error("search index {path}: {source}; rebuild it with `storyline reindex`")]
-    Open { path: PathBuf, source: tantivy::TantivyError },
+    /// The index folder could not be opened or created.
+    Open {
+        /// The index folder.
+        path: PathBuf,
+        /// tantivy's reason.
+        source: tantivy::TantivyError,
+    },
     #[error("search index error: {0}")]
+    /// Any other failure of the index.
     Tantivy(#[from] tantivy::TantivyError),
     #[error("reading the store to index it: {0}")]
+    /// The store could not be read while indexing it.
     Store(#[from] StoreError),
     #[error("a SQLite store is searched through the index beside it, and none was opened")]
+    /// Search was asked of a SQLite store without its index.
     NoIndex,
     /// A query the user wrote that the index cannot answer; the message
     /// says why and what to write instead (no engine internals).
@@ -121,21 +131,28 @@ pub struct SearchQuery {
 /// the snippet with text nodes, never parsing HTML.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SnippetPart {
+    /// The text of this piece.
     pub text: String,
+    /// Whether it matched the query.
     pub highlight: bool,
 }
 
 /// One matching article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hit {
+    /// The article's id.
     pub id: String,
+    /// The article's title.
     pub title: String,
     /// Story label (`s3`).
     pub story: String,
     /// Event label (`e12`).
     pub event: String,
+    /// Publication date (`YYYY-MM-DD`), when known.
     pub published: Option<String>,
+    /// The article's outlet, when known.
     pub outlet: Option<String>,
+    /// BM25 relevance (higher is better); comparable within one search only.
     pub score: f32,
     /// The best passage, HTML-escaped, matches wrapped in `<mark>`.
     pub snippet_html: String,
@@ -277,6 +294,7 @@ impl SearchIndex {
         Ok(SearchIndex { path: path.to_path_buf(), index, reader, fields, write: Mutex::new(()) })
     }
 
+    /// The index folder.
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -390,6 +408,7 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// True when nothing is indexed.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -63,6 +63,7 @@ const MIGRATIONS: &[&str] = &[
     );",
 ];
 
+/// The embedded store: one SQLite file, one writer at a time.
 pub struct SqliteStore {
     conn: Connection,
     /// The writer-lock file beside the database; `None` in memory.
@@ -339,6 +340,12 @@ mod tests {
         };
         assert!(failing().is_err());
         assert!(b.try_lock_writer().unwrap().is_some(), "the error path must release the lock");
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _writer = a.lock_writer().unwrap();
+            panic!("a panic while holding the lock");
+        }));
+        assert!(panicked.is_err());
+        assert!(b.try_lock_writer().unwrap().is_some(), "a panic must release the lock too");
         // Memory stores have no other process to exclude.
         let m = SqliteStore::open_in_memory().unwrap();
         assert!(!m.lock_writer().unwrap().is_exclusive());
@@ -378,7 +385,7 @@ mod tests {
     fn records_round_trip_and_stories_are_listed() {
         let mut s = SqliteStore::open_in_memory().unwrap();
         let a = stored("a", "one text", 7);
-        s.insert_batch(&[a.clone()]).unwrap();
+        s.insert_batch(std::slice::from_ref(&a)).unwrap();
         let mut all = Vec::new();
         s.for_each_article(&mut |x| all.push(x)).unwrap();
         assert_eq!(all, vec![a]);

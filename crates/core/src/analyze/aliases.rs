@@ -78,7 +78,7 @@ pub(crate) fn fold_within(text: &str, ents: &mut Vec<Ent>, published: Option<Nai
         let (canon, kind, long_start) = if let Some(k) = ent_long {
             let e = &ents[k];
             let words: Vec<String> = text[e.start..e.end]
-                .split(|c: char| c == ' ' || c == '-')
+                .split([' ', '-'])
                 .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
                 .filter(|w| !w.is_empty())
                 .collect();
@@ -96,7 +96,7 @@ pub(crate) fn fold_within(text: &str, ents: &mut Vec<Ent>, published: Option<Nai
             let mut found = None;
             for _ in 0..cfg.acronym_max_words {
                 let seg = &before[..pos];
-                let trimmed = seg.trim_end_matches(|c: char| c == ' ' || c == ',');
+                let trimmed = seg.trim_end_matches([' ', ',']);
                 if trimmed.is_empty() || trimmed.ends_with(['.', ';', ':', '(', ')', '"', '“', '”']) {
                     break;
                 }
@@ -109,7 +109,7 @@ pub(crate) fn fold_within(text: &str, ents: &mut Vec<Ent>, published: Option<Nai
                 starts.push(ws);
                 pos = ws;
                 let words: Vec<String> = before[ws..long_end]
-                    .split(|c: char| c == ' ' || c == '-' || c == ',')
+                    .split([' ', '-', ','])
                     .filter(|w| !w.is_empty())
                     .map(|w| w.to_lowercase())
                     .collect();
@@ -231,7 +231,7 @@ fn fold_syllables(s: &str) -> String {
         .collect();
     let mut out = String::with_capacity(t.len());
     for c in t.chars() {
-        if c.is_alphanumeric() && out.chars().last() != Some(c) {
+        if c.is_alphanumeric() && !out.ends_with(c) {
             out.push(c);
         }
     }
@@ -301,7 +301,7 @@ fn transliteration_key(parts: &[&str]) -> Option<String> {
             .replace('w', "v");
         let mut out = String::with_capacity(w.len());
         for c in w.chars().filter(|c| c.is_alphabetic()) {
-            if out.chars().last() != Some(c) {
+            if !out.ends_with(c) {
                 out.push(c);
             }
         }
@@ -380,6 +380,7 @@ pub struct AliasRegistry {
 }
 
 impl AliasRegistry {
+    /// An empty registry with the alias settings of `cfg`.
     pub fn new(cfg: &AnalyzeConfig) -> Self {
         AliasRegistry { min_shared_context: cfg.alias_min_shared_context, ..Default::default() }
     }
@@ -389,6 +390,7 @@ impl AliasRegistry {
         self.known.len()
     }
 
+    /// True when no entity is known yet.
     pub fn is_empty(&self) -> bool {
         self.known.is_empty()
     }

@@ -280,9 +280,7 @@ pub(crate) fn tokenize(text: &str, cfg: &AnalyzeConfig) -> Vec<Tok> {
         while j < n {
             let c = chars[j].1;
             let next_alnum = j + 1 < n && chars[j + 1].1.is_alphanumeric();
-            if c.is_alphanumeric() {
-                j += 1;
-            } else if (c == '-' || c == '‐' || c == '.') && next_alnum {
+            if c.is_alphanumeric() || ((c == '-' || c == '‐' || c == '.') && next_alnum) {
                 j += 1;
             } else if is_apos(c) && next_alnum {
                 // Possessive 's ends the token; O'Brien and don't continue.

@@ -213,13 +213,18 @@ fn analyze_bytes(text: &str, published: Option<NaiveDate>, cfg: &AnalyzeConfig) 
 /// noun). Times (numeric and ISO dates, years) run on every language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stages {
+    /// Named people, organisations and places.
     pub entities: bool,
+    /// Dates, times, durations and sets (TIMEX3).
     pub times: bool,
+    /// Quotations and their speakers.
     pub quotes: bool,
+    /// Numbers with what they count or measure.
     pub amounts: bool,
 }
 
 impl Stages {
+    /// Every stage: what an English text gets.
     pub const ALL: Stages = Stages { entities: true, times: true, quotes: true, amounts: true };
 
     /// The stages for an ISO 639-1 language code (`en`, `de`, ...).
@@ -247,10 +252,6 @@ fn analyze_bytes_for(text: &str, published: Option<NaiveDate>, cfg: &AnalyzeConf
     RawAnalysis { entities: ents, times, quotes, amounts }
 }
 
-/// Analyze an article's title and paragraphs as one document (so aliases
-/// defined in one paragraph resolve in another); offsets point into
-/// `article.raw_text`. Mentions in the title or in paragraphs without a
-/// `raw_start` are dropped: they have no place in the raw text.
 /// The kept paragraphs and the removed photo captions that are found in the
 /// raw text, in raw-text order, each with its char offset there (`None`
 /// for a paragraph that is not a substring of it).
@@ -268,6 +269,10 @@ fn with_captions(article: &Article) -> Vec<(&str, Option<usize>)> {
     parts
 }
 
+/// Analyze an article's title and paragraphs as one document (so aliases
+/// defined in one paragraph resolve in another); offsets point into
+/// `article.raw_text`. Mentions in the title or in paragraphs without a
+/// `raw_start` are dropped: they have no place in the raw text.
 pub fn analyze_article(article: &Article, cfg: &AnalyzeConfig) -> Analysis {
     // Segments of the combined document: (byte start, byte end, raw char start).
     let mut doc = String::with_capacity(article.text.len() + article.title.len() + 8);

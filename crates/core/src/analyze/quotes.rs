@@ -93,7 +93,7 @@ fn spans(text: &str) -> Vec<(usize, usize)> {
 /// Speaker phrase -> entity canonical when an entity ends the phrase, or the
 /// last organisation named like "the ministry".
 fn resolve(text: &str, subj_s: usize, subj_e: usize, ents: &[Ent], before: usize) -> Option<String> {
-    let Some(subj) = text.get(subj_s..subj_e).map(str::trim) else { return None };
+    let subj = text.get(subj_s..subj_e).map(str::trim)?;
     if subj.is_empty() {
         return None;
     }
@@ -178,8 +178,7 @@ pub(crate) fn extract(text: &str, ents: &[Ent], cfg: &AnalyzeConfig) -> Vec<RawQ
                 let clause = &text[from..subj_e];
                 let cs = clause
                     .char_indices()
-                    .filter(|&(_, c)| matches!(c, ',' | ';' | ':' | '“' | '"' | '”'))
-                    .last()
+                    .rfind(|&(_, c)| matches!(c, ',' | ';' | ':' | '“' | '"' | '”'))
                     .map_or(from, |(i, c)| from + i + c.len_utf8());
                 speaker = resolve(text, cs, subj_e, ents, s);
             }

@@ -70,10 +70,14 @@ impl Default for OutletLinesConfig {
 }
 
 impl OutletLines {
+    /// Leading blocks of a page where furniture is looked for.
     pub const HEAD_BLOCKS: usize = 3;
+    /// Trailing blocks of a page where furniture is looked for.
     pub const TAIL_BLOCKS: usize = 8;
+    /// Candidate lines kept per outlet, so memory stays bounded.
     pub const MAX_LINES_PER_OUTLET: usize = 20_000;
 
+    /// An empty table: no outlet has taught any line yet.
     pub fn new() -> Self {
         Self::default()
     }

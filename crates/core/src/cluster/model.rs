@@ -39,11 +39,14 @@ pub const N_FEATURES: usize = FEATURE_NAMES.len();
 /// One logistic regression.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Logistic {
+    /// One weight per feature, in [`FEATURE_NAMES`] order.
     pub weights: Vec<f32>,
+    /// The intercept.
     pub bias: f32,
 }
 
 impl Logistic {
+    /// The model's probability for the feature vector `x`.
     pub fn probability(&self, x: &[f32; N_FEATURES]) -> f32 {
         let z: f32 = self.bias + self.weights.iter().zip(x).map(|(w, v)| w * v).sum::<f32>();
         1.0 / (1.0 + (-z).exp())
@@ -59,8 +62,11 @@ impl Logistic {
 pub struct JoinModel {
     /// Format version: bump when features change meaning.
     pub version: u32,
+    /// Feature names the weights were trained on, checked against [`FEATURE_NAMES`] on load.
     pub features: Vec<String>,
+    /// Scores each candidate event, to pick the best one.
     pub rank: Logistic,
+    /// Decides whether the article joins the best candidate or opens a new event.
     pub join: Logistic,
     /// How the weights were obtained (command, data).
     pub trained_on: String,

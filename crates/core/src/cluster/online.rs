@@ -11,7 +11,9 @@ use crate::window::WindowClock;
 /// Where an article went.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Assignment {
+    /// The event joined or opened (shown as `e{n}`).
     pub event: u32,
+    /// The story of that event (shown as `s{n}`).
     pub story: u32,
     /// True when this article opened a new event.
     pub opened_event: bool,
@@ -159,6 +161,7 @@ fn gaussian(gap_days: f32, sigma: f32) -> f32 {
 }
 
 impl Clusterer {
+    /// A clusterer with no event yet.
     pub fn new(cfg: ClusterConfig) -> Self {
         let prior_docs = cfg.model.background_docs.max(0.0);
         let df = if prior_docs > 0.0 {
@@ -193,6 +196,7 @@ impl Clusterer {
         Clusterer { cfg, ..self }
     }
 
+    /// The settings it was made with.
     pub fn config(&self) -> &ClusterConfig {
         &self.cfg
     }
@@ -212,6 +216,7 @@ impl Clusterer {
         self.quiet_stories.len()
     }
 
+    /// Stories opened so far.
     pub fn story_count(&self) -> u32 {
         self.n_stories
     }

@@ -232,15 +232,13 @@ fn guides_on_one_topic_from_different_sites_stay_apart() {
     // These two share most of their words (term cosine above the shipped
     // 0.5, which the WCXB dev crawl set: BENCHMARKS.md, "Issue 16"); below
     // the rule's cosine they stay apart.
-    let mut cfg = ClusterConfig::default();
-    cfg.reader_page_join_cosine = 0.99;
+    let cfg = ClusterConfig { reader_page_join_cosine: 0.99, ..Default::default() };
     let mut c = Clusterer::new(cfg);
     let (x, y) = (c.assign(&a), c.assign(&b));
     assert_ne!(x.event, y.event, "two guides are no event");
     assert_ne!(x.story, y.story);
     // The same pages would join on topic alone without the rule.
-    let mut cfg = ClusterConfig::default();
-    cfg.reader_page_join_cosine = 0.0;
+    let cfg = ClusterConfig { reader_page_join_cosine: 0.0, ..Default::default() };
     let mut c = Clusterer::new(cfg);
     let (x, y) = (c.assign(&a), c.assign(&b));
     assert_eq!(x.event, y.event, "without the rule topic words decide");

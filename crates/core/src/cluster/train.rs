@@ -16,7 +16,9 @@ use super::online::Clusterer;
 /// One labelled article of a development stream.
 #[derive(Debug, Clone)]
 pub struct TrainingDoc {
+    /// What clustering compares for this article.
     pub features: DocFeatures,
+    /// The gold event label the models learn to reproduce.
     pub gold_event: String,
 }
 
@@ -93,8 +95,9 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
         }
         for row in col + 1..n {
             let f = a[row][col] / d;
-            for k in col..n {
-                a[row][k] -= f * a[col][k];
+            let (upper, lower) = a.split_at_mut(row);
+            for (x, p) in lower[0][col..n].iter_mut().zip(&upper[col][col..n]) {
+                *x -= f * p;
             }
             b[row] -= f * b[col];
         }
@@ -112,13 +115,17 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
 pub struct TrainingReport {
     /// Candidate pairs (ranking model's examples) and how many were joins.
     pub examples: usize,
+    /// How many of `examples` were joins.
     pub positives: usize,
     /// Best-ranked candidates (join model's examples) and how many were right.
     pub best_examples: usize,
+    /// How many of `best_examples` were the right event.
     pub best_positives: usize,
+    /// Gradient-descent passes made.
     pub iterations: usize,
     /// Weighted accuracy of each model on its own training examples.
     pub rank_accuracy: f64,
+    /// Weighted accuracy of the join model on its examples.
     pub join_accuracy: f64,
 }
 

@@ -257,11 +257,13 @@ impl DuplicateKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// This article copies an earlier one: which, how, and how surely.
 pub struct DuplicateMatch {
     /// Id of the original: the earlier original this article shares the
     /// most text with (never a copy), or the group's earliest copy when a
     /// copy published earlier arrived later.
     pub original: String,
+    /// How it copies the original (exact, near, excerpt, extended).
     pub kind: DuplicateKind,
     /// Similarity in [0, 1] that confirmed the match: 1 for exact, the
     /// Jaccard of the samples for near, the share of this article found in
@@ -304,9 +306,13 @@ pub struct DedupStats {
     pub observed: u64,
     /// Articles passed to [`DedupIndex::restore`].
     pub restored: u64,
+    /// Matches found as exact copies.
     pub exact: u64,
+    /// Matches found as reworded (near) copies.
     pub near: u64,
+    /// Matches found as excerpts of their original.
     pub excerpt: u64,
+    /// Matches found as extended copies (the original plus more).
     pub extended: u64,
     /// Matches (of any kind) marked syndicated.
     pub syndicated: u64,
@@ -446,6 +452,7 @@ struct Confirmed {
 }
 
 impl DedupIndex {
+    /// An empty index with these settings.
     pub fn new(cfg: &DedupConfig) -> Self {
         DedupIndex {
             cfg: cfg.clone(),
@@ -470,6 +477,7 @@ impl DedupIndex {
         self.docs.len()
     }
 
+    /// True when no article is indexed.
     pub fn is_empty(&self) -> bool {
         self.docs.is_empty()
     }

@@ -6,7 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::view::{add_source, slice_chars, Ctx, FactConflict, FactView, VariantForm, VariantView};
+use super::shared::{add_source, slice_chars, Ctx};
+use super::view::{FactConflict, FactView, VariantForm, VariantView};
 use crate::analyze::dated_alias;
 use crate::model::{Amount, Analysis, EntityType};
 

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::view::stems;
+use super::shared::stems;
 
 /// A story's title: the most typical title ([`central_title`]) of its
 /// main event, the event with the most titled original articles (ties: the
@@ -63,7 +63,7 @@ pub fn lead_title(lead: &str, max_words: usize) -> String {
     let body = without_dateline(lead);
     let first = super::sentences::sentence_spans(body)
         .first()
-        .map(|s| super::view::slice_chars(body, s.start, s.end))
+        .map(|s| super::shared::slice_chars(body, s.start, s.end))
         .unwrap_or_default();
     cut_words(&first, max_words, true)
 }

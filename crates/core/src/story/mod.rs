@@ -9,22 +9,25 @@
 //! Pure: the caller hands in the story's articles with their analysis and
 //! assignments; the view is derived, never stored.
 
+mod build;
 mod config;
 mod facts;
 mod headline;
 mod quotes;
 pub mod render;
 mod sentences;
+mod shared;
 mod summary;
 #[cfg(test)]
 mod tests;
 mod timeline;
 mod view;
 
+pub use build::{build_view, build_view_with, outlet as article_outlet};
 pub use config::StoryConfig;
 pub use headline::{lead_snippet, lead_title, story_title};
 pub use sentences::{sentence_spans, SentenceSpan};
 pub use view::{
-    build_view, build_view_with, outlet as article_outlet, EntityView, EventView, FactConflict, FactView, QuoteView,
-    QuoteWording, ReusedParagraph, SourceView, StoryMember, StoryView, TimelineEntry, VariantForm, VariantView,
+    EntityView, EventView, FactConflict, FactView, QuoteView, QuoteWording, ReusedParagraph, SourceView, StoryMember,
+    StoryView, TimelineEntry, VariantForm, VariantView,
 };

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use super::view::{add_source, match_ratio, stems, Ctx, QuoteView, QuoteWording};
+use super::shared::{add_source, match_ratio, stems, Ctx};
+use super::view::{QuoteView, QuoteWording};
 
 struct Group {
     stems: BTreeSet<String>,
@@ -74,6 +75,6 @@ pub(super) fn quotes(ctx: &Ctx) -> Vec<QuoteView> {
             }
         })
         .collect();
-    out.sort_by(|a, b| b.sources.len().cmp(&a.sources.len()));
+    out.sort_by_key(|q| std::cmp::Reverse(q.sources.len()));
     out
 }

@@ -5,7 +5,9 @@
 /// A sentence as char offsets into the text it came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SentenceSpan {
+    /// Char offset of the first char.
     pub start: usize,
+    /// Char offset just past the last char (trailing blanks excluded).
     pub end: usize,
 }
 
@@ -49,9 +51,7 @@ pub fn sentence_spans(text: &str) -> Vec<SentenceSpan> {
             let next_is_space = j < chars.len() && chars[j] == ' ';
             let after = chars[j..].iter().find(|c| !c.is_whitespace());
             let opens = after.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '‘'));
-            if next_is_space && opens && c == '.' && !ends_with_abbreviation(&chars[start..i])
-                || next_is_space && opens && c != '.'
-            {
+            if next_is_space && opens && (c != '.' || !ends_with_abbreviation(&chars[start..i])) {
                 push(&mut spans, start, j);
                 start = j;
                 i = j;

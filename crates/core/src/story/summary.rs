@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use super::view::{overlap, slice_chars, stems, Ctx};
+use super::shared::{overlap, slice_chars, stems, Ctx};
 
 struct Sent {
     article: String,
@@ -115,7 +115,7 @@ impl Ranker {
 }
 
 /// Agreement of each sentence: over the other articles, the best
-/// [`super::view::match_ratio`] of one of their sentences with it, counting
+/// [`super::shared::match_ratio`] of one of their sentences with it, counting
 /// matches of at least `min_ratio`. Shared stems are counted through an
 /// inverted index (stem -> sentences), so only pairs sharing a stem are
 /// touched, instead of comparing every pair of sentences of the story.
@@ -195,7 +195,7 @@ pub(super) fn shorten(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::story::view::match_ratio;
+    use crate::story::shared::match_ratio;
 
     /// The indexed agreement equals the all-pairs definition it replaces.
     #[test]

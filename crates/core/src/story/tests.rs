@@ -310,7 +310,7 @@ fn huge_story_lists_every_article_and_folds_the_most_recent() {
     for (k, s) in v.sources.iter().enumerate() {
         if let Some(o) = &s.duplicate_of {
             assert_eq!(&v.sources[k - 1].article, o, "copy {} not under its original", s.article);
-            assert_eq!(v.sources[k - 1].copies, [s.article.clone()]);
+            assert_eq!(v.sources[k - 1].copies, std::slice::from_ref(&s.article));
         }
     }
     // Events: all 30, each with its 100 articles in member order.

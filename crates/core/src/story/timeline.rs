@@ -7,7 +7,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use chrono::{Datelike, NaiveDate};
 
 use super::sentences::sentence_spans;
-use super::view::{add_source, overlap, slice_chars, stems, Ctx, TimelineEntry};
+use super::shared::{add_source, overlap, slice_chars, stems, Ctx};
+use super::view::TimelineEntry;
 use crate::analyze::{analyze_text, AnalyzeConfig};
 use crate::model::{RemovalReason, TimeExpr, TimexType};
 

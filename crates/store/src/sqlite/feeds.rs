@@ -10,7 +10,9 @@ use crate::error::StoreError;
 /// A feed's validators as its server last sent them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FeedValidators {
+    /// The `ETag` header, sent back as `If-None-Match`.
     pub etag: Option<String>,
+    /// The `Last-Modified` header, sent back as `If-Modified-Since`.
     pub last_modified: Option<String>,
 }
 
