@@ -25,6 +25,7 @@ pub use config::StoryConfig;
 pub use headline::{lead_snippet, lead_title, story_title};
 pub use sentences::{sentence_spans, SentenceSpan};
 pub use view::{
-    build_view, build_view_with, outlet as article_outlet, EntityView, EventView, FactConflict, FactView, QuoteView,
-    QuoteWording, ReusedParagraph, SourceView, StoryMember, StoryView, TimelineEntry, VariantForm, VariantView,
+    build_view, build_view_with, outlet as article_outlet, CopyOf, EntityView, EventView, FactConflict, FactView,
+    QuoteView, QuoteWording, ReusedParagraph, SourceView, StoryMember, StoryView, TimelineEntry, VariantForm,
+    VariantView,
 };
