@@ -442,6 +442,11 @@ def main():
         if "Updated" not in live:
             fail(f"the live note does not say the page was updated: {live!r}")
         browser.js("document.querySelectorAll('details.copies').forEach(d => d.open = true)")
+        # The posted article is the seed's text word for word: folded under
+        # the seed as an exact copy, and saying so.
+        copy_line = browser.js("const li = document.querySelector('details.copies li[data-article=\"' + arguments[0] + '\"]'); return li ? li.textContent : null", LIVE_ID)
+        if not copy_line or "exact copy" not in copy_line:
+            fail(f"{LIVE_ID} is not listed as an exact copy under its original: {copy_line!r}")
         shot("05-live-update.png")
         print(f"ok  live update: {LIVE_ID} appeared {waited:.1f}s after the POST, without a reload ({live})")
         print(f"OK e2e: {len(shots)} screenshots in {out}: {', '.join(shots)}")

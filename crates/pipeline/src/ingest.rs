@@ -547,6 +547,8 @@ pub struct Outcome {
     pub story: Option<String>,
     /// The id of the earlier article it copies, if any.
     pub duplicate_of: Option<String>,
+    /// How it copies it (`exact`, `near`, `excerpt`, `extended`).
+    pub duplicate_kind: Option<&'static str>,
 }
 
 /// The result of one ingest call.
@@ -641,6 +643,7 @@ pub fn ingest_with_progress(
                         event: None,
                         story: Some(story_label(*story)),
                         duplicate_of: None,
+                        duplicate_kind: None,
                     },
                 ));
                 return Ok(());
@@ -657,6 +660,7 @@ pub fn ingest_with_progress(
                         event: None,
                         story: story.map(story_label),
                         duplicate_of: None,
+                        duplicate_kind: None,
                     },
                 ));
                 return Ok(());
@@ -676,6 +680,7 @@ pub fn ingest_with_progress(
                     event: Some(event_label(d.event)),
                     story: Some(story_label(d.story)),
                     duplicate_of: d.duplicate.as_ref().map(|m| m.original.clone()),
+                    duplicate_kind: d.duplicate.as_ref().map(|m| m.kind.as_str()),
                 },
             ));
             let Processed { prepared, features, signature } = p;

@@ -2,7 +2,7 @@
 //! The store lookups behind `GET /api/stories/{id}` and `/api/articles/{id}`
 //! (the same as `storyline show`).
 
-use storyline_core::story::{build_view, StoryMember, StoryView};
+use storyline_core::story::{build_view, CopyOf, StoryMember, StoryView};
 use storyline_store::search::parse_label;
 use storyline_store::{Store, StoreError, StoredArticle};
 
@@ -59,8 +59,7 @@ pub fn story_view(store: &dyn Store, story: u32) -> Result<StoryView, StoreError
             article: &s.article,
             analysis: &s.analysis,
             event: s.event,
-            duplicate_of: s.duplicate.as_ref().map(|d| d.original.as_str()),
-            duplicate_kind: s.duplicate.as_ref().map(|d| d.kind),
+            copy_of: s.duplicate.as_ref().map(|d| CopyOf { original: d.original.as_str(), kind: d.kind }),
             paragraphs: &s.signature.paragraphs,
         })
         .collect();

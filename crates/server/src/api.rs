@@ -333,6 +333,10 @@ pub struct ArticleDetail {
     pub story: String,
     pub event: String,
     pub duplicate_of: Option<String>,
+    /// How it copies `duplicate_of`: `exact`, `near`, `excerpt` (a teaser
+    /// or part of it) or `extended` (it plus more).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_kind: Option<String>,
 }
 
 /// One article.
@@ -363,6 +367,7 @@ pub async fn get_article(
                 analysis: a.analysis,
                 story: story_label(a.story),
                 event: ingest::event_label(a.event),
+                duplicate_kind: a.duplicate.as_ref().map(|d| d.kind.as_str().to_string()),
                 duplicate_of: a.duplicate.map(|d| d.original),
             })
         })
@@ -581,6 +586,9 @@ pub struct OutcomeView {
     pub event: Option<String>,
     pub story: Option<String>,
     pub duplicate_of: Option<String>,
+    /// `exact`, `near`, `excerpt` or `extended`, for a copy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_kind: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -606,6 +614,7 @@ impl From<Outcome> for OutcomeView {
             event: o.event,
             story: o.story,
             duplicate_of: o.duplicate_of,
+            duplicate_kind: o.duplicate_kind.map(str::to_string),
         }
     }
 }

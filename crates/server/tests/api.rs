@@ -163,6 +163,16 @@ async fn hostile_article_text_stays_plain_json_and_the_ui_never_uses_inner_html(
         assert!(!js.text().contains(banned), "app.js uses {banned}");
     }
     assert!(js.text().len() > 1000, "the UI script is embedded");
+    // Counts meet their nouns in one helper, `plural()`, not in copies of
+    // `n === 1 ? "" : "s"` that drift apart ("1 outlets").
+    let text = js.text();
+    assert!(text.contains("function plural("), "app.js has its plural() helper");
+    for repeated in ["=== 1 ? \"\" : \"s\"", "=== 1 ? \" ", "== 1 ? \""] {
+        assert!(!text.contains(repeated), "app.js pluralises by hand ({repeated}) instead of plural()");
+    }
+    // A copy says what kind of copy it is, in the story page's copy list
+    // and on its article page.
+    assert!(text.matches("copyLabel(").count() >= 4, "copyLabel is used for every copy shown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -219,12 +229,25 @@ async fn a_story_version_and_its_cached_view_follow_new_articles() {
         .await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["articles"][0]["story"], story.as_str());
+    // It is an exact copy, and says so wherever it is shown: the POST's
+    // answer, the article, the story's sources.
+    assert_eq!(r.json()["articles"][0]["duplicate_of"], "001_cc2096c2dac57694");
+    assert_eq!(r.json()["articles"][0]["duplicate_kind"], "exact");
+    let art = get(s.addr, "/api/articles/005_copy").await.json();
+    assert_eq!(
+        (art["duplicate_of"].as_str(), art["duplicate_kind"].as_str()),
+        (Some("001_cc2096c2dac57694"), Some("exact"))
+    );
+    let original = get(s.addr, "/api/articles/001_cc2096c2dac57694").await.json();
+    assert!(original["duplicate_of"].is_null() && original.get("duplicate_kind").is_none(), "{original}");
     let after = get(s.addr, &format!("/api/stories/{story}/version")).await.json();
     assert_eq!(after["articles"].as_u64().unwrap(), before + 1);
     let view = get(s.addr, &format!("/api/stories/{story}")).await.json();
     let sources: Vec<&str> =
         view["sources"].as_array().unwrap().iter().map(|x| x["article"].as_str().unwrap()).collect();
     assert!(sources.contains(&"005_copy"), "{sources:?}");
+    let copy_src = view["sources"].as_array().unwrap().iter().find(|x| x["article"] == "005_copy").unwrap();
+    assert_eq!(copy_src["duplicate_kind"], "exact");
     assert_eq!(listed(&get(s.addr, "/api/stories").await.json()), before + 1);
     assert_eq!(get(s.addr, "/healthz").await.json()["articles"], 6);
 

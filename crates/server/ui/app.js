@@ -136,7 +136,7 @@ function timelineChart(view) {
     if (d === null) continue;
     const h = (count / top) * plotH;
     const bar = svg("rect", { x: (x(d) - 4).toFixed(1), y: (height - pad.b - h).toFixed(1), width: 8, height: h.toFixed(1), class: "bar" });
-    bar.appendChild(svg("title", {}, `${date}: ${count} article${count === 1 ? "" : "s"}`));
+    bar.appendChild(svg("title", {}, `${date}: ${plural(count, "article")}`));
     chart.appendChild(bar);
   }
   events.forEach((e, i) => {
@@ -214,7 +214,7 @@ async function storyList(params, gen) {
         el("div", {}, link(storyHref(s.id), s.title || s.snippet || "(untitled)", "story-title"),
           s.developing ? el("span", { class: "badge developing" }, "developing") : null),
         el("div", { class: "meta" },
-          `${s.articles} article${s.articles === 1 ? "" : "s"} · ${outletCount(s.outlets)} · ` +
+          `${plural(s.articles, "article")} · ${outletCount(s.outlets)} · ` +
           (s.last ? "updated " + s.last : "undated") + (s.first && s.first !== s.last ? " · since " + s.first : "")),
         s.snippet ? el("p", { class: "snippet" }, s.snippet) : null),
       sparkline(s.coverage)));
@@ -278,10 +278,12 @@ function sourcesList(view) {
         s.machine_translated ? el("span", { class: "tag" }, "machine-translated") : null);
       if (copies.length > 0) {
         line.appendChild(el("details", { class: "copies" },
-          el("summary", {}, `${outlets.size} outlet${outlets.size === 1 ? "" : "s"} ran this copy`),
+          el("summary", {}, `${plural(outlets.size, "outlet")} ran this copy`),
           el("ul", {}, copies.map((c) => {
             const cs = byId.get(c);
-            return el("li", {}, link(articleHref(c), cs.outlet || c), " ", el("span", { class: "muted" }, cs.published || ""), " ", originalLink(cs));
+            return el("li", { class: "copy", "data-article": c }, link(articleHref(c), cs.outlet || c), " ",
+              el("span", { class: "tag" }, copyLabel(cs.duplicate_kind)), " ",
+              el("span", { class: "muted" }, cs.published || ""), " ", originalLink(cs));
           }))));
       }
       return line;
@@ -359,7 +361,7 @@ const TOP_ENTITIES = 8;
 function entityList(view) {
   const chip = (e) => el("li", {}, el("span", { class: "tag" }, e.type), " ",
     link("#/search?entity=" + encodeURIComponent(e.canonical), e.canonical), " ",
-    el("span", { class: "muted" }, e.articles.length + (e.articles.length === 1 ? " article" : " articles")));
+    el("span", { class: "muted" }, plural(e.articles.length, "article")));
   const top = view.entities.slice(0, TOP_ENTITIES);
   const rest = view.entities.slice(TOP_ENTITIES);
   return [el("ul", { class: "entities top" }, top.map(chip)),
@@ -371,13 +373,13 @@ function renderStory(view) {
   const outlets = new Set(view.sources.map((s) => s.outlet).filter(Boolean));
   const dates = view.sources.map((s) => s.published).filter(Boolean).sort();
   const parts = [el("h1", {}, view.title || view.id),
-    el("p", { class: "meta" }, `${view.sources.length} article${view.sources.length === 1 ? "" : "s"} · ${outletCount(outlets.size)} · ${dateRange(dates[0], dates[dates.length - 1])} · ${view.id}`)];
+    el("p", { class: "meta" }, `${plural(view.sources.length, "article")} · ${outletCount(outlets.size)} · ${dateRange(dates[0], dates[dates.length - 1])} · ${view.id}`)];
   if (view.summary) parts.push(el("p", { class: "summary" }, view.summary));
   parts.push(keyFacts(view, label));
   const bg = view.background || [];
   parts.push(section("Timeline", timelineChart(view),
     view.timeline.length ? timelineList(view.timeline, label, "timeline-list") : el("p", { class: "muted" }, "No dated happenings."),
-    bg.length ? el("details", { class: "background" }, el("summary", {}, `Background: ${bg.length} earlier date${bg.length === 1 ? "" : "s"} mentioned`), timelineList(bg, label, "background-list")) : null));
+    bg.length ? el("details", { class: "background" }, el("summary", {}, `Background: ${plural(bg.length, "earlier date")} mentioned`), timelineList(bg, label, "background-list")) : null));
   const first = view.sources.find((s) => s.article === view.read_first);
   if (first) {
     parts.push(section("Read first", el("p", { class: "read-first" },
@@ -443,7 +445,7 @@ async function articlePage(id, gen) {
   const meta = [a.id, a.outlet, a.published, a.language, a.machine_translated ? "machine-translated" : null, a.authors.length ? "by " + a.authors.join(", ") : null].filter(Boolean).join(" · ");
   const parts = [el("h1", {}, a.title || a.id), el("p", { class: "meta" }, meta),
     el("p", {}, "Story ", link(storyHref(a.story), a.story), " · event ", link(eventHref(a.event), a.event),
-      a.duplicate_of ? el("span", {}, " · copy of ", link(articleHref(a.duplicate_of), a.duplicate_of)) : null)];
+      a.duplicate_of ? el("span", {}, ` · ${copyLabel(a.duplicate_kind)} of `, link(articleHref(a.duplicate_of), a.duplicate_of)) : null)];
   if (a.url && /^https?:\/\//i.test(a.url)) parts.push(el("p", {}, el("a", { href: a.url, rel: "noopener noreferrer nofollow" }, a.url)));
   parts.push(section("Cleaned text", el("div", { class: "article-text" }, paragraphs)));
   parts.push(section("Removed by cleaning (" + a.removed.length + ")", a.removed.length
@@ -487,7 +489,7 @@ async function searchPage(params, gen) {
     el("div", { class: "meta" }, [h.outlet, h.published, "score " + h.score.toFixed(2)].filter(Boolean).join(" · "), " · ",
       link(storyHref(h.story), h.story), " · ", link(eventHref(h.event), h.event)),
     el("p", { class: "snippet" }, h.snippet.map((part) => (part.highlight ? el("mark", {}, part.text) : document.createTextNode(part.text))))));
-  show(el("h1", {}, "Search"), form, el("p", { class: "muted" }, res.hits.length + " result" + (res.hits.length === 1 ? "" : "s")),
+  show(el("h1", {}, "Search"), form, el("p", { class: "muted" }, plural(res.hits.length, "result")),
     el("ol", { class: "hits" }, hits));
 }
 
@@ -528,7 +530,13 @@ document.addEventListener("DOMContentLoaded", () => {
 // "0 outlets" read as "nobody ran this": when no article names its
 // outlet, say that the outlets are unknown.
 function outletCount(n) {
-  return n === 0 ? "outlets unknown" : `${n} outlet${n === 1 ? "" : "s"}`;
+  return n === 0 ? "outlets unknown" : plural(n, "outlet");
+}
+
+// "1 article", "2 articles": the one place a count meets its noun
+// (`many` for plurals that are not the noun plus "s").
+function plural(n, one, many = one + "s") {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 // What kind of copy: an exact copy is the same text, an excerpt is part

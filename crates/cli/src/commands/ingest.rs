@@ -80,7 +80,7 @@ pub fn ingest_and_print(input: &InputArgs, db: &Path, output: Option<&Path>) -> 
     let mut out = Output::open(output)?;
     for o in &report.outcomes {
         out.json_line(
-            &serde_json::json!({"id": o.id, "event": o.event, "story": o.story, "duplicate_of": o.duplicate_of}),
+            &serde_json::json!({"id": o.id, "event": o.event, "story": o.story, "duplicate_of": o.duplicate_of, "duplicate_kind": o.duplicate_kind}),
         )?;
     }
     out.finish()

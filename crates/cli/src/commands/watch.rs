@@ -1,11 +1,18 @@
-//! `storyline watch FEEDS`: poll feeds on a schedule and ingest their new
+//! `storyline watch FEED...`: poll feeds on a schedule and ingest their new
 //! articles into a store.
 //!
+//! Each argument is told apart before the first poll, and said: a feed URL,
+//! a feed file (or its `file://` URL) read again at every poll, or a list
+//! of feed URLs (one per line, or OPML).
+//!
 //! ```text
-//! every --interval: for each feed URL
+//! every --interval: for each feed
 //!   conditional GET (saved ETag / Last-Modified) --304--> nothing to do
+//!   (a feed file: unchanged size and modification time --> nothing to do)
 //!   --200--> feed-rs entries --item URL not seen before--> GET the page
-//!            (HTML extraction; the entry's own text when the page has none)
+//!            (HTML extraction; the entry's own text when the page has no
+//!            main text or could not be fetched, said on stderr; a page
+//!            that is gone (404, 410) is not stored at all)
 //!   then one ingest of all new articles (the shared pipeline: dedup,
 //!   cluster, store, index), and only then items marked seen and
 //!   validators saved, so a crash never loses an item.
@@ -16,7 +23,7 @@
 //! one host.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -30,9 +37,11 @@ use super::{CliError, DbArgs};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A file of feed URLs (one per line, `#` comments) or an OPML file.
-    #[arg(value_name = "FEEDS")]
-    pub feeds: PathBuf,
+    /// Feeds to watch, any mix of: a feed URL (`https://example.com/rss`);
+    /// a feed file (RSS, Atom or JSON Feed) or its `file://` URL; a file
+    /// listing feed URLs (one per line, `#` comments) or an OPML file.
+    #[arg(value_name = "FEED", required = true, num_args = 1..)]
+    pub feeds: Vec<String>,
     #[command(flatten)]
     pub db: DbArgs,
     /// Seconds between the starts of two polls.
@@ -68,6 +77,50 @@ struct Poll {
     new: usize,
     duplicates: usize,
     already: usize,
+    /// New articles made of their feed entry because the page failed.
+    from_entry: usize,
+}
+
+/// One feed to poll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FeedSource {
+    /// An http(s) URL, fetched with a conditional GET.
+    Url(String),
+    /// A local feed file, read again when its size or time changes.
+    File(PathBuf),
+}
+
+impl FeedSource {
+    /// The name its state (validators, items seen) is kept under, and
+    /// messages use: the URL, or the file's `file://` URL.
+    fn key(&self) -> String {
+        match self {
+            FeedSource::Url(u) => u.clone(),
+            FeedSource::File(p) => url::Url::from_file_path(p)
+                .map(|u| u.to_string())
+                .unwrap_or_else(|()| format!("file://{}", p.display())),
+        }
+    }
+}
+
+/// A feed document as one poll read it: `None` body when not modified.
+struct FeedDoc {
+    body: Option<Vec<u8>>,
+    /// Resolves relative item links (an http feed's URL after redirects).
+    base: Option<String>,
+    validators: Validators,
+}
+
+/// How the article of a new item was made.
+enum ItemArticle {
+    /// From its page (with what the feed adds).
+    Page(RawArticle),
+    /// From the feed entry: the page had no main text or failed.
+    Entry(RawArticle),
+    /// Nothing now; the item is tried again at the next poll.
+    Retry,
+    /// Nothing, ever (no text, or the page is gone): seen all the same.
+    Drop,
 }
 
 /// A new item taken from a feed in this poll.
@@ -75,10 +128,11 @@ struct Item {
     feed: usize,
     key: String,
     article: RawArticle,
+    from_entry: bool,
 }
 
 struct Watcher {
-    feeds: Vec<String>,
+    feeds: Vec<FeedSource>,
     fetcher: Fetcher,
     store: SqliteStore,
     index: SearchIndex,
@@ -100,25 +154,26 @@ impl Watcher {
         // Items that will never give an article (no text, page gone): seen
         // all the same, so they are not fetched again.
         let mut dropped: Vec<(usize, String)> = Vec::new();
-        for (f, feed_url) in self.feeds.clone().iter().enumerate() {
+        for (f, source) in self.feeds.clone().iter().enumerate() {
+            let feed_url = source.key();
             let saved = self
                 .store
-                .feed_validators(feed_url)?
+                .feed_validators(&feed_url)?
                 .map(|v| Validators { etag: v.etag, last_modified: v.last_modified });
-            let resp = match self.fetcher.get(feed_url, saved.as_ref()) {
-                Ok(r) => r,
-                Err(e) => {
+            let doc = match self.read_feed(source, saved.as_ref()) {
+                Ok(d) => d,
+                Err(message) => {
                     poll.failed += 1;
-                    eprintln!("skipped {e}");
+                    eprintln!("skipped {message}");
                     continue;
                 }
             };
-            if resp.not_modified() {
+            let Some(body) = doc.body else {
                 poll.not_modified += 1;
                 continue;
-            }
+            };
             let origin = Origin { path: feed_url.clone(), line: None };
-            let feed = match feed_to_articles(&resp.body, &origin, &id_from_url(feed_url), Some(&resp.url)) {
+            let feed = match feed_to_articles(&body, &origin, &id_from_url(&feed_url), doc.base.as_deref()) {
                 Ok(feed) => feed,
                 Err(reason) => {
                     poll.failed += 1;
@@ -138,13 +193,14 @@ impl Watcher {
                 }
                 taken.insert(key.clone());
                 match self.item_article(&item, feed.title.as_deref()) {
-                    Ok(article) => items.push(Item { feed: f, key, article }),
-                    Err(true) => retry = true,
-                    Err(false) => dropped.push((f, key)),
+                    ItemArticle::Page(article) => items.push(Item { feed: f, key, article, from_entry: false }),
+                    ItemArticle::Entry(article) => items.push(Item { feed: f, key, article, from_entry: true }),
+                    ItemArticle::Retry => retry = true,
+                    ItemArticle::Drop => dropped.push((f, key)),
                 }
             }
             if !retry {
-                to_save[f] = Some(resp.validators);
+                to_save[f] = Some(doc.validators);
             }
         }
         poll.items = items.len();
@@ -168,9 +224,14 @@ impl Watcher {
             poll.new = report.new;
             poll.duplicates = report.duplicates;
             poll.already = report.outcomes.iter().filter(|o| o.status == Status::AlreadyStored).count();
+            let entry_ids: HashSet<&str> =
+                items.iter().filter(|i| i.from_entry).map(|i| i.article.id.as_str()).collect();
+            poll.from_entry =
+                report.outcomes.iter().filter(|o| o.status == Status::New && entry_ids.contains(o.id.as_str())).count();
         }
         // Stored: now the items are seen and the feeds' validators current.
-        for (f, feed_url) in self.feeds.iter().enumerate() {
+        for (f, source) in self.feeds.iter().enumerate() {
+            let feed_url = &source.key();
             let seen: Vec<(String, Option<String>)> = items
                 .iter()
                 .filter(|i| i.feed == f)
@@ -190,17 +251,41 @@ impl Watcher {
         Ok(poll)
     }
 
+    /// The feed's document, unless unchanged since `saved`; `Err` is the
+    /// message for a feed that could not be read.
+    fn read_feed(&mut self, source: &FeedSource, saved: Option<&Validators>) -> Result<FeedDoc, String> {
+        match source {
+            FeedSource::Url(url) => {
+                let resp = self.fetcher.get(url, saved).map_err(|e| e.to_string())?;
+                let body = (!resp.not_modified()).then_some(resp.body);
+                Ok(FeedDoc { body, base: Some(resp.url), validators: resp.validators })
+            }
+            FeedSource::File(path) => {
+                let name = source.key();
+                let meta = std::fs::metadata(path).map_err(|e| format!("{name}: {e}"))?;
+                let modified = meta
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                // A file's "ETag": its size and modification time.
+                let validators = Validators { etag: Some(format!("{}-{modified}", meta.len())), last_modified: None };
+                if saved.is_some_and(|s| s.etag == validators.etag) {
+                    return Ok(FeedDoc { body: None, base: None, validators });
+                }
+                let body = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+                Ok(FeedDoc { body: Some(body), base: None, validators })
+            }
+        }
+    }
+
     /// The article for a new item: its page when it has one that reads,
-    /// else the entry's own text. `Err(true)` when the item should be tried
-    /// again at the next poll (a network error or a server error).
-    fn item_article(
-        &mut self,
-        item: &storyline_ingest::FeedItem,
-        feed_title: Option<&str>,
-    ) -> Result<RawArticle, bool> {
+    /// else the entry's own text, said on stderr. A page that is gone (404,
+    /// 410) gives nothing: what the feed still says of it is not stored.
+    fn item_article(&mut self, item: &storyline_ingest::FeedItem, feed_title: Option<&str>) -> ItemArticle {
         let entry = item.article.as_ref().ok();
         let Some(link) = &item.link else {
-            return entry.cloned().ok_or(false);
+            return entry.cloned().map_or(ItemArticle::Drop, ItemArticle::Page);
         };
         let origin = Origin { path: link.clone(), line: None };
         let page = match self.fetcher.get(link, None) {
@@ -209,14 +294,7 @@ impl Watcher {
                     .map_err(|reason| reason.to_string())
             }
             Ok(r) => Err(format!("not an HTML page (Content-Type {})", r.content_type.as_deref().unwrap_or("unknown"))),
-            Err(e) => {
-                let transient = matches!(e, FetchError::Transport { .. } | FetchError::Status { status: 500.., .. });
-                eprintln!("skipped {e}");
-                if transient {
-                    return Err(true);
-                }
-                return entry.cloned().ok_or(false);
-            }
+            Err(e) => return page_failed(&e, entry),
         };
         match page {
             Ok(mut a) => {
@@ -232,32 +310,136 @@ impl Watcher {
                     .source
                     .or_else(|| feed_title.map(str::to_string))
                     .or_else(|| storyline_core::url::outlet_from_url(link));
-                Ok(a)
+                ItemArticle::Page(a)
             }
             Err(reason) => match entry {
                 Some(e) => {
-                    eprintln!("note: {link}: {reason}; using the feed entry's text");
-                    Ok(e.clone())
+                    eprintln!("note: {link}: {reason}; stored the feed entry's text instead");
+                    ItemArticle::Entry(e.clone())
                 }
                 None => {
                     eprintln!("skipped {link}: {reason}");
-                    Err(false)
+                    ItemArticle::Drop
                 }
             },
         }
     }
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
-    let list = std::fs::read_to_string(&args.feeds)
-        .with_context(|| format!("reading the feed list {}", args.feeds.display()))?;
-    let feeds = read_feed_list(&list);
+/// What to do with an item whose page could not be fetched, said on stderr:
+/// try again later (network or server error), nothing (the page is gone,
+/// or the entry has no text), or the entry's own text.
+fn page_failed(e: &FetchError, entry: Option<&RawArticle>) -> ItemArticle {
+    if matches!(e, FetchError::Transport { .. } | FetchError::Status { status: 500.., .. }) {
+        eprintln!("skipped {e}; tried again at the next poll");
+        return ItemArticle::Retry;
+    }
+    let gone = matches!(e, FetchError::Status { status: 404 | 410, .. });
+    match entry {
+        Some(entry) if !gone => {
+            eprintln!("note: {e}; stored the feed entry's text instead of the page");
+            ItemArticle::Entry(entry.clone())
+        }
+        Some(_) => {
+            eprintln!("skipped {e}: the page is gone, so its feed entry is not stored");
+            ItemArticle::Drop
+        }
+        None => {
+            eprintln!("skipped {e}");
+            ItemArticle::Drop
+        }
+    }
+}
+
+fn is_url(s: &str, scheme: &str) -> bool {
+    s.len() > scheme.len() && s.get(..scheme.len()).is_some_and(|p| p.eq_ignore_ascii_case(scheme))
+}
+
+/// The local path of a `file://` URL.
+fn file_url_path(arg: &str) -> Result<PathBuf, String> {
+    url::Url::parse(arg)
+        .ok()
+        .and_then(|u| u.to_file_path().ok())
+        .ok_or_else(|| format!("{arg}: not a file:// URL of a local file (like file:///home/me/feed.rss)"))
+}
+
+/// What one command-line argument is: the feeds it names and how to say
+/// what it was taken for. `Err` says why it is none of them.
+fn classify(arg: &str) -> Result<(Vec<FeedSource>, String), String> {
+    if is_url(arg, "http://") || is_url(arg, "https://") {
+        return Ok((vec![FeedSource::Url(arg.to_string())], "a feed URL".into()));
+    }
+    if is_url(arg, "file://") {
+        let path = file_url_path(arg)?;
+        return classify_file(arg, &path);
+    }
+    if arg.contains("://") {
+        return Err(format!("{arg}: not a feed URL (http, https or file) nor a file"));
+    }
+    classify_file(arg, Path::new(arg))
+}
+
+/// A file argument: a feed (RSS, Atom, JSON Feed), else an OPML list,
+/// else a list of feed URLs, one per line.
+fn classify_file(arg: &str, path: &Path) -> Result<(Vec<FeedSource>, String), String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{arg}: cannot read it ({e})"))?;
+    let origin = Origin { path: arg.to_string(), line: None };
+    let not_feed = match feed_to_articles(&bytes, &origin, "", None) {
+        Ok(feed) => {
+            let title = feed.title.map(|t| format!("\"{t}\", ")).unwrap_or_default();
+            let n = feed.items.len();
+            let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+            return Ok((
+                vec![FeedSource::File(absolute)],
+                format!("a feed file ({title}{n} {}), read again at every poll", plural(n, "entry", "entries")),
+            ));
+        }
+        Err(reason) => reason.to_string(),
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let opml = text.contains("<opml");
+    let lines = read_feed_list(&text);
+    let mut feeds = Vec::with_capacity(lines.len());
+    for line in &lines {
+        if is_url(line, "http://") || is_url(line, "https://") {
+            feeds.push(FeedSource::Url(line.clone()));
+        } else if is_url(line, "file://") {
+            feeds.push(FeedSource::File(file_url_path(line)?));
+        } else {
+            return Err(format!(
+                "{arg}: not a feed ({not_feed}) nor a list of feed URLs ({line:?} is not an http, https or file URL)"
+            ));
+        }
+    }
     if feeds.is_empty() {
-        return Err(CliError::Usage(format!(
-            "{}: no feed URL found (one URL per line, or an OPML file)",
-            args.feeds.display()
-        ))
-        .into());
+        return Err(format!(
+            "{arg}: no feed URL found (a feed file, a list of feed URLs one per line, or an OPML file)"
+        ));
+    }
+    let n = feeds.len();
+    let kind = if opml { "an OPML list" } else { "a list" };
+    Ok((feeds, format!("{kind} of {n} feed {}", plural(n, "URL", "URLs"))))
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    // Each argument told apart and said, before anything is fetched.
+    let mut feeds: Vec<FeedSource> = Vec::new();
+    for arg in &args.feeds {
+        let (found, what) = classify(arg).map_err(CliError::Usage)?;
+        eprintln!("watching {arg}: {what}");
+        for f in found {
+            if !feeds.contains(&f) {
+                feeds.push(f);
+            }
+        }
     }
     let db = &args.db.db;
     if storyline_store::is_postgres_url(&db.to_string_lossy()) {
@@ -291,16 +473,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let started = Instant::now();
         let p = w.poll()?;
         all_failed &= p.failed == p.feeds;
+        let from_entry = if p.from_entry > 0 {
+            format!("; {} of them from the feed's text, the page failed", p.from_entry)
+        } else {
+            String::new()
+        };
+        let count = storyline_core::story::render::count;
         eprintln!(
-            "poll {n}: {} feeds ({} not modified, {} failed), {} new items: {} articles stored ({} duplicates), {} already stored; {} articles in {}",
-            p.feeds,
+            "poll {n}: {} ({} not modified, {} failed), {}: {} stored ({}{from_entry}), {} already stored; {} in {}",
+            count(p.feeds, "feed", "feeds"),
             p.not_modified,
             p.failed,
-            p.items,
-            p.new,
-            p.duplicates,
+            count(p.items, "new item", "new items"),
+            count(p.new, "article", "articles"),
+            count(p.duplicates, "duplicate", "duplicates"),
             p.already,
-            w.store.article_count()?,
+            count(usize::try_from(w.store.article_count()?).unwrap_or(usize::MAX), "article", "articles"),
             db.display()
         );
         if polls.is_some_and(|max| n >= max) {

@@ -440,3 +440,132 @@ fn watch_refuses_private_addresses_without_the_flag() {
     let ok = run(&["extract", &url, "--allow-private"]).ok();
     assert_eq!(ok.jsonl().len(), 1, "{}", ok.stderr);
 }
+
+fn watch_args(feeds: &[&str], db: &Path, extra: &[&str]) -> Run {
+    let mut cmd = Command::new(bin());
+    cmd.arg("watch")
+        .args(feeds)
+        .args(["--db", &arg(db), "--host-delay-ms", "50"])
+        .args(extra)
+        .env_remove("STORYLINE_DB");
+    finished(cmd.output().unwrap())
+}
+
+/// A feed file is watched as a feed (it was read as a list of URLs: one
+/// error per line), and says so; a page that answered 404 is not stored
+/// from the feed's summary, and the message says it is not.
+#[test]
+fn watch_takes_a_feed_file_and_never_stores_a_page_that_is_gone() {
+    let server = FeedServer::start(2);
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("news.rss");
+    std::fs::write(
+        &feed,
+        rss(
+            "Harbour Times",
+            &server.base,
+            &[("a1", "Treaty signed", BODIES[0]), ("a2", "Storm closes port", BODIES[1]), ("a9", "Gone", BODIES[3])],
+        ),
+    )
+    .unwrap();
+    let db = dir.path().join("w.db");
+    let out = watch_args(&[&arg(&feed)], &db, &["--once", "--allow-private"]).ok();
+    assert!(
+        out.stderr.contains(&format!("watching {}: a feed file (\"Harbour Times\", 3 entries)", arg(&feed))),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("not an http"), "the feed is not read as a list of URLs:\n{}", out.stderr);
+    assert_eq!((server.requests("/a1"), server.requests("/a2"), server.requests("/a9")), (1, 1, 1));
+    let gone: Vec<&str> = out.stderr.lines().filter(|l| l.contains("/a9")).collect();
+    assert!(
+        gone.len() == 1 && gone[0].starts_with("skipped ") && gone[0].contains("404") && gone[0].contains("not stored"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(stored_articles(&db), 2, "{}", out.stderr);
+    assert!(stored_urls(&db).iter().all(|u| !u.ends_with("/a9")));
+    assert!(out.stderr.contains("2 articles stored (0 duplicates)"), "{}", out.stderr);
+
+    // The unchanged file is not read again; given as a file:// URL it is
+    // the same feed.
+    let url = format!("file://{}", arg(&feed));
+    let again = watch_args(&[&url], &db, &["--once", "--allow-private"]).ok();
+    assert!(again.stderr.contains(&format!("watching {url}: a feed file")), "{}", again.stderr);
+    assert!(again.stderr.contains("1 not modified"), "{}", again.stderr);
+    assert_eq!((server.requests("/a1"), server.requests("/a9")), (1, 1), "{}", again.stderr);
+
+    // A new item in the file is picked up at the next poll.
+    std::fs::write(
+        &feed,
+        rss(
+            "Harbour Times",
+            &server.base,
+            &[("a1", "Treaty signed", BODIES[0]), ("a2", "Storm closes port", BODIES[1]), ("a9", "Gone", BODIES[3])],
+        )
+        .replace("</channel>", "<item><title>Extra</title><description>Rail workers in Velmora began a strike.</description></item></channel>"),
+    )
+    .unwrap();
+    let third = watch_args(&[&url], &db, &["--once"]);
+    assert_eq!(third.code, 0, "{}", third.stderr);
+    assert!(third.stderr.contains("0 not modified") && third.stderr.contains("1 new item:"), "{}", third.stderr);
+    assert_eq!(stored_articles(&db), 3);
+}
+
+/// When a page cannot be fetched (here: refused, a loopback address
+/// without --allow-private) the feed entry's own text is stored, and both
+/// the item's message and the poll's summary say so.
+#[test]
+fn watch_says_when_it_stores_the_feed_text_instead_of_the_page() {
+    let server = FeedServer::start(2);
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("news.xml");
+    std::fs::write(
+        &feed,
+        rss(
+            "Harbour Times",
+            &server.base,
+            &[("a1", "Treaty signed", BODIES[0]), ("a2", "Storm closes port", BODIES[1])],
+        ),
+    )
+    .unwrap();
+    let db = dir.path().join("w.db");
+    let out = watch_args(&[&format!("file://{}", arg(&feed))], &db, &["--once"]).ok();
+    assert_eq!(server.total_requests(), 0);
+    let notes: Vec<&str> = out.stderr.lines().filter(|l| l.contains("stored the feed entry's text")).collect();
+    assert_eq!(notes.len(), 2, "{}", out.stderr);
+    assert!(notes.iter().all(|l| l.starts_with("note: ") && l.contains("refused")), "{}", out.stderr);
+    assert!(out.stderr.contains("2 of them from the feed's text, the page failed"), "{}", out.stderr);
+    assert_eq!(stored_articles(&db), 2);
+}
+
+/// A feed URL given directly is watched as one; a list names how many
+/// feeds it holds; what is none of these is refused before anything is
+/// fetched or created.
+#[test]
+fn watch_says_what_each_argument_is() {
+    let server = FeedServer::start(1);
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{}/feed.xml", server.base);
+    let list = dir.path().join("feeds.txt");
+    std::fs::write(&list, format!("# feeds\n{url}\n")).unwrap();
+    let db = dir.path().join("w.db");
+    let out = watch_args(&[&url, &arg(&list)], &db, &["--once", "--allow-private"]).ok();
+    assert!(out.stderr.contains(&format!("watching {url}: a feed URL")), "{}", out.stderr);
+    assert!(out.stderr.contains(&format!("watching {}: a list of 1 feed URL", arg(&list))), "{}", out.stderr);
+    assert!(out.stderr.contains("poll 1: 1 feed ("), "the same feed twice is polled once:\n{}", out.stderr);
+    assert_eq!(server.requests("/feed.xml"), 1);
+    assert_eq!(stored_articles(&db), 1);
+
+    let prose = dir.path().join("notes.txt");
+    std::fs::write(&prose, "Things to read later\nthe harbour story\n").unwrap();
+    let db2 = dir.path().join("never.db");
+    for bad in [arg(&prose), "ftp://example.com/feed".to_string(), arg(&dir.path().join("missing.rss"))] {
+        let out = watch_args(&[&bad], &db2, &["--once"]);
+        assert_eq!(out.code, 2, "{bad}: {}", out.stderr);
+        assert!(out.stderr.contains(&bad), "{}", out.stderr);
+        assert!(!db2.exists(), "nothing is created for a bad argument");
+    }
+    let out = watch_args(&[&arg(&prose)], &db2, &["--once"]);
+    assert!(out.stderr.contains("not a feed") && out.stderr.contains("nor a list of feed URLs"), "{}", out.stderr);
+}

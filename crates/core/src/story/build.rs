@@ -17,7 +17,7 @@ use crate::model::{Article, EntityType, TimexType};
 /// order given.
 fn folded_originals<'a, 'b>(members: &'b [StoryMember<'a>], max: usize) -> Vec<&'b StoryMember<'a>> {
     let mut originals: Vec<(usize, &'b StoryMember<'a>)> =
-        members.iter().enumerate().filter(|(_, m)| m.duplicate_of.is_none()).collect();
+        members.iter().enumerate().filter(|(_, m)| m.duplicate_of().is_none()).collect();
     if originals.len() > max {
         // Newest first (by date, then id, both descending); undated last
         // (they cannot be placed in time).
@@ -44,7 +44,7 @@ fn reused_paragraphs<'m>(members: &'m [StoryMember<'_>]) -> HashMap<&'m str, Vec
     let cfg = crate::dedup::DedupConfig::default();
     let mut order: Vec<&StoryMember> = members.iter().collect();
     order.sort_by(|a, b| a.article.best_date().cmp(&b.article.best_date()).then(a.article.id.cmp(&b.article.id)));
-    let root = |m: &'m StoryMember| m.duplicate_of.unwrap_or(m.article.id.as_str());
+    let root = |m: &'m StoryMember| m.duplicate_of().unwrap_or(m.article.id.as_str());
     // Paragraph hash -> (article, its root) that printed it, in order, and
     // the set of those articles: a paragraph printed by thousands of
     // articles must not be scanned once per article.
@@ -63,7 +63,7 @@ fn reused_paragraphs<'m>(members: &'m [StoryMember<'_>]) -> HashMap<&'m str, Vec
                 earlier
                     .iter()
                     .filter(|(other, other_root)| {
-                        *other_root != root(m) && *other != root(m) && Some(*other) != m.duplicate_of
+                        *other_root != root(m) && *other != root(m) && Some(*other) != m.duplicate_of()
                     })
                     .map(|(other, _)| other.to_string())
                     .take(cfg.max_reuse_sources)
@@ -86,7 +86,7 @@ fn reused_paragraphs<'m>(members: &'m [StoryMember<'_>]) -> HashMap<&'m str, Vec
 /// are broken by the order given, so the same input gives the same view).
 pub fn build_view_with(story_id: &str, members: &[StoryMember<'_>], cfg: &StoryConfig) -> StoryView {
     let folded = folded_originals(members, cfg.max_folded_articles);
-    let originals = members.iter().filter(|m| m.duplicate_of.is_none()).count();
+    let originals = members.iter().filter(|m| m.duplicate_of().is_none()).count();
     let ctx = Ctx {
         members,
         sentences: folded.iter().map(|m| (m.article.id.as_str(), kept_sentences(m.article))).collect(),
@@ -100,7 +100,7 @@ pub fn build_view_with(story_id: &str, members: &[StoryMember<'_>], cfg: &StoryC
     let title = super::headline::story_title(
         members
             .iter()
-            .filter(|m| m.duplicate_of.is_none())
+            .filter(|m| m.duplicate_of().is_none())
             .map(|m| (m.event, m.article.id.as_str(), m.article.title.as_str())),
     )
     .unwrap_or(central);
@@ -165,7 +165,7 @@ fn period_end(date: &str) -> Option<NaiveDate> {
 fn read_first(members: &[StoryMember<'_>]) -> Option<String> {
     members
         .iter()
-        .filter(|m| m.duplicate_of.is_none())
+        .filter(|m| m.duplicate_of().is_none())
         .max_by(|a, b| {
             let words = |m: &StoryMember| m.article.text.split_whitespace().count();
             words(a)
@@ -221,7 +221,7 @@ fn events(ctx: &Ctx, ranker: &Ranker) -> Vec<EventView> {
         .into_iter()
         .map(|(id, ms)| {
             let originals: Vec<&str> =
-                ms.iter().filter(|m| m.duplicate_of.is_none()).map(|m| m.article.id.as_str()).collect();
+                ms.iter().filter(|m| m.duplicate_of().is_none()).map(|m| m.article.id.as_str()).collect();
             let (title, summary) = ranker.headline_and_summary(&originals, ctx.cfg.event_summary_sentences);
             EventView {
                 id: crate::labels::event_label(id),
@@ -288,7 +288,7 @@ fn sources(members: &[StoryMember<'_>], cfg: &StoryConfig) -> Vec<SourceView> {
     // the members per article).
     let mut copies_of: HashMap<&str, Vec<&StoryMember>> = HashMap::new();
     for m in members {
-        if let Some(o) = m.duplicate_of {
+        if let Some(o) = m.duplicate_of() {
             copies_of.entry(o).or_default().push(m);
         }
     }
@@ -297,8 +297,8 @@ fn sources(members: &[StoryMember<'_>], cfg: &StoryConfig) -> Vec<SourceView> {
         outlet: outlet(m.article),
         published: m.article.best_date().map(|d| d.to_string()),
         machine_translated: m.article.machine_translated,
-        duplicate_of: m.duplicate_of.map(str::to_string),
-        duplicate_kind: m.duplicate_of.and(m.duplicate_kind).map(|k| k.as_str().to_string()),
+        duplicate_of: m.duplicate_of().map(str::to_string),
+        duplicate_kind: m.copy_of.map(|c| c.kind.as_str().to_string()),
         copies: copies_of
             .get(m.article.id.as_str())
             .map(|cs| cs.iter().map(|c| c.article.id.clone()).collect())
@@ -310,7 +310,7 @@ fn sources(members: &[StoryMember<'_>], cfg: &StoryConfig) -> Vec<SourceView> {
     };
     let ids: BTreeSet<&str> = members.iter().map(|m| m.article.id.as_str()).collect();
     // Copies whose original is outside the story are listed as originals.
-    let is_root = |m: &StoryMember| m.duplicate_of.is_none_or(|o| !ids.contains(o));
+    let is_root = |m: &StoryMember| m.duplicate_of().is_none_or(|o| !ids.contains(o));
     let mut roots: Vec<SourceView> = members.iter().filter(|m| is_root(m)).map(view).collect();
     roots.sort_by(|a, b| a.published.cmp(&b.published).then(a.article.cmp(&b.article)));
     let mut out = Vec::with_capacity(members.len());

@@ -102,6 +102,26 @@ fn plain(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
+/// A count with its noun: `1 article`, `2 articles` (the web UI's
+/// `plural()` says the same).
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// What kind of copy a source is, in words (`exact copy of`, `excerpt
+/// of`): an exact copy can be trusted as the original, an excerpt (a
+/// teaser) holds only part of it, an extended copy adds to it. The web UI's
+/// `copyLabel` says the same.
+pub fn copy_label(kind: Option<&str>) -> &'static str {
+    match kind {
+        Some("exact") => "exact copy",
+        Some("near") => "reworded copy",
+        Some("excerpt") => "excerpt",
+        Some("extended") => "extended copy",
+        _ => "copy",
+    }
+}
+
 /// The story as plain text for a terminal (`storyline show`).
 pub fn to_text(v: &StoryView) -> String {
     let p = plain;
@@ -118,10 +138,10 @@ pub fn to_text(v: &StoryView) -> String {
     for ev in &v.events {
         let _ = writeln!(
             o,
-            "  {:<5} {:<10} {:>3} articles  {}",
+            "  {:<5} {:<10} {:>12}  {}",
             p(&ev.id),
             p(ev.date.as_deref().unwrap_or("-")),
-            ev.articles.len(),
+            count(ev.articles.len(), "article", "articles"),
             p(&ev.title)
         );
     }
@@ -143,10 +163,10 @@ pub fn to_text(v: &StoryView) -> String {
             let kind = format!("{:?}", en.kind).to_uppercase();
             let _ = writeln!(
                 o,
-                "  {:<7} {:<40} {} articles  aliases: {}",
+                "  {:<7} {:<40} {}  aliases: {}",
                 kind,
                 p(&en.canonical),
-                en.articles.len(),
+                count(en.articles.len(), "article", "articles"),
                 p(&en.aliases.join(" | "))
             );
         }
@@ -178,7 +198,11 @@ pub fn to_text(v: &StoryView) -> String {
     }
     let _ = writeln!(o, "\nSources");
     for s in &v.sources {
-        let copy = s.duplicate_of.as_deref().map(|orig| format!("  copy of {}", p(orig))).unwrap_or_default();
+        let copy = s
+            .duplicate_of
+            .as_deref()
+            .map(|orig| format!("  {} of {}", copy_label(s.duplicate_kind.as_deref()), p(orig)))
+            .unwrap_or_default();
         let mt = if s.machine_translated { "  machine-translated" } else { "" };
         let _ = writeln!(
             o,
@@ -202,10 +226,10 @@ pub fn to_markdown(v: &StoryView) -> String {
     let (first, last) = date_range(v);
     let _ = writeln!(
         o,
-        "*Story {} · {} articles · {} events · {} to {}*\n",
+        "*Story {} · {} · {} · {} to {}*\n",
         e(&v.id),
-        v.sources.len(),
-        v.events.len(),
+        count(v.sources.len(), "article", "articles"),
+        count(v.events.len(), "event", "events"),
         e(first.unwrap_or("?")),
         e(last.unwrap_or("?"))
     );
@@ -221,10 +245,10 @@ pub fn to_markdown(v: &StoryView) -> String {
         for ev in &v.events {
             let _ = writeln!(
                 o,
-                "- **{}** {} ({} articles)",
+                "- **{}** {} ({})",
                 e(ev.date.as_deref().unwrap_or("undated")),
                 e(&ev.title),
-                ev.articles.len()
+                count(ev.articles.len(), "article", "articles")
             );
             if !ev.summary.is_empty() {
                 let _ = writeln!(o, "  {}", e(&ev.summary));
@@ -306,7 +330,7 @@ pub fn to_markdown(v: &StoryView) -> String {
             notes.push("machine-translated".to_string());
         }
         if let Some(d) = &s.duplicate_of {
-            notes.push(format!("copy of {}", e(d)));
+            notes.push(format!("{} of {}", copy_label(s.duplicate_kind.as_deref()), e(d)));
         }
         if !s.copies.is_empty() {
             notes.push(format!("copied by {}", srcs(&s.copies)));
@@ -486,11 +510,11 @@ pub fn to_html(v: &StoryView) -> String {
     );
     let _ = write!(
         o,
-        "<header><h1>{}</h1><p class=\"meta\">Story {} · {} articles · {} events · {} – {}</p>",
+        "<header><h1>{}</h1><p class=\"meta\">Story {} · {} · {} · {} – {}</p>",
         e(&v.title),
         e(&v.id),
-        v.sources.len(),
-        v.events.len(),
+        count(v.sources.len(), "article", "articles"),
+        count(v.events.len(), "event", "events"),
         e(first.unwrap_or("?")),
         e(last.unwrap_or("?"))
     );
@@ -660,7 +684,7 @@ pub fn to_html(v: &StoryView) -> String {
             notes.push("<span class=\"flag\">machine-translated</span>".to_string());
         }
         if let Some(d) = &s.duplicate_of {
-            notes.push(format!("copy of {}", e(d)));
+            notes.push(format!("{} of {}", copy_label(s.duplicate_kind.as_deref()), e(d)));
         }
         if !s.copies.is_empty() {
             notes.push(format!("copied by {}", src_badges(&s.copies, &labels)));

@@ -49,14 +49,7 @@ fn seed_view() -> Option<StoryView> {
                 "002" => 2,
                 _ => 3,
             };
-            StoryMember {
-                article: &p.article,
-                analysis: &p.analysis,
-                event,
-                duplicate_of: None,
-                duplicate_kind: None,
-                paragraphs: &[],
-            }
+            StoryMember { article: &p.article, analysis: &p.analysis, event, copy_of: None, paragraphs: &[] }
         })
         .collect();
     Some(build_view("s1", &members))
@@ -157,8 +150,11 @@ fn copies_are_listed_under_their_original() {
             article: &p.article,
             analysis: &p.analysis,
             event: 1,
-            duplicate_of: p.article.id.starts_with("003").then_some("000_3d5f58d5529388c6"),
-            duplicate_kind: None,
+            copy_of: p
+                .article
+                .id
+                .starts_with("003")
+                .then_some(CopyOf { original: "000_3d5f58d5529388c6", kind: crate::dedup::DuplicateKind::Excerpt }),
             paragraphs: &[],
         })
         .collect();
@@ -168,6 +164,20 @@ fn copies_are_listed_under_their_original() {
     assert!(v.sources[i + 1].article.starts_with("003"));
     // A copy adds no source of its own to timeline or facts.
     assert!(v.timeline.iter().all(|t| !short(&t.sources).contains(&"003")));
+    // What kind of copy it is, wherever the copy is shown.
+    assert_eq!(v.sources[i + 1].duplicate_kind.as_deref(), Some("excerpt"));
+    let text = render::to_text(&v);
+    let line = text.lines().find(|l| l.trim_start().starts_with("003")).expect("the copy's line");
+    assert!(line.ends_with("excerpt of 000_3d5f58d5529388c6"), "{line}");
+    assert!(render::to_markdown(&v).contains("excerpt of 000\\_3d5f58d5529388c6"));
+    assert!(render::to_html(&v).contains("excerpt of 000_3d5f58d5529388c6"));
+    // One article is "1 article" (an entity of one article said "1 articles").
+    let one = v.entities.iter().take(20).find(|e| e.articles.len() == 1).expect("a listed entity of one article");
+    let entity = text.lines().find(|l| l.contains(&format!(" {} ", one.canonical))).expect("its line");
+    assert!(entity.contains(" 1 article "), "{entity}");
+    for out in [&text, &render::to_markdown(&v), &render::to_html(&v)] {
+        assert!(!out.contains(" 1 articles") && !out.contains(" 1 events"), "{out}");
+    }
 }
 
 #[test]
@@ -210,24 +220,21 @@ fn reused_paragraphs_point_to_the_earlier_article_but_copies_do_not() {
             article: &original.article,
             analysis: &original.analysis,
             event: 1,
-            duplicate_of: None,
-            duplicate_kind: None,
+            copy_of: None,
             paragraphs: &sig_a.paragraphs,
         },
         StoryMember {
             article: &local.article,
             analysis: &local.analysis,
             event: 1,
-            duplicate_of: None,
-            duplicate_kind: None,
+            copy_of: None,
             paragraphs: &sig_b.paragraphs,
         },
         StoryMember {
             article: &copy.article,
             analysis: &copy.analysis,
             event: 1,
-            duplicate_of: Some("a"),
-            duplicate_kind: Some(crate::dedup::DuplicateKind::Exact),
+            copy_of: Some(CopyOf { original: "a", kind: crate::dedup::DuplicateKind::Exact }),
             paragraphs: &sig_c.paragraphs,
         },
     ];
@@ -289,8 +296,8 @@ fn huge_story_lists_every_article_and_folds_the_most_recent() {
             article: &p.article,
             analysis: &p.analysis,
             event: (i / 100) as u32,
-            duplicate_of: is_copy(i).then(|| ids[i - 1].as_str()),
-            duplicate_kind: None,
+            copy_of: is_copy(i)
+                .then(|| CopyOf { original: ids[i - 1].as_str(), kind: crate::dedup::DuplicateKind::Near }),
             paragraphs: &paragraphs[i],
         })
         .collect();

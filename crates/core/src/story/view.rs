@@ -16,14 +16,29 @@ pub struct StoryMember<'a> {
     pub analysis: &'a Analysis,
     /// The event it was assigned to.
     pub event: u32,
-    /// The original it copies, when it is a copy.
-    pub duplicate_of: Option<&'a str>,
-    /// How it copies its original (`exact`, `near`, `excerpt`, `extended`).
-    pub duplicate_kind: Option<crate::dedup::DuplicateKind>,
+    /// What it copies, when it is a copy.
+    pub copy_of: Option<CopyOf<'a>>,
     /// The article's paragraph hashes as dedup stored them
     /// ([`crate::dedup::Signature::paragraphs`]): partial reuse is read
     /// from them rather than hashed again for every view.
     pub paragraphs: &'a [crate::dedup::ParagraphHash],
+}
+
+/// A copy's original and how it copies it, one value so that a copy
+/// always has a kind and an original never has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CopyOf<'a> {
+    /// The id of the original.
+    pub original: &'a str,
+    /// `exact`, `near`, `excerpt` (a teaser or part of it), `extended`.
+    pub kind: crate::dedup::DuplicateKind,
+}
+
+impl<'a> StoryMember<'a> {
+    /// The id of the original it copies, when it is a copy.
+    pub fn duplicate_of(&self) -> Option<&'a str> {
+        self.copy_of.map(|c| c.original)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
