@@ -24,6 +24,13 @@ async fn health_and_the_seeds_story_is_listed() {
     let story = stories.iter().find(|s| s["articles"].as_u64().unwrap() >= 3).expect("the seeds' story");
     assert!(story["id"].as_str().unwrap().starts_with('s'));
     assert!(!story["coverage"].as_array().unwrap().is_empty());
+    // `min_articles` keeps only the stories that big (issue 19): at the
+    // biggest story's size it is listed, one above it nothing is.
+    let biggest = stories.iter().map(|s| s["articles"].as_u64().unwrap()).max().unwrap();
+    let at = get(s.addr, &format!("/api/stories?min_articles={biggest}")).await.json();
+    assert!(at.as_array().unwrap().iter().any(|s| s["articles"].as_u64() == Some(biggest)), "{at}");
+    let above = get(s.addr, &format!("/api/stories?min_articles={}", biggest + 1)).await.json();
+    assert_eq!(above.as_array().map(Vec::len), Some(0), "{above}");
 
     let id = story["id"].as_str().unwrap();
     let view = get(s.addr, &format!("/api/stories/{id}")).await;
