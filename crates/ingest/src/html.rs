@@ -55,6 +55,9 @@ pub struct HtmlArticle {
 /// (their text kept) so parsing stays linear and within the stack.
 pub const MAX_NESTING: usize = crate::nesting::MAX_DEPTH;
 
+/// Deepest tree for which the page's main region is tried (`region.rs`).
+const MAX_REGION_DEPTH: usize = 96;
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 /// Why no article could be extracted from a page.
 pub enum HtmlError {
@@ -217,7 +220,14 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
     let mut meta = read_metadata(&r, url);
     let declared_article = declares_article(&r);
     prune_document(&r);
-    let region = crate::region::main_region_html(&r.doc).map(|h| html_to_paragraphs_with(&h, true)).unwrap_or_default();
+    // The region's clean-up measures elements one by one, which costs
+    // depth x size; deeper trees than real pages have (hostile input,
+    // html5ever's repair of misnested formatting tags) keep Readability's.
+    let region = if depth <= MAX_REGION_DEPTH {
+        crate::region::main_region_html(&r.doc).map(|h| html_to_paragraphs_with(&h, true)).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
 
     let text = match r.parse() {
         Ok(article) => {
