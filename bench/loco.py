@@ -114,8 +114,13 @@ def main():
     ap.add_argument("--work", default="/tmp/storyline-loco")
     ap.add_argument("--no-peer", action="store_true")
     ap.add_argument("--background-docs", help="passed to train-cluster (default: the shipped model's)")
+    ap.add_argument("--train-arg", action="append", default=None,
+                    help="passed to train-cluster (repeatable; default --balance-classes: the corpora's rates of"
+                         " joining differ, from ECB+'s all-joins to meantime's all-opens)")
     ap.add_argument("--shipped-only", action="store_true", help="score the shipped model only (no training)")
     args = ap.parse_args()
+    if args.train_arg is None:
+        args.train_arg = ["--balance-classes"]
     os.makedirs(args.work, exist_ok=True)
     w = lambda name: os.path.join(args.work, name)
     gold = {c: os.path.join(DATA, "events", c + ".jsonl") for c in CORPORA}
@@ -144,7 +149,7 @@ def main():
         model = w(f"model-{name}.json")
         files = [f for c in corpora for f in streams[c]]
         extra = ["--background-docs", args.background_docs] if args.background_docs else []
-        run([args.bin, "train-cluster", *files, "-o", model, *extra])
+        run([args.bin, "train-cluster", *files, "-o", model, *extra, *args.train_arg])
         return model
 
     def cluster(model, path, name):

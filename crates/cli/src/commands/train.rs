@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use storyline_core::analyze::AliasRegistry;
-use storyline_core::cluster::{train_join_model, TrainingDoc};
+use storyline_core::cluster::{train_join_model, TrainOptions, TrainingDoc, FEATURE_NAMES};
 use storyline_core::PipelineConfig;
 
 use crate::input::InputArgs;
@@ -29,6 +29,14 @@ pub struct Args {
     /// learned under that IDF). Default: the shipped model's.
     #[arg(long)]
     pub background_docs: Option<f32>,
+    /// Weigh each corpus's joins and opens equally (the model learns what
+    /// a join looks like, not how often the training corpora join).
+    #[arg(long)]
+    pub balance_classes: bool,
+    /// Features held at 0 while training (comma-separated names from the
+    /// model file), so they get no weight: for ablations.
+    #[arg(long, value_delimiter = ',')]
+    pub without: Vec<String>,
 }
 
 fn gold_events(path: &PathBuf) -> anyhow::Result<HashMap<String, String>> {
@@ -44,6 +52,14 @@ fn gold_events(path: &PathBuf) -> anyhow::Result<HashMap<String, String>> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
+    let mut without = Vec::new();
+    for name in &args.without {
+        match FEATURE_NAMES.iter().position(|f| f == name) {
+            Some(i) => without.push(i),
+            None => anyhow::bail!("--without: no feature named {name:?} (features: {})", FEATURE_NAMES.join(", ")),
+        }
+    }
+    let options = TrainOptions { l2: args.l2, balance_classes: args.balance_classes, without };
     let mut cfg = PipelineConfig::default();
     if let Some(m) = args.background_docs {
         cfg.cluster.model.background_docs = m;
@@ -74,12 +90,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         corpora.push(stream);
     }
     let trained_on = format!(
-        "storyline train-cluster {} (l2 {}, background docs {})",
+        "storyline train-cluster {} (l2 {}, background docs {}{}{})",
         names.join(" "),
         args.l2,
-        cfg.cluster.model.background_docs
+        cfg.cluster.model.background_docs,
+        if args.balance_classes { ", classes balanced" } else { "" },
+        if args.without.is_empty() { String::new() } else { format!(", without {}", args.without.join(",")) }
     );
-    let (model, report) = train_join_model(&corpora, &cfg.cluster, args.l2, &trained_on);
+    let (model, report) = train_join_model(&corpora, &cfg.cluster, &options, &trained_on);
     eprintln!(
         "ranking: {} candidate pairs ({} same event), accuracy {:.4}; join: {} best candidates ({} right), accuracy {:.4}; {} Newton steps",
         report.examples, report.positives, report.rank_accuracy, report.best_examples, report.best_positives, report.join_accuracy, report.iterations

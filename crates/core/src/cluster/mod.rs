@@ -28,4 +28,4 @@ pub use config::{ClusterConfig, DEFAULT_ACTIVE_DAYS};
 pub use features::{features, text_features, DocFeatures};
 pub use model::{JoinModel, Logistic, FEATURE_NAMES};
 pub use online::{Assignment, Clusterer};
-pub use train::{train_join_model, TrainingDoc, TrainingReport};
+pub use train::{train_join_model, TrainOptions, TrainingDoc, TrainingReport};

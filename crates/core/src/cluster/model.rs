@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Names of the model's inputs, in order (documented in ARCHITECTURE.md).
-pub const FEATURE_NAMES: [&str; 14] = [
+pub const FEATURE_NAMES: [&str; 18] = [
     "term_cosine",   // TF-IDF cosine of the article to the event centroid
     "entity_cosine", // IDF-weighted cosine of names
     // The same two when either side is undated: without time evidence the
@@ -32,9 +32,24 @@ pub const FEATURE_NAMES: [&str; 14] = [
     // Share of the article's most telling names the event has never seen:
     // another person entering rehab, another town's shooting.
     "entity_missing",
+    // The join decision only (0 for ranking): how far the best candidate
+    // stands above the next best, in term and in name cosine. A corpus of
+    // one kind of news (shootings, one government's week) makes every
+    // candidate similar; an event stands out from its neighbours.
+    "term_margin",
+    "entity_margin",
+    // The article's cosine with everything seen lately (a running,
+    // pruned profile of all articles): the similarity any article of this
+    // stream would have, which an event's similarity must exceed.
+    "term_stream",
+    "entity_stream",
 ];
 
 pub const N_FEATURES: usize = FEATURE_NAMES.len();
+
+/// Index of the first feature only the join decision sees (`term_margin`):
+/// they compare the best candidate with the others and with the stream.
+pub(crate) const JOIN_ONLY: usize = 14;
 
 /// One logistic regression.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

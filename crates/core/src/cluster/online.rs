@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::config::ClusterConfig;
 use super::features::{nearest_day, DocFeatures};
 use super::hashing::IdMap;
-use super::model::N_FEATURES;
+use super::model::{JOIN_ONLY, N_FEATURES};
 use crate::window::WindowClock;
 
 /// Where an article went.
@@ -134,7 +134,33 @@ pub struct Clusterer {
     story_postings: IdMap<u64, Vec<u32>>,
     /// Profiles forgotten since `story_postings` was last compacted.
     stale_story_postings: usize,
+    /// Every article seen lately, as one profile: the background an
+    /// event's similarity is measured against.
+    #[serde(default)]
+    stream: StreamProfile,
+    /// Whether the join model weighs the join-only features (margins and
+    /// stream cosines); when it gives them no weight they are not computed
+    /// (the stream profile costs about a fifth of the clustering time).
+    #[serde(skip)]
+    join_only_features: bool,
 }
+
+/// A running profile of all articles, recent ones weighing more (weights
+/// grow by `1 / (1 - 1/STREAM_HALF_LIFE)`-ish per article instead of old
+/// ones shrinking: cosines do not see the scale), pruned to its heaviest
+/// entries so memory stays flat.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct StreamProfile {
+    terms: IdMap<u64, f32>,
+    entities: IdMap<u64, f32>,
+    /// Weight of the next article.
+    weight: f32,
+}
+
+/// Articles after which an article's share of the stream profile halves.
+const STREAM_HALF_LIFE: f32 = 500.0;
+/// Entries kept per stream profile (pruned beyond twice this).
+const STREAM_TERMS: usize = 2000;
 
 /// How many of an article's heaviest names `entity_missing` looks at: the
 /// few that say who and where, not every capitalised word.
@@ -170,7 +196,6 @@ impl Clusterer {
             IdMap::default()
         };
         Clusterer {
-            cfg,
             df,
             n_docs: 0,
             prior_docs,
@@ -183,6 +208,9 @@ impl Clusterer {
             quiet_stories: IdMap::default(),
             story_postings: IdMap::default(),
             stale_story_postings: 0,
+            stream: StreamProfile::default(),
+            join_only_features: weighs_join_only_features(&cfg),
+            cfg,
         }
     }
 
@@ -193,7 +221,13 @@ impl Clusterer {
 
     /// The same state under `cfg` (after deserialising).
     pub fn with_config(self, cfg: ClusterConfig) -> Self {
-        Clusterer { cfg, ..self }
+        Clusterer { join_only_features: weighs_join_only_features(&cfg), cfg, ..self }
+    }
+
+    /// Computes the join-only features whatever the model weighs (training
+    /// learns their weights).
+    pub(crate) fn with_join_only_features(self) -> Self {
+        Clusterer { join_only_features: true, ..self }
     }
 
     /// The settings it was made with.
@@ -373,6 +407,11 @@ impl Clusterer {
             term_cos * mentioned,
             mentioned * (1.0 - known),
             entity_missing,
+            // Join-only features, set by `best_candidate`.
+            0.0,
+            0.0,
+            0.0,
+            0.0,
         ]
     }
 
@@ -420,14 +459,68 @@ impl Clusterer {
         candidates: &[u32],
     ) -> Option<(u32, [f32; N_FEATURES])> {
         let mut best: Option<(u32, [f32; N_FEATURES], f32)> = None;
+        // The two highest term and name cosines among all candidates.
+        let (mut terms_top, mut entities_top) = ([0.0f32; 2], [0.0f32; 2]);
+        let push = |top: &mut [f32; 2], v: f32| {
+            if v > top[0] {
+                top[1] = top[0];
+                top[0] = v;
+            } else if v > top[1] {
+                top[1] = v;
+            }
+        };
         for &e in candidates {
             let x = self.pair_features(doc, vecs, &self.events[&e]);
+            push(&mut terms_top, x[0]);
+            push(&mut entities_top, x[1]);
             let score = self.cfg.model.rank.probability(&x);
             if best.as_ref().is_none_or(|b| score > b.2) {
                 best = Some((e, x, score));
             }
         }
-        best.map(|(e, x, _)| (e, x))
+        best.map(|(e, mut x, _)| {
+            if !self.join_only_features {
+                return (e, x);
+            }
+            // The best other candidate: the runner-up when this one holds
+            // the top cosine, else the top.
+            let other = |top: [f32; 2], v: f32| if v >= top[0] { top[1] } else { top[0] };
+            x[JOIN_ONLY] = x[0] - other(terms_top, x[0]);
+            x[JOIN_ONLY + 1] = x[1] - other(entities_top, x[1]);
+            x[JOIN_ONLY + 2] = self.cosine(&vecs.terms_idf, &self.stream.terms, None);
+            x[JOIN_ONLY + 3] = self.cosine(&vecs.entities_idf, &self.stream.entities, None);
+            (e, x)
+        })
+    }
+
+    /// Adds an article to the stream profile, after it was decided (an
+    /// article is not its own background).
+    pub(crate) fn observe_stream(&mut self, vecs: &DocVectors) {
+        if !self.join_only_features {
+            return;
+        }
+        let s = &mut self.stream;
+        if s.weight <= 0.0 {
+            s.weight = 1.0;
+        }
+        for (profile, items) in [(&mut s.terms, &vecs.terms), (&mut s.entities, &vecs.entities)] {
+            for &(t, w) in items {
+                *profile.entry(t).or_insert(0.0) += w * s.weight;
+            }
+            if profile.len() > 2 * STREAM_TERMS {
+                let mut v: Vec<(u64, f32)> = profile.drain().collect();
+                keep_heaviest(&mut v, STREAM_TERMS);
+                profile.extend(v);
+            }
+        }
+        s.weight *= 1.0 + std::f32::consts::LN_2 / STREAM_HALF_LIFE;
+        // Cosines do not see the scale: bring it back before floats lose it.
+        if s.weight > 1e6 {
+            for v in s.terms.values_mut().chain(s.entities.values_mut()) {
+                *v /= s.weight;
+            }
+            s.weight = 1.0;
+        }
     }
 
     /// Assign one article (in arrival order) to an event and a story.
@@ -443,6 +536,7 @@ impl Clusterer {
             .map(|(e, x)| (e, self.cfg.model.join.probability(&x)));
         if let Some((event, p)) = best.filter(|&(_, p)| p >= self.cfg.join_probability) {
             self.add_to_event(event, doc, &vecs);
+            self.observe_stream(&vecs);
             return Assignment { event, story: self.events[&event].story, opened_event: false, probability: p };
         }
         let story = self.link_story(&vecs, &candidates).unwrap_or_else(|| {
@@ -451,6 +545,7 @@ impl Clusterer {
         });
         let event = self.open_event(story);
         self.add_to_event(event, doc, &vecs);
+        self.observe_stream(&vecs);
         Assignment { event, story, opened_event: true, probability: 0.0 }
     }
 
@@ -695,7 +790,13 @@ impl Clusterer {
         self.n_stories = self.n_stories.max(story + 1);
         let vecs = self.vectors(doc);
         self.add_to_event(event, doc, &vecs);
+        self.observe_stream(&vecs);
     }
+}
+
+/// Whether `cfg`'s join model gives any join-only feature a weight.
+fn weighs_join_only_features(cfg: &ClusterConfig) -> bool {
+    cfg.model.join.weights.get(JOIN_ONLY..).is_some_and(|w| w.iter().any(|&v| v != 0.0))
 }
 
 fn language_hash(language: &str) -> u64 {

@@ -106,7 +106,12 @@ fn training_learns_that_similarity_means_same_event() {
         TrainingDoc { features: doc("", "Iran earthquake villages Qeshm damaged", None), gold_event: "q".into() },
         TrainingDoc { features: doc("", "Iran earthquake Bam killed thousands 2003", None), gold_event: "b".into() },
     ];
-    let (model, report) = train_join_model(&[stream], &ClusterConfig::default(), 1e-2, "test");
+    let (model, report) = train_join_model(
+        &[stream],
+        &ClusterConfig::default(),
+        &TrainOptions { l2: 1e-2, ..Default::default() },
+        "test",
+    );
     assert!(report.examples > 0);
     assert!(model.rank.weights[0] > 0.0, "term cosine should rank the same event first: {model:?}");
 }
@@ -324,4 +329,63 @@ fn one_article_from_the_far_future_does_not_send_every_event_quiet() {
     let b = c.assign(&doc("Quake on Qeshm island", quake1b, Some("2024-03-11")));
     assert!(!b.opened_event, "the quake's event went quiet because of one 2099 date");
     assert_eq!(a.event, b.event);
+}
+
+/// The join-only features compare the best candidate with the runner-up
+/// and with the stream: computed when training (or a model weighs them),
+/// absent otherwise.
+#[test]
+fn margins_compare_the_best_candidate_with_the_runner_up_and_the_stream() {
+    use super::model::JOIN_ONLY;
+    let texts = [
+        "The earthquake struck Qeshm island in Iran killing ten people.",
+        "Jackman will host the Academy Awards ceremony in Hollywood.",
+        "Flooding in Jakarta forced thousands from their homes on Monday.",
+    ];
+    let probe = doc("", "The earthquake on Qeshm island in Iran killed ten people, officials said.", None);
+    let best_of = |mut c: Clusterer| {
+        for t in texts {
+            c.assign(&doc("", t, None));
+        }
+        let vecs = c.vectors(&probe);
+        let candidates = c.candidates(&vecs);
+        c.refresh_norms(&candidates);
+        let all: Vec<_> = candidates.iter().map(|&e| c.pair_features(&probe, &vecs, &c.events[&e])).collect();
+        (c.best_candidate(&probe, &vecs, &candidates).expect("a candidate"), all)
+    };
+    let ((_, x), all) = best_of(Clusterer::new(ClusterConfig::default()).with_join_only_features());
+    let runner_up = all.iter().map(|f| f[0]).filter(|&v| v < x[0]).fold(0.0f32, f32::max);
+    assert!(x[0] > 0.3, "{x:?}");
+    assert!((x[JOIN_ONLY] - (x[0] - runner_up)).abs() < 1e-6, "{x:?} {all:?}");
+    assert!(x[JOIN_ONLY + 2] > 0.0 && x[JOIN_ONLY + 2] < x[0], "stream cosine {x:?}");
+    // The shipped model gives them no weight, so they are not computed.
+    let ((_, x), _) = best_of(Clusterer::new(ClusterConfig::default()));
+    assert_eq!(&x[JOIN_ONLY..], &[0.0; 4]);
+}
+
+#[test]
+fn features_held_out_of_training_get_no_weight_and_balance_moves_the_bias() {
+    let mut stream = Vec::new();
+    // Mostly new events, a few joins: a corpus that rarely joins.
+    for i in 0..12 {
+        stream.push(TrainingDoc {
+            features: doc("", &format!("Shooting on street number{i} wounded a man named Person{i} police said"), None),
+            gold_event: format!("e{i}"),
+        });
+        if i % 4 == 0 {
+            stream.push(TrainingDoc {
+                features: doc("", &format!("Person{i} was wounded in a shooting on street number{i}"), None),
+                gold_event: format!("e{i}"),
+            });
+        }
+    }
+    let cfg = ClusterConfig::default();
+    let plain = TrainOptions { l2: 1e-2, without: vec![1, 3], ..Default::default() };
+    let (model, _) = train_join_model(&[stream.clone()], &cfg, &plain, "test");
+    assert_eq!((model.rank.weights[1], model.join.weights[1], model.join.weights[3]), (0.0, 0.0, 0.0));
+    assert!(model.join.weights[0] != 0.0);
+    let balanced = TrainOptions { balance_classes: true, ..plain };
+    let (even, _) = train_join_model(&[stream], &cfg, &balanced, "test");
+    // Opens outnumber joins: weighing them equally makes joining likelier.
+    assert!(even.join.bias > model.join.bias, "{} vs {}", even.join.bias, model.join.bias);
 }

@@ -22,6 +22,27 @@ pub struct TrainingDoc {
     pub gold_event: String,
 }
 
+/// How a join model is fitted.
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    /// Ridge penalty on the weights.
+    pub l2: f64,
+    /// Each corpus's joins and opens weigh the same, so the model learns
+    /// what a join looks like rather than how often the training corpora
+    /// join (shootings and Wikinews sequels mostly open new events, ECB+
+    /// mostly joins).
+    pub balance_classes: bool,
+    /// Features (indices into [`FEATURE_NAMES`]) held at 0, so they get no
+    /// weight: ablations.
+    pub without: Vec<usize>,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions { l2: 1e-3, balance_classes: false, without: Vec::new() }
+    }
+}
+
 struct Example {
     x: [f32; N_FEATURES],
     y: f32,
@@ -37,12 +58,20 @@ fn collect(
     rank: Option<&Logistic>,
     pairs: &mut Vec<Example>,
     best: &mut Vec<Example>,
+    options: &TrainOptions,
 ) {
+    let balance_classes = options.balance_classes;
+    let masked = |mut x: [f32; N_FEATURES]| {
+        for &i in &options.without {
+            x[i] = 0.0;
+        }
+        x
+    };
     let mut cfg = cfg.clone();
     if let Some(r) = rank {
         cfg.model.rank = r.clone();
     }
-    let mut clusterer = Clusterer::new(cfg);
+    let mut clusterer = Clusterer::new(cfg).with_join_only_features();
     let mut event_of_gold: std::collections::HashMap<&str, u32> = Default::default();
     let mut gold_of_event: Vec<&str> = Vec::new();
     let (pairs_start, best_start) = (pairs.len(), best.len());
@@ -51,14 +80,14 @@ fn collect(
         let vecs = clusterer.vectors(&doc.features);
         let candidates = clusterer.candidates(&vecs);
         for &e in &candidates {
-            let x = clusterer.pair_features(&doc.features, &vecs, &clusterer.events[&e]);
+            let x = masked(clusterer.pair_features(&doc.features, &vecs, &clusterer.events[&e]));
             let y = (gold_of_event[e as usize] == doc.gold_event) as u8 as f32;
             pairs.push(Example { x, y, weight: 1.0 });
         }
         if rank.is_some() {
             if let Some((e, x)) = clusterer.best_candidate(&doc.features, &vecs, &candidates) {
                 let y = (gold_of_event[e as usize] == doc.gold_event) as u8 as f32;
-                best.push(Example { x, y, weight: 1.0 });
+                best.push(Example { x: masked(x), y, weight: 1.0 });
             }
         }
         let event = match event_of_gold.get(doc.gold_event.as_str()) {
@@ -71,12 +100,20 @@ fn collect(
             }
         };
         clusterer.add_to_event(event, &doc.features, &vecs);
+        clusterer.observe_stream(&vecs);
     }
-    // Each corpus gets the same total weight.
+    // Each corpus gets the same total weight; with `balance_classes`,
+    // joins and opens get half of it each.
     for (v, start) in [(pairs, pairs_start), (best, best_start)] {
         let n = (v.len() - start).max(1) as f64;
+        let positives = v[start..].iter().filter(|e| e.y > 0.5).count().max(1) as f64;
+        let negatives = (v.len() - start).saturating_sub(positives as usize).max(1) as f64;
         for ex in &mut v[start..] {
-            ex.weight = 1.0 / n;
+            ex.weight = match (balance_classes, ex.y > 0.5) {
+                (false, _) => 1.0 / n,
+                (true, true) => 0.5 / positives,
+                (true, false) => 0.5 / negatives,
+            };
         }
     }
 }
@@ -185,21 +222,22 @@ fn accuracy(model: &Logistic, examples: &[Example]) -> f64 {
 
 /// Fits the ranking model on all candidate pairs, then the join model on
 /// each article's best-ranked candidate, over one or more labelled streams
-/// (each in arrival order). `l2` is the ridge penalty.
+/// (each in arrival order).
 pub fn train_join_model(
     corpora: &[Vec<TrainingDoc>],
     cfg: &ClusterConfig,
-    l2: f64,
+    options: &TrainOptions,
     trained_on: &str,
 ) -> (JoinModel, TrainingReport) {
     let mut pairs = Vec::new();
     for corpus in corpora {
-        collect(corpus, cfg, None, &mut pairs, &mut Vec::new());
+        collect(corpus, cfg, None, &mut pairs, &mut Vec::new(), options);
     }
+    let l2 = options.l2;
     let (rank, rank_iterations) = fit(&pairs, l2);
     let mut best = Vec::new();
     for corpus in corpora {
-        collect(corpus, cfg, Some(&rank), &mut Vec::new(), &mut best);
+        collect(corpus, cfg, Some(&rank), &mut Vec::new(), &mut best, options);
     }
     let (join, join_iterations) = fit(&best, l2);
     let report = TrainingReport {
@@ -212,7 +250,7 @@ pub fn train_join_model(
         join_accuracy: accuracy(&join, &best),
     };
     let model = JoinModel {
-        version: 4,
+        version: 5,
         features: FEATURE_NAMES.iter().map(|s| s.to_string()).collect(),
         rank,
         join,
