@@ -1,6 +1,7 @@
 //! Readers over real files: every bad input is reported with its path (and
 //! line), and the good articles beside it are still read.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use storyline_ingest::{read_inputs, ReadEvent, ReaderConfig, SkipReason};

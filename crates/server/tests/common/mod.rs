@@ -18,7 +18,7 @@ pub const TOKEN: &str = "test-token-123";
 // under STORYLINE_REQUIRE_SHARED=1), shared with core's and the CLI's tests.
 #[path = "../../../core/src/test_data.rs"]
 mod test_data;
-pub use test_data::shared_path;
+pub(crate) use test_data::shared_path;
 
 pub struct TestServer {
     pub addr: SocketAddr,
