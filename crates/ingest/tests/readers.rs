@@ -6,6 +6,12 @@ use std::path::{Path, PathBuf};
 
 use storyline_ingest::{read_inputs, ReadEvent, ReaderConfig, SkipReason};
 
+// The one rule for tests that read `../shared` (skip visibly, or fail
+// under STORYLINE_REQUIRE_SHARED=1), shared with core's tests.
+#[allow(dead_code)]
+#[path = "../../core/src/test_data.rs"]
+mod test_data;
+
 struct Outcome {
     ids: Vec<String>,
     skips: Vec<(String, Option<u64>, SkipReason)>,
@@ -121,21 +127,8 @@ fn jsonl_fields_are_carried_and_a_json_array_file_is_read() {
 
 #[test]
 fn the_seed_directory_reads_five_articles_in_sorted_order() {
-    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
-    if !seeds.is_dir() {
-        // The seeds are scraped news with no licence to vendor them: without
-        // ../shared the test says it is skipped (straight to stderr, which the
-        // harness does not capture); with STORYLINE_REQUIRE_SHARED=1, as
-        // `.ci/run` sets, it fails instead.
-        if std::env::var("STORYLINE_REQUIRE_SHARED").as_deref() == Ok("1") {
-            panic!("STORYLINE_REQUIRE_SHARED=1 but {} is not a directory", seeds.display());
-        }
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: needs ../shared/seeds (the_seed_directory_reads_five_articles_in_sorted_order)"
-        );
-        return;
-    }
+    // The seeds are scraped news with no licence to vendor them.
+    let Some(seeds) = test_data::shared_path("seeds") else { return };
     let o = read(&[seeds], &ReaderConfig::default());
     assert_eq!(o.ids.len(), 5);
     assert!(o.ids.windows(2).all(|w| w[0] < w[1]));

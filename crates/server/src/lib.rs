@@ -8,8 +8,8 @@
 //! ## Data flow
 //!
 //! ```text
-//! HTTP --axum router--> api handler --spawn_blocking--> AnyStore (pooled: SQLite or PostgreSQL)
-//!                                                   \-> SearchIndex (tantivy)
+//! HTTP --axum router--> routes handler --spawn_blocking--> AnyStore (pooled: SQLite or PostgreSQL)
+//!                                                      \-> SearchIndex (tantivy)
 //! POST /api/articles --check token--> storyline_pipeline::ingest::parse_articles
 //!                                   --> storyline_pipeline::ingest::ingest
 //!                                       (the engine the CLI runs: process,
@@ -36,9 +36,9 @@
 
 #![deny(missing_docs)]
 
-mod api;
 pub mod cache;
 pub mod error;
+mod routes;
 mod state;
 mod ui;
 
@@ -56,8 +56,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-pub use api::ApiDoc;
 pub use error::{ApiError, Code};
+pub use routes::ApiDoc;
 pub use state::{AppState, OpenError};
 
 /// Largest request body, in bytes: a JSONL batch of a few hundred articles.
@@ -146,7 +146,7 @@ async fn reads_need_token(State(state): State<AppState>, req: Request, next: Nex
     let path = req.uri().path();
     let open = path == "/healthz" || req.method() == axum::http::Method::POST;
     if !open {
-        if let Err(e) = api::check_token(&state, req.headers()) {
+        if let Err(e) = routes::auth::check_token(&state, req.headers()) {
             return e.into_response();
         }
     }
@@ -165,15 +165,15 @@ pub fn router(state: AppState) -> Router {
 /// The application with these options: API, UI, auth, body limit and timeout.
 pub fn router_with(state: AppState, opts: RouterOptions) -> Router {
     let api = Router::new()
-        .route("/healthz", get(api::health))
-        .route("/api/stories", get(api::list_stories))
-        .route("/api/stories/{id}", get(api::get_story))
-        .route("/api/stories/{id}/version", get(api::story_version))
-        .route("/api/events/{id}", get(api::get_event))
-        .route("/api/articles", post(api::post_articles))
-        .route("/api/articles/{id}", get(api::get_article))
-        .route("/api/search", get(api::search))
-        .route("/api/entities", get(api::entities))
+        .route("/healthz", get(routes::health))
+        .route("/api/stories", get(routes::stories::list_stories))
+        .route("/api/stories/{id}", get(routes::stories::get_story))
+        .route("/api/stories/{id}/version", get(routes::stories::story_version))
+        .route("/api/events/{id}", get(routes::events::get_event))
+        .route("/api/articles", post(routes::articles::post_articles))
+        .route("/api/articles/{id}", get(routes::articles::get_article))
+        .route("/api/search", get(routes::search::search))
+        .route("/api/entities", get(routes::entities::entities))
         .route("/", get(ui::asset))
         .fallback(ui::asset)
         .method_not_allowed_fallback(method_not_allowed);

@@ -1,6 +1,6 @@
 use serde_json::Value;
 
-use crate::common::{get, request, seeded_server, TOKEN};
+use crate::common::{example_records, examples_server, get, request, seeded_server, TOKEN};
 
 fn ids(hits: &Value) -> Vec<String> {
     let mut v: Vec<String> =
@@ -10,18 +10,18 @@ fn ids(hits: &Value) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn health_and_the_seeds_story_is_listed() {
-    let s = seeded_server().await;
+async fn health_and_the_examples_story_is_listed() {
+    let s = examples_server().await;
     let h = get(s.addr, "/healthz").await;
     assert_eq!(h.status, 200);
-    assert_eq!(h.json()["articles"], 5);
+    assert_eq!(h.json()["articles"], 14);
 
     let r = get(s.addr, "/api/stories").await;
     assert_eq!(r.status, 200);
     let stories = r.json();
     let stories = stories.as_array().unwrap();
-    // The seeds' 2025 meeting story holds articles 000, 001 and 003.
-    let story = stories.iter().find(|s| s["articles"].as_u64().unwrap() >= 3).expect("the seeds' story");
+    // The fisheries story holds every a*, c01 and j* article.
+    let story = stories.iter().find(|s| s["articles"].as_u64().unwrap() >= 3).expect("the fisheries story");
     assert!(story["id"].as_str().unwrap().starts_with('s'));
     assert!(!story["coverage"].as_array().unwrap().is_empty());
     // `min_articles` keeps only the stories that big (issue 19): at the
@@ -40,11 +40,11 @@ async fn health_and_the_seeds_story_is_listed() {
     let sources: Vec<&str> =
         view["sources"].as_array().unwrap().iter().map(|s| s["article"].as_str().unwrap()).collect();
     assert!(
-        sources.iter().any(|a| a.starts_with("000_")) && sources.iter().any(|a| a.starts_with("001_")),
+        sources.iter().any(|a| a.starts_with("a01_")) && sources.iter().any(|a| a.starts_with("a02_")),
         "{sources:?}"
     );
     // By article id too, and an event of it.
-    assert_eq!(get(s.addr, "/api/stories/000_3d5f58d5529388c6").await.json()["id"], id);
+    assert_eq!(get(s.addr, "/api/stories/a01_npa_preview_2025").await.json()["id"], id);
     let event = view["events"][0]["id"].as_str().unwrap();
     let ev = get(s.addr, &format!("/api/events/{event}")).await;
     assert_eq!(ev.status, 200, "{}", ev.text());
@@ -52,8 +52,32 @@ async fn health_and_the_seeds_story_is_listed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_finds_the_examples_and_applies_its_filters() {
+    let s = examples_server().await;
+    let r = get(s.addr, "/api/search?q=quota").await;
+    assert_eq!(r.status, 200);
+    let found = ids(&r.json());
+    assert!(found.iter().any(|i| i == "a07_outcome_2025") && found.iter().any(|i| i == "a05_summit_2022"), "{found:?}");
+    let hit = &r.json()["hits"][0];
+    assert!(hit["snippet_html"].as_str().unwrap().contains("<mark>"), "{hit}");
+    assert!(hit["story"].as_str().unwrap().starts_with('s') && hit["event"].as_str().unwrap().starts_with('e'));
+    // Filters: a date range before 2025 finds none of the 2025 outcome reports.
+    let r = get(s.addr, "/api/search?q=quota&to=2024-12-31").await.json();
+    assert!(ids(&r).iter().any(|i| i == "a05_summit_2022"), "{r}");
+    assert!(ids(&r).iter().all(|i| i != "a07_outcome_2025" && i != "c01_herald_outcome_2025"), "{r}");
+    // One spelling finds the articles of the others (a01 writes Dmitriy Volkonskiy).
+    let r = get(s.addr, "/api/search?entity=Dmitry%20Volkonsky").await.json();
+    assert!(ids(&r).iter().any(|i| i == "a01_npa_preview_2025"), "{r}");
+    // A bad filter is a 400 with the error body.
+    let bad = get(s.addr, "/api/search?q=x&from=yesterday").await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.json()["error"]["code"], "bad_parameter");
+}
+
+/// The same on the seeds, whose spellings are real romanisations.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_opcon_finds_000_and_001() {
-    let s = seeded_server().await;
+    let Some(s) = seeded_server().await else { return };
     let r = get(s.addr, "/api/search?q=OPCON").await;
     assert_eq!(r.status, 200);
     let found = ids(&r.json());
@@ -75,7 +99,7 @@ async fn search_opcon_finds_000_and_001() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openapi_is_version_3_and_docs_are_served() {
-    let s = seeded_server().await;
+    let s = examples_server().await;
     let r = get(s.addr, "/api/openapi.json").await;
     assert_eq!(r.status, 200);
     let doc = r.json();
@@ -98,7 +122,7 @@ async fn openapi_is_version_3_and_docs_are_served() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn posting_needs_the_token_and_the_article_becomes_searchable() {
-    let s = seeded_server().await;
+    let s = examples_server().await;
     let article = br#"{"id": "zz-post", "title": "Quokka census", "text": "Rangers counted quokkas on Rottnest Island on Monday. The quokka population grew.", "date": "2025-11-10", "source": "Test Wire"}"#;
     let r = request(s.addr, "POST", "/api/articles", &[("Content-Type", "application/json")], article).await;
     assert_eq!(r.status, 401);
@@ -138,7 +162,7 @@ async fn posting_needs_the_token_and_the_article_becomes_searchable() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_article_text_stays_plain_json_and_the_ui_never_uses_inner_html() {
-    let s = seeded_server().await;
+    let s = examples_server().await;
     let auth = format!("Bearer {TOKEN}");
     let article = br#"{"id": "xss", "title": "Hostile <b>page</b>", "text": "Officials met in Geneva on Monday. <script>alert(1)</script> Then <img src=x onerror=alert(1)> appeared in the text.", "date": "2025-11-11"}"#;
     let r = request(s.addr, "POST", "/api/articles", &[("Authorization", auth.as_str())], article).await;
@@ -184,7 +208,7 @@ async fn hostile_article_text_stays_plain_json_and_the_ui_never_uses_inner_html(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_come_from_the_table() {
-    let s = seeded_server().await;
+    let s = examples_server().await;
     let r = get(s.addr, "/api/stories/s999999").await;
     assert_eq!(r.status, 404);
     assert_eq!(r.json()["error"]["code"], "not_found");
@@ -204,8 +228,8 @@ async fn errors_come_from_the_table() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_story_version_and_its_cached_view_follow_new_articles() {
-    let s = seeded_server().await;
-    let v = get(s.addr, "/api/stories/000_3d5f58d5529388c6/version").await;
+    let s = examples_server().await;
+    let v = get(s.addr, "/api/stories/a01_npa_preview_2025/version").await;
     assert_eq!(v.status, 200, "{}", v.text());
     let v = v.json();
     let story = v["id"].as_str().unwrap().to_string();
@@ -222,13 +246,9 @@ async fn a_story_version_and_its_cached_view_follow_new_articles() {
     };
     assert_eq!(listed(&list), before);
 
-    // A copy of seed 001 joins its story: version, view and list all move.
-    let seeds = std::fs::read_to_string(crate::common::shared().join("data/seeds-dated.jsonl")).unwrap();
-    let mut copy: Value = seeds
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .find(|a| a["id"] == "001_cc2096c2dac57694")
-        .unwrap();
+    // A copy of j02 (examples/feed.jsonl) joins its story: version, view
+    // and list all move.
+    let mut copy = example_records().into_iter().find(|a| a["id"] == "j02_velmora_daily_outcome").unwrap();
     copy["id"] = "005_copy".into();
     copy["source"] = "Copy Wire".into();
     let auth = format!("Bearer {TOKEN}");
@@ -238,14 +258,14 @@ async fn a_story_version_and_its_cached_view_follow_new_articles() {
     assert_eq!(r.json()["articles"][0]["story"], story.as_str());
     // It is an exact copy, and says so wherever it is shown: the POST's
     // answer, the article, the story's sources.
-    assert_eq!(r.json()["articles"][0]["duplicate_of"], "001_cc2096c2dac57694");
+    assert_eq!(r.json()["articles"][0]["duplicate_of"], "j02_velmora_daily_outcome");
     assert_eq!(r.json()["articles"][0]["duplicate_kind"], "exact");
     let art = get(s.addr, "/api/articles/005_copy").await.json();
     assert_eq!(
         (art["duplicate_of"].as_str(), art["duplicate_kind"].as_str()),
-        (Some("001_cc2096c2dac57694"), Some("exact"))
+        (Some("j02_velmora_daily_outcome"), Some("exact"))
     );
-    let original = get(s.addr, "/api/articles/001_cc2096c2dac57694").await.json();
+    let original = get(s.addr, "/api/articles/j02_velmora_daily_outcome").await.json();
     assert!(original["duplicate_of"].is_null() && original.get("duplicate_kind").is_none(), "{original}");
     let after = get(s.addr, &format!("/api/stories/{story}/version")).await.json();
     assert_eq!(after["articles"].as_u64().unwrap(), before + 1);
@@ -256,7 +276,7 @@ async fn a_story_version_and_its_cached_view_follow_new_articles() {
     let copy_src = view["sources"].as_array().unwrap().iter().find(|x| x["article"] == "005_copy").unwrap();
     assert_eq!(copy_src["duplicate_kind"], "exact");
     assert_eq!(listed(&get(s.addr, "/api/stories").await.json()), before + 1);
-    assert_eq!(get(s.addr, "/healthz").await.json()["articles"], 6);
+    assert_eq!(get(s.addr, "/healthz").await.json()["articles"], 15);
 
     assert_eq!(get(s.addr, "/api/stories/nope/version").await.status, 404);
     let doc = get(s.addr, "/api/openapi.json").await.json();
@@ -265,7 +285,7 @@ async fn a_story_version_and_its_cached_view_follow_new_articles() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_index_catches_up_with_articles_an_interrupted_ingest_stored() {
-    let s = seeded_server().await;
+    let s = examples_server().await;
     // What a `storyline ingest` killed between its store commit and its
     // index commit leaves: an article in the store that the index lacks.
     let db = s.dir.path().join("store.db");

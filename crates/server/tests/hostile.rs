@@ -1,13 +1,13 @@
 //! Hostile requests (issue 21): each answers with a clear status, never a
 //! 500 with engine internals, a refused client or a dead server.
 
-use crate::common::{get, request, seeded_server, TOKEN};
+use crate::common::{examples_server, get, request, TOKEN};
 
 /// `q=title:*` answered 500 with the search engine's schema in the body.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn field_wildcard_and_range_queries_are_400_not_500() {
-    let s = seeded_server().await;
-    for q in ["title:*", "text:*", "id:*", "nofield:*", "OPCON%20AND%20title:*", "title:%5Ba%20TO%20z%5D"] {
+    let s = examples_server().await;
+    for q in ["title:*", "text:*", "id:*", "nofield:*", "quota%20AND%20title:*", "title:%5Ba%20TO%20z%5D"] {
         let r = get(s.addr, &format!("/api/search?q={q}")).await;
         assert_eq!(r.status, 400, "{q}: {}", r.text());
         let e = r.json();
@@ -17,13 +17,13 @@ async fn field_wildcard_and_range_queries_are_400_not_500() {
         assert!(!msg.contains("Schema") && !msg.contains("fast field"), "{q}: engine internals leaked: {msg}");
     }
     // Ordinary field queries still work.
-    assert_eq!(get(s.addr, "/api/search?q=title:OPCON").await.status, 200);
+    assert_eq!(get(s.addr, "/api/search?q=title:quota").await.status, 200);
 }
 
 /// The scheme of `Authorization` is case-insensitive (RFC 9110).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bearer_scheme_is_case_insensitive() {
-    let s = seeded_server().await;
+    let s = examples_server().await;
     let article = br#"{"id": "case-1", "text": "Rangers counted quokkas on Rottnest Island on Monday. The quokka population grew."}"#;
     for scheme in ["bearer", "BEARER", "Bearer", "bEaReR"] {
         let auth = format!("{scheme} {TOKEN}");
@@ -40,7 +40,7 @@ async fn bearer_scheme_is_case_insensitive() {
 /// both stores now hold the same text), and the article reads back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn posted_nul_is_replaced_and_stored() {
-    let s = seeded_server().await;
+    let s = examples_server().await;
     let auth = format!("Bearer {TOKEN}");
     let body = br#"{"id": "nul-1", "title": "Port\u0000 closed", "text": "The port of Haldvik\u0000 was closed on Monday as a storm brought waves to the coast, officials said."}"#;
     let r = request(s.addr, "POST", "/api/articles", &[("Authorization", auth.as_str())], body).await;
@@ -56,7 +56,7 @@ async fn posted_nul_is_replaced_and_stored() {
 /// thread); it is now read, flattened, and the server stays up.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn posted_deep_html_does_not_kill_the_server() {
-    let s = seeded_server().await;
+    let s = examples_server().await;
     let auth = format!("Bearer {TOKEN}");
     for (id, inner) in [("deep-span", "<span><b>".repeat(20_000)), ("deep-div", "<div>".repeat(20_000))] {
         let html =
@@ -75,7 +75,7 @@ async fn posted_deep_html_does_not_kill_the_server() {
 /// stories exist.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn articles_named_like_stories_can_be_shown() {
-    let s = seeded_server().await;
+    let s = examples_server().await;
     let auth = format!("Bearer {TOKEN}");
     let body = br#"[{"id": "s0", "text": "Beekeepers in Vardholm reported a record honey harvest on Monday, the growers' association said."},
         {"id": "s03", "text": "The Vardholm chess club won the national team title on Sunday after beating the holders."}]"#;

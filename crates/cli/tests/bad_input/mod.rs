@@ -10,8 +10,8 @@ use crate::common::*;
 fn mixed_dir(root: &Path) -> PathBuf {
     let dir = root.join("inbox");
     std::fs::create_dir_all(dir.join("sub")).unwrap();
-    for seed in ["000_3d5f58d5529388c6.txt", "003_3c120438f9401b4a.txt"] {
-        std::fs::copy(seeds_dir().join(seed), dir.join("sub").join(seed)).unwrap();
+    for good in ["a01_npa_preview_2025.txt", "b02_rail_strike.txt"] {
+        std::fs::copy(examples_dir().join(good), dir.join("sub").join(good)).unwrap();
     }
     // JSONL: good, invalid UTF-8, malformed JSON, no id, good.
     let mut jsonl = Vec::new();
@@ -73,7 +73,7 @@ fn cluster_skips_bad_and_keeps_good() {
     assert_eq!(r.code, 0, "bad records do not fail the run; stderr:\n{}", r.stderr);
     check_reports(&r.stderr);
     let ids: Vec<String> = r.jsonl().iter().map(|l| s(l, "id").to_owned()).collect();
-    for good in ["000_3d5f58d5529388c6", "003_3c120438f9401b4a", "j-good-1", "j-good-2"] {
+    for good in ["a01_npa_preview_2025", "b02_rail_strike", "j-good-1", "j-good-2"] {
         assert!(ids.iter().any(|i| i == good), "{good} was processed: {ids:?}\n{}", r.stderr);
     }
     for bad in ["binary", "empty", "fake", "huge", "j-broken"] {
@@ -91,7 +91,7 @@ fn ingest_skips_bad_and_stores_good() {
     check_reports(&r.stderr);
     let stories = run(&["stories", "--db", &arg(&db), "--json"]).ok().json();
     let total: u64 = stories.as_array().unwrap().iter().map(|x| x["articles"].as_u64().unwrap()).sum();
-    // 2 seeds + 2 good JSONL lines, plus j-latin if its bytes were decoded with a guessed charset.
+    // 2 examples + 2 good JSONL lines, plus j-latin if its bytes were decoded with a guessed charset.
     assert!((4..=5).contains(&total), "good articles stored: {stories}");
 }
 
@@ -118,10 +118,10 @@ fn nothing_readable_exits_3() {
 fn missing_path_is_reported() {
     let tmp = tempfile::tempdir().unwrap();
     let missing = tmp.path().join("does-not-exist.txt");
-    let r = run(&["cluster", &arg(&missing), &arg(&seeds_dir())]);
+    let r = run(&["cluster", &arg(&missing), &arg(&examples_dir())]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_reported(&r.stderr, "missing path", "does-not-exist.txt");
-    assert_eq!(r.jsonl().len(), 5);
+    assert_eq!(r.jsonl().len(), 14);
 }
 
 /// Issue 21's bad-input corpus, through the binary: inputs that crashed,
@@ -134,7 +134,7 @@ fn hostile_corpus_beside_good_articles() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("corpus");
     std::fs::create_dir_all(dir.join("sub")).unwrap();
-    std::fs::copy(seeds_dir().join("000_3d5f58d5529388c6.txt"), dir.join("sub/good-seed.txt")).unwrap();
+    std::fs::copy(examples_dir().join("a01_npa_preview_2025.txt"), dir.join("sub/good-seed.txt")).unwrap();
     // Good, though once refused or fatal.
     let mut utf16 = vec![0xFF, 0xFE];
     for u in "The harbour of Haldvik reopened on Friday after the storm, the port authority said.".encode_utf16() {

@@ -20,17 +20,26 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// `../shared` beside the repository: seeds, data, CONTRACT.md.
-pub fn shared() -> PathBuf {
-    repo().join("../shared")
+// The one rule for tests that read `../shared` (skip visibly, or fail
+// under STORYLINE_REQUIRE_SHARED=1), shared with core's and the server's
+// tests.
+#[path = "../../../core/src/test_data.rs"]
+mod test_data;
+
+/// `../shared/<path>` (seeds, dev sets), or `None` once the test is
+/// reported skipped.
+pub fn shared(path: &str) -> Option<PathBuf> {
+    test_data::shared_path(path)
 }
 
-pub fn seeds_dir() -> PathBuf {
-    shared().join("seeds")
+/// The five seed files, or `None` (skipped).
+pub fn seeds_dir() -> Option<PathBuf> {
+    shared("seeds")
 }
 
-pub fn seeds_dated() -> PathBuf {
-    shared().join("data/seeds-dated.jsonl")
+/// The five seeds as dated JSONL, or `None` (skipped).
+pub fn seeds_dated() -> Option<PathBuf> {
+    shared("data/seeds-dated.jsonl")
 }
 
 pub fn examples_dir() -> PathBuf {

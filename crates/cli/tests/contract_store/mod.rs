@@ -15,10 +15,20 @@ fn stories(db: &Path) -> Vec<Value> {
     r.json().as_array().cloned().unwrap_or_else(|| panic!("stories --json is an array:\n{}", r.stdout))
 }
 
-fn seeded_db() -> (tempfile::TempDir, std::path::PathBuf) {
+/// A store holding the seeds, or `None` once the test is reported skipped.
+fn seeded_db() -> Option<(tempfile::TempDir, std::path::PathBuf)> {
+    let seeds = seeds_dir()?;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("store.db");
-    ingest(&db, &seeds_dir());
+    ingest(&db, &seeds);
+    Some((dir, db))
+}
+
+/// A store holding `examples/` (in the repository: never skipped).
+fn examples_db() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("examples.db");
+    ingest(&db, &examples_dir());
     (dir, db)
 }
 
@@ -28,18 +38,18 @@ fn article_total(rows: &[Value]) -> u64 {
 
 #[test]
 fn ingest_twice_stores_once() {
-    let (_dir, db) = seeded_db();
+    let (Some((_dir, db)), Some(dated)) = (seeded_db(), seeds_dated()) else { return };
     assert_eq!(article_total(&stories(&db)), 5);
-    ingest(&db, &seeds_dir());
+    ingest(&db, &seeds_dir().unwrap());
     assert_eq!(article_total(&stories(&db)), 5, "the second ingest adds nothing");
     // The same articles through another format (dated JSONL, same ids) are no new articles either.
-    ingest(&db, &seeds_dated());
+    ingest(&db, &dated);
     assert_eq!(article_total(&stories(&db)), 5, "same ids from JSONL add nothing");
 }
 
 #[test]
 fn stories_json_shape() {
-    let (_dir, db) = seeded_db();
+    let (_dir, db) = examples_db();
     let rows = stories(&db);
     assert!(!rows.is_empty());
     for r in &rows {
@@ -121,7 +131,7 @@ fn check_show_shape(v: &Value) {
 
 #[test]
 fn show_story_and_article() {
-    let (_dir, db) = seeded_db();
+    let Some((_dir, db)) = seeded_db() else { return };
     let rows = stories(&db);
     for r in &rows {
         let id = s(r, "id");
@@ -151,7 +161,7 @@ fn show_story_and_article() {
 
 #[test]
 fn show_aliases_fold_spellings() {
-    let (_dir, db) = seeded_db();
+    let Some((_dir, db)) = seeded_db() else { return };
     let v = show(&db, "000_3d5f58d5529388c6");
     let ahn = v["entities"]
         .as_array()
@@ -165,7 +175,7 @@ fn show_aliases_fold_spellings() {
 
 #[test]
 fn show_unknown_id_fails_clearly() {
-    let (_dir, db) = seeded_db();
+    let (_dir, db) = examples_db();
     let r = run(&["show", "nope", "--db", &arg(&db), "--json"]);
     assert_ne!(r.code, 0, "unknown id must fail");
     assert_eq!(r.code, 4, "exit::NOT_FOUND");
@@ -187,9 +197,7 @@ fn examples_ingest() {
 
 #[test]
 fn the_story_list_and_the_story_view_name_a_story_alike() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("examples.db");
-    ingest(&db, &examples_dir());
+    let (_dir, db) = examples_db();
     let rows = stories(&db);
     assert!(rows.iter().any(|r| r["articles"].as_u64() > Some(2)), "a story of several articles: {rows:?}");
     for r in &rows {
@@ -202,9 +210,7 @@ fn the_story_list_and_the_story_view_name_a_story_alike() {
 
 #[test]
 fn examples_aliases_fold_romanisations() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("examples.db");
-    ingest(&db, &examples_dir());
+    let (_dir, db) = examples_db();
     let v = show(&db, "a07_outcome_2025");
     let entities = v["entities"].as_array().unwrap();
     let holder = |name: &str| {

@@ -52,6 +52,14 @@ fn available(test: &str) -> bool {
     up
 }
 
+/// Whether the servers and the dev sets the corpus is cut from are there;
+/// says why a test is skipped if not.
+fn corpus_available(test: &str) -> bool {
+    available(test)
+        && shared("data/events/ecbplus-dev.jsonl").is_some()
+        && shared("data/events/gva-dev.jsonl").is_some()
+}
+
 /// A JetStream stream deleted when the test ends (also on panic).
 struct TempStream(String);
 
@@ -86,7 +94,8 @@ fn corpus() -> &'static Path {
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
             let read = |name: &str| {
-                std::fs::read_to_string(shared().join("data/events").join(name)).expect("../shared/data/events")
+                let path = shared(&format!("data/events/{name}")).expect("checked by corpus_available");
+                std::fs::read_to_string(path).unwrap()
             };
             let (ecb, gva) = (read("ecbplus-dev.jsonl"), read("gva-dev.jsonl"));
             let head: Vec<&str> = ecb.lines().take(ECB_ARTICLES).chain(gva.lines().take(GVA_ARTICLES)).collect();
@@ -204,7 +213,7 @@ fn run_distributed(workers: usize) -> Decisions {
 
 #[test]
 fn one_and_three_workers_decide_like_the_embedded_store() {
-    if !available("one_and_three_workers_decide_like_the_embedded_store") {
+    if !corpus_available("one_and_three_workers_decide_like_the_embedded_store") {
         return;
     }
     let reference = embedded();
@@ -223,7 +232,7 @@ fn one_and_three_workers_decide_like_the_embedded_store() {
 
 #[test]
 fn a_worker_killed_mid_run_loses_and_doubles_nothing() {
-    if !available("a_worker_killed_mid_run_loses_and_doubles_nothing") {
+    if !corpus_available("a_worker_killed_mid_run_loses_and_doubles_nothing") {
         return;
     }
     let reference = embedded();
@@ -278,7 +287,7 @@ fn a_worker_killed_mid_run_loses_and_doubles_nothing() {
 /// dead writer had decided them all, so every delivery is such a late copy.
 #[test]
 fn messages_behind_the_frontier_leave_no_pending_rows() {
-    if !available("messages_behind_the_frontier_leave_no_pending_rows") {
+    if !corpus_available("messages_behind_the_frontier_leave_no_pending_rows") {
         return;
     }
     let schema = TempSchema::new("st_behind");
@@ -357,15 +366,16 @@ fn stories_show_and_search_read_postgres() {
     if !testing::available("stories_show_and_search_read_postgres") {
         return;
     }
+    let Some(seeds) = seeds_dated() else { return };
     let schema = TempSchema::new("st_cli");
     let url = schema.url();
-    run(&["ingest", &arg(&seeds_dated()), "--db", &url]).ok();
+    run(&["ingest", &arg(&seeds), "--db", &url]).ok();
     // Idempotent: a second ingest stores nothing.
-    let again = run(&["ingest", &arg(&seeds_dated()), "--db", &url]).ok();
+    let again = run(&["ingest", &arg(&seeds), "--db", &url]).ok();
     assert!(again.stderr.contains("ingested 0 new"), "{}", again.stderr);
     let dir = tempfile::tempdir().unwrap();
     let lite = dir.path().join("s.db");
-    run(&["ingest", &arg(&seeds_dated()), "--db", &arg(&lite)]).ok();
+    run(&["ingest", &arg(&seeds), "--db", &arg(&lite)]).ok();
     let pg_stories = run(&["stories", "--db", &url, "--json"]).ok().json();
     let lite_stories = run(&["stories", "--db", &arg(&lite), "--json"]).ok().json();
     assert_eq!(pg_stories, lite_stories);
@@ -457,9 +467,10 @@ fn two_servers_serve_one_postgres_database() {
     if !testing::available("two_servers_serve_one_postgres_database") {
         return;
     }
+    let Some(seeds) = seeds_dated() else { return };
     let schema = TempSchema::new("st_serve");
     let url = schema.url();
-    run(&["ingest", &arg(&seeds_dated()), "--db", &url]).ok();
+    run(&["ingest", &arg(&seeds), "--db", &url]).ok();
     let (a, b) = (Server::start(&url), Server::start(&url));
     let stories = a.get("/api/stories");
     assert_eq!(stories, b.get("/api/stories"));

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -451,24 +451,25 @@ fn watch_args(feeds: &[&str], db: &Path, extra: &[&str]) -> Run {
     finished(cmd.output().unwrap())
 }
 
+/// The Harbour Times' feed file `name` listing `items` (path, title,
+/// summary) on `server`, in a temporary directory (kept alive by the first
+/// value), and the path of a store beside it, not created yet.
+fn feed_file(server: &FeedServer, name: &str, items: &[(&str, &str, &str)]) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join(name);
+    std::fs::write(&feed, rss("Harbour Times", &server.base, items)).unwrap();
+    let db = dir.path().join("w.db");
+    (dir, feed, db)
+}
+
 /// A feed file is watched as a feed (it was read as a list of URLs: one
 /// error per line), and says so; a page that answered 404 is not stored
 /// from the feed's summary, and the message says it is not.
 #[test]
 fn watch_takes_a_feed_file_and_never_stores_a_page_that_is_gone() {
     let server = FeedServer::start(2);
-    let dir = tempfile::tempdir().unwrap();
-    let feed = dir.path().join("news.rss");
-    std::fs::write(
-        &feed,
-        rss(
-            "Harbour Times",
-            &server.base,
-            &[("a1", "Treaty signed", BODIES[0]), ("a2", "Storm closes port", BODIES[1]), ("a9", "Gone", BODIES[3])],
-        ),
-    )
-    .unwrap();
-    let db = dir.path().join("w.db");
+    let items = [("a1", "Treaty signed", BODIES[0]), ("a2", "Storm closes port", BODIES[1]), ("a9", "Gone", BODIES[3])];
+    let (_dir, feed, db) = feed_file(&server, "news.rss", &items);
     let out = watch_args(&[&arg(&feed)], &db, &["--once", "--allow-private"]).ok();
     assert!(
         out.stderr.contains(&format!("watching {}: a feed file (\"Harbour Times\", 3 entries)", arg(&feed))),
@@ -498,12 +499,7 @@ fn watch_takes_a_feed_file_and_never_stores_a_page_that_is_gone() {
     // A new item in the file is picked up at the next poll.
     std::fs::write(
         &feed,
-        rss(
-            "Harbour Times",
-            &server.base,
-            &[("a1", "Treaty signed", BODIES[0]), ("a2", "Storm closes port", BODIES[1]), ("a9", "Gone", BODIES[3])],
-        )
-        .replace("</channel>", "<item><title>Extra</title><description>Rail workers in Velmora began a strike.</description></item></channel>"),
+        rss("Harbour Times", &server.base, &items).replace("</channel>", "<item><title>Extra</title><description>Rail workers in Velmora began a strike.</description></item></channel>"),
     )
     .unwrap();
     let third = watch_args(&[&url], &db, &["--once"]);
@@ -518,18 +514,8 @@ fn watch_takes_a_feed_file_and_never_stores_a_page_that_is_gone() {
 #[test]
 fn watch_says_when_it_stores_the_feed_text_instead_of_the_page() {
     let server = FeedServer::start(2);
-    let dir = tempfile::tempdir().unwrap();
-    let feed = dir.path().join("news.xml");
-    std::fs::write(
-        &feed,
-        rss(
-            "Harbour Times",
-            &server.base,
-            &[("a1", "Treaty signed", BODIES[0]), ("a2", "Storm closes port", BODIES[1])],
-        ),
-    )
-    .unwrap();
-    let db = dir.path().join("w.db");
+    let items = [("a1", "Treaty signed", BODIES[0]), ("a2", "Storm closes port", BODIES[1])];
+    let (_dir, feed, db) = feed_file(&server, "news.xml", &items);
     let out = watch_args(&[&format!("file://{}", arg(&feed))], &db, &["--once"]).ok();
     assert_eq!(server.total_requests(), 0);
     let notes: Vec<&str> = out.stderr.lines().filter(|l| l.contains("stored the feed entry's text")).collect();

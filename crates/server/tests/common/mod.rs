@@ -1,6 +1,7 @@
-//! Helpers: a server over a temp store holding the seeds, bound to a real
-//! loopback socket, and a minimal HTTP/1.1 client (no client library: the
-//! tests see exactly the bytes a browser or curl would).
+//! Helpers: a server over a temp store holding `examples/` (or the seeds),
+//! bound to a real loopback socket, and a minimal HTTP/1.1 client (no
+//! client library: the tests see exactly the bytes a browser or curl
+//! would).
 
 #![allow(dead_code)]
 
@@ -13,10 +14,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub const TOKEN: &str = "test-token-123";
 
-/// `../shared` beside the repository.
-pub fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
-}
+// The one rule for tests that read `../shared` (skip visibly, or fail
+// under STORYLINE_REQUIRE_SHARED=1), shared with core's and the CLI's tests.
+#[path = "../../../core/src/test_data.rs"]
+mod test_data;
+pub(crate) use test_data::shared_path;
 
 pub struct TestServer {
     pub addr: SocketAddr,
@@ -24,17 +26,49 @@ pub struct TestServer {
     pub state: AppState,
 }
 
-/// A server whose store holds the seeds (ingested through the library
-/// pipeline, as `storyline ingest` would), listening on 127.0.0.1:0.
-pub async fn seeded_server() -> TestServer {
+/// The repository's `examples/`: 14 articles written for the project.
+pub fn examples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+/// The records of `examples/feed.jsonl`, for tests that post a copy.
+pub fn example_records() -> Vec<Value> {
+    let text = std::fs::read_to_string(examples_dir().join("feed.jsonl")).unwrap();
+    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+/// A server whose store holds `examples/` (read and ingested through the
+/// library, as `storyline ingest examples/` would), on 127.0.0.1:0. Most
+/// tests need only some articles, and these are in the repository.
+pub async fn examples_server() -> TestServer {
+    let mut raws = Vec::new();
+    let cfg = storyline_ingest::ReaderConfig::default();
+    storyline_ingest::read_inputs(&[examples_dir()], &cfg, &mut |event| {
+        if let storyline_ingest::ReadEvent::Article(raw) = event {
+            raws.push(raw)
+        }
+    });
+    assert_eq!(raws.len(), 14, "the examples' 14 articles");
+    serve_articles(raws, 14).await
+}
+
+/// A server whose store holds the dated seeds, or `None` once the test is
+/// reported skipped because `../shared` is absent.
+pub async fn seeded_server() -> Option<TestServer> {
+    let seeds = std::fs::read(shared_path("data/seeds-dated.jsonl")?).unwrap();
+    let (raws, skipped) = storyline_pipeline::ingest::parse_articles(&seeds, 16 << 20);
+    assert!(skipped.is_empty(), "{skipped:?}");
+    Some(serve_articles(raws, 5).await)
+}
+
+/// A server over a temp store holding `raws` (`new` of them new), bound to
+/// a real loopback socket.
+async fn serve_articles(raws: Vec<storyline_core::RawArticle>, new: usize) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("store.db");
     let state = AppState::open(&db, Some(TOKEN.into()), storyline_server::DEFAULT_MAX_BODY_BYTES).unwrap();
-    let seeds = std::fs::read(shared().join("data/seeds-dated.jsonl")).expect("the seeds beside the repository");
-    let (raws, skipped) = storyline_pipeline::ingest::parse_articles(&seeds, 16 << 20);
-    assert!(skipped.is_empty(), "{skipped:?}");
     let report = state.ingest(raws).await.unwrap();
-    assert_eq!(report.new, 5);
+    assert_eq!(report.new, new);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let app = router(state.clone());
