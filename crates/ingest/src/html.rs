@@ -325,15 +325,7 @@ fn prune_document(r: &Readability) {
     }
     if let Some(sel) = r.doc.try_select("[class], [id]") {
         for node in sel.nodes() {
-            let mut key = String::new();
-            if let Some(c) = node.class() {
-                key.push_str(&c);
-            }
-            key.push(' ');
-            if let Some(i) = node.id_attr() {
-                key.push_str(&i);
-            }
-            let key = key.to_ascii_lowercase();
+            let key = crate::region::class_id_key(node);
             if is_boilerplate_name(&key) && !is_content_name(&key) && node.normalized_char_count() < 1500 {
                 // several real paragraphs inside: a content wrapper with an
                 // unlucky class name, not a widget

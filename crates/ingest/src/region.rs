@@ -70,16 +70,22 @@ fn remove_furniture(frag: &Document, region_chars: usize) {
     }
     if let Some(sel) = frag.try_select("[class], [id]") {
         for node in sel.nodes() {
-            let mut key = node.class().map(|c| c.to_string()).unwrap_or_default();
-            key.push(' ');
-            if let Some(i) = node.id_attr() {
-                key.push_str(&i);
-            }
-            if is_furniture_name(&key.to_ascii_lowercase()) && small(node) {
+            if is_furniture_name(&class_id_key(node)) && small(node) {
                 node.remove_from_parent();
             }
         }
     }
+}
+
+/// An element's class and id, lower case, as one string (`"post-body main"`):
+/// what the furniture and boilerplate name rules read.
+pub(crate) fn class_id_key(node: &NodeRef) -> String {
+    let mut key = node.class().map(|c| c.to_string()).unwrap_or_default();
+    key.push(' ');
+    if let Some(i) = node.id_attr() {
+        key.push_str(&i);
+    }
+    key.to_ascii_lowercase()
 }
 
 /// Class and id words of page furniture. Layout hints on wrappers

@@ -940,37 +940,12 @@ pub fn score_roots(corpus: &BenchCorpus, matches: &HashMap<String, DuplicateMatc
 
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
 
     use storyline_core::clean::{clean, CleanConfig};
     use storyline_core::dedup::{signature, DedupConfig, DedupIndex, DocMeta};
     use storyline_core::RawArticle;
 
     use super::*;
-
-    /// The five seed articles from `../shared/seeds` (scraped news with no
-    /// licence to vendor them), or `None` after saying so on stderr (past the
-    /// test harness's capture) when the folder is absent. With
-    /// `STORYLINE_REQUIRE_SHARED=1` (as `.ci/run` sets) a missing file fails.
-    fn shared_seeds() -> Option<Vec<String>> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
-        let names = [
-            "000_3d5f58d5529388c6.txt",
-            "001_cc2096c2dac57694.txt",
-            "002_bb6cc63204c9fe2b.txt",
-            "003_3c120438f9401b4a.txt",
-            "004_19aa27566d99c8e4.txt",
-        ];
-        let read: Option<Vec<String>> = names.iter().map(|n| std::fs::read_to_string(dir.join(n)).ok()).collect();
-        if read.is_none() {
-            assert!(
-                std::env::var("STORYLINE_REQUIRE_SHARED").as_deref() != Ok("1"),
-                "STORYLINE_REQUIRE_SHARED=1 but ../shared/seeds is missing"
-            );
-            let _ = writeln!(std::io::stderr(), "skipped: needs ../shared/seeds");
-        }
-        read
-    }
 
     #[test]
     fn bench_corpus_is_deterministic_and_scored() {
@@ -1003,7 +978,7 @@ mod tests {
 
     #[test]
     fn bench_on_the_seeds_finds_all_copies_and_merges_no_seeds() {
-        let Some(seeds) = shared_seeds() else { return };
+        let Some(seeds) = crate::test_data::seeds() else { return };
         let sources: Vec<SourceArticle> = seeds
             .iter()
             .enumerate()

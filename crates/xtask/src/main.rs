@@ -16,6 +16,13 @@ mod extract_bench;
 mod timex_eval;
 mod timex_score;
 
+// The one rule for tests that read `../shared` (skip visibly, or fail
+// under STORYLINE_REQUIRE_SHARED=1), shared with every crate's tests.
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../../core/src/test_data.rs"]
+mod test_data;
+
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
