@@ -145,10 +145,10 @@ pub struct Clusterer {
     join_only_features: bool,
 }
 
-/// A running profile of all articles, recent ones weighing more (weights
-/// grow by `1 / (1 - 1/STREAM_HALF_LIFE)`-ish per article instead of old
-/// ones shrinking: cosines do not see the scale), pruned to its heaviest
-/// entries so memory stays flat.
+/// A running profile of all articles, recent ones weighing more (each
+/// article enters at `1 + ln 2 / STREAM_HALF_LIFE` times the previous one's
+/// weight instead of old ones shrinking: cosines do not see the scale),
+/// pruned to its heaviest entries so memory stays flat.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct StreamProfile {
     terms: IdMap<u64, f32>,

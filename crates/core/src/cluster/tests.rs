@@ -20,6 +20,9 @@ fn shipped_model_matches_the_feature_list() {
     assert_eq!(m.rank.weights.len(), FEATURE_NAMES.len());
     assert_eq!(m.join.weights.len(), FEATURE_NAMES.len());
     assert!(m.fits_features());
+    // `JOIN_ONLY` is an index into the list: it must point at the first
+    // join-only feature.
+    assert_eq!(FEATURE_NAMES[super::model::JOIN_ONLY], "term_margin");
     let mut older = m.clone();
     older.features.pop();
     assert!(!older.fits_features());
