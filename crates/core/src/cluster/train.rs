@@ -102,19 +102,26 @@ fn collect(
         clusterer.add_to_event(event, &doc.features, &vecs);
         clusterer.observe_stream(&vecs);
     }
-    // Each corpus gets the same total weight; with `balance_classes`,
-    // joins and opens get half of it each.
     for (v, start) in [(pairs, pairs_start), (best, best_start)] {
-        let n = (v.len() - start).max(1) as f64;
-        let positives = v[start..].iter().filter(|e| e.y > 0.5).count().max(1) as f64;
-        let negatives = (v.len() - start).saturating_sub(positives as usize).max(1) as f64;
-        for ex in &mut v[start..] {
-            ex.weight = match (balance_classes, ex.y > 0.5) {
-                (false, _) => 1.0 / n,
-                (true, true) => 0.5 / positives,
-                (true, false) => 0.5 / negatives,
-            };
-        }
+        weigh_corpus(&mut v[start..], balance_classes);
+    }
+}
+
+/// Each corpus gets the same total weight (1); with `balance_classes`,
+/// its joins and its opens get half of it each.
+fn weigh_corpus(examples: &mut [Example], balance_classes: bool) {
+    let n = examples.len().max(1) as f64;
+    // Counted before either is clamped: a corpus with no joins must weigh
+    // each open 0.5/n, not 0.5/(n-1).
+    let positives = examples.iter().filter(|e| e.y > 0.5).count();
+    let negatives = (examples.len() - positives).max(1) as f64;
+    let positives = positives.max(1) as f64;
+    for ex in examples {
+        ex.weight = match (balance_classes, ex.y > 0.5) {
+            (false, _) => 1.0 / n,
+            (true, true) => 0.5 / positives,
+            (true, false) => 0.5 / negatives,
+        };
     }
 }
 
@@ -258,4 +265,32 @@ pub fn train_join_model(
         background_docs: cfg.model.background_docs,
     };
     (model, report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn examples(ys: &[f32]) -> Vec<Example> {
+        ys.iter().map(|&y| Example { x: [0.0; N_FEATURES], y, weight: 0.0 }).collect()
+    }
+
+    #[test]
+    fn a_corpus_weighs_one_in_all_and_balanced_classes_half_each() {
+        for balance in [false, true] {
+            // Joins and opens mixed, only opens (meantime-like), only joins.
+            for ys in [&[1.0, 0.0, 0.0, 0.0][..], &[0.0; 5][..], &[1.0; 3][..]] {
+                let mut v = examples(ys);
+                weigh_corpus(&mut v, balance);
+                let total: f64 = v.iter().map(|e| e.weight).sum();
+                let mixed = ys.contains(&1.0) && ys.contains(&0.0);
+                // A one-class corpus has only the half of its class when balanced.
+                let expected = if balance && !mixed { 0.5 } else { 1.0 };
+                assert!((total - expected).abs() < 1e-12, "balance {balance}, {ys:?}: {total}");
+            }
+        }
+        let mut v = examples(&[1.0, 0.0, 0.0, 0.0]);
+        weigh_corpus(&mut v, true);
+        assert!((v[0].weight - 0.5).abs() < 1e-12 && (v[1].weight - 0.5 / 3.0).abs() < 1e-12);
+    }
 }
