@@ -26,8 +26,14 @@ pub struct PipelineConfig {
 impl PipelineConfig {
     /// The same settings with events and possible originals kept in memory
     /// for `days` after the latest publication date seen (`None`: all).
+    /// Events fold into their story's profile at the window's end if that
+    /// comes before their usual [`ClusterConfig::story_fold_days`].
     pub fn with_window_days(mut self, days: Option<u32>) -> Self {
         self.cluster.active_days = days;
+        self.cluster.story_fold_days = match (days, self.cluster.story_fold_days) {
+            (Some(w), Some(f)) => Some(w.min(f)),
+            (_, fold) => fold,
+        };
         self.dedup.active_days = days;
         self
     }

@@ -24,7 +24,7 @@ mod train;
 #[cfg(test)]
 mod tests;
 
-pub use config::{ClusterConfig, DEFAULT_ACTIVE_DAYS};
+pub use config::{ClusterConfig, DEFAULT_ACTIVE_DAYS, DEFAULT_STORY_FOLD_DAYS};
 pub use features::{features, text_features, DocFeatures};
 pub use model::{JoinModel, Logistic, FEATURE_NAMES};
 pub use online::{Assignment, Clusterer};

@@ -51,6 +51,10 @@ pub(crate) struct EventState {
     /// Latest member day (an undated member counts as the clock's day when
     /// it joined): the event leaves the candidates `active_days` after it.
     pub last_day: Option<i32>,
+    /// Folded into its story's profile (see
+    /// [`ClusterConfig::story_fold_days`]): it links stories through the
+    /// profile only, and still takes late reports.
+    pub folded: bool,
 }
 
 /// What a story whose events all went quiet keeps in memory, so a new
@@ -565,7 +569,8 @@ impl Clusterer {
         let mut best: Option<(u32, f32)> = None;
         for &e in candidates {
             let ev = &self.events[&e];
-            if vecs.addresses_reader && ev.reports == 0 {
+            // A folded event speaks through its story's profile.
+            if ev.folded || (vecs.addresses_reader && ev.reports == 0) {
                 continue;
             }
             let ent = self.cosine(&vecs.entities_idf, &ev.entities, ev.norms.map(|n| n.entities()));
@@ -629,19 +634,37 @@ impl Clusterer {
             return;
         }
         self.swept_at = Some(clock);
-        if let Some(days) = self.cfg.active_days {
-            let cutoff = clock.saturating_sub(days as i32);
-            let mut quiet: Vec<u32> = self
-                .events
-                .iter_mut()
-                .filter_map(|(&e, ev)| (*ev.last_day.get_or_insert(clock) < cutoff).then_some(e))
-                .collect();
-            if !quiet.is_empty() {
-                // Folding order decides float sums: keep it fixed.
-                quiet.sort_unstable();
-                for e in quiet {
+        let cutoff = |days: Option<u32>| days.map(|d| clock.saturating_sub(d as i32));
+        let (fold_before, leave_before) = (cutoff(self.cfg.story_fold_days), cutoff(self.cfg.active_days));
+        if fold_before.is_some() || leave_before.is_some() {
+            let mut fold: Vec<u32> = Vec::new();
+            let mut leave: Vec<u32> = Vec::new();
+            for (&e, ev) in self.events.iter_mut() {
+                let last = *ev.last_day.get_or_insert(clock);
+                if leave_before.is_some_and(|c| last < c) {
+                    leave.push(e);
+                } else if !ev.folded && fold_before.is_some_and(|c| last < c) {
+                    fold.push(e);
+                }
+            }
+            // Folding order decides float sums: keep it fixed.
+            fold.sort_unstable();
+            leave.sort_unstable();
+            for e in fold {
+                // A copy, so the map's layout (and every later iteration
+                // over it) is the same as without folding.
+                let ev = self.events[&e].clone();
+                self.keep_story_profile(&ev);
+                if let Some(ev) = self.events.get_mut(&e) {
+                    ev.folded = true;
+                }
+            }
+            if !leave.is_empty() {
+                for e in leave {
                     if let Some(ev) = self.events.remove(&e) {
-                        self.keep_story_profile(&ev);
+                        if !ev.folded {
+                            self.keep_story_profile(&ev);
+                        }
                     }
                 }
                 let events = &self.events;

@@ -277,6 +277,17 @@ fn nonsense(k: usize, words: usize, capital: bool) -> String {
     (0..words).map(|i| word(k * words + i)).collect::<Vec<_>>().join(" ")
 }
 
+/// One unrelated article a day for `days` days from `start`: time passes
+/// and the window moves, but no event continues.
+fn daily_filler(c: &mut Clusterer, start: &str, days: usize) {
+    let start: chrono::NaiveDate = start.parse().unwrap();
+    for k in 0..days {
+        let day = (start + chrono::Days::new(k as u64)).to_string();
+        let text = format!("{}. {}.", nonsense(k + 1000, 5, true), nonsense(k + 2000, 40, false));
+        c.assign(&doc(&nonsense(k, 4, true), &text, Some(&day)));
+    }
+}
+
 /// A year of unrelated daily news between two meetings of one series:
 /// the first meeting's event leaves memory (only the window's events
 /// stay), and the second still continues its story through the quiet
@@ -293,16 +304,10 @@ fn quiet_events_leave_memory_and_a_later_event_still_continues_their_story() {
         "Defense Minister Lee Jong-sup and Secretary Lloyd Austin met at the Security Consultative Meeting at the Pentagon, where the alliance reaffirmed extended deterrence against North Korea.",
         Some("2022-11-03"),
     );
-    let start = chrono::NaiveDate::from_ymd_opt(2021, 12, 3).unwrap();
     let run = |cfg: ClusterConfig| {
         let mut c = Clusterer::new(cfg);
         let first = c.assign(&first_meeting);
-        for k in 0..330 {
-            let day = (start + chrono::Days::new(k as u64)).to_string();
-            let title = nonsense(k, 4, true);
-            let text = format!("{}. {}.", nonsense(k + 1000, 5, true), nonsense(k + 2000, 40, false));
-            c.assign(&doc(&title, &text, Some(&day)));
-        }
+        daily_filler(&mut c, "2021-12-03", 330);
         let active = c.active_event_count();
         let next = c.assign(&next_meeting);
         (first, next, active, c.event_count())
@@ -317,6 +322,38 @@ fn quiet_events_leave_memory_and_a_later_event_still_continues_their_story() {
     assert_ne!(next.story, first.story, "a story forgotten 100 days after its last event was continued");
     let (_, _, active, opened) = run(ClusterConfig { active_days: None, ..Default::default() });
     assert_eq!(active, opened, "without a window every event stays");
+}
+
+/// A sentencing reported seven months after the shooting joins the
+/// shooting's event: past the fold the event links stories only through
+/// its story's profile, but it still takes late reports until the window
+/// ends; with a 90-day window the late report opens an event of its own.
+#[test]
+fn a_late_report_joins_its_event_after_the_fold_until_the_window_ends() {
+    let shooting = doc(
+        "Man shot dead outside Marlow Street bar in Dunmore",
+        "Dunmore police said Travis Okafor, 31, was shot dead outside the Marlow Street bar early Saturday. Detective Ruth Kessler said a suspect, Dale Brannigan, was arrested.",
+        Some("2023-01-07"),
+    );
+    let sentencing = doc(
+        "Brannigan sentenced for Marlow Street bar shooting of Travis Okafor in Dunmore",
+        "Dale Brannigan was sentenced for shooting Travis Okafor, 31, dead outside the Marlow Street bar in Dunmore, police and Detective Ruth Kessler said.",
+        Some("2023-08-10"),
+    );
+    let run = |cfg: ClusterConfig| {
+        let mut c = Clusterer::new(cfg);
+        let first = c.assign(&shooting);
+        daily_filler(&mut c, "2023-01-08", 214);
+        let folded = c.events.get(&first.event).map(|ev| ev.folded);
+        (first, c.assign(&sentencing), folded)
+    };
+    let (first, late, folded) = run(ClusterConfig::default());
+    assert_eq!(folded, Some(true), "an event quiet for 200 days is folded and still held");
+    assert!(!late.opened_event && late.event == first.event, "the late report opened an event");
+    let (first, late, folded) = run(ClusterConfig { active_days: Some(90), ..Default::default() });
+    assert_eq!(folded, None, "the event should have left a 90-day window");
+    assert!(late.opened_event && late.event != first.event);
+    assert_eq!(late.story, first.story, "the late report did not continue the story");
 }
 
 /// One article with a wild date (a typo, 2099) does not make every event

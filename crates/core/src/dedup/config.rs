@@ -87,6 +87,11 @@ pub struct DedupConfig {
     pub active_days: Option<u32>,
 }
 
+/// Default [`DedupConfig::active_days`]: wire copies and rewrites follow
+/// their original within days; a word-for-word copy of an older article is
+/// still found through the store's content index.
+pub const DEFAULT_COPY_WINDOW_DAYS: u32 = 90;
+
 impl Default for DedupConfig {
     fn default() -> Self {
         DedupConfig {
@@ -105,7 +110,7 @@ impl Default for DedupConfig {
             min_paragraph_words: 8,
             max_reuse_sources: 8,
             fold_spelling_variants: true,
-            active_days: Some(crate::cluster::DEFAULT_ACTIVE_DAYS),
+            active_days: Some(DEFAULT_COPY_WINDOW_DAYS),
         }
     }
 }

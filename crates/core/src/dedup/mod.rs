@@ -82,7 +82,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::Article;
 use crate::window::WindowClock;
 
-pub use config::DedupConfig;
+pub use config::{DedupConfig, DEFAULT_COPY_WINDOW_DAYS};
 pub use syndication::is_wire_credited;
 
 /// Version of the signature layout and hash functions. The store keeps it
