@@ -231,6 +231,30 @@ def mb(b):
     return b / (1024 * 1024)
 
 
+def table(rows, probe_cols):
+    """The markdown table of the steps so far."""
+    b1 = next((r for r in rows if r["batch"] is not None), None)
+
+    def ratio(r, key):
+        if r["batch"] is None or not b1 or not b1[key]:
+            return ""
+        return f"{r[key] / b1[key]:.2f}"
+
+    head = ["step", "articles", "store before MB (db + index)", "wall s", "CPU s", "us/article", "peak RSS MB",
+            "us/article vs batch 1", "RSS vs batch 1"]
+    if probe_cols:
+        head += ["1-article ingest after: wall s", "peak RSS MB", "store after MB"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        cells = [r["step"], f"{r['articles']:,}", f"{r['store_before_mb']:,.0f}", f"{r['wall']:.1f}",
+                 f"{r['cpu']:.1f}", f"{r['us_per_article']:,.0f}", f"{r['rss_mb']:,.0f}",
+                 ratio(r, "us_per_article"), ratio(r, "rss_mb")]
+        if probe_cols:
+            cells += [f"{r['probe_wall']:.2f}", f"{r['probe_rss_mb']:,.0f}", f"{r['store_after_mb']:,.0f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", default=default_bin())
@@ -330,6 +354,16 @@ def main():
             print(f"  one-article ingest after it: {pr['wall']:.2f} s wall, peak RSS {pr['rss_mb']:.0f} MB "
                   f"(store {row['store_after_mb']:.0f} MB)", file=sys.stderr, flush=True)
         rows.append(row)
+        # Save the figures so far after every step: a long stream (hours) that is
+        # stopped or crashes still leaves its per-step numbers.
+        partial = f"(partial: {i + 1} of {len(steps)} steps done; load {open('/proc/loadavg').read().split()[0]})"
+        if args.md:
+            with open(args.md, "w", encoding="utf-8") as f:
+                f.write(table(rows, not args.no_probe) + "\n\n" + partial + "\n")
+        if args.json:
+            with open(args.json, "w", encoding="utf-8") as f:
+                json.dump({"bin": args.bin, "years": years, "splits": args.splits, "sizes": sizes,
+                           "generation": gen_log, "steps": rows, "partial": True}, f, indent=1)
 
     # Read side: stories, and the story of each seed.
     prefix = os.path.join(logs, "stories")
@@ -359,27 +393,8 @@ def main():
 
     # Report.
     b1 = next((r for r in rows if r["batch"] is not None), None)
-
-    def ratio(r, key):
-        if r["batch"] is None or not b1 or not b1[key]:
-            return ""
-        return f"{r[key] / b1[key]:.2f}"
-
-    probe_cols = not args.no_probe
-    head = ["step", "articles", "store before MB (db + index)", "wall s", "CPU s", "us/article", "peak RSS MB",
-            "us/article vs batch 1", "RSS vs batch 1"]
-    if probe_cols:
-        head += ["1-article ingest after: wall s", "peak RSS MB", "store after MB"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for r in rows:
-        cells = [r["step"], f"{r['articles']:,}", f"{r['store_before_mb']:,.0f}", f"{r['wall']:.1f}",
-                 f"{r['cpu']:.1f}", f"{r['us_per_article']:,.0f}", f"{r['rss_mb']:,.0f}",
-                 ratio(r, "us_per_article"), ratio(r, "rss_mb")]
-        if probe_cols:
-            cells += [f"{r['probe_wall']:.2f}", f"{r['probe_rss_mb']:,.0f}", f"{r['store_after_mb']:,.0f}"]
-        lines.append("| " + " | ".join(cells) + " |")
     batches = [r for r in rows if r["batch"] is not None]
-    out = ["\n".join(lines), ""]
+    out = [table(rows, not args.no_probe), ""]
     if len(batches) >= 2:
         last = batches[-1]
         tr = last["us_per_article"] / b1["us_per_article"]
