@@ -61,6 +61,7 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 GEN = os.path.join(ROOT, "bench", "cluster", "gen_corpus.py")
 SEEDS = os.path.join(ROOT, "..", "shared", "data", "seeds-dated.jsonl")
 GNU_TIME = "/usr/bin/time"
+RSS = os.path.join(HERE, "rss.py")
 
 
 def default_bin():
@@ -192,11 +193,16 @@ def store_bytes(db):
     return total
 
 
-def timed(cmd, prefix):
-    """Runs cmd under GNU time -v. Returns dict(wall, cpu, rss_mb, rc)."""
+def timed(cmd, prefix, sample=False):
+    """Runs cmd under GNU time -v. Returns dict(wall, cpu, rss_mb, rc); with
+    `sample`, also where the peak memory was (bench/stream/rss.py: heap
+    against the search index's mapped files against SQLite's)."""
     tfile = prefix + ".time"
+    full = [GNU_TIME, "-v", "-o", tfile] + cmd
+    if sample:
+        full = [sys.executable, RSS, "--out", prefix + ".rss.json", "--"] + full
     with open(prefix + ".stdout", "wb") as so, open(prefix + ".stderr", "wb") as se:
-        rc = subprocess.run([GNU_TIME, "-v", "-o", tfile] + cmd, stdout=so, stderr=se).returncode
+        rc = subprocess.run(full, stdout=so, stderr=se).returncode
     wall = cpu = rss = 0.0
     with open(tfile, encoding="utf-8", errors="replace") as f:
         for line in f:
@@ -211,7 +217,13 @@ def timed(cmd, prefix):
                 cpu += float(line.rsplit(": ", 1)[1])
             elif line.startswith("Maximum resident set size (kbytes)"):
                 rss = int(line.rsplit(": ", 1)[1]) / 1024.0
-    return {"wall": wall, "cpu": cpu, "rss_mb": rss, "rc": rc}
+    out = {"wall": wall, "cpu": cpu, "rss_mb": rss, "rc": rc}
+    if sample:
+        with open(prefix + ".rss.json", encoding="utf-8") as f:
+            r = json.load(f)
+        out["rss_detail"] = {"peak": r["peak_status_mb"], "at_peak": r["at_peak_rss"],
+                             "peak_by_group": r["peak_by_group_mb"]}
+    return out
 
 
 def ingest_summary(prefix):
@@ -231,6 +243,36 @@ def mb(b):
     return b / (1024 * 1024)
 
 
+def table(rows, probe_cols):
+    """The markdown table of the steps so far."""
+    b1 = next((r for r in rows if r["batch"] is not None), None)
+
+    def ratio(r, key):
+        if r["batch"] is None or not b1 or not b1[key]:
+            return ""
+        return f"{r[key] / b1[key]:.2f}"
+
+    head = ["step", "articles", "store before MB (db + index)", "wall s", "CPU s", "us/article", "peak RSS MB",
+            "us/article vs batch 1", "RSS vs batch 1"]
+    sampled = any("rss_detail" in r for r in rows)
+    if sampled:
+        head += ["of it heap MB (RssAnon)", "mapped files MB (RssFile)"]
+    if probe_cols:
+        head += ["1-article ingest after: wall s", "peak RSS MB", "store after MB"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        cells = [r["step"], f"{r['articles']:,}", f"{r['store_before_mb']:,.0f}", f"{r['wall']:.1f}",
+                 f"{r['cpu']:.1f}", f"{r['us_per_article']:,.0f}", f"{r['rss_mb']:,.0f}",
+                 ratio(r, "us_per_article"), ratio(r, "rss_mb")]
+        if sampled:
+            pk = r.get("rss_detail", {}).get("peak", {})
+            cells += [f"{pk.get('RssAnon', 0):,}", f"{pk.get('RssFile', 0):,}"]
+        if probe_cols:
+            cells += [f"{r['probe_wall']:.2f}", f"{r['probe_rss_mb']:,.0f}", f"{r['store_after_mb']:,.0f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", default=default_bin())
@@ -243,6 +285,8 @@ def main():
     ap.add_argument("--work", default="/tmp/storyline-stream")
     ap.add_argument("--reuse", action="store_true", help="keep generated batches between runs")
     ap.add_argument("--no-probe", action="store_true", help="skip the one-article ingest after each step")
+    ap.add_argument("--sample", action="store_true",
+                    help="sample each ingest's memory (rss.py): peak heap vs mapped index/database files")
     ap.add_argument("--json", help="write all figures here")
     ap.add_argument("--md", help="also write the markdown table here")
     args = ap.parse_args()
@@ -301,13 +345,18 @@ def main():
         before = store_bytes(db)
         prefix = os.path.join(logs, f"{i:02d}-" + re.sub(r"[^A-Za-z0-9]+", "_", name))
         print(f"ingest {name}: {n} articles from {path} (store {mb(before):.0f} MB) ...", file=sys.stderr, flush=True)
-        r = timed([args.bin, "ingest", path, "--db", db], prefix)
+        r = timed([args.bin, "ingest", path, "--db", db], prefix, args.sample)
         if r["rc"] != 0:
             raise SystemExit(f"ingest failed (exit {r['rc']}); see {prefix}.stderr")
         new, dups, already = ingest_summary(prefix)
         row = {"step": name, "articles": n, "new": new, "duplicates": dups, "already": already,
                "store_before_mb": mb(before), "wall": r["wall"], "cpu": r["cpu"], "rss_mb": r["rss_mb"],
                "us_per_article": r["wall"] / n * 1e6 if n else 0.0, "batch": label}
+        if "rss_detail" in r:
+            row["rss_detail"] = r["rss_detail"]
+            pk = r["rss_detail"]["peak"]
+            print(f"  peak heap (RssAnon) {pk.get('RssAnon', 0)} MB, mapped files (RssFile) {pk.get('RssFile', 0)} MB, "
+                  f"by mapping {r['rss_detail']['peak_by_group']}", file=sys.stderr, flush=True)
         print(f"  {r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU, peak RSS {r['rss_mb']:.0f} MB; "
               f"new {new}, duplicates {dups}, already stored {already}", file=sys.stderr, flush=True)
         if probes:
@@ -330,6 +379,16 @@ def main():
             print(f"  one-article ingest after it: {pr['wall']:.2f} s wall, peak RSS {pr['rss_mb']:.0f} MB "
                   f"(store {row['store_after_mb']:.0f} MB)", file=sys.stderr, flush=True)
         rows.append(row)
+        # Save the figures so far after every step: a long stream (hours) that is
+        # stopped or crashes still leaves its per-step numbers.
+        partial = f"(partial: {i + 1} of {len(steps)} steps done; load {open('/proc/loadavg').read().split()[0]})"
+        if args.md:
+            with open(args.md, "w", encoding="utf-8") as f:
+                f.write(table(rows, not args.no_probe) + "\n\n" + partial + "\n")
+        if args.json:
+            with open(args.json, "w", encoding="utf-8") as f:
+                json.dump({"bin": args.bin, "years": years, "splits": args.splits, "sizes": sizes,
+                           "generation": gen_log, "steps": rows, "partial": True}, f, indent=1)
 
     # Read side: stories, and the story of each seed.
     prefix = os.path.join(logs, "stories")
@@ -359,27 +418,8 @@ def main():
 
     # Report.
     b1 = next((r for r in rows if r["batch"] is not None), None)
-
-    def ratio(r, key):
-        if r["batch"] is None or not b1 or not b1[key]:
-            return ""
-        return f"{r[key] / b1[key]:.2f}"
-
-    probe_cols = not args.no_probe
-    head = ["step", "articles", "store before MB (db + index)", "wall s", "CPU s", "us/article", "peak RSS MB",
-            "us/article vs batch 1", "RSS vs batch 1"]
-    if probe_cols:
-        head += ["1-article ingest after: wall s", "peak RSS MB", "store after MB"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for r in rows:
-        cells = [r["step"], f"{r['articles']:,}", f"{r['store_before_mb']:,.0f}", f"{r['wall']:.1f}",
-                 f"{r['cpu']:.1f}", f"{r['us_per_article']:,.0f}", f"{r['rss_mb']:,.0f}",
-                 ratio(r, "us_per_article"), ratio(r, "rss_mb")]
-        if probe_cols:
-            cells += [f"{r['probe_wall']:.2f}", f"{r['probe_rss_mb']:,.0f}", f"{r['store_after_mb']:,.0f}"]
-        lines.append("| " + " | ".join(cells) + " |")
     batches = [r for r in rows if r["batch"] is not None]
-    out = ["\n".join(lines), ""]
+    out = [table(rows, not args.no_probe), ""]
     if len(batches) >= 2:
         last = batches[-1]
         tr = last["us_per_article"] / b1["us_per_article"]

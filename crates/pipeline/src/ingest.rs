@@ -456,12 +456,24 @@ pub fn save_streamer(
     cfg: &PipelineConfig,
 ) -> Result<(), storyline_store::StoreError> {
     let articles = store.article_count()?;
-    let bytes = state_codec()
-        .serialize(&(ONLINE_STATE_VERSION, config_fingerprint(cfg), &*streamer))
-        .expect("the online state serialises");
-    store.save_online_state(articles, &bytes)?;
+    let state = (ONLINE_STATE_VERSION, config_fingerprint(cfg), &*streamer);
+    // Serialised straight into the store, not into bytes first: the state
+    // of a busy store is hundreds of MB (see `Store::save_online_state_from`).
+    // Sizing it first is one walk over the state without allocating.
+    let len = state_codec().serialized_size(&state).expect("the online state serialises");
+    store.save_online_state_from(articles, len, &mut |out| {
+        state_codec().serialize_into(out, &state).map_err(|e| codec_io_error(*e))
+    })?;
     streamer.unsaved = 0;
     Ok(())
+}
+
+/// A codec failure as the I/O error a store's reader or writer reports.
+fn codec_io_error(e: bincode::ErrorKind) -> std::io::Error {
+    match e {
+        bincode::ErrorKind::Io(e) => e,
+        other => std::io::Error::new(std::io::ErrorKind::InvalidData, other),
+    }
 }
 
 /// How many decided articles a long-running writer (`watch`, `serve`, the
@@ -485,18 +497,23 @@ pub fn save_streamer_every(
 /// The saved state, when it was saved after exactly the articles the store
 /// holds now, by this version, under this configuration.
 fn saved_streamer(store: &dyn Store, cfg: &PipelineConfig) -> Result<Option<Streamer>, storyline_store::StoreError> {
-    let Some((articles, bytes)) = store.online_state()? else { return Ok(None) };
-    if articles != store.article_count()? {
-        return Ok(None);
-    }
-    let header = state_codec().allow_trailing_bytes().deserialize::<(u32, u64)>(&bytes);
-    if header.ok() != Some((ONLINE_STATE_VERSION, config_fingerprint(cfg))) {
-        return Ok(None);
-    }
-    let Ok((_, _, streamer)) = state_codec().with_limit(bytes.len() as u64).deserialize::<(u32, u64, Streamer)>(&bytes)
-    else {
-        return Ok(None);
-    };
+    let count = store.article_count()?;
+    let header = (ONLINE_STATE_VERSION, config_fingerprint(cfg));
+    let mut loaded = None;
+    // Read from the store as a stream (`Store::read_online_state`): the
+    // state is decoded without its bytes being held whole beside it. The
+    // bytes are the tuple (version, fingerprint, state), read field by field.
+    store.read_online_state(&mut |articles, len, input| {
+        if articles != count {
+            return Ok(());
+        }
+        if state_codec().with_limit(len).deserialize_from::<_, (u32, u64)>(&mut *input).ok() != Some(header) {
+            return Ok(());
+        }
+        loaded = state_codec().with_limit(len).deserialize_from::<_, Streamer>(&mut *input).ok();
+        Ok(())
+    })?;
+    let Some(streamer) = loaded else { return Ok(None) };
     Ok(Some(Streamer {
         outlet_lines_cfg: cfg.clean.outlet_lines,
         dedup: streamer.dedup.with_config(&cfg.dedup),
@@ -892,6 +909,25 @@ mod tests {
             ..cfg.clone()
         };
         assert!(saved_streamer(&saved_store, &other).unwrap().is_none());
+    }
+
+    /// The state is written into the store and read back as a stream, in
+    /// the same bytes as a state saved whole (by the version before), so
+    /// either is read by the other.
+    #[test]
+    fn a_state_saved_whole_is_read_as_a_stream_and_the_streamed_save_writes_the_same_bytes() {
+        let cfg = PipelineConfig::default();
+        let news = months_of_news();
+        let mut store = storyline_store::SqliteStore::open_in_memory().unwrap();
+        let mut streamer = load_streamer(&store, &cfg).unwrap();
+        ingest(&mut store, None, &mut streamer, &news[..20], &cfg).unwrap();
+        let whole = state_codec().serialize(&(ONLINE_STATE_VERSION, config_fingerprint(&cfg), &streamer)).unwrap();
+        store.save_online_state(20, &whole).unwrap();
+        let loaded = saved_streamer(&store, &cfg).unwrap().expect("a state saved whole is read");
+        assert_eq!(loaded.held(), streamer.held());
+        save_streamer(&mut store, &mut streamer, &cfg).unwrap();
+        assert_eq!(store.online_state().unwrap(), Some((20, whole)));
+        assert_eq!(saved_streamer(&store, &cfg).unwrap().expect("and the streamed one").held(), streamer.held());
     }
 
     /// A word-for-word copy of an article that left the window (and the

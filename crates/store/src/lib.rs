@@ -42,7 +42,7 @@ pub use open::{is_postgres_url, open_store, redact_url, AnyStore};
 #[cfg(feature = "postgres")]
 pub use postgres::PgStore;
 pub use record::{identity_hash, stored_outlet, StoredArticle, StorySummary};
-pub use sqlite::{FeedValidators, SqliteStore};
+pub use sqlite::{FeedValidators, SqliteStore, STATE_CHUNK_BYTES};
 pub use writer::WriterLock;
 
 /// The operations storyline needs from a store. A new backend is one new
@@ -91,6 +91,60 @@ pub trait Store {
     fn save_online_state(&mut self, articles: u64, state: &[u8]) -> Result<(), StoreError>;
     /// The saved online state and the article count it was saved at.
     fn online_state(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError>;
+    /// [`Store::save_online_state`] for a state of `len` bytes that `write`
+    /// produces into the writer it is given, without the caller holding
+    /// the whole state as bytes. A store that can write a value in pieces
+    /// (SQLite: incremental BLOB I/O into a `zeroblob(len)`) keeps neither
+    /// the bytes nor a copy for the statement: the online state of a busy
+    /// store is hundreds of MB, and three copies of it at the end of every
+    /// ingest were most of the peak memory's growth with the archive.
+    /// Writing other than `len` bytes is an error and keeps the state saved
+    /// before. The default buffers the bytes and calls `save_online_state`.
+    fn save_online_state_from(
+        &mut self,
+        articles: u64,
+        len: u64,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), StoreError> {
+        let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+        write(&mut buf).map_err(state_write_error)?;
+        if buf.len() as u64 != len {
+            return Err(state_write_error(wrong_length(len, buf.len() as u64)));
+        }
+        self.save_online_state(articles, &buf)
+    }
+    /// Reads the saved online state as a stream: calls `read(articles,
+    /// len, reader)` with the article count it was saved at, its length
+    /// and a reader over its bytes (which `read` may leave unread), and
+    /// returns whether a state was saved. SQLite reads the value in
+    /// pieces, so the bytes are never held whole; the default reads them
+    /// whole with `online_state`.
+    fn read_online_state(
+        &self,
+        read: &mut dyn FnMut(u64, u64, &mut dyn std::io::Read) -> std::io::Result<()>,
+    ) -> Result<bool, StoreError> {
+        let Some((articles, bytes)) = self.online_state()? else { return Ok(false) };
+        read(articles, bytes.len() as u64, &mut bytes.as_slice()).map_err(state_read_error)?;
+        Ok(true)
+    }
+}
+
+/// A failure while writing the online state (the caller's serialiser or
+/// the store's writes), as the store error a save returns.
+fn state_write_error(e: std::io::Error) -> StoreError {
+    StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+}
+
+/// A failure while reading the online state, as the store error a read returns.
+fn state_read_error(e: std::io::Error) -> StoreError {
+    StoreError::Corrupt { id: "(online state)".into(), detail: e.to_string() }
+}
+
+fn wrong_length(expected: u64, written: u64) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!("the online state was announced as {expected} bytes but {written} were written"),
+    )
 }
 
 pub mod search;

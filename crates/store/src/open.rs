@@ -150,4 +150,18 @@ impl Store for AnyStore {
     fn online_state(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
         self.inner().online_state()
     }
+    fn save_online_state_from(
+        &mut self,
+        articles: u64,
+        len: u64,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), StoreError> {
+        self.inner_mut().save_online_state_from(articles, len, write)
+    }
+    fn read_online_state(
+        &self,
+        read: &mut dyn FnMut(u64, u64, &mut dyn std::io::Read) -> std::io::Result<()>,
+    ) -> Result<bool, StoreError> {
+        self.inner().read_online_state(read)
+    }
 }

@@ -63,6 +63,11 @@ const MIGRATIONS: &[&str] = &[
     );",
 ];
 
+/// The piece in which the online state is written to and read from its
+/// BLOB: what [`Store::save_online_state_from`] and
+/// [`Store::read_online_state`] hold of it at a time.
+pub const STATE_CHUNK_BYTES: usize = 1 << 20;
+
 /// The embedded store: one SQLite file, one writer at a time.
 pub struct SqliteStore {
     conn: Connection,
@@ -292,6 +297,65 @@ impl Store for SqliteStore {
             .optional()?)
     }
 
+    fn save_online_state_from(
+        &mut self,
+        articles: u64,
+        len: u64,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), StoreError> {
+        let size = i64::try_from(len).ok().filter(|&n| n <= i64::from(i32::MAX)).ok_or_else(|| {
+            crate::state_write_error(std::io::Error::other(format!(
+                "an online state of {len} bytes is larger than SQLite's largest value"
+            )))
+        })?;
+        // One transaction: a failed or short write keeps the state saved
+        // before. A `zeroblob` as the row's last column is stored without
+        // being built in memory, and the bytes then go into it in pieces
+        // through SQLite's page cache.
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM online_state WHERE name = 'streamer'", [])?;
+        tx.execute(
+            "INSERT INTO online_state (name, articles, state) VALUES ('streamer', ?1, zeroblob(?2))",
+            params![articles as i64, size],
+        )?;
+        let rowid = tx.last_insert_rowid();
+        {
+            let blob = tx.blob_open(rusqlite::MAIN_DB, "online_state", "state", rowid, false)?;
+            let mut out = std::io::BufWriter::with_capacity(STATE_CHUNK_BYTES, blob);
+            write(&mut out).map_err(crate::state_write_error)?;
+            let mut blob = out.into_inner().map_err(|e| crate::state_write_error(e.into_error()))?;
+            let written = std::io::Seek::stream_position(&mut blob).map_err(crate::state_write_error)?;
+            if written != len {
+                return Err(crate::state_write_error(crate::wrong_length(len, written)));
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn read_online_state(
+        &self,
+        read: &mut dyn FnMut(u64, u64, &mut dyn std::io::Read) -> std::io::Result<()>,
+    ) -> Result<bool, StoreError> {
+        // A read transaction: the row cannot change under the reader.
+        let tx = self.conn.unchecked_transaction()?;
+        let Some((rowid, articles)) = tx
+            .query_row("SELECT rowid, articles FROM online_state WHERE name = 'streamer'", [], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)? as u64))
+            })
+            .optional()?
+        else {
+            return Ok(false);
+        };
+        let blob = tx.blob_open(rusqlite::MAIN_DB, "online_state", "state", rowid, true)?;
+        let len = blob.len() as u64;
+        let mut input = std::io::BufReader::with_capacity(STATE_CHUNK_BYTES, blob);
+        read(articles, len, &mut input).map_err(crate::state_read_error)?;
+        drop(input);
+        tx.commit()?;
+        Ok(true)
+    }
+
     fn latest_original(&self, story: u32) -> Result<Option<StoredArticle>, StoreError> {
         let mut out = None;
         self.query_articles(
@@ -353,6 +417,57 @@ mod tests {
 
     use super::*;
     use crate::test_support::stored;
+
+    /// The streamed save and read of the online state: the bytes round-trip
+    /// (in a file store, where the BLOB is written in pieces, and in
+    /// memory), a state saved whole is read as a stream, and a write that
+    /// fails or does not match its announced length keeps the state saved
+    /// before.
+    #[test]
+    fn the_online_state_is_saved_and_read_in_pieces_and_a_failed_save_keeps_the_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let read_back = |s: &SqliteStore| {
+            let mut got = None;
+            let found = s
+                .read_online_state(&mut |articles, len, input| {
+                    let mut bytes = Vec::new();
+                    std::io::Read::read_to_end(input, &mut bytes)?;
+                    assert_eq!(bytes.len() as u64, len);
+                    got = Some((articles, bytes));
+                    Ok(())
+                })
+                .unwrap();
+            assert_eq!(found, got.is_some());
+            got
+        };
+        // Larger than a piece, not a multiple of it.
+        let state: Vec<u8> = (0..(3 * STATE_CHUNK_BYTES + 12_345)).map(|i| (i * 7 % 251) as u8).collect();
+        for mut s in [SqliteStore::open(&dir.path().join("s.db")).unwrap(), SqliteStore::open_in_memory().unwrap()] {
+            assert_eq!(read_back(&s), None);
+            s.save_online_state_from(7, state.len() as u64, &mut |out| {
+                for piece in state.chunks(4096) {
+                    out.write_all(piece)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(read_back(&s), Some((7, state.clone())));
+            assert_eq!(s.online_state().unwrap(), Some((7, state.clone())));
+
+            // Saved whole (a state from before the streamed save): read as a stream.
+            s.save_online_state(8, b"whole").unwrap();
+            assert_eq!(read_back(&s), Some((8, b"whole".to_vec())));
+
+            // Short, long and failing writes: an error, and the last state stays.
+            let short = s.save_online_state_from(9, 10, &mut |out| out.write_all(b"12345"));
+            assert!(short.is_err(), "5 bytes written of 10 announced");
+            let long = s.save_online_state_from(9, 3, &mut |out| out.write_all(b"12345"));
+            assert!(long.is_err(), "5 bytes written of 3 announced");
+            let failing = s.save_online_state_from(9, 3, &mut |_| Err(std::io::Error::other("serialiser failed")));
+            assert!(failing.is_err());
+            assert_eq!(read_back(&s), Some((8, b"whole".to_vec())));
+        }
+    }
 
     #[test]
     fn the_same_article_twice_is_stored_once() {
