@@ -31,16 +31,14 @@ impl FormatReader for FeedReader {
         sink: &mut dyn FnMut(ReadEvent),
     ) {
         let Some(bytes) = read_whole(input, origin, cfg, sink) else { return };
-        match parse_feed(&bytes, origin, id, None) {
-            Ok(feed) => {
-                for item in feed.items {
-                    match item.article {
-                        Ok(a) => sink(ReadEvent::Article(a)),
-                        Err(reason) => sink(ReadEvent::Skipped(Skip { origin: item.origin, reason })),
-                    }
-                }
-            }
-            Err(reason) => sink(ReadEvent::Skipped(Skip { origin: origin.clone(), reason })),
+        // Each entry goes to the sink as it is converted and is freed then:
+        // no second list of every item beside the parsed feed.
+        let parsed = parse_feed_each(&bytes, origin, id, None, &mut |item| match item.article {
+            Ok(a) => sink(ReadEvent::Article(a)),
+            Err(reason) => sink(ReadEvent::Skipped(Skip { origin: item.origin, reason })),
+        });
+        if let Err(reason) = parsed {
+            sink(ReadEvent::Skipped(Skip { origin: origin.clone(), reason }));
         }
     }
 }
@@ -84,26 +82,118 @@ fn parse_feed(
     id_prefix: &str,
     feed_url: Option<&str>,
 ) -> Result<ParsedFeed, SkipReason> {
+    let mut items = Vec::new();
+    let title = parse_feed_each(bytes, origin, id_prefix, feed_url, &mut |item| items.push(item))?;
+    Ok(ParsedFeed { title, items })
+}
+
+/// Feeds at least this large are parsed in pieces of [`ENTRIES_PER_PIECE`]
+/// entries when their entries can be found by a plain scan.
+const PIECEWISE_FROM_BYTES: usize = 1 << 20;
+/// Entries per piece of a large feed.
+const ENTRIES_PER_PIECE: usize = 1000;
+
+/// Parses a feed and hands each entry's item to `each`, in feed order,
+/// dropping the entry once converted; returns the feed's title.
+///
+/// feed-rs builds every entry before returning (about 1.5 KB each beside
+/// its text, in a vector that doubles as it grows): a 100,000-item feed
+/// took 10 times its size just to be parsed (issue 21). A large feed whose
+/// entries are plain sibling `<item>` or `<entry>` elements is therefore
+/// parsed as pieces (the document's head, some of its entries, its tail),
+/// one after another; the items are the same as from the whole document.
+fn parse_feed_each(
+    bytes: &[u8],
+    origin: &Origin,
+    id_prefix: &str,
+    feed_url: Option<&str>,
+    each: &mut dyn FnMut(FeedItem),
+) -> Result<Option<String>, SkipReason> {
+    let spans = if bytes.len() >= PIECEWISE_FROM_BYTES { entry_spans(bytes) } else { None };
+    let Some(spans) = spans.filter(|s| s.len() > ENTRIES_PER_PIECE) else {
+        return parse_piece(bytes, origin, id_prefix, feed_url, 0, each);
+    };
+    let (head, tail) = (&bytes[..spans[0].0], &bytes[spans[spans.len() - 1].1..]);
+    let mut title = None;
+    for (n, group) in spans.chunks(ENTRIES_PER_PIECE).enumerate() {
+        let body = &bytes[group[0].0..group[group.len() - 1].1];
+        let piece = [head, body, tail].concat();
+        let t = parse_piece(&piece, origin, id_prefix, feed_url, n * ENTRIES_PER_PIECE, each)?;
+        if n == 0 {
+            title = t;
+        }
+    }
+    Ok(title)
+}
+
+/// One document (a whole feed or a piece of one); entries are numbered
+/// from `first + 1`.
+fn parse_piece(
+    bytes: &[u8],
+    origin: &Origin,
+    id_prefix: &str,
+    feed_url: Option<&str>,
+    first: usize,
+    each: &mut dyn FnMut(FeedItem),
+) -> Result<Option<String>, SkipReason> {
     let parser = feed_rs::parser::Builder::new().base_uri(feed_url).build();
     // feed-rs is not expected to panic, but garbage must not end a run.
     let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(bytes)))
         .map_err(|_| SkipReason::NotAFeed("the feed parser failed".into()))?;
-    let feed: Feed = parsed.map_err(|e| SkipReason::NotAFeed(e.to_string()))?;
+    let mut feed: Feed = parsed.map_err(|e| SkipReason::NotAFeed(e.to_string()))?;
     let title = feed.title.as_ref().map(text_of).filter(|t| !t.is_empty());
     let language = feed.language.clone();
-    let items = feed
-        .entries
-        .iter()
-        .enumerate()
-        .map(|(i, entry)| {
-            let origin = Origin { path: format!("{} entry {}", origin.path, i + 1), line: None };
-            let link = entry_link(entry, feed_url);
-            let article =
-                entry_article(entry, link.as_deref(), title.as_deref(), language.as_deref(), id_prefix, &origin);
-            FeedItem { origin, link, article }
-        })
-        .collect();
-    Ok(ParsedFeed { title, items })
+    for (i, entry) in std::mem::take(&mut feed.entries).into_iter().enumerate() {
+        let origin = Origin { path: format!("{} entry {}", origin.path, first + i + 1), line: None };
+        let link = entry_link(&entry, feed_url);
+        let article = entry_article(&entry, link.as_deref(), title.as_deref(), language.as_deref(), id_prefix, &origin);
+        drop(entry);
+        each(FeedItem { origin, link, article });
+    }
+    Ok(title)
+}
+
+/// The byte spans of a feed's `<item>` (RSS) or `<entry>` (Atom) elements,
+/// when a plain scan finds them: not nested, each closed, comments and
+/// CDATA sections skipped. `None` when unsure: the feed is then parsed whole.
+fn entry_spans(bytes: &[u8]) -> Option<Vec<(usize, usize)>> {
+    let find = |from: usize, needle: &[u8]| {
+        bytes.get(from..).and_then(|rest| rest.windows(needle.len()).position(|w| w == needle)).map(|p| p + from)
+    };
+    let is_tag = |at: usize, name: &[u8]| {
+        bytes[at..].starts_with(name)
+            && matches!(bytes.get(at + name.len()), Some(b'>' | b' ' | b'\t' | b'\r' | b'\n' | b'/'))
+    };
+    let name: &[u8] = if find(0, b"<item").is_some() { b"<item" } else { b"<entry" };
+    let close: &[u8] = if name == b"<item" { b"</item>" } else { b"</entry>" };
+    let mut spans = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut i = 0;
+    while let Some(lt) = bytes.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'<')).map(|p| p + i) {
+        if bytes[lt..].starts_with(b"<!--") {
+            i = find(lt, b"-->")? + 3;
+        } else if bytes[lt..].starts_with(b"<![CDATA[") {
+            i = find(lt, b"]]>")? + 3;
+        } else if bytes[lt..].starts_with(close) {
+            spans.push((open.take()?, lt + close.len()));
+            i = lt + close.len();
+        } else if is_tag(lt, name) {
+            if open.is_some() {
+                return None;
+            }
+            // `<item/>`: an empty element is its own span.
+            let end = find(lt, b">")?;
+            if bytes[end - 1] == b'/' {
+                spans.push((lt, end + 1));
+            } else {
+                open = Some(lt);
+            }
+            i = end + 1;
+        } else {
+            i = lt + 1;
+        }
+    }
+    (open.is_none() && !spans.is_empty()).then_some(spans)
 }
 
 /// The entry's page: its `alternate` link, else its first link; an Atom or
@@ -210,6 +300,47 @@ mod tests {
             Some("https://news.example.com/feed.xml"),
         )
         .unwrap()
+    }
+
+    /// A large feed parsed in pieces gives the items the whole document
+    /// gives, in order and numbered alike, with the feed's title on each.
+    #[test]
+    fn a_large_feed_read_in_pieces_gives_the_same_items() {
+        let mut doc = String::from(
+            "<?xml version=\"1.0\"?>\n<!-- a <item> in a comment -->\n<rss version=\"2.0\"><channel><title>Big Feed</title>\n",
+        );
+        let mut n = 0;
+        while doc.len() < PIECEWISE_FROM_BYTES + 1000 {
+            doc.push_str(&format!(
+                "<item><title>Item {n}</title><link>https://big.example/{n}</link>\
+                 <description><![CDATA[<p>Text {n} with an </item> inside CDATA.</p>]]></description></item>\n"
+            ));
+            n += 1;
+        }
+        doc.push_str("<item/>\n</channel></rss>\n");
+        let spans = entry_spans(doc.as_bytes()).expect("plain items");
+        assert_eq!(spans.len(), n + 1);
+        let origin = Origin { path: "big.rss".into(), line: None };
+        let mut pieces = Vec::new();
+        let title = parse_feed_each(doc.as_bytes(), &origin, "b", None, &mut |i| pieces.push(i)).unwrap();
+        let whole = parse_piece(doc.as_bytes(), &origin, "b", None, 0, &mut |_| {}).unwrap();
+        assert_eq!(title.as_deref(), Some("Big Feed"));
+        assert_eq!(whole, title);
+        let mut expected = Vec::new();
+        parse_piece(doc.as_bytes(), &origin, "b", None, 0, &mut |i| expected.push(i)).unwrap();
+        assert_eq!(pieces.len(), expected.len());
+        assert_eq!(format!("{pieces:?}"), format!("{expected:?}"));
+        assert_eq!(pieces[n - 1].origin.path, format!("big.rss entry {n}"));
+        assert!(n > ENTRIES_PER_PIECE, "more than one piece");
+    }
+
+    #[test]
+    fn entries_that_a_plain_scan_cannot_place_mean_a_whole_parse() {
+        assert_eq!(entry_spans(b"<rss><item><item></item></item></rss>"), None, "nested");
+        assert_eq!(entry_spans(b"<rss><item><title>x</title></rss>"), None, "unclosed");
+        assert_eq!(entry_spans(b"<rss><item><!-- never closed </item></rss>"), None);
+        assert_eq!(entry_spans(b"<rss><items></items></rss>"), None, "not an item");
+        assert_eq!(entry_spans(b"<feed><entry>a</entry><entry>b</entry></feed>"), Some(vec![(6, 22), (22, 38)]));
     }
 
     #[test]

@@ -380,6 +380,9 @@ fn record_to_event(value: Value, at: Origin, notices: &mut Vec<Notice>) -> ReadE
     let skip = |reason| ReadEvent::Skipped(Skip { origin: at.clone(), reason });
     let Value::Object(obj) = value else { return skip(SkipReason::NotAnObject) };
     let Some(id) = string_field(&obj, "id") else { return skip(SkipReason::MissingId) };
+    if let Some(reason) = crate::report::check_id_len(&id) {
+        return skip(reason);
+    }
     let url = string_field(&obj, "url").map(|u| normalize_url(&u));
     let mut raw = match (string_field(&obj, "text"), string_field(&obj, "html")) {
         (Some(text), _) => {

@@ -52,6 +52,6 @@ pub use config::{Format, ReaderConfig};
 pub use decode::decode_text;
 pub use feed::{feed_to_articles, read_feed_list, FeedItem, FeedReader, ParsedFeed};
 pub use formats::{html_page_to_article, id_from_file_name, id_from_url, FormatReader};
-pub use report::{Notice, ReadEvent, Skip, SkipReason};
+pub use report::{Notice, ReadEvent, Skip, SkipReason, MAX_ID_BYTES};
 pub use walk::read_inputs;
 pub use warc::{is_html, WarcReader};

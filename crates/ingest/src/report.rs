@@ -4,6 +4,24 @@ use std::fmt;
 
 use storyline_core::{Origin, RawArticle};
 
+/// The longest article id any reader accepts, in bytes. Ids are keys:
+/// both stores index them, and PostgreSQL refuses an index row over about
+/// 2,700 bytes, so a longer id would fail a whole batch there (and only
+/// there). Ids from file names and URLs are far shorter; only a JSON `id`
+/// can be this long.
+pub const MAX_ID_BYTES: usize = 1024;
+
+/// How much of a too-long id a skip line shows.
+const ID_OPENING_CHARS: usize = 40;
+
+/// The skip reason for an id over [`MAX_ID_BYTES`], if it is.
+pub(crate) fn check_id_len(id: &str) -> Option<SkipReason> {
+    (id.len() > MAX_ID_BYTES).then(|| SkipReason::IdTooLong {
+        bytes: id.len(),
+        opening: id.chars().take(ID_OPENING_CHARS).flat_map(char::escape_debug).collect(),
+    })
+}
+
 /// What a reader hands to its caller, in input order.
 #[derive(Debug)]
 pub enum ReadEvent {
@@ -37,6 +55,14 @@ pub enum SkipReason {
     NotAnObject,
     /// A JSON object without an `id` string.
     MissingId,
+    /// An `id` longer than [`MAX_ID_BYTES`]: no store could index it the
+    /// same way (PostgreSQL refuses index rows over about 2,700 bytes).
+    IdTooLong {
+        /// Its length in bytes.
+        bytes: usize,
+        /// Its opening, for the message (the whole id would flood it).
+        opening: String,
+    },
     /// Neither `text` nor `html`, or only white space.
     MissingText,
     /// Bytes that are not valid in any encoding we could detect.
@@ -71,6 +97,9 @@ impl fmt::Display for SkipReason {
             SkipReason::InvalidJson(e) => write!(f, "invalid JSON: {e}"),
             SkipReason::NotAnObject => write!(f, "not a JSON object (one article object per line expected)"),
             SkipReason::MissingId => write!(f, "no \"id\" string field"),
+            SkipReason::IdTooLong { bytes, opening } => {
+                write!(f, "id \"{opening}...\" is {bytes} bytes, over the limit of {MAX_ID_BYTES} bytes")
+            }
             SkipReason::MissingText => write!(f, "no \"text\" or \"html\" content"),
             SkipReason::Undecodable => write!(f, "bytes are not valid text in any detected encoding"),
             SkipReason::UnsupportedFormat(ext) => write!(
@@ -125,6 +154,17 @@ impl fmt::Display for Notice {
 #[cfg(test)]
 mod display_tests {
     use super::SkipReason;
+
+    #[test]
+    fn a_too_long_id_is_shown_by_its_opening_only() {
+        let id = "x".repeat(3000);
+        assert!(super::check_id_len(&"y".repeat(super::MAX_ID_BYTES)).is_none());
+        let text = super::check_id_len(&id).unwrap().to_string();
+        assert_eq!(text, format!("id \"{}...\" is 3000 bytes, over the limit of 1024 bytes", "x".repeat(40)));
+        // Control characters in the opening are escaped, not printed.
+        let text = super::check_id_len(&format!("a\nb\u{1b}[31m{id}")).unwrap().to_string();
+        assert!(text.starts_with("id \"a\\nb\\u{1b}[31m"), "{text}");
+    }
 
     #[test]
     fn no_main_text_is_said_once() {

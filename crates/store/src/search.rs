@@ -82,6 +82,31 @@ pub enum SearchError {
     BadQuery(String),
 }
 
+/// Deepest parenthesis nesting a query may have. The engine's query
+/// grammar is parsed by recursion, one level per `(`: a few thousand
+/// overflowed the stack and killed the process (`cargo xtask fuzz`, issue
+/// 21), so `serve` died on one `GET /api/search?q=((((...`.
+pub const MAX_QUERY_NESTING: usize = 32;
+
+/// How deep the query's parentheses go (outside quotes, `\(` escaped).
+fn query_nesting(q: &str) -> usize {
+    let (mut depth, mut deepest, mut quoted, mut escaped) = (0usize, 0usize, false, false);
+    for c in q.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            '(' if !quoted => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// Why the user's query text cannot be run, if it cannot: `field:*`
 /// ("has the field") and ranges (`title:[a TO b]`) need fast fields, which
 /// the text fields are not, so the engine would fail at search time.
@@ -503,6 +528,11 @@ impl SearchIndex {
         let text_query: Option<Box<dyn Query>> = if sq.q.trim().is_empty() {
             None
         } else {
+            if query_nesting(&sq.q) > MAX_QUERY_NESTING {
+                return Err(SearchError::BadQuery(format!(
+                    "parentheses nested more than {MAX_QUERY_NESTING} deep are not supported"
+                )));
+            }
             if let Some(why) = unsupported_query(&sq.q) {
                 return Err(SearchError::BadQuery(why));
             }
@@ -945,6 +975,57 @@ mod tests {
             }
         }
         assert_eq!(ids(&idx.search(&q("title:OPCON")).unwrap()), ["a"]);
+    }
+
+    /// Found by `cargo xtask fuzz` (2026-12-05): a few thousand `(` overflowed
+    /// the stack in the engine's recursive query parser and aborted the
+    /// process. Deep nesting is now a bad query, shallow nesting still works,
+    /// and a query on a small stack (a server worker's) survives.
+    #[test]
+    fn deeply_nested_parentheses_are_a_bad_query_not_a_stack_overflow() {
+        let (_d, idx) = index();
+        let deep = format!("{}earthquake{}", "(".repeat(20_000), ")".repeat(20_000));
+        let idx = std::sync::Arc::new(idx);
+        let on_small_stack = {
+            let idx = idx.clone();
+            std::thread::Builder::new()
+                .stack_size(256 << 10)
+                .spawn(move || matches!(idx.search(&q(&deep)), Err(SearchError::BadQuery(_))))
+                .unwrap()
+        };
+        assert!(on_small_stack.join().expect("no stack overflow"), "a bad query");
+        let unclosed = "(".repeat(5000) + "coast";
+        assert!(matches!(idx.search(&q(&unclosed)), Err(SearchError::BadQuery(why)) if why.contains("nested")));
+        let shallow = format!("{}earthquake{}", "(".repeat(MAX_QUERY_NESTING), ")".repeat(MAX_QUERY_NESTING));
+        assert!(!idx.search(&q(&shallow)).unwrap().is_empty(), "shallow nesting still searches");
+        // Parentheses inside quotes or escaped are words, not nesting.
+        assert_eq!(query_nesting(&format!("\"{}\" \\(\\(", "(".repeat(100))), 0);
+    }
+
+    /// Queries that once broke the parser (issue 21: `title:*` was a 500
+    /// with the engine's schema in the body), kept as `*.query` files beside
+    /// the readers' hostile fixtures, where `cargo xtask fuzz` writes its
+    /// query finds too. Each must give hits or a `BadQuery`, quickly.
+    #[test]
+    fn query_fixtures_replay() {
+        let (_d, idx) = index();
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ingest/tests/fixtures/hostile");
+        let mut n = 0;
+        for entry in std::fs::read_dir(&fixtures).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().and_then(|e| e.to_str()) != Some("query") {
+                continue;
+            }
+            let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+            let start = std::time::Instant::now();
+            match idx.search(&q(&text)) {
+                Ok(_) | Err(SearchError::BadQuery(_)) => {}
+                Err(e) => panic!("{}: {text:?} is neither hits nor a bad query: {e}", path.display()),
+            }
+            assert!(start.elapsed() < std::time::Duration::from_secs(2), "{}", path.display());
+            n += 1;
+        }
+        assert!(n > 0, "no .query fixtures in {}", fixtures.display());
     }
 
     proptest::proptest! {

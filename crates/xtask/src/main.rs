@@ -8,11 +8,13 @@
 //! cargo xtask dedup-bench --peer            # generated copies vs datasketch
 //! cargo xtask extract-bench --peer          # Zyte pages vs trafilatura
 //! cargo xtask timex-eval DIR                # TimeML files, TempEval-3 scoring
+//! cargo xtask fuzz --seconds 90             # mutation fuzzing of readers and query parser
 //! ```
 
 mod bench_corpus;
 mod dedup_bench;
 mod extract_bench;
+mod fuzz;
 mod timex_eval;
 mod timex_score;
 
@@ -40,6 +42,8 @@ enum Tool {
     ExtractBench(extract_bench::ExtractBenchArgs),
     /// Score time expressions against TimeML files (TempEval-3: relaxed F1, value accuracy).
     TimexEval(timex_eval::Args),
+    /// Mutation-fuzz the readers and the search query parser for a time budget; finds become fixtures.
+    Fuzz(fuzz::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -47,5 +51,6 @@ fn main() -> anyhow::Result<()> {
         Tool::DedupBench(a) => dedup_bench::run(&a),
         Tool::ExtractBench(a) => extract_bench::run(&a),
         Tool::TimexEval(a) => timex_eval::run(a),
+        Tool::Fuzz(a) => fuzz::run(&a),
     }
 }
