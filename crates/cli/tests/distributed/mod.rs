@@ -575,7 +575,6 @@ fn an_article_the_store_refuses_is_dead_lettered_and_the_worker_moves_on() {
     let schema = TempSchema::new("st_poison");
     let stream = TempStream::new("st_poison");
     let url = schema.url();
-    let dir = tempfile::tempdir().unwrap();
     let mut articles = small_articles();
     // Incompressible (PostgreSQL would squeeze a repetitive id under the
     // limit of about 2,700 bytes).
@@ -598,7 +597,22 @@ fn an_article_the_store_refuses_is_dead_lettered_and_the_worker_moves_on() {
             "text": "The port of Haldvik was closed on Monday as a storm hit the coast.\n\nShips waited outside for two days.",
         }),
     );
-    publish_articles(dir.path(), &stream.0, &articles);
+    // `storyline publish` now skips so long an id when it reads it (one
+    // named skip line); the queue must still survive one sent by another
+    // publisher, so it is published through the library, in arrival order
+    // as the command would.
+    let raws: Vec<storyline_core::RawArticle> = articles
+        .iter()
+        .map(|a| storyline_core::RawArticle {
+            id: s(a, "id").into(),
+            text: s(a, "text").into(),
+            date: Some(s(a, "date").into()),
+            source: Some(s(a, "source").into()),
+            ..Default::default()
+        })
+        .collect();
+    storyline_pipeline::distributed::publish(&nats_url(), &stream.0, &raws, &storyline_core::PipelineConfig::default())
+        .unwrap();
     let mut procs = Workers(vec![spawn_worker(&url, &stream.0, &[])]);
     let err = wait_one(&mut procs, Duration::from_secs(60));
     let store = PgStore::connect(&url).unwrap();
