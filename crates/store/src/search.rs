@@ -82,26 +82,43 @@ pub enum SearchError {
     BadQuery(String),
 }
 
-/// Deepest parenthesis nesting a query may have. The engine's query
-/// grammar is parsed by recursion, one level per `(`: a few thousand
-/// overflowed the stack and killed the process (`cargo xtask fuzz`, issue
-/// 21), so `serve` died on one `GET /api/search?q=((((...`.
+/// Deepest nesting a query may have: groups and `NOT`s inside each other.
+/// Deeper queries are refused: the engine builds and runs a query by
+/// recursion, one level per group.
 pub const MAX_QUERY_NESTING: usize = 32;
 
-/// How deep the query's parentheses go (outside quotes, `\(` escaped).
-fn query_nesting(q: &str) -> usize {
-    let (mut depth, mut deepest, mut quoted, mut escaped) = (0usize, 0usize, false, false);
-    for c in q.chars() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            '"' => quoted = !quoted,
-            '(' if !quoted => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            ')' if !quoted => depth = depth.saturating_sub(1),
-            _ => {}
+/// Longest query text, in bytes. No one types more; it bounds the work the
+/// parser does for one query, and so the stack [`PARSE_STACK_BYTES`] needs.
+pub const MAX_QUERY_BYTES: usize = 4096;
+
+/// Stack of the thread that parses a query that may nest deeply. The
+/// engine's grammar recurses once per `(` and per `NOT `, even for groups
+/// it later folds away (`((a))` is `a`): a few thousand overflowed the
+/// stack and killed the process (`cargo xtask fuzz`, issue 21), so `serve`
+/// died on one `GET /api/search?q=((((...`. Within [`MAX_QUERY_BYTES`] that
+/// needs a few MB; this leaves room (only touched pages take memory).
+const PARSE_STACK_BYTES: usize = 64 << 20;
+
+/// An upper bound on how deep the grammar recurses: every `(` and every
+/// `NOT` word, wherever they are. Quotes and escapes are not read: the
+/// grammar alone decides what they mean, and a wrong guess here would be a
+/// stack overflow.
+fn nesting_bound(q: &str) -> usize {
+    q.bytes().filter(|&b| b == b'(').count()
+        + q.split(|c: char| c.is_whitespace() || c == '(' || c == ')').filter(|w| *w == "NOT").count()
+}
+
+/// How deep a parsed query nests (groups and negations), without recursion.
+fn ast_depth(ast: &tantivy::query_grammar::UserInputAst) -> usize {
+    use tantivy::query_grammar::UserInputAst;
+    let mut deepest = 0;
+    let mut todo = vec![(ast, 1usize)];
+    while let Some((node, depth)) = todo.pop() {
+        deepest = deepest.max(depth);
+        match node {
+            UserInputAst::Clause(items) => todo.extend(items.iter().map(|(_, a)| (a, depth + 1))),
+            UserInputAst::Boost(a, _) => todo.push((a, depth)),
+            UserInputAst::Leaf(_) => {}
         }
     }
     deepest
@@ -110,12 +127,19 @@ fn query_nesting(q: &str) -> usize {
 /// Why the user's query text cannot be run, if it cannot: `field:*`
 /// ("has the field") and ranges (`title:[a TO b]`) need fast fields, which
 /// the text fields are not, so the engine would fail at search time.
-fn unsupported_query(q: &str) -> Option<String> {
+fn unsupported_query(q: &str, ast: &tantivy::query_grammar::UserInputAst) -> Option<String> {
     use tantivy::query_grammar::{UserInputAst, UserInputLeaf};
-    fn find(ast: &UserInputAst) -> Option<&'static str> {
-        match ast {
-            UserInputAst::Clause(items) => items.iter().find_map(|(_, a)| find(a)),
-            UserInputAst::Boost(a, _) => find(a),
+    let mut todo = vec![ast];
+    while let Some(node) = todo.pop() {
+        let why = match node {
+            UserInputAst::Clause(items) => {
+                todo.extend(items.iter().map(|(_, a)| a));
+                None
+            }
+            UserInputAst::Boost(a, _) => {
+                todo.push(a);
+                None
+            }
             UserInputAst::Leaf(leaf) => match **leaf {
                 UserInputLeaf::Exists { .. } => Some("`field:*` (any value) is not supported"),
                 UserInputLeaf::Range { .. } => {
@@ -123,11 +147,53 @@ fn unsupported_query(q: &str) -> Option<String> {
                 }
                 _ => None,
             },
+        };
+        if let Some(why) = why {
+            return Some(format!(
+                "cannot search for {q:?}: {why}; search words, \"a phrase\", title:word, +must or -not"
+            ));
         }
     }
-    let (ast, _errors) = tantivy::query_grammar::parse_query_lenient(q);
-    find(&ast)
-        .map(|why| format!("cannot search for {q:?}: {why}; search words, \"a phrase\", title:word, +must or -not"))
+    None
+}
+
+/// The user's query text as an engine query, or why it cannot be run.
+/// A query that may nest deeply is parsed on a thread with a stack for it;
+/// what comes back nests at most [`MAX_QUERY_NESTING`] deep, so building
+/// and running it on the caller's stack is safe.
+fn parse_user_query(parser: &QueryParser, q: &str) -> Result<Box<dyn Query>, SearchError> {
+    if q.len() > MAX_QUERY_BYTES {
+        return Err(SearchError::BadQuery(format!(
+            "the query is {} bytes long; at most {MAX_QUERY_BYTES} are supported",
+            q.len()
+        )));
+    }
+    let parse = || {
+        let (ast, _errors) = tantivy::query_grammar::parse_query_lenient(q);
+        if ast_depth(&ast) > MAX_QUERY_NESTING {
+            return Err(SearchError::BadQuery(format!(
+                "groups and NOTs nested more than {MAX_QUERY_NESTING} deep are not supported"
+            )));
+        }
+        if let Some(why) = unsupported_query(q, &ast) {
+            return Err(SearchError::BadQuery(why));
+        }
+        // Lenient: a stray quote or colon in a user's query searches the
+        // words rather than failing.
+        Ok(parser.parse_query_lenient(q).0)
+    };
+    if nesting_bound(q) <= MAX_QUERY_NESTING {
+        return parse();
+    }
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("query-parse".into())
+            .stack_size(PARSE_STACK_BYTES)
+            .spawn_scoped(scope, parse)
+            .map_err(|e| SearchError::BadQuery(format!("cannot parse the query now: {e}")))?
+            .join()
+            .unwrap_or_else(|_| Err(SearchError::BadQuery("the query could not be parsed".into())))
+    })
 }
 
 /// One search: free text plus optional filters. Empty `q` with filters
@@ -228,16 +294,32 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// Longest name key, in bytes. Keys are indexed (PostgreSQL's B-tree on
+/// outlets and entities refuses a row over ~2,700 bytes, failing the whole
+/// ingest, issue 21); no real name comes near it, so a longer one is cut
+/// and still matches itself.
+pub const MAX_NAME_KEY_BYTES: usize = 256;
+
 /// The key names are matched on: lowercase alphanumeric words joined by
-/// one space (`Ahn Kyu-back` -> `ahn kyu back`).
+/// one space (`Ahn Kyu-back` -> `ahn kyu back`), at most
+/// [`MAX_NAME_KEY_BYTES`] (cut at a character boundary).
 pub fn name_key(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for word in name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    let mut out = String::with_capacity(name.len().min(MAX_NAME_KEY_BYTES));
+    'words: for word in name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         if !out.is_empty() {
+            if out.len() + 1 > MAX_NAME_KEY_BYTES {
+                break;
+            }
             out.push(' ');
         }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        for c in word.chars().flat_map(char::to_lowercase) {
+            if out.len() + c.len_utf8() > MAX_NAME_KEY_BYTES {
+                break 'words;
+            }
+            out.push(c);
+        }
     }
+    out.truncate(out.trim_end().len());
     out
 }
 
@@ -528,20 +610,10 @@ impl SearchIndex {
         let text_query: Option<Box<dyn Query>> = if sq.q.trim().is_empty() {
             None
         } else {
-            if query_nesting(&sq.q) > MAX_QUERY_NESTING {
-                return Err(SearchError::BadQuery(format!(
-                    "parentheses nested more than {MAX_QUERY_NESTING} deep are not supported"
-                )));
-            }
-            if let Some(why) = unsupported_query(&sq.q) {
-                return Err(SearchError::BadQuery(why));
-            }
             let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.text, f.names]);
             parser.set_conjunction_by_default();
             parser.set_field_boost(f.title, TITLE_BOOST);
-            // Lenient: a stray quote or colon in a user's query searches
-            // the words rather than failing.
-            let (parsed, _errors) = parser.parse_query_lenient(&sq.q);
+            let parsed = parse_user_query(&parser, &sq.q)?;
             // The whole query may name an entity under another spelling.
             match self.entity_query(&searcher, &name_key(&sq.q))? {
                 Some(names) => Some(Box::new(BooleanQuery::new(vec![(Occur::Should, parsed), (Occur::Should, names)]))),
@@ -982,6 +1054,17 @@ mod tests {
     /// process. Deep nesting is now a bad query, shallow nesting still works,
     /// and a query on a small stack (a server worker's) survives.
     #[test]
+    fn name_keys_are_bounded_at_a_character_boundary_and_match_themselves() {
+        assert_eq!(name_key("Ahn Kyu-back"), "ahn kyu back");
+        let long = "Ünïcode Outlet ".repeat(100);
+        let key = name_key(&long);
+        assert!(key.len() <= MAX_NAME_KEY_BYTES && key.len() > MAX_NAME_KEY_BYTES - 16, "{}", key.len());
+        assert!(key.starts_with("ünïcode outlet ünïcode") && !key.ends_with(' '), "{key}");
+        assert_eq!(name_key(&key), key, "a cut key is its own key");
+        assert_eq!(name_key(&format!("{long} and more")), key, "the same long name, the same key");
+    }
+
+    #[test]
     fn deeply_nested_parentheses_are_a_bad_query_not_a_stack_overflow() {
         let (_d, idx) = index();
         let deep = format!("{}earthquake{}", "(".repeat(20_000), ")".repeat(20_000));
@@ -994,12 +1077,51 @@ mod tests {
                 .unwrap()
         };
         assert!(on_small_stack.join().expect("no stack overflow"), "a bad query");
-        let unclosed = "(".repeat(5000) + "coast";
-        assert!(matches!(idx.search(&q(&unclosed)), Err(SearchError::BadQuery(why)) if why.contains("nested")));
+        let nested = "(storm ".repeat(500) + "coast";
+        assert!(matches!(idx.search(&q(&nested)), Err(SearchError::BadQuery(why)) if why.contains("nested")));
         let shallow = format!("{}earthquake{}", "(".repeat(MAX_QUERY_NESTING), ")".repeat(MAX_QUERY_NESTING));
         assert!(!idx.search(&q(&shallow)).unwrap().is_empty(), "shallow nesting still searches");
-        // Parentheses inside quotes or escaped are words, not nesting.
-        assert_eq!(query_nesting(&format!("\"{}\" \\(\\(", "(".repeat(100))), 0);
+        // Parentheses inside quotes or escaped are words to the grammar;
+        // the bound counts them anyway, and the parse then finds no depth.
+        assert!(!idx.search(&q(&format!("earthquake \"{}\" \\(\\(", "(".repeat(100)))).is_err());
+    }
+
+    /// Issue 21, found by `cargo xtask fuzz --target query`: the grammar
+    /// also recurses once per `NOT `, and once per `(` of groups it folds
+    /// away (`((((a))))`), so 3-4 KB queries still overflowed the stack with
+    /// the parentheses counted outside quotes (a stray `"` hid them). Now a
+    /// query that may nest deeply is parsed on its own deep stack and
+    /// refused when what it means nests too deep; over 4 KB it is refused
+    /// unparsed. Run on a small stack: only the parse may go deep.
+    #[test]
+    fn deep_groups_and_chains_of_not_are_parsed_on_their_own_stack() {
+        let (_d, idx) = index();
+        let idx = std::sync::Arc::new(idx);
+        let on_small_stack = |query: String| {
+            let idx = idx.clone();
+            std::thread::Builder::new()
+                .stack_size(256 << 10)
+                .spawn(move || idx.search(&q(&query)).map(|hits| hits.len()).map_err(|e| e.to_string()))
+                .unwrap()
+                .join()
+                .expect("no stack overflow")
+        };
+        let bad = |r: Result<usize, String>| r.expect_err("a bad query");
+        assert!(bad(on_small_stack("NOT ".repeat(50_000) + "coast")).contains("bytes"));
+        assert!(bad(on_small_stack("NOT ".repeat(500) + "coast")).contains("nested"));
+        assert!(bad(on_small_stack("(NOT ".repeat(200) + "coast")).contains("nested"));
+        // The fuzzer's find: a stray quote, then thousands of `(`.
+        let found = format!("(seoul OR cox\">ast) {}", "(".repeat(4000));
+        // Hits or a bad query; before, the process aborted.
+        let _ = on_small_stack(found);
+        // Redundant groups fold away: deep in text, shallow in meaning.
+        let folded = format!("{}earthquake{}", "(".repeat(2000), ")".repeat(2000));
+        assert!(matches!(on_small_stack(folded), Ok(n) if n > 0));
+        assert_eq!(nesting_bound("NOT NOT (storm OR NOT coast)"), 4);
+        assert_eq!(nesting_bound("NOTE (\"(\""), 2, "a NOT inside a word is not one; quoted ( counts");
+        // Under the limits a query still searches.
+        assert!(idx.search(&q("earthquake NOT storm")).is_ok());
+        assert!(idx.search(&q(&format!("{} earthquake", "x".repeat(MAX_QUERY_BYTES - 11)))).is_ok());
     }
 
     /// Queries that once broke the parser (issue 21: `title:*` was a 500
