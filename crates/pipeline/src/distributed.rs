@@ -47,7 +47,7 @@ use storyline_core::{Analysis, Article, PipelineConfig, Prepared, RawArticle};
 use storyline_store::{identity_hash, PgStore, Store, StoredArticle};
 
 use crate::error::Doing;
-use crate::ingest::{arrival_order, load_streamer, process_all, Failed, Processed, Streamer};
+use crate::ingest::{arrival_order, load_streamer, map_articles, process_one, Failed, Processed, Streamer};
 use crate::parallel::map_in_order;
 use crate::PipelineError;
 
@@ -692,15 +692,8 @@ fn process_messages(
     // between sends the letter again, which the dead-letter stream drops
     // as a duplicate.
     for ((((seq, delivered), m), item), article) in messages.iter().zip(&items).zip(&articles) {
-        if let PendingItem::Failed(f) = item {
-            dead.send(&DeadLetter {
-                seq: *seq,
-                article_id: article_id_of(&m.payload),
-                stage: if *article { "process" } else { "parse" }.into(),
-                reason: f.reason.clone(),
-                attempts: (*delivered).max(1) as u32,
-                payload: m.payload.to_vec(),
-            })?;
+        if let Some(letter) = dead_letter_of(*seq, *delivered, &m.payload, item, *article) {
+            dead.send(&letter)?;
         }
     }
     let payloads: Vec<String> =
@@ -714,6 +707,20 @@ fn process_messages(
         Ok::<_, PipelineError>(())
     })?;
     Ok(messages.len() as u64)
+}
+
+/// The dead letter for a message whose item failed: stage `parse` when the
+/// payload was not an article, `process` when its per-article stages failed.
+fn dead_letter_of(seq: u64, delivered: i64, payload: &[u8], item: &PendingItem, article: bool) -> Option<DeadLetter> {
+    let PendingItem::Failed(f) = item else { return None };
+    Some(DeadLetter {
+        seq,
+        article_id: article_id_of(payload),
+        stage: if article { "process" } else { "parse" }.into(),
+        reason: f.reason.clone(),
+        attempts: delivered.max(1) as u32,
+        payload: payload.to_vec(),
+    })
 }
 
 /// Whether the whole stream is done: no message waiting or in flight and no
@@ -736,6 +743,17 @@ fn nothing_left(
 
 /// The pure stages for each message, on all cores, in message order.
 fn process_parallel(raws: Vec<Result<WorkMessage<'static>, FailedItem>>, cfg: &PipelineConfig) -> Vec<PendingItem> {
+    process_parallel_with(raws, cfg, &process_one)
+}
+
+/// [`process_parallel`] with the per-article stages given, so a test can
+/// make one article's stages fail (nothing known makes the real ones
+/// panic, which is what the `process` dead-letter stage is for).
+fn process_parallel_with(
+    raws: Vec<Result<WorkMessage<'static>, FailedItem>>,
+    cfg: &PipelineConfig,
+    stages: &(dyn Fn(&RawArticle, &PipelineConfig, &OutletLines) -> Processed + Sync),
+) -> Vec<PendingItem> {
     let one = |r: Result<WorkMessage<'static>, FailedItem>| -> PendingItem {
         let WorkMessage { raw, furniture } = match r {
             Ok(m) => m,
@@ -746,7 +764,7 @@ fn process_parallel(raws: Vec<Result<WorkMessage<'static>, FailedItem>>, cfg: &P
         // the whole input (a worker sees part of it).
         let raw = raw.into_owned();
         let outlet_lines = OutletLines::from_furniture(raw.source.as_deref(), &furniture, &cfg.clean.outlet_lines);
-        match process_all(std::slice::from_ref(&raw), cfg, &outlet_lines, &mut failed).pop() {
+        match map_articles(std::slice::from_ref(&raw), &mut failed, |r| stages(r, cfg, &outlet_lines)).pop() {
             Some(Processed { prepared: Prepared { article, analysis }, features, signature }) => {
                 PendingItem::Ready { article, analysis, features, signature }
             }
@@ -1117,6 +1135,56 @@ mod tests {
             })
             .unwrap();
         ids
+    }
+
+    /// Issue 21: an article whose per-article stages fail (a panic; no
+    /// known input does it, so the stages are replaced here) is dead-lettered
+    /// at stage `process` with its id and reason, and only it: the messages
+    /// beside it are processed.
+    #[test]
+    fn an_article_whose_stages_fail_is_dead_lettered_at_the_process_stage_alone() {
+        let cfg = PipelineConfig::default();
+        let payloads: Vec<Vec<u8>> = vec![
+            serde_json::to_vec(&good(0)).unwrap(),
+            serde_json::to_vec(&RawArticle { id: "boom".into(), ..good(1) }).unwrap(),
+            b"this is not json".to_vec(),
+            serde_json::to_vec(&good(2)).unwrap(),
+        ];
+        let read: Vec<Result<WorkMessage<'static>, FailedItem>> = payloads
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                serde_json::from_slice::<WorkMessage>(p)
+                    .map(|m| WorkMessage { raw: Cow::Owned(m.raw.into_owned()), furniture: m.furniture })
+                    .map_err(|e| FailedItem {
+                        origin: format!("message {}", i + 1),
+                        reason: format!("not an article: {e}"),
+                    })
+            })
+            .collect();
+        let parsed: Vec<bool> = read.iter().map(Result::is_ok).collect();
+        let stages = |raw: &RawArticle, cfg: &PipelineConfig, lines: &OutletLines| {
+            assert_ne!(raw.id, "boom", "a bug in a stage");
+            process_one(raw, cfg, lines)
+        };
+        let items = process_parallel_with(read, &cfg, &stages);
+        let ready: Vec<bool> = items.iter().map(|i| matches!(i, PendingItem::Ready { .. })).collect();
+        assert_eq!(ready, [true, false, false, true]);
+
+        let letters: Vec<DeadLetter> = items
+            .iter()
+            .zip(&payloads)
+            .zip(&parsed)
+            .enumerate()
+            .filter_map(|(i, ((item, p), parsed))| dead_letter_of(i as u64 + 1, 1, p, item, *parsed))
+            .collect();
+        assert_eq!(letters.len(), 2, "{letters:?}");
+        let process = &letters[0];
+        assert_eq!((process.seq, process.stage.as_str(), process.article_id.as_deref()), (2, "process", Some("boom")));
+        assert!(process.reason.contains("internal error"), "{}", process.reason);
+        let replay: RawArticle = serde_json::from_slice(&process.payload).unwrap();
+        assert_eq!(replay.id, "boom", "the payload is the article as published");
+        assert_eq!((letters[1].seq, letters[1].stage.as_str(), letters[1].article_id.as_deref()), (3, "parse", None));
     }
 
     #[test]

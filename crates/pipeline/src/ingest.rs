@@ -76,7 +76,7 @@ pub fn process_all(
 }
 
 /// The per-article stages of one article.
-fn process_one(raw: &RawArticle, cfg: &PipelineConfig, outlet_lines: &OutletLines) -> Processed {
+pub(crate) fn process_one(raw: &RawArticle, cfg: &PipelineConfig, outlet_lines: &OutletLines) -> Processed {
     let prepared = prepare_with(raw, cfg, outlet_lines);
     let features = cluster::text_features(&prepared.article, &prepared.analysis, &cfg.cluster);
     let signature = dedup::signature(&prepared.article, &cfg.dedup);
@@ -219,7 +219,11 @@ fn map_indexed<T: Send>(
 
 /// `f` over every article on all cores, in input order; an article whose
 /// `f` panics goes to `failed` instead.
-fn map_articles<T: Send>(raws: &[RawArticle], failed: &mut Vec<Failed>, f: impl Fn(&RawArticle) -> T + Sync) -> Vec<T> {
+pub(crate) fn map_articles<T: Send>(
+    raws: &[RawArticle],
+    failed: &mut Vec<Failed>,
+    f: impl Fn(&RawArticle) -> T + Sync,
+) -> Vec<T> {
     let all: Vec<usize> = (0..raws.len()).collect();
     let mut out = Vec::with_capacity(raws.len());
     for r in map_indexed(raws, &all, &f) {
