@@ -268,3 +268,84 @@ fn an_id_too_long_for_any_index_is_one_skip_line_and_the_rest_are_stored() {
     let store = storyline_store::PgStore::connect(&url).unwrap();
     assert_eq!(store.article_count().unwrap(), 3, "SELECT count(*) is the printed count");
 }
+
+/// Issue 21: values PostgreSQL indexes other than the id. An outlet name of
+/// 3,000 incompressible bytes and a run of 400 capitalised words (one huge
+/// "name") are indexed as keys (`articles.outlet_key`, `article_entities`),
+/// whose B-trees refuse rows over ~2,700 bytes: the whole ingest failed.
+/// Keys are now cut at `MAX_NAME_KEY_BYTES`; every article is stored on
+/// both stores and the printed count is `count(*)`.
+#[test]
+fn an_outlet_or_name_too_long_for_an_index_is_stored_on_both_stores() {
+    use storyline_store::postgres::testing::{self, TempSchema};
+    use storyline_store::Store;
+
+    let test = "an_outlet_or_name_too_long_for_an_index_is_stored_on_both_stores";
+    let tmp = tempfile::tempdir().unwrap();
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let mut letters = |n: usize| -> String {
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(b'a' + (x % 26) as u8)
+            })
+            .collect()
+    };
+    let long_outlet = letters(3000);
+    let long_name: String = (0..400)
+        .map(|_| {
+            let w = letters(7);
+            w[..1].to_uppercase() + &w[1..]
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let record = |id: &str, source: &str, text: &str| {
+        serde_json::json!({"id": id, "text": text, "date": "2025-03-03", "source": source}).to_string()
+    };
+    let lines = [
+        record("good-1", "Daily", "The city council voted on Monday to approve the new budget for schools and roads."),
+        record(
+            "long-outlet",
+            &long_outlet,
+            "A storm struck the northern coast on Tuesday, cutting power to thousands of homes.",
+        ),
+        record(
+            "long-name",
+            "Daily",
+            &format!("Officials said {long_name} met in Haldvik on Wednesday to plan a new harbour."),
+        ),
+        record(
+            "good-2",
+            "Daily",
+            "The ferry between Karsvik and Haldvik resumed service on Thursday after two days of storms.",
+        ),
+    ];
+    let input = tmp.path().join("long-keys.jsonl");
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let check = |r: &Run, db: &str| {
+        assert_eq!(r.code, 0, "{db}: stderr:\n{}", r.stderr);
+        assert!(r.stderr.contains("ingested 4 new articles"), "{db}: {}", r.stderr);
+    };
+
+    let lite = tmp.path().join("s.db");
+    check(&run(&["ingest", &arg(&input), "--db", &arg(&lite)]), "sqlite");
+    assert_eq!(storyline_store::SqliteStore::open(&lite).unwrap().article_count().unwrap(), 4);
+
+    if !testing::available(test) {
+        return;
+    }
+    let schema = TempSchema::new("st_longkeys");
+    let url = schema.url();
+    check(&run(&["ingest", &arg(&input), "--db", &url]), "postgres");
+    let store = storyline_store::PgStore::connect(&url).unwrap();
+    assert_eq!(store.article_count().unwrap(), 4, "SELECT count(*) is the printed count");
+    // The long outlet still finds its article (its key cut the same way).
+    for db in [arg(&lite), url.clone()] {
+        let r = run(&["stories", "--db", &db, "--json", "--outlet", &long_outlet]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let rows: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(rows.len(), 1, "{db}: the storm story alone: {}", r.stdout);
+    }
+}
