@@ -319,8 +319,14 @@ function keyFacts(view, label) {
       const differs = f.conflicts.length > 0;
       const verdict = differs
         ? el("span", { class: "verdict differ" }, "sources differ")
-        : n > 1 ? el("span", { class: "verdict agree" }, `${n} sources agree`) : el("span", { class: "verdict single" }, "one source");
-      const values = [el("li", { class: "value" }, el("strong", {}, fmtValue(f.value) + " " + f.unit), " ", sourceLinks(f.sources, label))];
+        : (f.stated || []).length
+          ? el("span", { class: "verdict differ" }, `${n} sources give ${fmtValue(f.value)}, bounded differently`)
+          : n > 1 ? el("span", { class: "verdict agree" }, `${n} sources agree`) : el("span", { class: "verdict single" }, "one source");
+      const stated = f.stated || [];
+      const values = stated.length && !differs
+        // One number, bounded differently: each wording with its sources.
+        ? stated.map((st) => el("li", { class: "value" }, el("strong", {}, "\u201c" + st.text + "\u201d"), " ", sourceLinks(st.sources, label)))
+        : [el("li", { class: "value" }, el("strong", {}, fmtValue(f.value) + " " + f.unit), " ", sourceLinks(f.sources, label))];
       for (const c of f.conflicts) {
         values.push(el("li", { class: "value" }, el("strong", {}, fmtValue(c.value) + " " + f.unit), " ", sourceLinks(c.sources, label)));
       }

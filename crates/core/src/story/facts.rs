@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::shared::{add_source, slice_chars, Ctx};
-use super::view::{FactConflict, FactView, VariantForm, VariantView};
+use super::view::{FactConflict, FactStatement, FactView, VariantForm, VariantView};
 use crate::analyze::dated_alias;
 use crate::model::{Amount, Analysis, EntityType};
 
@@ -59,10 +59,61 @@ fn fact_subject(a: &Amount, raw: &str, analysis: &Analysis, sent: (usize, usize)
     subject
 }
 
+/// Words before a number that bound it, longest first within each bound
+/// (`no more than` before `more than`), and the bound they mean.
+const BOUNDS: &[(&str, &str)] = &[
+    ("no more than", "up to"),
+    ("no fewer than", "more than"),
+    ("no less than", "more than"),
+    ("more than", "more than"),
+    ("greater than", "more than"),
+    ("in excess of", "more than"),
+    ("upwards of", "more than"),
+    ("at least", "more than"),
+    ("over", "more than"),
+    ("above", "more than"),
+    ("fewer than", "up to"),
+    ("less than", "up to"),
+    ("at most", "up to"),
+    ("up to", "up to"),
+    ("under", "up to"),
+    ("below", "up to"),
+    ("an estimated", "about"),
+    ("approximately", "about"),
+    ("roughly", "about"),
+    ("around", "about"),
+    ("about", "about"),
+    ("some", "about"),
+    ("close to", "nearly"),
+    ("nearly", "nearly"),
+    ("almost", "nearly"),
+];
+
+/// How the text bounds the amount starting at char `start` of `raw`: the
+/// bound and the amount as written with its bounding words
+/// (`around 28,500 American troops`), or `exactly` and the amount alone.
+pub(super) fn stated_bound(a: &Amount, raw: &str) -> (&'static str, String) {
+    let window = slice_chars(raw, a.start.saturating_sub(24), a.start);
+    // ASCII lowercase keeps byte offsets, so a match in `lower` is the same
+    // span of `window`.
+    let lower = window.to_ascii_lowercase();
+    let trimmed = lower.trim_end();
+    for (words, bound) in BOUNDS {
+        if let Some(rest) = trimmed.strip_suffix(words) {
+            if rest.is_empty() || rest.ends_with(|c: char| !c.is_alphanumeric()) {
+                return (bound, format!("{}{}", &window[rest.len()..], a.text));
+            }
+        }
+    }
+    ("exactly", a.text.clone())
+}
+
 pub(super) fn facts(ctx: &Ctx) -> Vec<FactView> {
     let cfg = ctx.cfg;
-    // (subject, unit) -> groups of agreeing values: (value, text, sources).
-    let mut by_subject: BTreeMap<(String, String), Vec<(f64, String, Vec<String>)>> = BTreeMap::new();
+    // (subject, unit) -> groups of agreeing values: (value, text, sources,
+    // how each source bounds it).
+    type Group = (f64, String, Vec<String>, Vec<FactStatement>);
+    let mut by_subject: BTreeMap<(String, String), Vec<Group>> = BTreeMap::new();
     for m in ctx.originals() {
         for a in &m.analysis.amounts {
             if cfg.label_units.iter().any(|u| u == &a.unit) && a.value < cfg.fact_min_label_value {
@@ -76,9 +127,22 @@ pub(super) fn facts(ctx: &Ctx) -> Vec<FactView> {
             let subject = fact_subject(a, &m.article.raw_text, m.analysis, (s.start, s.end));
             let groups = by_subject.entry((subject, a.unit.clone())).or_default();
             let agrees = |g: f64| (g - a.value).abs() <= cfg.fact_value_tolerance * g.abs().max(a.value.abs());
-            match groups.iter_mut().find(|g| agrees(g.0)) {
-                Some(g) => add_source(&mut g.2, &m.article.id),
-                None => groups.push((a.value, sentence, vec![m.article.id.clone()])),
+            let group = match groups.iter_mut().position(|g| agrees(g.0)) {
+                Some(i) => i,
+                None => {
+                    groups.push((a.value, sentence, Vec::new(), Vec::new()));
+                    groups.len() - 1
+                }
+            };
+            let g = &mut groups[group];
+            if g.2.iter().any(|s| s == &m.article.id) {
+                continue; // the first mention in an article says how it bounds it
+            }
+            g.2.push(m.article.id.clone());
+            let (bound, text) = stated_bound(a, &m.article.raw_text);
+            match g.3.iter_mut().find(|st| st.bound == bound) {
+                Some(st) => st.sources.push(m.article.id.clone()),
+                None => g.3.push(FactStatement { bound: bound.into(), text, sources: vec![m.article.id.clone()] }),
             }
         }
     }
@@ -87,10 +151,13 @@ pub(super) fn facts(ctx: &Ctx) -> Vec<FactView> {
         .map(|((subject, unit), mut vals)| {
             // The value most sources give; others are conflicts.
             vals.sort_by(|a, b| b.2.len().cmp(&a.2.len()).then(a.0.total_cmp(&b.0)));
-            let (value, text, sources) = vals.remove(0);
+            let (value, text, sources, mut stated) = vals.remove(0);
             let conflicts =
-                vals.into_iter().map(|(value, text, sources)| FactConflict { value, sources, text }).collect();
-            FactView { subject, value, unit, text, sources, conflicts }
+                vals.into_iter().map(|(value, text, sources, _)| FactConflict { value, sources, text }).collect();
+            if stated.len() < 2 {
+                stated.clear();
+            }
+            FactView { subject, value, unit, text, sources, conflicts, stated }
         })
         .collect();
     out.sort_by(|a, b| b.sources.len().cmp(&a.sources.len()).then(a.subject.cmp(&b.subject)));

@@ -28,6 +28,6 @@ pub use config::StoryConfig;
 pub use headline::{lead_snippet, lead_title, story_title};
 pub use sentences::{sentence_spans, SentenceSpan};
 pub use view::{
-    CopyOf, EntityView, EventView, FactConflict, FactView, QuoteView, QuoteWording, ReusedParagraph, SourceView,
-    StoryMember, StoryView, TimelineEntry, VariantForm, VariantView,
+    CopyOf, EntityView, EventView, FactConflict, FactStatement, FactView, QuoteView, QuoteWording, ReusedParagraph,
+    SourceView, StoryMember, StoryView, TimelineEntry, VariantForm, VariantView,
 };

@@ -178,7 +178,11 @@ pub fn to_text(v: &StoryView) -> String {
                 f.conflicts.iter().map(|c| format!("{} [{}]", c.value, list(&c.sources))).collect();
             let differ =
                 if conflicts.is_empty() { String::new() } else { format!("  DIFFERS: {}", conflicts.join("; ")) };
-            let _ = writeln!(o, "  {}: {} [{}]{}", p(&f.subject), f.value, list(&f.sources), differ);
+            let stated: Vec<String> =
+                f.stated.iter().map(|st| format!("{} [{}]", p(&st.text), list(&st.sources))).collect();
+            let stated =
+                if stated.is_empty() { String::new() } else { format!("  BOUNDED DIFFERENTLY: {}", stated.join("; ")) };
+            let _ = writeln!(o, "  {}: {} [{}]{}{}", p(&f.subject), f.value, list(&f.sources), differ, stated);
         }
     }
     if !v.quotes.is_empty() {
@@ -273,8 +277,9 @@ pub fn to_markdown(v: &StoryView) -> String {
     if !v.facts.is_empty() {
         let _ = writeln!(o, "## Facts\n\n| Subject | Value | Sources | Differs |\n|---|---|---|---|");
         for f in &v.facts {
-            let differs: Vec<String> =
+            let mut differs: Vec<String> =
                 f.conflicts.iter().map(|c| format!("{} ({})", format_value(c.value), srcs(&c.sources))).collect();
+            differs.extend(f.stated.iter().map(|st| format!("“{}” ({})", e(&st.text), srcs(&st.sources))));
             let _ = writeln!(
                 o,
                 "| {} | {} {} | {} | {} |",
@@ -583,10 +588,23 @@ pub fn to_html(v: &StoryView) -> String {
         o.push_str("<section id=\"facts\"><h2>Facts across sources</h2><table><thead><tr><th>Subject</th><th>Value</th><th>Sources</th><th>Agreement</th></tr></thead><tbody>");
         for f in &v.facts {
             let verdict = if f.conflicts.is_empty() {
-                if f.sources.len() > 1 {
+                let agree = if f.sources.len() > 1 {
                     format!("<span class=\"agree\">{} sources agree</span>", f.sources.len())
                 } else {
                     "single source".to_string()
+                };
+                if f.stated.is_empty() {
+                    agree
+                } else {
+                    let forms: Vec<String> = f
+                        .stated
+                        .iter()
+                        .map(|st| format!("“{}” {}", e(&st.text), src_badges(&st.sources, &labels)))
+                        .collect();
+                    format!(
+                        "{agree} on the number, <span class=\"conflict\">bounded differently:</span> {}",
+                        forms.join("; ")
+                    )
                 }
             } else {
                 f.conflicts
@@ -723,7 +741,7 @@ pub fn to_html(v: &StoryView) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::story::view::{EventView, FactView, QuoteView};
+    use crate::story::view::{EventView, FactStatement, FactView, QuoteView};
 
     #[test]
     fn escape_html_handles_all_five() {
@@ -767,6 +785,10 @@ mod tests {
                 text: bad.into(),
                 sources: vec![bad.into()],
                 conflicts: vec![],
+                stated: vec![
+                    FactStatement { bound: "about".into(), text: bad.into(), sources: vec![bad.into()] },
+                    FactStatement { bound: "exactly".into(), text: bad.into(), sources: vec!["b".into()] },
+                ],
             }],
             variants: vec![],
             quotes: vec![QuoteView {

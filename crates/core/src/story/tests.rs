@@ -106,6 +106,38 @@ fn seed_troop_fact_agrees_across_three_sources() {
     assert!(f.conflicts.is_empty(), "{f:?}");
     // South Korea's own 450,000 troops are another subject, not a conflict.
     assert!(v.facts.iter().all(|f| f.conflicts.is_empty()), "{:#?}", v.facts);
+    // They agree on the number but not on its bound: "around 28,500"
+    // (Reuters via The Chenab Times), "the 28,500" (Reuters 2025), "over
+    // 28,500" (MENAFN), each stated with its sources.
+    let stated: Vec<(&str, &str, Vec<&str>)> =
+        f.stated.iter().map(|st| (st.bound.as_str(), st.text.as_str(), short(&st.sources))).collect();
+    assert_eq!(
+        stated,
+        vec![
+            ("about", "around 28,500 American troops", vec!["002"]),
+            ("exactly", "28,500 U.S. troops", vec!["003"]),
+            ("more than", "over 28,500 American troops", vec!["004"]),
+        ],
+        "{f:?}"
+    );
+}
+
+#[test]
+fn bounding_words_before_an_amount_are_read_as_its_bound() {
+    use crate::model::Amount;
+    let raw = "Officials said about 300 people came. Police counted some 310 people.";
+    let amount = |text: &str| {
+        let start = raw[..raw.find(text).unwrap()].chars().count();
+        Amount { text: text.into(), value: 0.0, unit: "people".into(), start, end: start + text.chars().count() }
+    };
+    assert_eq!(super::facts::stated_bound(&amount("300 people"), raw), ("about", "about 300 people".to_string()));
+    assert_eq!(super::facts::stated_bound(&amount("310 people"), raw), ("about", "some 310 people".to_string()));
+    let raw2 = "No more than 40 boats left; the handsome 12 stayed.";
+    let start = |t: &str| raw2[..raw2.find(t).unwrap()].chars().count();
+    let a40 = Amount { text: "40 boats".into(), value: 40.0, unit: "boats".into(), start: start("40 boats"), end: 0 };
+    assert_eq!(super::facts::stated_bound(&a40, raw2), ("up to", "No more than 40 boats".to_string()));
+    let a12 = Amount { text: "12".into(), value: 12.0, unit: "boats".into(), start: start("12 stayed"), end: 0 };
+    assert_eq!(super::facts::stated_bound(&a12, raw2).0, "exactly", "'handsome' ends in 'some' but is not it");
 }
 
 #[test]

@@ -109,6 +109,23 @@ pub struct FactView {
     pub sources: Vec<String>,
     /// Other values given for the same subject, and by whom.
     pub conflicts: Vec<FactConflict>,
+    /// How the sources giving [`FactView::value`] bound it, when they do
+    /// not all bound it alike (`around 28,500` / `over 28,500` / `28,500`);
+    /// empty when they do.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stated: Vec<FactStatement>,
+}
+
+/// One way sources state a fact's value: its bound and who states it so.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactStatement {
+    /// `exactly`, `about`, `more than`, `up to` or `nearly`.
+    pub bound: String,
+    /// The amount as the first of these sources writes it
+    /// (`over 28,500 American troops`).
+    pub text: String,
+    /// Articles stating it so.
+    pub sources: Vec<String>,
 }
 
 /// One spelling of a name or title and who uses it.
