@@ -326,12 +326,16 @@ fn prune_document(r: &Readability) {
     if let Some(sel) = r.doc.try_select("[class], [id]") {
         for node in sel.nodes() {
             let key = crate::region::class_id_key(node);
-            if is_boilerplate_name(&key) && !is_content_name(&key) && node.normalized_char_count() < 1500 {
-                // several real paragraphs inside: a content wrapper with an
-                // unlucky class name, not a widget
-                let long_paras = node.find(&["p"]).iter().filter(|p| p.text().len() > 120).take(2).count();
-                if long_paras < 2 {
+            if is_boilerplate_name(&key) && !is_content_name(&key) {
+                // large, or several real paragraphs inside: a content
+                // wrapper with an unlucky class name (`newsletter-post`),
+                // not a widget; marked so the serializer reads it too
+                let widget = node.normalized_char_count() < 1500
+                    && node.find(&["p"]).iter().filter(|p| p.text().len() > 120).take(2).count() < 2;
+                if widget {
                     node.remove_from_parent();
+                } else {
+                    node.set_attr(KEEP_ATTR, "");
                 }
             }
         }
@@ -497,7 +501,14 @@ fn find_tag_end(bytes: &[u8], from: usize) -> usize {
     bytes.len()
 }
 
+/// Set on an element whose class or id names a widget but which holds
+/// content (`prune_document`): the serializer does not skip it.
+const KEEP_ATTR: &str = "data-storyline-content";
+
 fn attr_says_boilerplate(tag_body: &str) -> bool {
+    if tag_body.contains(KEEP_ATTR) {
+        return false;
+    }
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| Regex::new(r#"(?i)\b(?:class|id)\s*=\s*"([^"]*)""#).expect("static regex"));
     re.captures_iter(tag_body).filter_map(|c| c.get(1)).any(|m| {
@@ -1221,6 +1232,22 @@ mod tests {
         let a = extract_html(&page, None).unwrap();
         assert_eq!((a.published.as_deref(), a.modified.as_deref()), (None, Some("2024-03-09")));
         assert_eq!(a.sources.get("published"), None);
+    }
+
+    #[test]
+    fn html_a_content_wrapper_with_a_widget_name_is_read() {
+        // a newsletter platform puts its posts in `<article class="newsletter-post">`:
+        // a name that also marks sign-up boxes, but here it holds the text
+        let para = "<p>The council voted on Tuesday to approve the construction of a new pedestrian bridge across the river, ending a long debate.</p>";
+        let page = format!(
+            r#"<html><body><div id="main"><article class="typography newsletter-post post"><h1>Bridge</h1>
+            <div class="body markup">{}</div></article>
+            <div class="newsletter-signup"><p>Subscribe to get new posts by email.</p></div></div></body></html>"#,
+            para.repeat(4)
+        );
+        let a = extract_html(&page, None).expect("the post is read");
+        assert!(a.text.contains("pedestrian bridge"), "{}", a.text);
+        assert!(!a.text.contains("Subscribe"), "{}", a.text);
     }
 
     #[test]
