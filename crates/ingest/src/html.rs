@@ -1264,8 +1264,7 @@ mod tests {
         // a name that also marks sign-up boxes, but here it holds the text
         let para = "<p>The council voted on Tuesday to approve the construction of a new pedestrian bridge across the river, ending a long debate.</p>";
         let page = format!(
-            r#"<html><body><div id="main"><article class="typography newsletter-post post"><h1>Bridge</h1>
-            <div class="body markup">{}</div></article>
+            r#"<html><body><div id="main"><article class="typography newsletter-post post"><h1>Bridge</h1>{}</article>
             <div class="newsletter-signup"><p>Subscribe to get new posts by email.</p></div></div></body></html>"#,
             para.repeat(4)
         );
