@@ -9,9 +9,11 @@ for every tool). Text is scored with ../shared/tools/score_extract.py
 pages whose annotated `published` is known: right (same day), missing
 (no date given) or wrong.
 
-Timing: storyline is the wall time of `storyline extract DIR` (process
-start, reading, gunzip, extraction and cleaning) divided by pages;
-trafilatura and htmldate are timed inside Python around their call only.
+Timing: storyline is the wall and CPU (user + system, from the child's
+rusage) time of `storyline extract DIR` (process start, reading, gunzip,
+extraction and cleaning) divided by pages; trafilatura is timed inside
+Python around its call only (wall and process CPU), htmldate likewise
+(wall). CPU time is the fair column on a shared machine.
 
 Usage (from the repository root, after `cargo build --release`):
     pip install trafilatura htmldate lxml_html_clean
@@ -20,6 +22,7 @@ Usage (from the repository root, after `cargo build --release`):
 import argparse
 import gzip
 import json
+import resource
 import subprocess
 import sys
 import time
@@ -36,23 +39,30 @@ def pages(d):
         yield p.name[: -len(".html.gz")], gzip.decompress(p.read_bytes())
 
 
+def child_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run_storyline(binary, d, out):
-    t0 = time.perf_counter()
+    """Wall and CPU (user + system) seconds of one `storyline extract`."""
+    t0, c0 = time.perf_counter(), child_cpu()
     subprocess.run([binary, "extract", str(d / "html"), "-o", str(out)], check=True, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, child_cpu() - c0
 
 
 def run_trafilatura(d, out):
     import trafilatura
 
-    total = 0.0
+    total = cpu = 0.0
     with open(out, "w") as f:
         for pid, raw in pages(d):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             text = trafilatura.extract(raw) or ""
             total += time.perf_counter() - t0
+            cpu += time.process_time() - c0
             f.write(json.dumps({"id": pid, "text": text}) + "\n")
-    return total
+    return total, cpu
 
 
 def run_htmldate(d, ids, out):
@@ -100,6 +110,18 @@ def empty_preds(pred, ids):
     return n + len(ids - seen)
 
 
+def empty_by_kind(pred, truth):
+    texts = {}
+    for line in open(pred):
+        r = json.loads(line)
+        texts[r["id"]] = (r.get("text") or "").strip()
+    out = {}
+    for t in truth:
+        if not texts.get(t["id"]):
+            out[t["page_type"]] = out.get(t["page_type"], 0) + 1
+    return out
+
+
 def date_counts(truth_dates, pred_path):
     pred = {}
     for line in open(pred_path):
@@ -137,25 +159,38 @@ def main():
     n_wcxb, n_zyte = len(all_ids), len(zyte_ids)
 
     rows = {}
-    t = run_storyline(args.storyline, WCXB, out / "storyline-wcxb.jsonl")
-    tz = run_storyline(args.storyline, ZYTE, out / "storyline-zyte.jsonl")
-    rows["storyline"] = (out / "storyline-wcxb.jsonl", out / "storyline-zyte.jsonl", (t + tz) / (n_wcxb + n_zyte))
+    n_pages = n_wcxb + n_zyte
+    (t, c), (tz, cz) = (run_storyline(args.storyline, WCXB, out / "storyline-wcxb.jsonl"),
+                        run_storyline(args.storyline, ZYTE, out / "storyline-zyte.jsonl"))
+    rows["storyline"] = (out / "storyline-wcxb.jsonl", out / "storyline-zyte.jsonl", (t + tz) / n_pages, (c + cz) / n_pages)
     timing = out / "peer-timing.json"
     if not args.skip_peers:
-        t = run_trafilatura(WCXB, out / "trafilatura-wcxb.jsonl")
-        tz = run_trafilatura(ZYTE, out / "trafilatura-zyte.jsonl")
+        t, c = run_trafilatura(WCXB, out / "trafilatura-wcxb.jsonl")
+        tz, cz = run_trafilatura(ZYTE, out / "trafilatura-zyte.jsonl")
         th = run_htmldate(WCXB, set(dated), out / "htmldate-wcxb.jsonl")
-        json.dump({"trafilatura": (t + tz) / (n_wcxb + n_zyte), "htmldate": th / len(dated)}, open(timing, "w"))
+        json.dump({"trafilatura": (t + tz) / n_pages, "trafilatura_cpu": (c + cz) / n_pages, "htmldate": th / len(dated)}, open(timing, "w"))
     peer_ms = json.load(open(timing))
-    rows["trafilatura 2.3.1"] = (out / "trafilatura-wcxb.jsonl", out / "trafilatura-zyte.jsonl", peer_ms["trafilatura"])
+    rows["trafilatura 2.3.1"] = (out / "trafilatura-wcxb.jsonl", out / "trafilatura-zyte.jsonl",
+                                 peer_ms["trafilatura"], peer_ms.get("trafilatura_cpu", float("nan")))
 
-    print(f"| extractor | WCXB dev articles ({len(articles)}) | WCXB dev all ({n_wcxb}) | pages with no text | Zyte ({n_zyte}) | ms/page |")
-    print("|---|---|---|---|---|---|")
-    for name, (w, z, sec) in rows.items():
+    kinds = ["article", "service", "documentation", "forum", "product", "collection", "listing"]
+    print(f"| extractor | WCXB dev articles ({len(articles)}) | WCXB dev all ({n_wcxb}) | pages with no text | Zyte ({n_zyte}) | ms/page (wall) | CPU ms/page |")
+    print("|---|---|---|---|---|---|---|")
+    by_kind = {}
+    for name, (w, z, sec, cpu) in rows.items():
         art = headline(score(WCXB / "truth.jsonl", w, ["--page-type", "article"]))
-        alls = headline(score(WCXB / "truth.jsonl", w))
+        alls = score(WCXB / "truth.jsonl", w, ["--by-type"])
+        by_kind[name] = (alls["by_page_type"], empty_by_kind(w, truth))
         zy = headline(score(ZYTE / "ground-truth.json", z))
-        print(f"| {name} | {art:.3f} | {alls:.3f} | {empty_preds(w, all_ids)} | {zy:.3f} | {sec * 1000:.1f} |")
+        print(f"| {name} | {art:.3f} | {headline(alls):.3f} | {empty_preds(w, all_ids)} | {zy:.3f} | {sec * 1000:.1f} | {cpu * 1000:.1f} |")
+    print()
+    print("Per page kind, WCXB dev bag F1 (precision / recall; pages with no text):")
+    print()
+    print("| extractor | " + " | ".join(f"{k} ({sum(t['page_type'] == k for t in truth)})" for k in kinds) + " |")
+    print("|---|" + "---|" * len(kinds))
+    for name, (bt, empty) in by_kind.items():
+        cells = [f"{bt[k]['f1']:.3f} ({bt[k]['precision']:.2f} / {bt[k]['recall']:.2f}; {empty.get(k, 0)})" for k in kinds]
+        print(f"| {name} | " + " | ".join(cells) + " |")
     print()
     print(f"Publication dates, WCXB dev articles with a known date ({len(dated)}):")
     print()

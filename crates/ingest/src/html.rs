@@ -224,7 +224,9 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
     // depth x size; deeper trees than real pages have (hostile input,
     // html5ever's repair of misnested formatting tags) keep Readability's.
     let region = if depth <= MAX_REGION_DEPTH {
-        crate::region::main_region_html(&r.doc).map(|h| html_to_paragraphs_with(&h, true)).unwrap_or_default()
+        crate::region::main_region_html(&r.doc)
+            .map(|h| serialize_paragraphs(&h, true, LINK_ENTRY_WORDS))
+            .unwrap_or_default()
     } else {
         Vec::new()
     };
@@ -255,6 +257,12 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
     Ok(meta)
 }
 
+/// A paragraph of the page's region that is all link text is kept when it
+/// has this many words: a listing's entry (`<a>` around a headline and its
+/// summary), not a menu item. Swept 4-10 on WCXB and Zyte (BENCHMARKS.md,
+/// "issue 17, third pass").
+const LINK_ENTRY_WORDS: usize = 6;
+
 /// Readability's block or the page's main region (`region.rs`), whichever
 /// holds the page's content. The region wins when the prose it adds (words
 /// of its paragraphs of 8 words or more that Readability left out) outweighs what
@@ -263,8 +271,13 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
 /// "more stories" teasers than content. Chosen on the WCXB development
 /// split and checked on the Zyte pages (BENCHMARKS.md, "Main text: the
 /// page's region").
-fn choose_text(readability: Vec<String>, region: Vec<String>, declared_article: bool) -> Vec<String> {
+///
+/// The region's link-only paragraphs (a listing's entries) count as prose
+/// and are kept on a page that does not declare itself an article; on an
+/// article they are "more stories" links and are dropped.
+fn choose_text(readability: Vec<String>, region: Vec<Paragraph>, declared_article: bool) -> Vec<String> {
     const MIN_PROSE_WORDS: usize = 8;
+    let region: Vec<Paragraph> = region.into_iter().filter(|p| !(p.link_only && declared_article)).collect();
     // words, not paragraphs, are compared: the two serialisations may
     // split the same text differently
     let mut kept: HashMap<&str, usize> = HashMap::new();
@@ -274,8 +287,8 @@ fn choose_text(readability: Vec<String>, region: Vec<String>, declared_article: 
         kept_words += 1;
     }
     let mut added_prose = 0usize;
-    for p in region.iter().filter(|p| p.split_whitespace().nth(MIN_PROSE_WORDS - 1).is_some()) {
-        for w in p.split_whitespace() {
+    for p in region.iter().filter(|p| p.text.split_whitespace().nth(MIN_PROSE_WORDS - 1).is_some()) {
+        for w in p.text.split_whitespace() {
             match kept.get_mut(w) {
                 Some(n) if *n > 0 => *n -= 1,
                 _ => added_prose += 1,
@@ -284,7 +297,7 @@ fn choose_text(readability: Vec<String>, region: Vec<String>, declared_article: 
     }
     let factor = if declared_article { 2.0 } else { 0.5 };
     if added_prose as f64 > factor * kept_words as f64 {
-        region
+        region.into_iter().map(|p| p.text).collect()
     } else {
         readability
     }
@@ -326,12 +339,16 @@ fn prune_document(r: &Readability) {
     if let Some(sel) = r.doc.try_select("[class], [id]") {
         for node in sel.nodes() {
             let key = crate::region::class_id_key(node);
-            if is_boilerplate_name(&key) && !is_content_name(&key) && node.normalized_char_count() < 1500 {
-                // several real paragraphs inside: a content wrapper with an
-                // unlucky class name, not a widget
-                let long_paras = node.find(&["p"]).iter().filter(|p| p.text().len() > 120).take(2).count();
-                if long_paras < 2 {
+            if is_boilerplate_name(&key) && !is_content_name(&key) {
+                // large, or several real paragraphs inside: a content
+                // wrapper with an unlucky class name (`newsletter-post`),
+                // not a widget; marked so the serializer reads it too
+                let widget = node.normalized_char_count() < 1500
+                    && node.find(&["p"]).iter().filter(|p| p.text().len() > 120).take(2).count() < 2;
+                if widget {
                     node.remove_from_parent();
+                } else {
+                    node.set_attr(KEEP_ATTR, "");
                 }
             }
         }
@@ -386,13 +403,23 @@ pub fn html_fragment_to_text(fragment: &str) -> String {
 /// Convert HTML (dom_smoothie's serialized output, so well formed) to plain
 /// paragraphs. A tag scanner is enough here and keeps the walk iterative.
 fn html_to_paragraphs(html: &str) -> Vec<String> {
-    html_to_paragraphs_with(html, false)
+    serialize_paragraphs(html, false, usize::MAX).into_iter().map(|p| p.text).collect()
 }
 
-/// As [`html_to_paragraphs`]; `skip_page_furniture` also drops `<header>`
-/// and `<footer>`, which a whole page region has around its content.
-fn html_to_paragraphs_with(html: &str, skip_page_furniture: bool) -> Vec<String> {
-    let mut paras: Vec<String> = Vec::new();
+/// One paragraph of serialized text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Paragraph {
+    text: String,
+    /// Mostly link text: an entry of a listing, or a related-stories link.
+    link_only: bool,
+}
+
+/// As [`html_to_paragraphs`], each paragraph marked when it is mostly link
+/// text. Such a paragraph is dropped unless it has `link_words` words or
+/// more; `skip_page_furniture` also drops `<header>` and `<footer>`, which a
+/// whole page region has around its content.
+fn serialize_paragraphs(html: &str, skip_page_furniture: bool, link_words: usize) -> Vec<Paragraph> {
+    let mut paras: Vec<Paragraph> = Vec::new();
     let mut cur = String::new();
     // bytes of `cur` that came from inside <a>: link-only blocks are
     // related-article lists and teasers, not body text
@@ -403,11 +430,12 @@ fn html_to_paragraphs_with(html: &str, skip_page_furniture: bool) -> Vec<String>
     let mut skip_depth = 0usize;
     let bytes = html.as_bytes();
     let mut i = 0;
-    let flush = |cur: &mut String, link_bytes: &mut usize, paras: &mut Vec<String>| {
+    let flush = |cur: &mut String, link_bytes: &mut usize, paras: &mut Vec<Paragraph>| {
         let total = cur.trim().len();
         let t = collapse_ws(cur);
-        if !t.is_empty() && (*link_bytes as f64) < 0.7 * total as f64 {
-            paras.push(t);
+        let link_only = (*link_bytes as f64) >= 0.7 * total as f64;
+        if !t.is_empty() && (!link_only || t.split_whitespace().nth(link_words.saturating_sub(1)).is_some()) {
+            paras.push(Paragraph { text: t, link_only });
         }
         cur.clear();
         *link_bytes = 0;
@@ -497,7 +525,14 @@ fn find_tag_end(bytes: &[u8], from: usize) -> usize {
     bytes.len()
 }
 
+/// Set on an element whose class or id names a widget but which holds
+/// content (`prune_document`): the serializer does not skip it.
+const KEEP_ATTR: &str = "data-storyline-content";
+
 fn attr_says_boilerplate(tag_body: &str) -> bool {
+    if tag_body.contains(KEEP_ATTR) {
+        return false;
+    }
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| Regex::new(r#"(?i)\b(?:class|id)\s*=\s*"([^"]*)""#).expect("static regex"));
     re.captures_iter(tag_body).filter_map(|c| c.get(1)).any(|m| {
@@ -1221,6 +1256,48 @@ mod tests {
         let a = extract_html(&page, None).unwrap();
         assert_eq!((a.published.as_deref(), a.modified.as_deref()), (None, Some("2024-03-09")));
         assert_eq!(a.sources.get("published"), None);
+    }
+
+    #[test]
+    fn html_a_content_wrapper_with_a_widget_name_is_read() {
+        // a newsletter platform puts its posts in `<article class="newsletter-post">`:
+        // a name that also marks sign-up boxes, but here it holds the text
+        let para = "<p>The council voted on Tuesday to approve the construction of a new pedestrian bridge across the river, ending a long debate.</p>";
+        let page = format!(
+            r#"<html><body><div id="main"><article class="typography newsletter-post post"><h1>Bridge</h1>{}</article>
+            <div class="newsletter-signup"><p>Subscribe to get new posts by email.</p></div></div></body></html>"#,
+            para.repeat(4)
+        );
+        let a = extract_html(&page, None).expect("the post is read");
+        assert!(a.text.contains("pedestrian bridge"), "{}", a.text);
+        assert!(!a.text.contains("Subscribe"), "{}", a.text);
+    }
+
+    #[test]
+    fn html_a_listing_keeps_its_linked_entries_and_an_article_drops_them() {
+        let entries: String = [
+            "Senior backend engineer to build our payments platform in Berlin",
+            "Frontend developer for a small team making tools for teachers",
+            "Data engineer to run the pipelines behind our weather forecasts",
+            "Site reliability engineer for a growing open source database company",
+        ]
+        .iter()
+        .map(|t| format!(r#"<li><a href="/job"><h3>{t}</h3><span>Remote, full time</span></a></li>"#))
+        .collect();
+        let intro = "<p>Remote programming jobs posted this week, newest first.</p>";
+        let menu = r#"<ul><li><a href="/">Home</a></li><li><a href="/jobs">Jobs</a></li><li><a href="/about">About</a></li></ul>"#;
+        let listing = format!(r#"<html><body>{menu}<main>{intro}<ul>{entries}</ul></main></body></html>"#);
+        let a = extract_html(&listing, None).expect("a listing has text");
+        assert!(a.text.contains("payments platform") && a.text.contains("open source database"), "{}", a.text);
+        assert!(!a.text.contains("About"), "{}", a.text);
+        // the same links under a declared article's text are more stories
+        let story = "<p>The city council voted on Tuesday to approve the construction of a new pedestrian bridge across the river, ending a debate that has lasted nearly a decade and divided the town.</p>";
+        let article = format!(
+            r#"<html><head><meta property="og:type" content="article"></head><body><main><article>{}</article><ul>{entries}</ul></main></body></html>"#,
+            story.repeat(3)
+        );
+        let a = extract_html(&article, None).expect("an article");
+        assert!(a.text.contains("pedestrian bridge") && !a.text.contains("payments platform"), "{}", a.text);
     }
 
     #[test]
