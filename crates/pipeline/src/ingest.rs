@@ -434,7 +434,7 @@ fn archived_original(
 
 /// Bumped whenever the saved state's layout or meaning changes: a state
 /// saved by another version is not read (the archive is replayed instead).
-const ONLINE_STATE_VERSION: u32 = 1;
+const ONLINE_STATE_VERSION: u32 = 2;
 
 /// The saved state's encoding (bincode, variable-length integers).
 fn state_codec() -> impl Options {
