@@ -445,7 +445,16 @@ impl AliasRegistry {
                 }
             }
         }
-        let context_all: HashSet<String> = order.iter().map(|(c, _)| name_key(c)).collect();
+        // In order of first mention, not a hash set's: at the context cap,
+        // which names an entity keeps must not differ from one process to
+        // the next (a randomly seeded set's order did).
+        let mut context_all: Vec<String> = Vec::with_capacity(order.len());
+        for (c, _) in &order {
+            let k = name_key(c);
+            if !context_all.contains(&k) {
+                context_all.push(k);
+            }
+        }
         let mut rename: HashMap<String, String> = HashMap::new();
         for (canon, kind) in &order {
             let key = name_key(canon);
@@ -587,6 +596,56 @@ mod tests {
         assert_eq!(role_before("South Korean Defence Minister ", d).as_deref(), Some("defense minister"));
         assert_eq!(role_before("U.S. Secretary of War ", d).as_deref(), Some("defense secretary"));
         assert_eq!(role_before("U.S. Defense Secretary ", d).as_deref(), Some("defense secretary"));
+    }
+
+    /// An analysis naming these people (offsets unused by the registry).
+    fn people(names: &[String]) -> Analysis {
+        Analysis {
+            entities: names
+                .iter()
+                .map(|n| crate::model::Entity {
+                    text: n.clone(),
+                    kind: EntityType::Person,
+                    start: 0,
+                    end: 0,
+                    canonical: n.clone(),
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_full_context_keeps_the_first_mentioned_names_in_every_process() {
+        let cfg = AnalyzeConfig::default();
+        // Made-up names of two capitalised words, letters only.
+        let word = |mut k: usize| {
+            let mut w = String::from("Q");
+            for _ in 0..5 {
+                w.push((b'a' + (k % 26) as u8) as char);
+                k /= 26;
+            }
+            w
+        };
+        let others: Vec<String> = (0..600).map(|k| format!("{} {}", word(k), word(k * 31 + 7))).collect();
+        let first: Vec<String> =
+            std::iter::once("Dmitri Volkonsky".to_string()).chain(others.iter().cloned()).collect();
+        let with = |variant: &str, company: &[String]| -> Vec<String> {
+            std::iter::once(variant.to_string()).chain(company.iter().cloned()).collect()
+        };
+        for _ in 0..4 {
+            let mut reg = AliasRegistry::new(&cfg);
+            reg.fold(&mut people(&first), "", None);
+            // Named beside the last-mentioned names only, past the cap: no
+            // shared context.
+            let mut late = people(&with("Dmitriy Volkonskiy", &others[590..]));
+            reg.fold(&mut late, "", None);
+            assert_eq!(late.entities[0].canonical, "Dmitriy Volkonskiy");
+            // Beside the first-mentioned ones: the same person.
+            let mut early = people(&with("Dmitry Volkonsky", &others[..10]));
+            reg.fold(&mut early, "", None);
+            assert_eq!(early.entities[0].canonical, "Dmitri Volkonsky");
+        }
     }
 
     #[test]
