@@ -262,6 +262,13 @@ pub struct Decision {
     pub story: u32,
 }
 
+/// How a long-running store learns outlet furniture: a line counts and is
+/// remembered for as long as an event stays a join candidate
+/// (`ClusterConfig::active_days`), so its memory follows the window too.
+fn windowed_outlet_lines(cfg: &PipelineConfig) -> storyline_core::clean::OutletLinesConfig {
+    storyline_core::clean::OutletLinesConfig { window_days: cfg.cluster.active_days, ..cfg.clean.outlet_lines }
+}
+
 /// Dedup then clustering, one article at a time. A copy takes its
 /// original's event and story and does not weigh on the centroids twice.
 /// Serialisable without its configuration (see [`save_streamer`]).
@@ -284,7 +291,7 @@ impl Streamer {
     pub fn new(cfg: &PipelineConfig) -> Self {
         Streamer {
             outlet_lines: OutletLines::new(),
-            outlet_lines_cfg: cfg.clean.outlet_lines,
+            outlet_lines_cfg: windowed_outlet_lines(cfg),
             aliases: AliasRegistry::new(&cfg.analyze),
             dedup: DedupIndex::new(&cfg.dedup),
             clusterer: Clusterer::new(cfg.cluster.clone()),
@@ -393,6 +400,7 @@ impl Streamer {
     /// outlet repeats across different articles. Call before
     /// [`process_all`], so a batch's own pages teach each other.
     pub fn learn_outlets(&mut self, raws: &[RawArticle]) {
+        self.outlet_lines.forget_quiet(&self.outlet_lines_cfg);
         self.outlet_lines.observe_all(raws, &self.outlet_lines_cfg);
     }
 
@@ -410,7 +418,12 @@ impl Streamer {
         signature: &Signature,
         d: &Decision,
     ) {
-        self.outlet_lines.observe(article.outlet.as_deref(), &article.raw_text, &self.outlet_lines_cfg);
+        self.outlet_lines.observe(
+            article.outlet.as_deref(),
+            &article.raw_text,
+            article.published,
+            &self.outlet_lines_cfg,
+        );
         // Stored analyses are folded already; folding a copy again teaches
         // the registry their names.
         self.aliases.fold_article(article, &mut analysis.clone());
@@ -438,7 +451,7 @@ fn archived_original(
 
 /// Bumped whenever the saved state's layout or meaning changes: a state
 /// saved by another version is not read (the archive is replayed instead).
-const ONLINE_STATE_VERSION: u32 = 1;
+const ONLINE_STATE_VERSION: u32 = 2;
 
 /// The saved state's encoding (bincode, variable-length integers).
 fn state_codec() -> impl Options {
@@ -519,7 +532,7 @@ fn saved_streamer(store: &dyn Store, cfg: &PipelineConfig) -> Result<Option<Stre
     })?;
     let Some(streamer) = loaded else { return Ok(None) };
     Ok(Some(Streamer {
-        outlet_lines_cfg: cfg.clean.outlet_lines,
+        outlet_lines_cfg: windowed_outlet_lines(cfg),
         dedup: streamer.dedup.with_config(&cfg.dedup),
         clusterer: streamer.clusterer.with_config(cfg.cluster.clone()),
         ..streamer
@@ -537,6 +550,8 @@ pub fn load_streamer(store: &dyn Store, cfg: &PipelineConfig) -> Result<Streamer
         let d = Decision { duplicate: s.duplicate.clone(), event: s.event, story: s.story };
         streamer.restore(&s.article, &s.analysis, &s.features, &s.signature, &d);
     })?;
+    // As a saved state would have it at the start of the next batch.
+    streamer.outlet_lines.forget_quiet(&streamer.outlet_lines_cfg);
     Ok(streamer)
 }
 
@@ -821,6 +836,48 @@ mod tests {
 
     /// Eight events over eight months, five reports each (one an exact
     /// copy), so the default window lets events go quiet along the way.
+    #[test]
+    fn outlet_lines_unseen_for_the_window_leave_the_state_saved_or_replayed() {
+        let cfg = PipelineConfig::default();
+        let dated = |id: &str, outlet: &str, lead: &str, date: &str| RawArticle {
+            date: Some(date.into()),
+            ..page(id, outlet, lead)
+        };
+        let mut store = storyline_store::SqliteStore::open_in_memory().unwrap();
+        let mut streamer = load_streamer(&store, &cfg).unwrap();
+        let early = [
+            dated("a1", "Karsund Ledger", "Cod quotas fell.", "2024-01-02"),
+            dated("a2", "Karsund Ledger", "Rail workers struck.", "2024-01-03"),
+        ];
+        ingest(&mut store, None, &mut streamer, &early, &cfg).unwrap();
+        assert!(streamer.outlet_lines().line_count() > 0);
+        // More than a year (`active_days`) later, only another outlet writes.
+        let late = [
+            dated("b1", "Velmora Post", "The library reopened.", "2025-06-02"),
+            dated("b2", "Velmora Post", "A ferry was delayed.", "2025-06-03"),
+        ];
+        ingest(&mut store, None, &mut streamer, &late, &cfg).unwrap();
+        save_streamer(&mut store, &mut streamer, &cfg).unwrap();
+        let mut saved = load_streamer(&store, &cfg).unwrap();
+        let mut replay_store = storyline_store::SqliteStore::open_in_memory().unwrap();
+        let mut replay = load_streamer(&replay_store, &cfg).unwrap();
+        ingest(&mut replay_store, None, &mut replay, &early, &cfg).unwrap();
+        ingest(&mut replay_store, None, &mut replay, &late, &cfg).unwrap();
+        let mut replayed = load_streamer(&replay_store, &cfg).unwrap();
+        // The next batch starts without the Ledger's quiet lines, whether
+        // the state was saved or rebuilt from the store.
+        let next = [dated("c1", "Velmora Post", "Rain.", "2025-06-04")];
+        saved.learn_outlets(&next);
+        replayed.learn_outlets(&next);
+        let velmora_only = saved.outlet_lines().line_count();
+        assert!(velmora_only > 0);
+        assert_eq!(replayed.outlet_lines().line_count(), velmora_only);
+        let mut fresh = Streamer::new(&cfg);
+        fresh.learn_outlets(&late);
+        fresh.learn_outlets(&next);
+        assert_eq!(velmora_only, fresh.outlet_lines().line_count(), "only the Velmora Post's lines are left");
+    }
+
     fn months_of_news() -> Vec<RawArticle> {
         let events = [
             ("Velm river floods Karsund", "The Velm river flooded Karsund, forcing 300 families from their homes as Mayor Ilse Brandt opened shelters"),

@@ -18,32 +18,51 @@
 //!
 //! Memory is bounded: each outlet keeps at most
 //! [`OutletLines::MAX_LINES_PER_OUTLET`] candidate lines; when full, lines
-//! seen in a single article are forgotten first.
+//! seen in a single article are forgotten first. With a window
+//! ([`OutletLinesConfig::window_days`], a long-running store's), a sighting
+//! older than the window no longer counts, and [`OutletLines::forget_quiet`]
+//! drops the lines not seen within it: nearly every candidate line is a
+//! story's own line, seen once, and without the window they piled up with
+//! the archive (1.4 million lines, 93 MB, after 300,000 articles).
 
 use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
 
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::blocks::split_blocks;
 use crate::text::{normalize_for_hash, words};
+use crate::window::WindowClock;
 
 /// Line statistics per outlet. Empty by default (no outlet has taught
 /// anything), which makes cleaning behave as without it.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct OutletLines {
     outlets: HashMap<String, OutletTable>,
+    /// Time for the window (see [`OutletLinesConfig::window_days`]), in
+    /// days from the Common Era.
+    clock: WindowClock<i32>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct OutletTable {
-    /// Line hash -> the distinct article keys it was seen in (at most
-    /// `min_articles` are kept: more would not change the verdict).
-    lines: HashMap<u64, Vec<u64>>,
+    lines: HashMap<u64, LineSeen>,
+}
+
+/// One candidate line of an outlet.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+struct LineSeen {
+    /// The distinct article keys it was seen in (at most `min_articles`
+    /// are kept: more would not change the verdict).
+    articles: Vec<u64>,
+    /// Day of its latest sighting (with a window; else 0).
+    last_day: i32,
 }
 
 impl OutletTable {
     fn is_furniture(&self, line: u64, cfg: &OutletLinesConfig) -> bool {
-        self.lines.get(&line).is_some_and(|seen| seen_enough(seen, cfg))
+        self.lines.get(&line).is_some_and(|seen| seen_enough(&seen.articles, cfg))
     }
 }
 
@@ -59,13 +78,17 @@ pub struct OutletLinesConfig {
     pub min_articles: usize,
     /// Longest line (words) that can be learned.
     pub max_words: usize,
+    /// Days a sighting counts for, and a line unseen that long is
+    /// forgotten; `None` (the stateless commands, which learn from their
+    /// whole input): forever.
+    pub window_days: Option<u32>,
 }
 
 impl Default for OutletLinesConfig {
     fn default() -> Self {
         // Three articles: two could share a line by chance (a correction
         // note on two related stories); three in the same place is a habit.
-        OutletLinesConfig { min_articles: 3, max_words: 60 }
+        OutletLinesConfig { min_articles: 3, max_words: 60, window_days: None }
     }
 }
 
@@ -82,9 +105,19 @@ impl OutletLines {
         Self::default()
     }
 
-    /// Learns from one raw article of `outlet` (idempotent: observing the
-    /// same article again changes nothing).
-    pub fn observe(&mut self, outlet: Option<&str>, raw_text: &str, cfg: &OutletLinesConfig) {
+    /// Learns from one raw article of `outlet` published on `day`
+    /// (idempotent: observing the same article again changes nothing).
+    pub fn observe(&mut self, outlet: Option<&str>, raw_text: &str, day: Option<NaiveDate>, cfg: &OutletLinesConfig) {
+        // An undated article counts as the clock's day, as in the clusterer.
+        let today = match cfg.window_days {
+            Some(_) => {
+                if let Some(d) = day {
+                    self.clock.observe(d.num_days_from_ce());
+                }
+                day.map(|d| d.num_days_from_ce()).or(self.clock.now()).unwrap_or(0)
+            }
+            None => 0,
+        };
         let Some(outlet) = outlet_key(outlet) else { return };
         let spans = split_blocks(raw_text);
         let Some(longest) = spans.iter().max_by_key(|s| s.end - s.start) else { return };
@@ -97,20 +130,46 @@ impl OutletLines {
             }
             let Some(line) = line_key(block) else { continue };
             let seen = table.lines.entry(line).or_default();
-            if !seen_enough(seen, cfg) && !seen.contains(&article_key) {
-                seen.push(article_key);
+            // Sightings older than the window no longer count: whether a
+            // line is furniture does not depend on when it was forgotten.
+            if cfg.window_days.is_some_and(|w| seen.last_day < today.saturating_sub(w as i32)) {
+                seen.articles.clear();
+            }
+            seen.last_day = seen.last_day.max(today);
+            if !seen_enough(&seen.articles, cfg) && !seen.articles.contains(&article_key) {
+                seen.articles.push(article_key);
             }
         }
         if table.lines.len() > Self::MAX_LINES_PER_OUTLET {
-            table.lines.retain(|_, seen| seen.len() > 1);
+            table.lines.retain(|_, seen| seen.articles.len() > 1);
         }
     }
 
-    /// [`Self::observe`] for every raw article of a batch.
+    /// [`Self::observe`] for every raw article of a batch (dated by the
+    /// input's date).
     pub fn observe_all(&mut self, raws: &[crate::model::RawArticle], cfg: &OutletLinesConfig) {
         for raw in raws {
-            self.observe(raw.source.as_deref(), &raw.text, cfg);
+            let day = raw.date.as_deref().and_then(crate::parse_input_date);
+            self.observe(raw.source.as_deref(), &raw.text, day, cfg);
         }
+    }
+
+    /// Drops the lines not seen within the window (none without one), and
+    /// the outlets left without lines. Called between batches, not while
+    /// one is learned: a batch is learned whole before it is cleaned, and
+    /// its first articles need the lines seen before them.
+    pub fn forget_quiet(&mut self, cfg: &OutletLinesConfig) {
+        let (Some(window), Some(now)) = (cfg.window_days, self.clock.now()) else { return };
+        let cutoff = now.saturating_sub(window as i32);
+        for table in self.outlets.values_mut() {
+            table.lines.retain(|_, seen| seen.last_day >= cutoff);
+        }
+        self.outlets.retain(|_, table| !table.lines.is_empty());
+    }
+
+    /// Candidate lines held, over all outlets.
+    pub fn line_count(&self) -> usize {
+        self.outlets.values().map(|t| t.lines.len()).sum()
     }
 
     /// True when `block` is a line `outlet` has printed in enough different
@@ -147,10 +206,10 @@ impl OutletLines {
     pub fn from_furniture(outlet: Option<&str>, keys: &[u64], cfg: &OutletLinesConfig) -> Self {
         let mut lines = OutletLines::new();
         if let Some(outlet) = outlet_key(outlet).filter(|_| !keys.is_empty()) {
-            let seen: Vec<u64> = (0..cfg.min_articles as u64).collect();
+            let articles: Vec<u64> = (0..cfg.min_articles as u64).collect();
             let table = lines.outlets.entry(outlet).or_default();
             for &k in keys {
-                table.lines.insert(k, seen.clone());
+                table.lines.insert(k, LineSeen { articles: articles.clone(), last_day: 0 });
             }
         }
         lines
@@ -158,7 +217,7 @@ impl OutletLines {
 
     /// Number of outlets with at least one learned furniture line.
     pub fn outlets_with_furniture(&self, cfg: &OutletLinesConfig) -> usize {
-        self.outlets.values().filter(|t| t.lines.values().any(|seen| seen_enough(seen, cfg))).count()
+        self.outlets.values().filter(|t| t.lines.values().any(|seen| seen_enough(&seen.articles, cfg))).count()
     }
 }
 
@@ -200,7 +259,7 @@ mod tests {
         let plea = "Support independent journalism in Karsund: become a member today.";
         for (n, lead) in ["Cod quotas fell.", "Rail workers struck.", "The library reopened."].iter().enumerate() {
             assert!(!lines.is_furniture(Some("Karsund Daily"), plea, &cfg), "after {n} articles");
-            lines.observe(Some("Karsund Daily"), &page(lead), &cfg);
+            lines.observe(Some("Karsund Daily"), &page(lead), None, &cfg);
         }
         assert!(lines.is_furniture(Some("Karsund Daily"), plea, &cfg));
         assert!(lines.is_furniture(
@@ -220,7 +279,7 @@ mod tests {
         let cfg = OutletLinesConfig::default();
         let mut lines = OutletLines::new();
         for _ in 0..5 {
-            lines.observe(Some("Karsund Daily"), &page("Cod quotas fell."), &cfg);
+            lines.observe(Some("Karsund Daily"), &page("Cod quotas fell."), None, &cfg);
         }
         assert!(!lines.is_furniture(Some("Karsund Daily"), "Karsund Daily News Desk", &cfg));
         assert_eq!(lines.outlets_with_furniture(&cfg), 0);
@@ -231,7 +290,7 @@ mod tests {
         let cfg = OutletLinesConfig::default();
         let mut lines = OutletLines::new();
         for lead in ["a.", "b.", "c.", "d."] {
-            lines.observe(None, &page(lead), &cfg);
+            lines.observe(None, &page(lead), None, &cfg);
         }
         assert!(!lines.is_furniture(None, "Karsund Daily News Desk", &cfg));
     }
@@ -241,7 +300,7 @@ mod tests {
         let cfg = OutletLinesConfig::default();
         let mut learned = OutletLines::new();
         for lead in ["Cod quotas fell.", "Rail workers struck.", "The library reopened."] {
-            learned.observe(Some("Karsund Daily"), &page(lead), &cfg);
+            learned.observe(Some("Karsund Daily"), &page(lead), None, &cfg);
         }
         let fourth = page("A ferry was delayed.");
         let keys = learned.furniture_in(Some("Karsund Daily"), &fourth, &cfg);
@@ -256,6 +315,41 @@ mod tests {
         assert!(!shipped.is_furniture(Some("Karsund Daily"), "A ferry was delayed.", &cfg));
         assert!(!shipped.is_furniture(Some("Velmora Post"), plea, &cfg));
         assert_eq!(OutletLines::from_furniture(None, &keys, &cfg).outlets_with_furniture(&cfg), 0);
+    }
+
+    #[test]
+    fn with_a_window_old_sightings_do_not_count_and_quiet_lines_leave() {
+        let cfg = OutletLinesConfig { window_days: Some(30), ..Default::default() };
+        let day = |d: u64| NaiveDate::from_ymd_opt(2024, 1, 1).map(|s| s + chrono::Days::new(d));
+        let plea = "Support independent journalism in Karsund: become a member today.";
+        let mut lines = OutletLines::new();
+        lines.observe(Some("Karsund Daily"), &page("Cod quotas fell."), day(0), &cfg);
+        lines.observe(Some("Karsund Daily"), &page("Rail workers struck."), day(1), &cfg);
+        // Two months later: the sightings of January are out of the window.
+        lines.observe(Some("Karsund Daily"), &page("The library reopened."), day(60), &cfg);
+        assert!(!lines.is_furniture(Some("Karsund Daily"), plea, &cfg));
+        lines.observe(Some("Karsund Daily"), &page("A ferry was delayed."), day(61), &cfg);
+        lines.observe(Some("Karsund Daily"), &page("The mayor resigned."), day(62), &cfg);
+        assert!(lines.is_furniture(Some("Karsund Daily"), plea, &cfg), "three sightings within the window");
+
+        // Another outlet publishes for months; Karsund Daily falls silent.
+        let held = lines.line_count();
+        for (k, lead) in ["Storm.", "Vote.", "Fire."].iter().enumerate() {
+            lines.observe(Some("Velmora Post"), &page(lead), day(200 + k as u64), &cfg);
+        }
+        lines.forget_quiet(&cfg);
+        assert!(!lines.is_furniture(Some("Karsund Daily"), plea, &cfg));
+        assert!(lines.line_count() < held, "Karsund Daily's lines left memory");
+        assert!(lines.is_furniture(Some("Velmora Post"), plea, &cfg), "the recent outlet's lines stay");
+
+        // Without a window nothing is forgotten.
+        let forever = OutletLinesConfig::default();
+        let mut kept = OutletLines::new();
+        for (k, lead) in ["Cod quotas fell.", "Rail workers struck.", "The library reopened."].iter().enumerate() {
+            kept.observe(Some("Karsund Daily"), &page(lead), day(100 * k as u64), &forever);
+        }
+        kept.forget_quiet(&forever);
+        assert!(kept.is_furniture(Some("Karsund Daily"), plea, &forever));
     }
 
     #[test]
