@@ -210,8 +210,7 @@ fn an_id_too_long_for_any_index_is_one_skip_line_and_the_rest_are_stored() {
     let test = "an_id_too_long_for_any_index_is_one_skip_line_and_the_rest_are_stored";
     let tmp = tempfile::tempdir().unwrap();
     // Incompressible, so PostgreSQL cannot squeeze it under its index limit.
-    let long_id: String =
-        (0..3000u64).map(|i| char::from(b'a' + (i.wrapping_mul(2_654_435_761).rotate_left(17) % 26) as u8)).collect();
+    let long_id = incompressible_letters(3000, &mut 0x9e37_79b9_7f4a_7c15);
     let record = |id: &str, title: &str, text: &str| {
         serde_json::json!({"id": id, "title": title, "text": text, "date": "2025-03-03", "source": "Daily"}).to_string()
     };
@@ -282,21 +281,11 @@ fn an_outlet_or_name_too_long_for_an_index_is_stored_on_both_stores() {
 
     let test = "an_outlet_or_name_too_long_for_an_index_is_stored_on_both_stores";
     let tmp = tempfile::tempdir().unwrap();
-    let mut x = 0x2545_f491_4f6c_dd1du64;
-    let mut letters = |n: usize| -> String {
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                char::from(b'a' + (x % 26) as u8)
-            })
-            .collect()
-    };
-    let long_outlet = letters(3000);
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let long_outlet = incompressible_letters(3000, &mut state);
     let long_name: String = (0..400)
         .map(|_| {
-            let w = letters(7);
+            let w = incompressible_letters(7, &mut state);
             w[..1].to_uppercase() + &w[1..]
         })
         .collect::<Vec<_>>()

@@ -155,3 +155,17 @@ pub fn assert_only_readme_skipped(stderr: &str) {
         assert!(line.contains("README.md"), "only examples/README.md may be skipped, got: {line}\n{stderr}");
     }
 }
+
+/// `n` pseudo-random lowercase letters (xorshift from `state`, which moves
+/// on): text no compressor can shrink, for values that must stay over a
+/// store's size limit (PostgreSQL would squeeze a repetitive one under it).
+pub fn incompressible_letters(n: usize, state: &mut u64) -> String {
+    (0..n)
+        .map(|_| {
+            *state ^= *state << 13;
+            *state ^= *state >> 7;
+            *state ^= *state << 17;
+            char::from(b'a' + (*state % 26) as u8)
+        })
+        .collect()
+}

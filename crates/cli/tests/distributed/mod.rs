@@ -578,15 +578,7 @@ fn an_article_the_store_refuses_is_dead_lettered_and_the_worker_moves_on() {
     let mut articles = small_articles();
     // Incompressible (PostgreSQL would squeeze a repetitive id under the
     // limit of about 2,700 bytes).
-    let mut x = 0x9e37_79b9_7f4a_7c15u64;
-    let poison_id: String = (0..3000)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            char::from(b'a' + (x % 26) as u8)
-        })
-        .collect();
+    let poison_id = incompressible_letters(3000, &mut 0x9e37_79b9_7f4a_7c15);
     // Dated between the third and fourth: published in the middle.
     articles.insert(
         3,
