@@ -179,8 +179,9 @@ fn parse_user_query(parser: &QueryParser, q: &str) -> Result<Box<dyn Query>, Sea
             return Err(SearchError::BadQuery(why));
         }
         // Lenient: a stray quote or colon in a user's query searches the
-        // words rather than failing.
-        Ok(parser.parse_query_lenient(q).0)
+        // words rather than failing. Built from the AST already parsed
+        // (what `parse_query_lenient` would parse again).
+        Ok(parser.build_query_from_user_input_ast_lenient(ast).0)
     };
     if nesting_bound(q) <= MAX_QUERY_NESTING {
         return parse();
