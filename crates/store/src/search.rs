@@ -37,6 +37,15 @@ use crate::{Store, StoreError};
 /// the machine's memory; tantivy splits it across at most 8 threads, each
 /// needing at least 15 MB, so it also caps the indexing threads at 4.
 const WRITER_MEMORY_BYTES: usize = 64 << 20;
+/// Segments holding more documents than this are never merged again. A
+/// merge maps every segment it reads, so with tantivy's default (merge up
+/// to 10 million documents) the peak memory of an ingest grew with the
+/// archive: eight segments of one layer are read at once, and each layer
+/// is eight times the last. Bounded, a merge reads at most a few of the
+/// ~10,000-document segments a bulk ingest writes per commit (see
+/// [`SESSION_COMMIT_DOCS`]), the same at 100,000 articles as at ten million;
+/// the price is one more segment to search per ~80,000 articles.
+const MAX_DOCS_BEFORE_MERGE: usize = 20_000;
 /// Longest snippet, in characters: about two lines of a result list.
 const SNIPPET_CHARS: usize = 220;
 /// Characters of an article's opening searched for a snippet first (see
@@ -408,7 +417,9 @@ impl SearchIndex {
     }
 
     fn writer(&self) -> Result<IndexWriter, SearchError> {
-        Ok(self.index.writer(WRITER_MEMORY_BYTES)?)
+        let writer = self.index.writer(WRITER_MEMORY_BYTES)?;
+        writer.set_merge_policy(Box::new(bounded_merge_policy()));
+        Ok(writer)
     }
 
     fn document(&self, s: &StoredArticle) -> TantivyDocument {
@@ -783,6 +794,14 @@ pub(crate) fn parts_to_html(parts: &[SnippetPart]) -> String {
     html
 }
 
+/// tantivy's log merge policy, except that segments above
+/// [`MAX_DOCS_BEFORE_MERGE`] documents are left alone.
+fn bounded_merge_policy() -> tantivy::merge_policy::LogMergePolicy {
+    let mut policy = tantivy::merge_policy::LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MAX_DOCS_BEFORE_MERGE);
+    policy
+}
+
 /// Documents a writing session adds between commits: bounds what a crash
 /// leaves to a rebuild, while keeping commits (segments, merges) few.
 pub const SESSION_COMMIT_DOCS: usize = 20_000;
@@ -1149,6 +1168,29 @@ mod tests {
             n += 1;
         }
         assert!(n > 0, "no .query fixtures in {}", fixtures.display());
+    }
+
+    /// A merge reads every segment it merges: the index must never plan one
+    /// over segments that are large already (the peak memory of an ingest
+    /// would then grow with the archive), while a bulk ingest's small
+    /// per-commit segments are still merged.
+    #[test]
+    fn merges_take_small_segments_and_leave_large_ones() {
+        use tantivy::merge_policy::MergePolicy;
+        let (_d, idx) = index();
+        let metas = |docs: u32, n: usize| -> Vec<_> {
+            (0..n).map(|_| idx.index.new_segment_meta(tantivy::index::SegmentId::generate_random(), docs)).collect()
+        };
+        let policy = bounded_merge_policy();
+        let small = policy.compute_merge_candidates(&metas(10_000, 8));
+        assert_eq!(small.len(), 1, "eight per-commit segments are merged");
+        assert_eq!(small[0].0.len(), 8);
+        assert!(policy.compute_merge_candidates(&metas(80_000, 8)).is_empty(), "merged segments stay as they are");
+        // The default would merge them: what the bound is for.
+        assert_eq!(
+            tantivy::merge_policy::LogMergePolicy::default().compute_merge_candidates(&metas(80_000, 8)).len(),
+            1
+        );
     }
 
     proptest::proptest! {
