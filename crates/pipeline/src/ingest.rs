@@ -292,7 +292,7 @@ impl Streamer {
         Streamer {
             outlet_lines: OutletLines::new(),
             outlet_lines_cfg: windowed_outlet_lines(cfg),
-            aliases: AliasRegistry::new(&cfg.analyze),
+            aliases: AliasRegistry::new(&cfg.analyze).with_window(cfg.cluster.active_days),
             dedup: DedupIndex::new(&cfg.dedup),
             clusterer: Clusterer::new(cfg.cluster.clone()),
             assigned: HashMap::new(),
@@ -400,8 +400,16 @@ impl Streamer {
     /// outlet repeats across different articles. Call before
     /// [`process_all`], so a batch's own pages teach each other.
     pub fn learn_outlets(&mut self, raws: &[RawArticle]) {
-        self.outlet_lines.forget_quiet(&self.outlet_lines_cfg);
+        self.forget_quiet();
         self.outlet_lines.observe_all(raws, &self.outlet_lines_cfg);
+    }
+
+    /// Drops what went quiet for longer than the window (outlet lines, the
+    /// aliases of names no article printed), so memory follows the window
+    /// and not the archive. Between batches: decisions do not depend on it.
+    pub fn forget_quiet(&mut self) {
+        self.outlet_lines.forget_quiet(&self.outlet_lines_cfg);
+        self.aliases.forget_quiet();
     }
 
     /// What has been learned of the outlets' furniture.
@@ -451,7 +459,7 @@ fn archived_original(
 
 /// Bumped whenever the saved state's layout or meaning changes: a state
 /// saved by another version is not read (the archive is replayed instead).
-const ONLINE_STATE_VERSION: u32 = 2;
+const ONLINE_STATE_VERSION: u32 = 3;
 
 /// The saved state's encoding (bincode, variable-length integers).
 fn state_codec() -> impl Options {
@@ -533,6 +541,7 @@ fn saved_streamer(store: &dyn Store, cfg: &PipelineConfig) -> Result<Option<Stre
     let Some(streamer) = loaded else { return Ok(None) };
     Ok(Some(Streamer {
         outlet_lines_cfg: windowed_outlet_lines(cfg),
+        aliases: streamer.aliases.with_window(cfg.cluster.active_days),
         dedup: streamer.dedup.with_config(&cfg.dedup),
         clusterer: streamer.clusterer.with_config(cfg.cluster.clone()),
         ..streamer
@@ -551,7 +560,7 @@ pub fn load_streamer(store: &dyn Store, cfg: &PipelineConfig) -> Result<Streamer
         streamer.restore(&s.article, &s.analysis, &s.features, &s.signature, &d);
     })?;
     // As a saved state would have it at the start of the next batch.
-    streamer.outlet_lines.forget_quiet(&streamer.outlet_lines_cfg);
+    streamer.forget_quiet();
     Ok(streamer)
 }
 

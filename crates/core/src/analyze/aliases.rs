@@ -4,12 +4,13 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 
 use super::entities::{norm_name, Ent, KOREAN_SURNAMES};
 use super::AnalyzeConfig;
 use crate::model::{Analysis, Article, EntityType};
+use crate::window::WindowClock;
 
 /// Renamed bodies: (alias, canonical, valid from). Before the date the alias
 /// names something else (the historic Department of War, 1789-1947).
@@ -374,6 +375,8 @@ struct Known {
     /// articles, 60 of its 72 MB.)
     context: HashSet<u64>,
     romanised: bool,
+    /// Day (days from CE) of the latest article naming it.
+    last_day: i32,
 }
 
 /// Cross-article alias registry. Keeps state on purpose: a name's canonical
@@ -387,12 +390,66 @@ pub struct AliasRegistry {
     /// Acronym (lower case) -> known entity.
     acronyms: HashMap<String, usize>,
     min_shared_context: usize,
+    /// The window's "today" (days from CE; see [`WindowClock`]): undated
+    /// articles count as it.
+    clock: WindowClock<i32>,
+    /// Days an entity stays known after the last article naming it (none:
+    /// forever). A long-running store sets it (see [`Self::with_window`]).
+    #[serde(skip)]
+    window_days: Option<u32>,
 }
 
 impl AliasRegistry {
     /// An empty registry with the alias settings of `cfg`.
     pub fn new(cfg: &AnalyzeConfig) -> Self {
         AliasRegistry { min_shared_context: cfg.alias_min_shared_context, ..Default::default() }
+    }
+
+    /// This registry with a memory window: an entity no article named for
+    /// `days` is as good as unknown (its next mention starts it afresh,
+    /// with that mention's spelling as canonical), and
+    /// [`Self::forget_quiet`] drops it from memory. So a stream's registry
+    /// holds the names of the last `days`, not every name ever printed.
+    /// Decisions do not depend on when `forget_quiet` runs: lookups already
+    /// pass over entities the window left.
+    pub fn with_window(mut self, days: Option<u32>) -> Self {
+        self.window_days = days;
+        self
+    }
+
+    /// First day (days from CE) still inside the window for an article of
+    /// day `today`; `None` without a window.
+    fn window_start(&self, today: Option<i32>) -> Option<i32> {
+        Some(today?.saturating_sub(self.window_days? as i32))
+    }
+
+    /// Drops the entities no article named within the window (measured from
+    /// the latest day seen), with every name, spelling and acronym leading
+    /// to them. Call between batches; nothing without a window.
+    pub fn forget_quiet(&mut self) {
+        let Some(start) = self.window_start(self.clock.now()) else { return };
+        if self.known.iter().all(|k| k.last_day >= start) {
+            return;
+        }
+        let mut new_index = vec![usize::MAX; self.known.len()];
+        let mut kept = 0;
+        for (old, k) in self.known.iter().enumerate() {
+            if k.last_day >= start {
+                new_index[old] = kept;
+                kept += 1;
+            }
+        }
+        self.known.retain(|k| k.last_day >= start);
+        let moved = |i: &mut usize| {
+            *i = new_index[*i];
+            *i != usize::MAX
+        };
+        self.by_key.retain(|_, i| moved(i));
+        self.acronyms.retain(|_, i| moved(i));
+        self.by_roman.retain(|_, list| {
+            list.retain_mut(|i| moved(i));
+            !list.is_empty()
+        });
     }
 
     /// Number of distinct entities known.
@@ -415,6 +472,17 @@ impl AliasRegistry {
     /// `text` is the string the offsets point into (role cues are read from
     /// it); `date` the article's date.
     pub fn fold(&mut self, analysis: &mut Analysis, text: &str, date: Option<NaiveDate>) {
+        let day = date.map(|d| d.num_days_from_ce());
+        if let Some(d) = day {
+            self.clock.observe(d);
+        }
+        let today = day.or(self.clock.now());
+        // Entities last named before this are as good as unknown. Measured
+        // from the clock, which only moves forward, so an entity passed
+        // over now would be passed over by every later lookup too, and
+        // dropping it (`forget_quiet`) changes no decision.
+        let window_start = self.window_start(self.clock.now());
+        let live = |known: &[Known], k: usize| window_start.is_none_or(|start| known[k].last_day >= start);
         // Char -> byte for person mentions: a cursor walks forward from the
         // previous mention (mentions come in text order), so the article is
         // walked once, not once per mention; past the end gives `text.len()`.
@@ -462,17 +530,17 @@ impl AliasRegistry {
             // This name's context: the article's other names (built lazily:
             // only romanisation matching reads it).
             let ctx = || context_all.iter().filter(|c| **c != key);
-            let mut hit = self.by_key.get(&key).copied();
+            let mut hit = self.by_key.get(&key).copied().filter(|&k| live(&self.known, k));
             // An undefined acronym seen defined in an earlier article.
             if hit.is_none() && is_acronym_like(canon) {
-                hit = self.acronyms.get(&canon.to_lowercase()).copied();
+                hit = self.acronyms.get(&canon.to_lowercase()).copied().filter(|&k| live(&self.known, k));
             }
             let roman = if *kind == EntityType::Person { romanisation_key(canon) } else { None };
             if hit.is_none() {
                 if let Some(rk) = &roman {
                     // Same lossy key AND confirmed by context, never the key alone.
                     hit = self.by_roman.get(rk).and_then(|cands| {
-                        cands.iter().copied().find(|&k| {
+                        cands.iter().copied().filter(|&k| live(&self.known, k)).find(|&k| {
                             let kn = &self.known[k];
                             let shared_role = kn.roles.iter().any(|r| my_roles.contains(r));
                             let shared_ctx = ctx().filter(|c| kn.context.contains(&context_key(c))).count();
@@ -491,6 +559,7 @@ impl AliasRegistry {
                         roles: HashSet::new(),
                         context: HashSet::new(),
                         romanised,
+                        last_day: today.unwrap_or(0),
                     });
                     let k = self.known.len() - 1;
                     self.by_key.insert(key.clone(), k);
@@ -501,6 +570,7 @@ impl AliasRegistry {
                 }
             };
             let kn = &mut self.known[idx];
+            kn.last_day = kn.last_day.max(today.unwrap_or(i32::MIN));
             kn.roles.extend(my_roles);
             if kn.romanised {
                 for c in ctx() {
@@ -512,7 +582,11 @@ impl AliasRegistry {
                     kn.context.insert(context_key(c));
                 }
             }
-            self.by_key.entry(key).or_insert(idx);
+            let by_key = self.by_key.entry(key).or_insert(idx);
+            if !live(&self.known, *by_key) {
+                *by_key = idx;
+            }
+            let kn = &self.known[idx];
             if kn.canonical != *canon {
                 rename.insert(canon.clone(), kn.canonical.clone());
             }
@@ -522,7 +596,10 @@ impl AliasRegistry {
             if is_acronym_like(&e.text) && !e.canonical.eq_ignore_ascii_case(&e.text) {
                 let target = rename.get(&e.canonical).unwrap_or(&e.canonical);
                 if let Some(&k) = self.by_key.get(&name_key(target)) {
-                    self.acronyms.entry(e.text.to_lowercase()).or_insert(k);
+                    let acronym = self.acronyms.entry(e.text.to_lowercase()).or_insert(k);
+                    if !live(&self.known, *acronym) {
+                        *acronym = k;
+                    }
                 }
             }
         }
@@ -670,5 +747,69 @@ mod tests {
         assert_eq!(a2.entities[0].canonical, "Ahn Kyu-back");
         // Same lossy key but no shared role or context: kept apart.
         assert_eq!(a3.entities[0].canonical, "Ahn Gyu-baek");
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    /// A spelling learned years ago no longer decides a name's canonical
+    /// in a windowed registry; a spelling seen within the window still does.
+    #[test]
+    fn a_window_lets_a_name_unseen_for_longer_start_afresh() {
+        let cfg = AnalyzeConfig::default();
+        let t1 = "Defense Minister Ahn Kyu-back spoke.";
+        let t2 = "Defense Minister Ahn Gyu-back spoke.";
+        let run = |window: Option<u32>, later: Option<NaiveDate>| {
+            let mut reg = AliasRegistry::new(&cfg).with_window(window);
+            let mut a1 = super::super::analyze_text(t1, day(2021, 12, 2), &cfg);
+            reg.fold(&mut a1, t1, day(2021, 12, 2));
+            // The clock moves when two articles agree (see `WindowClock`).
+            let other = "Officials met in Seoul.";
+            let the_day_before = later.and_then(|d| d.pred_opt());
+            reg.fold(&mut super::super::analyze_text(other, the_day_before, &cfg), other, the_day_before);
+            let mut a2 = super::super::analyze_text(t2, later, &cfg);
+            reg.fold(&mut a2, t2, later);
+            a2.entities.iter().find(|e| e.text == "Ahn Gyu-back").expect("the name is found").canonical.clone()
+        };
+        assert_eq!(run(None, day(2025, 11, 4)), "Ahn Kyu-back", "no window: remembered for ever");
+        assert_eq!(run(Some(365), day(2022, 6, 1)), "Ahn Kyu-back", "within the window");
+        assert_eq!(run(Some(365), day(2025, 11, 4)), "Ahn Gyu-back", "four years later");
+    }
+
+    /// Forgetting is memory only: a registry that drops quiet entities
+    /// before every article decides every canonical like one that never
+    /// drops them, and holds fewer.
+    #[test]
+    fn forgetting_quiet_entities_changes_memory_not_decisions() {
+        let cfg = AnalyzeConfig::default();
+        let texts = [
+            (day(2021, 1, 5), "Defense Minister Ahn Kyu-back met U.S. Forces Korea commander Paul LaCamera."),
+            (day(2021, 3, 1), "Defense Minister Ahn Gyu-back and the USFK spoke with Lloyd Austin."),
+            (None, "Lloyd J. Austin and Paul LaCamera met."),
+            (day(2022, 9, 9), "Suh Wook met Lloyd Austin at the Pentagon."),
+            (day(2023, 2, 1), "Defense Minister Ahn Gyu-back met US Forces Korea officers."),
+            (day(2023, 2, 2), "The USFK said Paul La Camera left; Defense Minister Ahn Kyu-back spoke."),
+            (day(2023, 2, 3), "Suh Wook and Lloyd Austin spoke again."),
+        ];
+        let mut kept = AliasRegistry::new(&cfg).with_window(Some(365));
+        let mut forgetting = AliasRegistry::new(&cfg).with_window(Some(365));
+        for (date, text) in texts {
+            let mut a = super::super::analyze_text(text, date, &cfg);
+            let mut b = a.clone();
+            kept.fold(&mut a, text, date);
+            forgetting.forget_quiet();
+            forgetting.fold(&mut b, text, date);
+            let canon = |x: &Analysis| x.entities.iter().map(|e| e.canonical.clone()).collect::<Vec<_>>();
+            assert_eq!(canon(&a), canon(&b), "{text}");
+        }
+        forgetting.forget_quiet();
+        assert!(forgetting.len() < kept.len(), "{} vs {}", forgetting.len(), kept.len());
+        // After the forgetting, the registry still works: a later spelling
+        // of a name named in the window joins it.
+        let t = "Defense Minister Ahn Gyu-back returned.";
+        let mut a = super::super::analyze_text(t, day(2023, 3, 1), &cfg);
+        forgetting.fold(&mut a, t, day(2023, 3, 1));
+        assert!(a.entities.iter().any(|e| e.canonical == "Ahn Gyu-back"), "{:?}", a.entities);
     }
 }
