@@ -305,6 +305,19 @@ impl Streamer {
         self.unsaved
     }
 
+    /// Encoded size in bytes of each part of the state (outlet lines,
+    /// aliases, duplicates, clusterer, decisions): where a store's memory
+    /// goes, for diagnostics (one walk over the state, no allocation).
+    pub fn part_sizes(&self) -> Vec<(&'static str, u64)> {
+        vec![
+            ("outlet lines", encoded_size(&self.outlet_lines)),
+            ("aliases", encoded_size(&self.aliases)),
+            ("duplicates", encoded_size(&self.dedup)),
+            ("clusterer", encoded_size(&self.clusterer)),
+            ("decisions", encoded_size(&self.assigned)),
+        ]
+    }
+
     /// Events and stories memory holds now (active events; quiet stories).
     pub fn held(&self) -> (usize, usize) {
         (self.clusterer.active_event_count(), self.clusterer.quiet_story_count())
@@ -460,6 +473,11 @@ fn archived_original(
 /// Bumped whenever the saved state's layout or meaning changes: a state
 /// saved by another version is not read (the archive is replayed instead).
 const ONLINE_STATE_VERSION: u32 = 3;
+
+/// Bytes `part` takes in the saved state's encoding.
+fn encoded_size<T: Serialize>(part: &T) -> u64 {
+    state_codec().serialized_size(part).unwrap_or(0)
+}
 
 /// The saved state's encoding (bincode, variable-length integers).
 fn state_codec() -> impl Options {
