@@ -397,6 +397,13 @@ pub struct AliasRegistry {
     /// forever). A long-running store sets it (see [`Self::with_window`]).
     #[serde(skip)]
     window_days: Option<u32>,
+    /// The clock's day at the last [`Self::forget_quiet`] from `fold`.
+    #[serde(skip)]
+    forgot_on: Option<i32>,
+    /// Tests only: keep every entity, to show that forgetting changes no
+    /// decision.
+    #[serde(skip)]
+    never_forget: bool,
 }
 
 impl AliasRegistry {
@@ -425,9 +432,10 @@ impl AliasRegistry {
 
     /// Drops the entities no article named within the window (measured from
     /// the latest day seen), with every name, spelling and acronym leading
-    /// to them. Call between batches; nothing without a window.
+    /// to them. `fold` calls it once per new day of the clock; nothing
+    /// without a window.
     pub fn forget_quiet(&mut self) {
-        let Some(start) = self.window_start(self.clock.now()) else { return };
+        let Some(start) = self.window_start(self.clock.now()).filter(|_| !self.never_forget) else { return };
         if self.known.iter().all(|k| k.last_day >= start) {
             return;
         }
@@ -475,6 +483,12 @@ impl AliasRegistry {
         let day = date.map(|d| d.num_days_from_ce());
         if let Some(d) = day {
             self.clock.observe(d);
+        }
+        // Once per new day, as the clusterer lets events go: a batch a year
+        // long holds a year of names, not its own and the year before.
+        if self.window_days.is_some() && self.clock.now() != self.forgot_on {
+            self.forgot_on = self.clock.now();
+            self.forget_quiet();
         }
         let today = day.or(self.clock.now());
         // Entities last named before this are as good as unknown. Measured
@@ -778,8 +792,8 @@ mod tests {
     }
 
     /// Forgetting is memory only: a registry that drops quiet entities
-    /// before every article decides every canonical like one that never
-    /// drops them, and holds fewer.
+    /// (once per new day by itself, or before every article) decides every
+    /// canonical like one that never drops them, and holds fewer.
     #[test]
     fn forgetting_quiet_entities_changes_memory_not_decisions() {
         let cfg = AnalyzeConfig::default();
@@ -792,17 +806,21 @@ mod tests {
             (day(2023, 2, 2), "The USFK said Paul La Camera left; Defense Minister Ahn Kyu-back spoke."),
             (day(2023, 2, 3), "Suh Wook and Lloyd Austin spoke again."),
         ];
-        let mut kept = AliasRegistry::new(&cfg).with_window(Some(365));
+        let mut kept = AliasRegistry { never_forget: true, ..AliasRegistry::new(&cfg).with_window(Some(365)) };
         let mut forgetting = AliasRegistry::new(&cfg).with_window(Some(365));
+        let mut by_itself = AliasRegistry::new(&cfg).with_window(Some(365));
         for (date, text) in texts {
             let mut a = super::super::analyze_text(text, date, &cfg);
-            let mut b = a.clone();
+            let (mut b, mut c) = (a.clone(), a.clone());
             kept.fold(&mut a, text, date);
             forgetting.forget_quiet();
             forgetting.fold(&mut b, text, date);
+            by_itself.fold(&mut c, text, date);
             let canon = |x: &Analysis| x.entities.iter().map(|e| e.canonical.clone()).collect::<Vec<_>>();
             assert_eq!(canon(&a), canon(&b), "{text}");
+            assert_eq!(canon(&a), canon(&c), "{text}");
         }
+        assert!(by_itself.len() < kept.len(), "{} vs {}", by_itself.len(), kept.len());
         forgetting.forget_quiet();
         assert!(forgetting.len() < kept.len(), "{} vs {}", forgetting.len(), kept.len());
         // After the forgetting, the registry still works: a later spelling
