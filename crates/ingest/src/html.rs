@@ -12,6 +12,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
+use dom_query::{local_name, Element, NodeRef};
 use dom_smoothie::{Config, Readability};
 use encoding_rs::{Encoding, UTF_8};
 use regex::Regex;
@@ -324,16 +325,15 @@ fn declares_article(r: &Readability) -> bool {
 /// article container. Only small elements are removed so that a site putting
 /// "share" in the class of its whole article wrapper keeps its text.
 fn prune_document(r: &Readability) {
-    const ALWAYS: &str = "script, style, noscript, template, svg, button, form, select, \
-        textarea, iframe, nav, figcaption, [aria-hidden=true], [hidden], \
-        [itemprop=author], [rel=author], .byline, .sharedaddy, .share, .social, \
-        #comments, .comments, .comment-list, .related, .newsletter";
-    if let Some(sel) = r.doc.try_select(ALWAYS) {
-        for node in sel.nodes() {
-            // cap: a wrapper named e.g. "comments-enabled" can hold the article
-            if node.normalized_char_count() < 2500 || node.is("script, style, noscript, template, svg, iframe") {
-                node.remove_from_parent();
-            }
+    // Matched in document order, so a node's text is as parsed when it is
+    // measured: what was removed before it is not inside it.
+    let always: Vec<NodeRef> =
+        r.doc.root().descendants_it().filter(|n| n.element_ref().is_some_and(|e| always_pruned(&e))).collect();
+    for node in &always {
+        let raw = node.element_ref().is_some_and(|e| ALWAYS_REMOVED_TAGS.contains(&&*e.name.local));
+        // cap: a wrapper named e.g. "comments-enabled" can hold the article
+        if raw || crate::region::char_count_below(node, 2500) {
+            node.remove_from_parent();
         }
     }
     if let Some(sel) = r.doc.try_select("[class], [id]") {
@@ -343,7 +343,7 @@ fn prune_document(r: &Readability) {
                 // large, or several real paragraphs inside: a content
                 // wrapper with an unlucky class name (`newsletter-post`),
                 // not a widget; marked so the serializer reads it too
-                let widget = node.normalized_char_count() < 1500
+                let widget = crate::region::char_count_below(node, 1500)
                     && node.find(&["p"]).iter().filter(|p| p.text().len() > 120).take(2).count() < 2;
                 if widget {
                     node.remove_from_parent();
@@ -354,6 +354,57 @@ fn prune_document(r: &Readability) {
         }
     }
 }
+
+/// Elements `prune_document` removes when small: what the selector list
+/// `script, style, noscript, template, svg, button, form, select, textarea,
+/// iframe, nav, figcaption, [aria-hidden=true], [hidden], [itemprop=author],
+/// [rel=author], .byline, .sharedaddy, .share, .social, #comments, .comments,
+/// .comment-list, .related, .newsletter` matches, tested by hand the way
+/// dom_query's selector engine tests it (class and id case-sensitive, `rel`
+/// ASCII case-insensitive on HTML elements): the engine spent about 6% of
+/// `storyline extract` on this one list.
+fn always_pruned(el: &Element) -> bool {
+    const TAGS: &[&str] = &[
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "button",
+        "form",
+        "select",
+        "textarea",
+        "iframe",
+        "nav",
+        "figcaption",
+    ];
+    const CLASSES: &[&str] =
+        &["byline", "sharedaddy", "share", "social", "comments", "comment-list", "related", "newsletter"];
+    if TAGS.contains(&&*el.name.local) {
+        return true;
+    }
+    if el.attr_ref(local_name!("class")).is_some_and(|c| c.split_ascii_whitespace().any(|w| CLASSES.contains(&w))) {
+        return true;
+    }
+    let html_element = &*el.name.ns == "http://www.w3.org/1999/xhtml";
+    el.attrs.iter().any(|a| {
+        let value = &*a.value;
+        match &*a.name.local {
+            // `#comments` reads the id whatever its namespace
+            "id" => value == "comments",
+            _ if !a.name.ns.is_empty() => false,
+            "aria-hidden" => value == "true",
+            "hidden" => true,
+            "itemprop" => value == "author",
+            "rel" if html_element => value.eq_ignore_ascii_case("author"),
+            "rel" => value == "author",
+            _ => false,
+        }
+    })
+}
+
+/// Of [`always_pruned`]'s elements, those removed whatever their size.
+const ALWAYS_REMOVED_TAGS: &[&str] = &["script", "style", "noscript", "template", "svg", "iframe"];
 
 /// Class/id words that mark the article container itself.
 fn is_content_name(key: &str) -> bool {
@@ -533,8 +584,10 @@ fn attr_says_boilerplate(tag_body: &str) -> bool {
     if tag_body.contains(KEEP_ATTR) {
         return false;
     }
+    // an ASCII `\b`: a Unicode one stops the lazy DFA at the first
+    // non-ASCII byte of a tag (an `alt` text), and attribute names are ASCII
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r#"(?i)\b(?:class|id)\s*=\s*"([^"]*)""#).expect("static regex"));
+    let re = RE.get_or_init(|| Regex::new(r#"(?i)(?-u:\b)(?:class|id)\s*=\s*"([^"]*)""#).expect("static regex"));
     re.captures_iter(tag_body).filter_map(|c| c.get(1)).any(|m| {
         let key = m.as_str().to_ascii_lowercase();
         is_boilerplate_name(&key) && !is_content_name(&key)
@@ -619,10 +672,14 @@ fn collapse_ws(s: &str) -> String {
 /// Line-level clean-up of what Readability kept: share prompts, "Read more",
 /// bylines, photo credits, a repeated title.
 fn postprocess_paragraphs(paras: Vec<String>, meta: &HtmlArticle) -> Vec<String> {
+    // `read more\b.{0,120}` and the like are spelled `read more(?:[^\w\n].{0,119})?`,
+    // the same language before `$`: a Unicode `\b` makes the lazy DFA give
+    // up on any paragraph with a non-ASCII character (curly quotes), and the
+    // slow fallback cost 5% of `storyline extract`.
     static BOILER: OnceLock<Regex> = OnceLock::new();
     let boiler = BOILER.get_or_init(|| {
         Regex::new(
-            r"(?i)^(?:advertisement|advertising|sponsored( content)?|share( this( article| story)?)?( on)?:?|share via|read more\b.{0,120}|see more\b.{0,120}|continue reading[:.…]*|don'?t miss\b.{0,40}|you may also like.{0,10}|most (read|popular|viewed)( stories)?|top stories\b.{0,40}|advert|this slideshow requires javascript\.?|tell us what you think.{0,5}|\|? ?updated:? .{0,40}|by [^.!?]{1,60}\d{1,2}[:/]\d{2}.{0,30}|related( articles| stories| coverage)?:?|recommended( for you)?|more from .{0,40}|click here to .{0,60}|sign up for .{0,80}|subscribe( now| today)?.{0,60}|follow us on .{0,40}|(photo|image|picture|video|graphic)s?( credit)?:.{0,120}|(getty images|reuters|ap photo|afp)( via getty images)?|posted (on|in) .{0,60}|(published|updated|last updated):? .{0,40}|by [\p{Lu}][\p{L}.'\- ]{1,40}( and [\p{Lu}][\p{L}.'\- ]{1,40})?|comments?( \(\d+\))?|\d+ comments?|leave a (comment|reply)|(facebook|twitter|linkedin|whatsapp|email|pinterest|reddit)( (facebook|twitter|linkedin|whatsapp|email|pinterest|reddit))*|all rights reserved.{0,60}|(copyright|©).{0,100})$",
+            r"(?i)^(?:advertisement|advertising|sponsored( content)?|share( this( article| story)?)?( on)?:?|share via|read more(?:[^\w\n].{0,119})?|see more(?:[^\w\n].{0,119})?|continue reading[:.…]*|don'?t miss(?:[^\w\n].{0,39})?|you may also like.{0,10}|most (read|popular|viewed)( stories)?|top stories(?:[^\w\n].{0,39})?|advert|this slideshow requires javascript\.?|tell us what you think.{0,5}|\|? ?updated:? .{0,40}|by [^.!?]{1,60}\d{1,2}[:/]\d{2}.{0,30}|related( articles| stories| coverage)?:?|recommended( for you)?|more from .{0,40}|click here to .{0,60}|sign up for .{0,80}|subscribe( now| today)?.{0,60}|follow us on .{0,40}|(photo|image|picture|video|graphic)s?( credit)?:.{0,120}|(getty images|reuters|ap photo|afp)( via getty images)?|posted (on|in) .{0,60}|(published|updated|last updated):? .{0,40}|by [\p{Lu}][\p{L}.'\- ]{1,40}( and [\p{Lu}][\p{L}.'\- ]{1,40})?|comments?( \(\d+\))?|\d+ comments?|leave a (comment|reply)|(facebook|twitter|linkedin|whatsapp|email|pinterest|reddit)( (facebook|twitter|linkedin|whatsapp|email|pinterest|reddit))*|all rights reserved.{0,60}|(copyright|©).{0,100})$",
         )
         .expect("static regex")
     });

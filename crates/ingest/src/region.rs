@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use dom_query::{Document, NodeId, NodeRef};
+use dom_query::{Document, NodeData, NodeId, NodeRef};
 use regex::Regex;
 
 /// Containers that hold a page's main content, most specific first.
@@ -42,7 +42,7 @@ pub(crate) fn main_region_html(doc: &Document) -> Option<String> {
         .iter()
         .filter_map(|sel| doc.try_select(sel))
         .flat_map(|s| s.nodes().to_vec())
-        .find(|n| n.normalized_char_count() * 4 >= body_chars)
+        .find(|n| !char_count_below(n, body_chars.div_ceil(4)))
         .unwrap_or(body);
     let frag = region.to_fragment();
     let region_chars = region.normalized_char_count().max(1);
@@ -55,7 +55,7 @@ pub(crate) fn main_region_html(doc: &Document) -> Option<String> {
 /// holding half the region's text is a wrapper with an unlucky name, not
 /// furniture, and stays.
 fn remove_furniture(frag: &Document, region_chars: usize) {
-    let small = |n: &NodeRef| n.normalized_char_count() * 2 < region_chars;
+    let small = |n: &NodeRef| char_count_below(n, region_chars.div_ceil(2));
     if let Some(sel) = frag.try_select(HIDDEN) {
         for node in sel.nodes() {
             if small(node) || node.has_attr("itemscope") || node.has_attr("itemprop") {
@@ -75,6 +75,39 @@ fn remove_furniture(frag: &Document, region_chars: usize) {
             }
         }
     }
+}
+
+/// `node.normalized_char_count() < limit`, reading no more of the node's
+/// text than it takes to tell. The full count walks the whole subtree, and
+/// the pruning passes ask it of every candidate, wrappers of the whole
+/// article included, which cost depth x size.
+pub(crate) fn char_count_below(node: &NodeRef, limit: usize) -> bool {
+    // dom_query's count: runs of white space count once, white space at
+    // the start and the end not at all
+    let mut count = 0usize;
+    let mut last_ws = true;
+    for n in std::iter::once(*node).chain(node.descendants_it()) {
+        let over = n.query_or(false, |tn| {
+            let NodeData::Text { contents } = &tn.data else { return false };
+            for ch in contents.chars() {
+                let ws = ch.is_whitespace();
+                if !(last_ws && ws) {
+                    count += 1;
+                }
+                last_ws = ws;
+            }
+            last_ws = contents.ends_with(char::is_whitespace);
+            // the trailing-space correction takes at most one off
+            count > limit
+        });
+        if over {
+            return false;
+        }
+    }
+    if last_ws && count > 0 {
+        count -= 1;
+    }
+    count < limit
 }
 
 /// An element's class and id, lower case, as one string (`"post-body main"`):
