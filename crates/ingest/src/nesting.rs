@@ -211,7 +211,14 @@ fn name_end(b: &[u8], mut i: usize) -> usize {
 }
 
 fn find_from(hay: &str, from: usize, needle: &str) -> Option<usize> {
-    hay.get(from..)?.find(needle).map(|p| from + p)
+    let hay = hay.get(from..)?;
+    // a one-byte needle (`<`, `>`) as a char: memchr, where a `&str` needle
+    // goes through the general substring searcher at every tag
+    let found = match needle.as_bytes() {
+        [b] if b.is_ascii() => hay.find(char::from(*b)),
+        _ => hay.find(needle),
+    };
+    found.map(|p| from + p)
 }
 
 impl<'a> Scan<'a> {

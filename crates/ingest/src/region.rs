@@ -70,8 +70,8 @@ pub(crate) fn main_region_html(doc: &Document) -> Option<String> {
         .flat_map(|s| s.nodes().to_vec())
         .find(|n| !char_count_below(n, body_chars.div_ceil(4)))
         .unwrap_or(body);
+    let region_chars = if region.id == body.id { body_chars } else { region.normalized_char_count().max(1) };
     let frag = region.to_fragment();
-    let region_chars = region.normalized_char_count().max(1);
     remove_furniture(&frag, region_chars);
     remove_link_lists(&frag);
     Some(frag.html().to_string())
