@@ -752,34 +752,39 @@ fn read_metadata(r: &Readability, url: Option<&str>) -> HtmlArticle {
     let site_names: Vec<&str> =
         [site_name.as_deref(), ld.publisher.as_deref(), host.as_deref()].into_iter().flatten().collect();
 
-    let title = [
-        (metas.get("og:title"), "og:title"),
-        (metas.get("twitter:title"), "twitter:title"),
-        (ld.headline.clone(), "json-ld"),
-        (text_of("head title"), "title"),
-        (text_of("h1"), "h1"),
-    ]
-    .into_iter()
-    .find_map(|(v, src)| {
-        let t = strip_site_suffix(&v?, &site_names);
-        (!t.is_empty()).then_some((t, src))
-    })
-    .map(|(t, src)| {
-        sources.insert("title".into(), src.into());
-        t
-    });
+    // Each candidate is read only if those before it gave nothing: the
+    // `<title>`, `<h1>` and language lookups each walk the whole document.
+    type Candidate<'c> = (&'c dyn Fn() -> Option<String>, &'static str);
+    let titles: [Candidate; 5] = [
+        (&|| metas.get("og:title"), "og:title"),
+        (&|| metas.get("twitter:title"), "twitter:title"),
+        (&|| ld.headline.clone(), "json-ld"),
+        (&|| text_of("head title"), "title"),
+        (&|| text_of("h1"), "h1"),
+    ];
+    let title = titles
+        .into_iter()
+        .find_map(|(v, src)| {
+            let t = strip_site_suffix(&v()?, &site_names);
+            (!t.is_empty()).then_some((t, src))
+        })
+        .map(|(t, src)| {
+            sources.insert("title".into(), src.into());
+            t
+        });
 
-    let language = [
-        (doc.try_select("html[lang]").and_then(|s| s.attr("lang")).map(|s| s.to_string()), "html lang"),
-        (meta("meta[http-equiv='content-language'], meta[name='language']"), "meta:content-language"),
-        (meta("meta[property='og:locale']"), "og:locale"),
-    ]
-    .into_iter()
-    .find_map(|(v, src)| v.and_then(|l| normalize_lang(&l)).map(|l| (l, src)))
-    .map(|(l, src)| {
-        sources.insert("language".into(), src.into());
-        l
-    });
+    let languages: [Candidate; 3] = [
+        (&|| doc.try_select("html[lang]").and_then(|s| s.attr("lang")).map(|s| s.to_string()), "html lang"),
+        (&|| meta("meta[http-equiv='content-language'], meta[name='language']"), "meta:content-language"),
+        (&|| meta("meta[property='og:locale']"), "og:locale"),
+    ];
+    let language = languages
+        .into_iter()
+        .find_map(|(v, src)| v().and_then(|l| normalize_lang(&l)).map(|l| (l, src)))
+        .map(|(l, src)| {
+            sources.insert("language".into(), src.into());
+            l
+        });
 
     // Publication dates in trust order (see `dates`): JSON-LD, then the
     // publication meta tags, strongest first.
