@@ -211,7 +211,14 @@ fn name_end(b: &[u8], mut i: usize) -> usize {
 }
 
 fn find_from(hay: &str, from: usize, needle: &str) -> Option<usize> {
-    hay.get(from..)?.find(needle).map(|p| from + p)
+    let hay = hay.get(from..)?;
+    // a one-byte needle (`<`, `>`) as a char: memchr, where a `&str` needle
+    // goes through the general substring searcher at every tag
+    let found = match needle.as_bytes() {
+        [b] if b.is_ascii() => hay.find(char::from(*b)),
+        _ => hay.find(needle),
+    };
+    found.map(|p| from + p)
 }
 
 impl<'a> Scan<'a> {
@@ -264,8 +271,12 @@ impl<'a> Scan<'a> {
             if rest.starts_with("->") {
                 return lt + 6;
             }
+            // The rarer `--!>` is only looked for before the first `-->`:
+            // searching the rest of the page for it at every comment made
+            // the scan quadratic in the number of comments.
             let a = find_from(html, lt + 4, "-->").map(|e| e + 3);
-            let b = find_from(html, lt + 4, "--!>").map(|e| e + 4);
+            let b_end = a.unwrap_or(len);
+            let b = html[lt + 4..b_end].find("--!>").map(|e| lt + 4 + e + 4);
             return match (a, b) {
                 (Some(x), Some(y)) => x.min(y),
                 (x, y) => x.or(y).unwrap_or(len),
@@ -482,6 +493,19 @@ mod tests {
         assert!(b.html.contains("deep text"));
         assert_eq!(b.html.matches("<div>").count(), 64);
         assert_eq!(b.html.matches("</div>").count(), 64);
+    }
+
+    #[test]
+    fn many_comments_are_scanned_in_linear_time() {
+        // each comment once searched the rest of the page for `--!>`
+        let page = format!("<body>{}<p>end</p>", "<!-- c --><div>x</div>".repeat(200_000));
+        let b = bound_nesting(&page, 64);
+        assert_eq!(b.dropped, 0);
+        // `--!>` still ends a comment, before a later `-->`
+        let page = "<!-- a --!><div>seen</div><!-- b -->";
+        let mut s = Scan::new(page, usize::MAX);
+        assert_eq!(s.skip_markup_declaration(0), "<!-- a --!>".len());
+        s.run();
     }
 
     #[test]

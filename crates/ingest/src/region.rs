@@ -13,20 +13,46 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use dom_query::{Document, NodeId, NodeRef};
+use dom_query::{Document, Element, NodeData, NodeId, NodeRef};
 use regex::Regex;
 
 /// Containers that hold a page's main content, most specific first.
 const REGIONS: &[&str] = &["main", "[role=main]", "#main-content", "#maincontent", "#content", "#main"];
 
-/// Elements that are page furniture wherever they are.
-const FURNITURE: &str = "nav, aside, header, footer, form, dialog, [role=navigation], [role=banner], \
-    [role=contentinfo], [role=complementary], [role=search]";
+/// Elements that are page furniture wherever they are: the selector list
+/// `nav, aside, header, footer, form, dialog, [role=navigation],
+/// [role=banner], [role=contentinfo], [role=complementary], [role=search]`.
+fn is_furniture_element(el: &Element) -> bool {
+    const TAGS: &[&str] = &["nav", "aside", "header", "footer", "form", "dialog"];
+    const ROLES: &[&str] = &["navigation", "banner", "contentinfo", "complementary", "search"];
+    TAGS.contains(&&*el.name.local) || plain_attr(el, "role").is_some_and(|r| ROLES.contains(&r))
+}
 
-/// Elements a reader does not see at first. A large one is often content
-/// behind a tab (a product's description) and stays, unless it is a
-/// microdata block: sites keep a second, hidden copy of the article there.
-const HIDDEN: &str = "[aria-hidden=true], [hidden], [style*='display:none'], [style*='display: none'],     [style*='visibility:hidden'], [style*='visibility: hidden']";
+/// Elements a reader does not see at first: `[aria-hidden=true], [hidden],
+/// [style*='display:none'], [style*='display: none'],
+/// [style*='visibility:hidden'], [style*='visibility: hidden']`. A large
+/// one is often content behind a tab (a product's description) and stays,
+/// unless it is a microdata block: sites keep a second, hidden copy of the
+/// article there.
+fn is_hidden_element(el: &Element) -> bool {
+    const STYLES: &[&str] = &["display:none", "display: none", "visibility:hidden", "visibility: hidden"];
+    plain_attr(el, "aria-hidden") == Some("true")
+        || plain_attr(el, "hidden").is_some()
+        || plain_attr(el, "style").is_some_and(|s| STYLES.iter().any(|h| s.contains(h)))
+}
+
+/// An attribute without a namespace, the kind a CSS attribute selector
+/// without one names; the first, as a selector engine reads it.
+pub(crate) fn plain_attr<'e>(el: &'e Element, name: &str) -> Option<&'e str> {
+    el.attrs.iter().find(|a| &*a.name.local == name && a.name.ns.is_empty()).map(|a| &*a.value)
+}
+
+/// The elements of `doc` for which `pred` holds, in document order: what a
+/// selector list matches, without dom_query's selector engine, which costs
+/// far more per element than these tests.
+pub(crate) fn select_elements<'d>(doc: &'d Document, pred: impl Fn(&Element) -> bool) -> Vec<NodeRef<'d>> {
+    doc.root().descendants_it().filter(|n| n.element_ref().is_some_and(|e| pred(&e))).collect()
+}
 
 /// Containers tested for link density.
 const LINK_LIST_TAGS: &[&str] = &["ul", "ol", "div", "section", "table", "dl", "p", "li"];
@@ -42,10 +68,10 @@ pub(crate) fn main_region_html(doc: &Document) -> Option<String> {
         .iter()
         .filter_map(|sel| doc.try_select(sel))
         .flat_map(|s| s.nodes().to_vec())
-        .find(|n| n.normalized_char_count() * 4 >= body_chars)
+        .find(|n| !char_count_below(n, body_chars.div_ceil(4)))
         .unwrap_or(body);
+    let region_chars = if region.id == body.id { body_chars } else { region.normalized_char_count().max(1) };
     let frag = region.to_fragment();
-    let region_chars = region.normalized_char_count().max(1);
     remove_furniture(&frag, region_chars);
     remove_link_lists(&frag);
     Some(frag.html().to_string())
@@ -55,18 +81,14 @@ pub(crate) fn main_region_html(doc: &Document) -> Option<String> {
 /// holding half the region's text is a wrapper with an unlucky name, not
 /// furniture, and stays.
 fn remove_furniture(frag: &Document, region_chars: usize) {
-    let small = |n: &NodeRef| n.normalized_char_count() * 2 < region_chars;
-    if let Some(sel) = frag.try_select(HIDDEN) {
-        for node in sel.nodes() {
-            if small(node) || node.has_attr("itemscope") || node.has_attr("itemprop") {
-                node.remove_from_parent();
-            }
-        }
-    }
-    if let Some(sel) = frag.try_select(FURNITURE) {
-        for node in sel.nodes().iter().filter(|n| small(n)) {
+    let small = |n: &NodeRef| char_count_below(n, region_chars.div_ceil(2));
+    for node in select_elements(frag, is_hidden_element) {
+        if small(&node) || node.has_attr("itemscope") || node.has_attr("itemprop") {
             node.remove_from_parent();
         }
+    }
+    for node in select_elements(frag, is_furniture_element).iter().filter(|n| small(n)) {
+        node.remove_from_parent();
     }
     if let Some(sel) = frag.try_select("[class], [id]") {
         for node in sel.nodes() {
@@ -75,6 +97,39 @@ fn remove_furniture(frag: &Document, region_chars: usize) {
             }
         }
     }
+}
+
+/// `node.normalized_char_count() < limit`, reading no more of the node's
+/// text than it takes to tell. The full count walks the whole subtree, and
+/// the pruning passes ask it of every candidate, wrappers of the whole
+/// article included, which cost depth x size.
+pub(crate) fn char_count_below(node: &NodeRef, limit: usize) -> bool {
+    // dom_query's count: runs of white space count once, white space at
+    // the start and the end not at all
+    let mut count = 0usize;
+    let mut last_ws = true;
+    for n in std::iter::once(*node).chain(node.descendants_it()) {
+        let over = n.query_or(false, |tn| {
+            let NodeData::Text { contents } = &tn.data else { return false };
+            for ch in contents.chars() {
+                let ws = ch.is_whitespace();
+                if !(last_ws && ws) {
+                    count += 1;
+                }
+                last_ws = ws;
+            }
+            last_ws = contents.ends_with(char::is_whitespace);
+            // the trailing-space correction takes at most one off
+            count > limit
+        });
+        if over {
+            return false;
+        }
+    }
+    if last_ws && count > 0 {
+        count -= 1;
+    }
+    count < limit
 }
 
 /// An element's class and id, lower case, as one string (`"post-body main"`):
