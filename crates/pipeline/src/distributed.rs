@@ -916,8 +916,6 @@ fn assign_session(
             }
         };
         if n > 0 {
-            // Memory follows the window, as between an ingest's batches.
-            streamer.forget_quiet();
             // Saved now and then, so the next assigner starts from it
             // instead of replaying the archive.
             crate::ingest::save_streamer_every(&mut store, &mut streamer, cfg, crate::ingest::SAVE_STATE_EVERY)?;

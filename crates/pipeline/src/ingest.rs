@@ -413,16 +413,8 @@ impl Streamer {
     /// outlet repeats across different articles. Call before
     /// [`process_all`], so a batch's own pages teach each other.
     pub fn learn_outlets(&mut self, raws: &[RawArticle]) {
-        self.forget_quiet();
-        self.outlet_lines.observe_all(raws, &self.outlet_lines_cfg);
-    }
-
-    /// Drops what went quiet for longer than the window (outlet lines, the
-    /// aliases of names no article printed), so memory follows the window
-    /// and not the archive. Between batches: decisions do not depend on it.
-    pub fn forget_quiet(&mut self) {
         self.outlet_lines.forget_quiet(&self.outlet_lines_cfg);
-        self.aliases.forget_quiet();
+        self.outlet_lines.observe_all(raws, &self.outlet_lines_cfg);
     }
 
     /// What has been learned of the outlets' furniture.
@@ -578,7 +570,7 @@ pub fn load_streamer(store: &dyn Store, cfg: &PipelineConfig) -> Result<Streamer
         streamer.restore(&s.article, &s.analysis, &s.features, &s.signature, &d);
     })?;
     // As a saved state would have it at the start of the next batch.
-    streamer.forget_quiet();
+    streamer.outlet_lines.forget_quiet(&streamer.outlet_lines_cfg);
     Ok(streamer)
 }
 

@@ -436,18 +436,27 @@ impl AliasRegistry {
     /// without a window.
     pub fn forget_quiet(&mut self) {
         let Some(start) = self.window_start(self.clock.now()).filter(|_| !self.never_forget) else { return };
-        if self.known.iter().all(|k| k.last_day >= start) {
+        // Each entity's new index, or usize::MAX when it leaves.
+        let mut kept = 0;
+        let new_index: Vec<usize> = self
+            .known
+            .iter()
+            .map(|k| {
+                if k.last_day < start {
+                    return usize::MAX;
+                }
+                kept += 1;
+                kept - 1
+            })
+            .collect();
+        if kept == self.known.len() {
             return;
         }
-        let mut new_index = vec![usize::MAX; self.known.len()];
-        let mut kept = 0;
-        for (old, k) in self.known.iter().enumerate() {
-            if k.last_day >= start {
-                new_index[old] = kept;
-                kept += 1;
-            }
-        }
-        self.known.retain(|k| k.last_day >= start);
+        let mut old = 0;
+        self.known.retain(|_| {
+            old += 1;
+            new_index[old - 1] != usize::MAX
+        });
         let moved = |i: &mut usize| {
             *i = new_index[*i];
             *i != usize::MAX
