@@ -12,6 +12,7 @@ use storyline_core::{Origin, RawArticle, TextFormat};
 use crate::config::{Format, ReaderConfig};
 use crate::decode::{decode_text, looks_binary};
 use crate::html;
+use crate::lines::{read_bounded_line, BoundedLine};
 use crate::report::{Notice, ReadEvent, Skip, SkipReason};
 
 /// Reads one decompressed input stream of one format.
@@ -223,10 +224,11 @@ impl FormatReader for JsonlReader {
         loop {
             line_no += 1;
             let at = Origin { path: origin.path.clone(), line: Some(line_no) };
-            buf.clear();
-            match read_bounded_line(input, &mut buf, cfg.max_record_bytes) {
-                Ok(LineRead::Eof) => break,
-                Ok(LineRead::TooLong) => {
+            // The limit is the record's; its line end comes on top.
+            let limit = usize::try_from(cfg.max_record_bytes.saturating_add(1)).unwrap_or(usize::MAX);
+            match read_bounded_line(input, &mut buf, limit).map(|(outcome, _)| outcome) {
+                Ok(BoundedLine::Eof) => break,
+                Ok(BoundedLine::TooLong) => {
                     saw_content = true;
                     sink(ReadEvent::Skipped(Skip {
                         origin: at,
@@ -234,7 +236,7 @@ impl FormatReader for JsonlReader {
                     }));
                     continue;
                 }
-                Ok(LineRead::Line) => {}
+                Ok(BoundedLine::Full) => {}
                 Err(e) => {
                     sink(ReadEvent::Skipped(Skip { origin: at, reason: io_reason(&e) }));
                     return;
@@ -301,48 +303,6 @@ fn trim_ascii(mut b: &[u8]) -> &[u8] {
         }
     }
     b
-}
-
-enum LineRead {
-    Line,
-    TooLong,
-    Eof,
-}
-
-/// Reads one line into `buf`, keeping at most `limit` bytes: the rest of an
-/// over-long line is consumed and dropped so memory stays bounded.
-fn read_bounded_line(input: &mut dyn BufRead, buf: &mut Vec<u8>, limit: u64) -> std::io::Result<LineRead> {
-    let mut too_long = false;
-    let mut any = false;
-    loop {
-        let chunk = input.fill_buf()?;
-        if chunk.is_empty() {
-            return Ok(if !any {
-                LineRead::Eof
-            } else if too_long {
-                LineRead::TooLong
-            } else {
-                LineRead::Line
-            });
-        }
-        any = true;
-        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
-            Some(i) => (i + 1, true),
-            None => (chunk.len(), false),
-        };
-        if !too_long {
-            if (buf.len() + take) as u64 > limit + 1 {
-                too_long = true;
-                buf.clear();
-            } else {
-                buf.extend_from_slice(&chunk[..take]);
-            }
-        }
-        input.consume(take);
-        if done {
-            return Ok(if too_long { LineRead::TooLong } else { LineRead::Line });
-        }
-    }
 }
 
 fn string_field(obj: &serde_json::Map<String, Value>, key: &str) -> Option<String> {

@@ -38,6 +38,7 @@ mod dates;
 mod decode;
 mod feed;
 mod formats;
+mod lines;
 mod nesting;
 mod noscript;
 mod region;

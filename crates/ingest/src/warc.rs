@@ -25,6 +25,7 @@ use storyline_core::{Origin, RawArticle};
 
 use crate::config::ReaderConfig;
 use crate::formats::{html_page_to_article, FormatReader};
+use crate::lines::{read_bounded_line, BoundedLine};
 use crate::report::{ReadEvent, Skip, SkipReason};
 
 /// Longest WARC or HTTP header line, and whole header block, in bytes. Real
@@ -55,16 +56,16 @@ impl FormatReader for WarcReader {
             let start = loop {
                 let line_start = input.pos;
                 match input.read_line(&mut line, MAX_HEADER_BYTES) {
-                    Ok(Line::Eof) => {
+                    Ok(BoundedLine::Eof) => {
                         if record_no == 0 && !resync {
                             sink(skip(origin.clone(), SkipReason::EmptyFile));
                         }
                         return;
                     }
-                    Ok(Line::TooLong) => {}
-                    Ok(Line::Full) if trim(&line).is_empty() => continue,
-                    Ok(Line::Full) if trim(&line).starts_with(b"WARC/") => break line_start,
-                    Ok(Line::Full) => {}
+                    Ok(BoundedLine::TooLong) => {}
+                    Ok(BoundedLine::Full) if trim(&line).is_empty() => continue,
+                    Ok(BoundedLine::Full) if trim(&line).starts_with(b"WARC/") => break line_start,
+                    Ok(BoundedLine::Full) => {}
                     Err(e) => return sink(skip(record_origin(origin, record_no + 1, line_start), corrupt(&e))),
                 }
                 if !resync {
@@ -169,9 +170,9 @@ fn read_headers(input: &mut Counted<'_>) -> Result<Headers, HeaderError> {
     let mut line = Vec::new();
     loop {
         match input.read_line(&mut line, MAX_HEADER_BYTES) {
-            Ok(Line::Eof) => return Err(HeaderError::Eof),
-            Ok(Line::TooLong) => return Err(HeaderError::TooLong),
-            Ok(Line::Full) => {}
+            Ok(BoundedLine::Eof) => return Err(HeaderError::Eof),
+            Ok(BoundedLine::TooLong) => return Err(HeaderError::TooLong),
+            Ok(BoundedLine::Full) => {}
             Err(e) => return Err(HeaderError::Io(e)),
         }
         total += line.len();
@@ -336,12 +337,6 @@ fn dechunk(mut b: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-enum Line {
-    Full,
-    TooLong,
-    Eof,
-}
-
 /// The input with the count of bytes consumed, for record offsets.
 struct Counted<'a> {
     inner: &'a mut dyn BufRead,
@@ -351,40 +346,10 @@ struct Counted<'a> {
 impl Counted<'_> {
     /// One line (with its end) into `buf`, at most `limit` bytes kept; the
     /// rest of a longer line is consumed and dropped.
-    fn read_line(&mut self, buf: &mut Vec<u8>, limit: usize) -> io::Result<Line> {
-        buf.clear();
-        let mut too_long = false;
-        let mut any = false;
-        loop {
-            let chunk = self.inner.fill_buf()?;
-            if chunk.is_empty() {
-                return Ok(if !any {
-                    Line::Eof
-                } else if too_long {
-                    Line::TooLong
-                } else {
-                    Line::Full
-                });
-            }
-            any = true;
-            let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
-                Some(i) => (i + 1, true),
-                None => (chunk.len(), false),
-            };
-            if !too_long {
-                if buf.len() + take > limit {
-                    too_long = true;
-                    buf.clear();
-                } else {
-                    buf.extend_from_slice(&chunk[..take]);
-                }
-            }
-            self.inner.consume(take);
-            self.pos += take as u64;
-            if done {
-                return Ok(if too_long { Line::TooLong } else { Line::Full });
-            }
-        }
+    fn read_line(&mut self, buf: &mut Vec<u8>, limit: usize) -> io::Result<BoundedLine> {
+        let (outcome, consumed) = read_bounded_line(self.inner, buf, limit)?;
+        self.pos += consumed;
+        Ok(outcome)
     }
 
     /// Consumes up to `n` bytes without keeping them; returns how many there were.
