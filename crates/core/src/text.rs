@@ -22,10 +22,18 @@ pub fn normalize_for_hash(text: &str) -> String {
 /// Case-folds alphanumerics and folds every other run to one space.
 fn fold_for_hash(chars: impl Iterator<Item = char>, len: usize) -> String {
     let mut out = String::with_capacity(len);
+    fold_into(chars, &mut out);
+    out
+}
+
+/// Appends `chars` to `out` case-folded, each run of other characters as
+/// one space between words (none before the first or after the last).
+pub(crate) fn fold_into(chars: impl Iterator<Item = char>, out: &mut String) {
+    let start = out.len();
     let mut pending_space = false;
     for c in chars {
         if c.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
+            if pending_space && out.len() > start {
                 out.push(' ');
             }
             pending_space = false;
@@ -38,7 +46,6 @@ fn fold_for_hash(chars: impl Iterator<Item = char>, len: usize) -> String {
             pending_space = true;
         }
     }
-    out
 }
 
 /// The longest prefix of `text` of at most `max` bytes that ends on a char

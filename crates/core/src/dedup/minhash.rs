@@ -24,9 +24,9 @@ pub(crate) const EMPTY_BIN: u32 = u32::MAX;
 /// (NFKC, lower case, punctuation and whitespace runs to one space), with a
 /// fast path for ASCII, where NFKC is the identity. Appends to `out`.
 pub(crate) fn normalize_into(text: &str, out: &mut String) {
-    let start = out.len();
-    let mut pending_space = false;
     if text.is_ascii() {
+        let start = out.len();
+        let mut pending_space = false;
         for &b in text.as_bytes() {
             if b.is_ascii_alphanumeric() {
                 if pending_space && out.len() > start {
@@ -46,21 +46,7 @@ pub(crate) fn normalize_into(text: &str, out: &mut String) {
         out.push_str(&crate::text::normalize_for_hash(text));
         return;
     }
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if pending_space && out.len() > start {
-                out.push(' ');
-            }
-            pending_space = false;
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.extend(c.to_lowercase());
-            }
-        } else {
-            pending_space = true;
-        }
-    }
+    crate::text::fold_into(text.chars(), out);
 }
 
 /// British spellings folded to American ones, for words whose variants are
