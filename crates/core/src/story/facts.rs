@@ -114,6 +114,10 @@ pub(super) fn facts(ctx: &Ctx) -> Vec<FactView> {
     // how each source bounds it).
     type Group = (f64, String, Vec<String>, Vec<FactStatement>);
     let mut by_subject: BTreeMap<(String, String), Vec<Group>> = BTreeMap::new();
+    // Subjects one article gives disagreeing values for: a price list or a
+    // table ("$75 ... $450 ... $8,000"), not one quantity that sources can
+    // agree or differ on.
+    let mut lists: std::collections::BTreeSet<(String, String)> = Default::default();
     for m in ctx.originals() {
         for a in &m.analysis.amounts {
             if cfg.label_units.iter().any(|u| u == &a.unit) && a.value < cfg.fact_min_label_value {
@@ -125,7 +129,11 @@ pub(super) fn facts(ctx: &Ctx) -> Vec<FactView> {
             };
             let sentence = slice_chars(&m.article.raw_text, s.start, s.end);
             let subject = fact_subject(a, &m.article.raw_text, m.analysis, (s.start, s.end));
-            let groups = by_subject.entry((subject, a.unit.clone())).or_default();
+            let key = (subject, a.unit.clone());
+            if lists.contains(&key) {
+                continue;
+            }
+            let groups = by_subject.entry(key.clone()).or_default();
             let agrees = |g: f64| (g - a.value).abs() <= cfg.fact_value_tolerance * g.abs().max(a.value.abs());
             let group = match groups.iter_mut().position(|g| agrees(g.0)) {
                 Some(i) => i,
@@ -134,6 +142,13 @@ pub(super) fn facts(ctx: &Ctx) -> Vec<FactView> {
                     groups.len() - 1
                 }
             };
+            let states_another_value =
+                groups.iter().enumerate().any(|(i, g)| i != group && g.2.iter().any(|s| s == &m.article.id));
+            if states_another_value {
+                by_subject.remove(&key);
+                lists.insert(key);
+                continue;
+            }
             let g = &mut groups[group];
             if g.2.iter().any(|s| s == &m.article.id) {
                 continue; // the first mention in an article says how it bounds it

@@ -122,6 +122,42 @@ fn seed_troop_fact_agrees_across_three_sources() {
     );
 }
 
+/// The story view of `texts` (id, text), one event, as the CLI builds it.
+fn view_of(texts: &[(&str, &str)]) -> StoryView {
+    let cfg = PipelineConfig::default();
+    let prepared: Vec<Prepared> = texts
+        .iter()
+        .map(|(id, text)| {
+            let raw = RawArticle { id: id.to_string(), text: text.to_string(), ..Default::default() };
+            prepare(&raw, &cfg)
+        })
+        .collect();
+    let members: Vec<StoryMember> = prepared
+        .iter()
+        .map(|p| StoryMember { article: &p.article, analysis: &p.analysis, event: 1, copy_of: None, paragraphs: &[] })
+        .collect();
+    build_view("s1", &members)
+}
+
+#[test]
+fn values_sources_differ_on_are_a_conflict_but_one_pages_price_list_is_no_fact() {
+    // Two reports give the same subject different values: a conflict.
+    let v = view_of(&[
+        ("a", "The storm left 300 people homeless in Karsvik, officials said on Monday."),
+        ("b", "The storm left 450 people homeless in Karsvik, the mayor said on Monday."),
+    ]);
+    let f = v.facts.iter().find(|f| f.unit == "people").expect("a fact about people");
+    assert_eq!(f.conflicts.len(), 1, "{:#?}", v.facts);
+    // One page lists prices: several values of one subject from one
+    // source are a list, not a fact the sources agree or differ on.
+    let v = view_of(&[(
+        "c",
+        "Basic packing costs $75. Full packing costs $450. A long-distance move costs $8,000. \
+         Storage costs $225 a month.",
+    )]);
+    assert!(v.facts.iter().all(|f| f.unit != "USD"), "{:#?}", v.facts);
+}
+
 #[test]
 fn bounding_words_before_an_amount_are_read_as_its_bound() {
     use crate::model::Amount;
