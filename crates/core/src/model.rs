@@ -228,6 +228,18 @@ impl Article {
         }
     }
 
+    /// The paragraph that opens the article: the first body paragraph of
+    /// [`LEAD_MIN_WORDS`] words or more (a page's stray fragment before it,
+    /// such as a lone "We" or a button label, says nothing), else the first
+    /// paragraph, else the whole text.
+    pub fn lead(&self) -> &str {
+        self.paragraphs
+            .iter()
+            .find(|p| p.kind == ParagraphKind::Body && p.text.split_whitespace().nth(LEAD_MIN_WORDS - 1).is_some())
+            .or(self.paragraphs.first())
+            .map_or(self.text.as_str(), |p| p.text.as_str())
+    }
+
     /// Best known date: the publication date, else a dateline with a year.
     pub fn best_date(&self) -> Option<NaiveDate> {
         self.published.or_else(|| {
@@ -236,6 +248,9 @@ impl Article {
         })
     }
 }
+
+/// Words a paragraph needs to be an article's lead ([`Article::lead`]).
+pub const LEAD_MIN_WORDS: usize = 6;
 
 /// Entity types of the CONTRACT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -337,4 +352,28 @@ pub struct Analysis {
     pub quotes: Vec<Quote>,
     /// Amounts.
     pub amounts: Vec<Amount>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paragraph(text: &str, kind: ParagraphKind) -> Paragraph {
+        Paragraph { text: text.into(), kind, raw_start: None }
+    }
+
+    #[test]
+    fn the_lead_skips_fragments_and_headings_before_the_first_sentence() {
+        let mut a =
+            Article { text: "We\n\nBest movers of 2026 ranked here\n\n75+ movers ...".into(), ..Default::default() };
+        assert_eq!(a.lead(), a.text, "no paragraphs: the whole text");
+        a.paragraphs = vec![
+            paragraph("We", ParagraphKind::Body),
+            paragraph("Best movers of 2026 ranked here", ParagraphKind::Heading),
+            paragraph("75+ long-distance movers and 10,000+ reviews to match you.", ParagraphKind::Body),
+        ];
+        assert_eq!(a.lead(), "75+ long-distance movers and 10,000+ reviews to match you.");
+        a.paragraphs.truncate(2);
+        assert_eq!(a.lead(), "We", "nothing long enough: the first paragraph");
+    }
 }

@@ -111,10 +111,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     for s in all.into_iter().filter(|s| filter.matches(s, with_entity.as_ref())) {
         let snippet = store
             .latest_original(s.id)?
-            .map(|a| {
-                let lead = a.article.paragraphs.first().map_or(a.article.text.as_str(), |p| p.text.as_str());
-                storyline_core::story::lead_snippet(lead, SNIPPET_WORDS)
-            })
+            .map(|a| storyline_core::story::lead_snippet(a.article.lead(), SNIPPET_WORDS))
             .unwrap_or_default();
         rows.push(Row {
             id: story_label(s.id),

@@ -181,8 +181,7 @@ fn source_title(a: &Article, cfg: &StoryConfig) -> String {
     if !a.title.trim().is_empty() {
         return a.title.clone();
     }
-    let lead = a.paragraphs.first().map_or(a.text.as_str(), |p| p.text.as_str());
-    super::headline::lead_title(lead, cfg.lead_title_words)
+    super::headline::lead_title(a.lead(), cfg.lead_title_words)
 }
 
 /// The event's date: the day its articles mention most within the window of

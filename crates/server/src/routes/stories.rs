@@ -132,11 +132,7 @@ pub async fn list_stories(
                     // One stored row per listed story, not the story.
                     let snippet = s
                         .latest_original(sum.id)?
-                        .map(|a| {
-                            let art = &a.article;
-                            let lead = art.paragraphs.first().map_or(art.text.as_str(), |p| p.text.as_str());
-                            storyline_core::story::lead_snippet(lead, SNIPPET_WORDS)
-                        })
+                        .map(|a| storyline_core::story::lead_snippet(a.article.lead(), SNIPPET_WORDS))
                         .unwrap_or_default();
                     let coverage = st
                         .index()
