@@ -82,6 +82,14 @@ fn is_unit_word(w: &str) -> bool {
         && !matches!(w, "percent" | "per" | "am" | "pm" | "a" | "an" | "p" | "m" | "km" | "st" | "nd" | "rd" | "th")
 }
 
+/// A bare four-digit number of a recent century (`2024`, no thousands
+/// separator) before a word is a year naming something (`the 2024
+/// presidential election`, `2025 recommendations`), not a count of it:
+/// news writes counts from 1,000 with a separator.
+fn reads_as_year(num: &str) -> bool {
+    num.len() == 4 && num.parse::<u16>().is_ok_and(|y| (1800..=2100).contains(&y))
+}
+
 /// Extracts amounts; `times` masks numbers that belong to dates.
 pub(crate) fn extract(text: &str, times: &[Timex]) -> Vec<RawAmount> {
     let mut c: Vec<RawAmount> = Vec::new();
@@ -128,7 +136,7 @@ pub(crate) fn extract(text: &str, times: &[Timex]) -> Vec<RawAmount> {
     for m in COUNT.captures_iter(text) {
         let (Some(all), Some(num), Some(u)) = (m.get(0), m.name("num"), m.name("u")) else { continue };
         let unit = u.as_str();
-        if !is_unit_word(unit) || text[..num.start()].ends_with(['.', '$', '-']) {
+        if !is_unit_word(unit) || text[..num.start()].ends_with(['.', '$', '-']) || reads_as_year(num.as_str()) {
             continue;
         }
         add(all.start(), all.end(), parse_num(num.as_str(), m.name("scale").map(|x| x.as_str())), unit.to_string());
@@ -151,6 +159,17 @@ mod tests {
 
     fn am(t: &str) -> Vec<(String, f64, String)> {
         extract(t, &[]).into_iter().map(|a| (t[a.start..a.end].to_string(), a.value, a.unit)).collect()
+    }
+
+    #[test]
+    fn a_year_before_a_word_is_no_count() {
+        assert_eq!(am("the 2024 presidential election"), vec![]);
+        assert_eq!(am("our 2025 recommendations"), vec![]);
+        // Counts keep their separator, or are outside the years' range.
+        assert_eq!(am("2,024 people came"), vec![("2,024 people".into(), 2024.0, "people".into())]);
+        assert_eq!(am("1500 people came"), vec![("1500 people".into(), 1500.0, "people".into())]);
+        // Money is money, whatever the number.
+        assert_eq!(am("it cost $2024"), vec![("$2024".into(), 2024.0, "USD".into())]);
     }
 
     #[test]
