@@ -332,6 +332,11 @@ fn prune_document(r: &Readability) {
         // cap: a wrapper named e.g. "comments-enabled" can hold the article
         if raw || crate::region::char_count_below(node, 2500) {
             node.remove_from_parent();
+        } else if node.element_ref().is_some_and(|e| &*e.name.local == "form") {
+            // a large form is a page's content: forum software wraps a
+            // thread's posts in a moderation form (Invision, XenForo),
+            // ASP.NET pages wrap the whole page in one
+            node.set_attr(KEEP_ATTR, "");
         }
     }
     if let Some(sel) = r.doc.try_select("[class], [id]") {
@@ -521,7 +526,7 @@ fn serialize_paragraphs(html: &str, skip_page_furniture: bool, link_words: usize
                 flush(&mut cur, &mut link_bytes, &mut paras);
             }
             if !is_void {
-                let skip = SKIP_TAGS.contains(&name.as_str())
+                let skip = (SKIP_TAGS.contains(&name.as_str()) && !(name == "form" && body.contains(KEEP_ATTR)))
                     || (skip_page_furniture && matches!(name.as_str(), "header" | "footer"))
                     || attr_says_boilerplate(body);
                 if skip {
@@ -1356,6 +1361,32 @@ mod tests {
         );
         let a = extract_html(&article, None).expect("an article");
         assert!(a.text.contains("pedestrian bridge") && !a.text.contains("payments platform"), "{}", a.text);
+    }
+
+    #[test]
+    fn html_a_thread_inside_a_moderation_form_is_read() {
+        // forum software wraps a thread's posts in one `<form>` (for the
+        // moderators' checkboxes); a small form is a search or login box
+        let post = |n: usize| {
+            format!(
+                r#"<article class="entry"><div class="entry__author">member{n}</div><div class="entry__content"><p>Reply {n}: the update broke document reviews on our server as well, and rolling back the plugin to the previous version fixed it for us until the vendor ships a patch.</p></div></article>"#
+            )
+        };
+        let posts: String = (0..16).map(post).collect();
+        let page = format!(
+            r#"<html><head><meta property="og:type" content="website"></head><body><main><h1>Document reviews broken</h1>
+            <form action="/topic/1?do=multimod" method="post">{posts}</form>
+            <form action="/search"><label>Search the forum</label><input name="q"></form></main></body></html>"#
+        );
+        // the page's region as the extractor reads it (Readability's block
+        // is one post or the whole form, depending on the page)
+        let r = Readability::new(page.as_str(), None, None).expect("parsed");
+        prune_document(&r);
+        let region = crate::region::main_region_html(&r.doc).expect("a body");
+        let text: Vec<String> = serialize_paragraphs(&region, true, 6).into_iter().map(|p| p.text).collect();
+        let text = text.join("\n");
+        assert!(text.contains("Reply 0:") && text.contains("Reply 15:"), "{text}");
+        assert!(!text.contains("Search the forum"), "{text}");
     }
 
     #[test]
