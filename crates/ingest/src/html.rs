@@ -360,9 +360,10 @@ fn prune_document(r: &Readability) {
 
 /// Elements `prune_document` removes when small: what the selector list
 /// `script, style, noscript, template, svg, button, form, select, textarea,
-/// iframe, nav, figcaption, [aria-hidden=true], [hidden], [itemprop=author],
+/// iframe, nav, figcaption, [hidden], [itemprop=author],
 /// [rel=author], .byline, .sharedaddy, .share, .social, #comments, .comments,
-/// .comment-list, .related, .newsletter` matches, tested by hand the way
+/// .comment-list, .related, .newsletter` and the screen-reader-only classes
+/// ([`SCREEN_READER_ONLY`]) match, tested by hand the way
 /// dom_query's selector engine tests it (class and id case-sensitive, `rel`
 /// ASCII case-insensitive on HTML elements): the engine spent about 6% of
 /// `storyline extract` on this one list.
@@ -389,15 +390,31 @@ fn always_pruned(el: &Element) -> bool {
     if el.attr_ref(local_name!("class")).is_some_and(|c| c.split_ascii_whitespace().any(|w| CLASSES.contains(&w))) {
         return true;
     }
+    // text for screen readers only, off screen for everyone else
+    if el.attr_ref(local_name!("class")).is_some_and(|c| {
+        c.split_ascii_whitespace().any(|w| SCREEN_READER_ONLY.iter().any(|s| w.eq_ignore_ascii_case(s)))
+    }) {
+        return true;
+    }
     let html_element = &*el.name.ns == "http://www.w3.org/1999/xhtml";
     let attr = |name| crate::region::plain_attr(el, name);
     // `#comments` reads any id attribute, whatever its namespace
     el.attrs.iter().any(|a| &*a.name.local == "id" && &*a.value == "comments")
-        || attr("aria-hidden") == Some("true")
         || attr("hidden").is_some()
         || attr("itemprop") == Some("author")
         || attr("rel").is_some_and(|r| if html_element { r.eq_ignore_ascii_case("author") } else { r == "author" })
 }
+
+/// Class names of the visually-hidden text frameworks and CMSs put for
+/// screen readers (Bootstrap `sr-only`, WordPress `screen-reader-text`,
+/// Drupal `element-invisible`, ...): a second, spoken copy of a price or a
+/// label, or "(opens in a new tab)".
+#[rustfmt::skip]
+const SCREEN_READER_ONLY: &[&str] = &[
+    "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "screen-reader-only",
+    "wt-screen-reader-only", "u-visually-hidden", "a11y-hidden", "screenreader-only", "sr-text",
+    "element-invisible", "assistive-text", "hidden-visually",
+];
 
 /// Of [`always_pruned`]'s elements, those removed whatever their size.
 const ALWAYS_REMOVED_TAGS: &[&str] = &["script", "style", "noscript", "template", "svg", "iframe"];
@@ -1387,6 +1404,17 @@ mod tests {
         let text = text.join("\n");
         assert!(text.contains("Reply 0:") && text.contains("Reply 15:"), "{text}");
         assert!(!text.contains("Search the forum"), "{text}");
+    }
+
+    #[test]
+    fn html_screen_reader_text_is_pruned_and_aria_hidden_text_is_not() {
+        let doc = dom_query::Document::from(
+            r#"<p><span class="sr-only">Sale price</span><span aria-hidden="true">$20</span>
+            <span class="screen-reader-text">(opens in a new tab)</span></p>"#,
+        );
+        let pruned: Vec<String> =
+            crate::region::select_elements(&doc, always_pruned).iter().map(|n| n.text().to_string()).collect();
+        assert_eq!(pruned, vec!["Sale price".to_string(), "(opens in a new tab)".to_string()]);
     }
 
     #[test]
