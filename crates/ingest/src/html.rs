@@ -545,7 +545,7 @@ fn serialize_paragraphs(html: &str, skip_page_furniture: bool, link_words: usize
             if !is_void {
                 let skip = (SKIP_TAGS.contains(&name.as_str()) && !(name == "form" && body.contains(KEEP_ATTR)))
                     || (skip_page_furniture && matches!(name.as_str(), "header" | "footer"))
-                    || attr_says_boilerplate(body);
+                    || attr_says_boilerplate(body, skip_page_furniture);
                 if skip {
                     skip_depth += 1;
                 }
@@ -593,7 +593,10 @@ fn find_tag_end(bytes: &[u8], from: usize) -> usize {
 /// content (`prune_document`): the serializer does not skip it.
 const KEEP_ATTR: &str = "data-storyline-content";
 
-fn attr_says_boilerplate(tag_body: &str) -> bool {
+/// Whether a tag's class or id names a widget the serializer skips. In
+/// Readability's block each attribute is read alone; in the page's region
+/// (`region`) the two are read together, see below.
+fn attr_says_boilerplate(tag_body: &str, region: bool) -> bool {
     if tag_body.contains(KEEP_ATTR) {
         return false;
     }
@@ -601,6 +604,21 @@ fn attr_says_boilerplate(tag_body: &str) -> bool {
     // non-ASCII byte of a tag (an `alt` text), and attribute names are ASCII
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| Regex::new(r#"(?i)(?-u:\b)(?:class|id)\s*=\s*"([^"]*)""#).expect("static regex"));
+    if region {
+        // in the page's region an element's class and id are one name, as
+        // `prune_document` reads them: `<div id="comment-12_wrap"
+        // class="entry__content">` is a forum post and `<div id="share-btn"
+        // class="post-content">` an article body; but a content word that
+        // qualifies a widget (`comment-body`) is the widget's
+        let mut key = String::new();
+        for m in re.captures_iter(tag_body).filter_map(|c| c.get(1)) {
+            key.push_str(m.as_str());
+            key.push(' ');
+        }
+        let key = key.to_ascii_lowercase();
+        return is_boilerplate_name(&key)
+            && !key.split_ascii_whitespace().any(|w| is_content_name(w) && !is_boilerplate_name(w));
+    }
     re.captures_iter(tag_body).filter_map(|c| c.get(1)).any(|m| {
         let key = m.as_str().to_ascii_lowercase();
         is_boilerplate_name(&key) && !is_content_name(&key)
@@ -1404,6 +1422,18 @@ mod tests {
         let text = text.join("\n");
         assert!(text.contains("Reply 0:") && text.contains("Reply 15:"), "{text}");
         assert!(!text.contains("Search the forum"), "{text}");
+    }
+
+    #[test]
+    fn html_the_region_reads_class_and_id_as_one_name() {
+        // a forum post whose id names a comment but whose class names the
+        // content, and a blog comment whose class qualifies "body" by "comment"
+        let html = r#"<div id="comment-12_wrap" class="entry__content"><p>The rollback fixed it for us.</p></div>
+            <div id="div-comment-3" class="comment-body"><p>Great post, thanks for sharing.</p></div>"#;
+        let region: Vec<String> = serialize_paragraphs(html, true, 6).into_iter().map(|p| p.text).collect();
+        assert_eq!(region, vec!["The rollback fixed it for us.".to_string()]);
+        // Readability's block reads each attribute alone, as before
+        assert!(serialize_paragraphs(html, false, 6).is_empty());
     }
 
     #[test]
