@@ -360,7 +360,8 @@ fn prune_document(r: &Readability) {
 
 /// Elements `prune_document` removes when small: what the selector list
 /// `script, style, noscript, template, svg, button, form, select, textarea,
-/// iframe, nav, figcaption, [hidden], [itemprop=author],
+/// iframe, nav, figcaption, [hidden], [role=dialog], [role=alertdialog],
+/// [aria-modal=true], [itemprop=author],
 /// [rel=author], .byline, .sharedaddy, .share, .social, #comments, .comments,
 /// .comment-list, .related, .newsletter` and the screen-reader-only classes
 /// ([`SCREEN_READER_ONLY`]) match, tested by hand the way
@@ -401,6 +402,10 @@ fn always_pruned(el: &Element) -> bool {
     // `#comments` reads any id attribute, whatever its namespace
     el.attrs.iter().any(|a| &*a.name.local == "id" && &*a.value == "comments")
         || attr("hidden").is_some()
+        // an overlay (cookie consent, sign-up or log-in box) is never the
+        // page's text; a large one is kept like any other pruned element
+        || matches!(attr("role"), Some("dialog" | "alertdialog"))
+        || attr("aria-modal") == Some("true")
         || attr("itemprop") == Some("author")
         || attr("rel").is_some_and(|r| if html_element { r.eq_ignore_ascii_case("author") } else { r == "author" })
 }
@@ -1445,6 +1450,26 @@ mod tests {
         let pruned: Vec<String> =
             crate::region::select_elements(&doc, always_pruned).iter().map(|n| n.text().to_string()).collect();
         assert_eq!(pruned, vec!["Sale price".to_string(), "(opens in a new tab)".to_string()]);
+    }
+
+    #[test]
+    fn html_a_modal_dialog_is_pruned() {
+        // a consent banner's text is prose, and Readability took it for the
+        // page's text on a listing with little prose of its own
+        let doc = dom_query::Document::from(
+            r#"<main><p>Latest economy stories.</p></main>
+            <div id="cmp-banner" role="dialog" aria-label="Privacy"><p>We and our partners store and access personal data on your device.</p></div>
+            <div class="signup" aria-modal="true"><p>Join us.</p></div>"#,
+        );
+        let pruned: Vec<String> =
+            crate::region::select_elements(&doc, always_pruned).iter().map(|n| n.text().trim().to_string()).collect();
+        assert_eq!(
+            pruned,
+            vec![
+                "We and our partners store and access personal data on your device.".to_string(),
+                "Join us.".to_string()
+            ]
+        );
     }
 
     #[test]
