@@ -332,6 +332,11 @@ fn prune_document(r: &Readability) {
         // cap: a wrapper named e.g. "comments-enabled" can hold the article
         if raw || crate::region::char_count_below(node, 2500) {
             node.remove_from_parent();
+        } else if node.element_ref().is_some_and(|e| &*e.name.local == "form") {
+            // a large form is a page's content: forum software wraps a
+            // thread's posts in a moderation form (Invision, XenForo),
+            // ASP.NET pages wrap the whole page in one
+            node.set_attr(KEEP_ATTR, "");
         }
     }
     if let Some(sel) = r.doc.try_select("[class], [id]") {
@@ -355,9 +360,11 @@ fn prune_document(r: &Readability) {
 
 /// Elements `prune_document` removes when small: what the selector list
 /// `script, style, noscript, template, svg, button, form, select, textarea,
-/// iframe, nav, figcaption, [aria-hidden=true], [hidden], [itemprop=author],
+/// iframe, nav, figcaption, [hidden], [role=dialog], [role=alertdialog],
+/// [aria-modal=true], [itemprop=author],
 /// [rel=author], .byline, .sharedaddy, .share, .social, #comments, .comments,
-/// .comment-list, .related, .newsletter` matches, tested by hand the way
+/// .comment-list, .related, .newsletter` and the screen-reader-only classes
+/// ([`SCREEN_READER_ONLY`]) match, tested by hand the way
 /// dom_query's selector engine tests it (class and id case-sensitive, `rel`
 /// ASCII case-insensitive on HTML elements): the engine spent about 6% of
 /// `storyline extract` on this one list.
@@ -384,15 +391,35 @@ fn always_pruned(el: &Element) -> bool {
     if el.attr_ref(local_name!("class")).is_some_and(|c| c.split_ascii_whitespace().any(|w| CLASSES.contains(&w))) {
         return true;
     }
+    // text for screen readers only, off screen for everyone else
+    if el.attr_ref(local_name!("class")).is_some_and(|c| {
+        c.split_ascii_whitespace().any(|w| SCREEN_READER_ONLY.iter().any(|s| w.eq_ignore_ascii_case(s)))
+    }) {
+        return true;
+    }
     let html_element = &*el.name.ns == "http://www.w3.org/1999/xhtml";
     let attr = |name| crate::region::plain_attr(el, name);
     // `#comments` reads any id attribute, whatever its namespace
     el.attrs.iter().any(|a| &*a.name.local == "id" && &*a.value == "comments")
-        || attr("aria-hidden") == Some("true")
         || attr("hidden").is_some()
+        // an overlay (cookie consent, sign-up or log-in box) is never the
+        // page's text; a large one is kept like any other pruned element
+        || matches!(attr("role"), Some("dialog" | "alertdialog"))
+        || attr("aria-modal") == Some("true")
         || attr("itemprop") == Some("author")
         || attr("rel").is_some_and(|r| if html_element { r.eq_ignore_ascii_case("author") } else { r == "author" })
 }
+
+/// Class names of the visually-hidden text frameworks and CMSs put for
+/// screen readers (Bootstrap `sr-only`, WordPress `screen-reader-text`,
+/// Drupal `element-invisible`, ...): a second, spoken copy of a price or a
+/// label, or "(opens in a new tab)".
+#[rustfmt::skip]
+const SCREEN_READER_ONLY: &[&str] = &[
+    "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "screen-reader-only",
+    "wt-screen-reader-only", "u-visually-hidden", "a11y-hidden", "screenreader-only", "sr-text",
+    "element-invisible", "assistive-text", "hidden-visually",
+];
 
 /// Of [`always_pruned`]'s elements, those removed whatever their size.
 const ALWAYS_REMOVED_TAGS: &[&str] = &["script", "style", "noscript", "template", "svg", "iframe"];
@@ -521,9 +548,9 @@ fn serialize_paragraphs(html: &str, skip_page_furniture: bool, link_words: usize
                 flush(&mut cur, &mut link_bytes, &mut paras);
             }
             if !is_void {
-                let skip = SKIP_TAGS.contains(&name.as_str())
+                let skip = (SKIP_TAGS.contains(&name.as_str()) && !(name == "form" && body.contains(KEEP_ATTR)))
                     || (skip_page_furniture && matches!(name.as_str(), "header" | "footer"))
-                    || attr_says_boilerplate(body);
+                    || attr_says_boilerplate(body, skip_page_furniture);
                 if skip {
                     skip_depth += 1;
                 }
@@ -571,7 +598,10 @@ fn find_tag_end(bytes: &[u8], from: usize) -> usize {
 /// content (`prune_document`): the serializer does not skip it.
 const KEEP_ATTR: &str = "data-storyline-content";
 
-fn attr_says_boilerplate(tag_body: &str) -> bool {
+/// Whether a tag's class or id names a widget the serializer skips. In
+/// Readability's block each attribute is read alone; in the page's region
+/// (`region`) the two are read together, see below.
+fn attr_says_boilerplate(tag_body: &str, region: bool) -> bool {
     if tag_body.contains(KEEP_ATTR) {
         return false;
     }
@@ -579,6 +609,21 @@ fn attr_says_boilerplate(tag_body: &str) -> bool {
     // non-ASCII byte of a tag (an `alt` text), and attribute names are ASCII
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| Regex::new(r#"(?i)(?-u:\b)(?:class|id)\s*=\s*"([^"]*)""#).expect("static regex"));
+    if region {
+        // in the page's region an element's class and id are one name, as
+        // `prune_document` reads them: `<div id="comment-12_wrap"
+        // class="entry__content">` is a forum post and `<div id="share-btn"
+        // class="post-content">` an article body; but a content word that
+        // qualifies a widget (`comment-body`) is the widget's
+        let mut key = String::new();
+        for m in re.captures_iter(tag_body).filter_map(|c| c.get(1)) {
+            key.push_str(m.as_str());
+            key.push(' ');
+        }
+        let key = key.to_ascii_lowercase();
+        return is_boilerplate_name(&key)
+            && !key.split_ascii_whitespace().any(|w| is_content_name(w) && !is_boilerplate_name(w));
+    }
     re.captures_iter(tag_body).filter_map(|c| c.get(1)).any(|m| {
         let key = m.as_str().to_ascii_lowercase();
         is_boilerplate_name(&key) && !is_content_name(&key)
@@ -1356,6 +1401,75 @@ mod tests {
         );
         let a = extract_html(&article, None).expect("an article");
         assert!(a.text.contains("pedestrian bridge") && !a.text.contains("payments platform"), "{}", a.text);
+    }
+
+    #[test]
+    fn html_a_thread_inside_a_moderation_form_is_read() {
+        // forum software wraps a thread's posts in one `<form>` (for the
+        // moderators' checkboxes); a small form is a search or login box
+        let post = |n: usize| {
+            format!(
+                r#"<article class="entry"><div class="entry__author">member{n}</div><div class="entry__content"><p>Reply {n}: the update broke document reviews on our server as well, and rolling back the plugin to the previous version fixed it for us until the vendor ships a patch.</p></div></article>"#
+            )
+        };
+        let posts: String = (0..16).map(post).collect();
+        let page = format!(
+            r#"<html><head><meta property="og:type" content="website"></head><body><main><h1>Document reviews broken</h1>
+            <form action="/topic/1?do=multimod" method="post">{posts}</form>
+            <form action="/search"><label>Search the forum</label><input name="q"></form></main></body></html>"#
+        );
+        // the page's region as the extractor reads it (Readability's block
+        // is one post or the whole form, depending on the page)
+        let r = Readability::new(page.as_str(), None, None).expect("parsed");
+        prune_document(&r);
+        let region = crate::region::main_region_html(&r.doc).expect("a body");
+        let text: Vec<String> = serialize_paragraphs(&region, true, 6).into_iter().map(|p| p.text).collect();
+        let text = text.join("\n");
+        assert!(text.contains("Reply 0:") && text.contains("Reply 15:"), "{text}");
+        assert!(!text.contains("Search the forum"), "{text}");
+    }
+
+    #[test]
+    fn html_the_region_reads_class_and_id_as_one_name() {
+        // a forum post whose id names a comment but whose class names the
+        // content, and a blog comment whose class qualifies "body" by "comment"
+        let html = r#"<div id="comment-12_wrap" class="entry__content"><p>The rollback fixed it for us.</p></div>
+            <div id="div-comment-3" class="comment-body"><p>Great post, thanks for sharing.</p></div>"#;
+        let region: Vec<String> = serialize_paragraphs(html, true, 6).into_iter().map(|p| p.text).collect();
+        assert_eq!(region, vec!["The rollback fixed it for us.".to_string()]);
+        // Readability's block reads each attribute alone, as before
+        assert!(serialize_paragraphs(html, false, 6).is_empty());
+    }
+
+    #[test]
+    fn html_screen_reader_text_is_pruned_and_aria_hidden_text_is_not() {
+        let doc = dom_query::Document::from(
+            r#"<p><span class="sr-only">Sale price</span><span aria-hidden="true">$20</span>
+            <span class="screen-reader-text">(opens in a new tab)</span></p>"#,
+        );
+        let pruned: Vec<String> =
+            crate::region::select_elements(&doc, always_pruned).iter().map(|n| n.text().to_string()).collect();
+        assert_eq!(pruned, vec!["Sale price".to_string(), "(opens in a new tab)".to_string()]);
+    }
+
+    #[test]
+    fn html_a_modal_dialog_is_pruned() {
+        // a consent banner's text is prose, and Readability took it for the
+        // page's text on a listing with little prose of its own
+        let doc = dom_query::Document::from(
+            r#"<main><p>Latest economy stories.</p></main>
+            <div id="cmp-banner" role="dialog" aria-label="Privacy"><p>We and our partners store and access personal data on your device.</p></div>
+            <div class="signup" aria-modal="true"><p>Join us.</p></div>"#,
+        );
+        let pruned: Vec<String> =
+            crate::region::select_elements(&doc, always_pruned).iter().map(|n| n.text().trim().to_string()).collect();
+        assert_eq!(
+            pruned,
+            vec![
+                "We and our partners store and access personal data on your device.".to_string(),
+                "Join us.".to_string()
+            ]
+        );
     }
 
     #[test]

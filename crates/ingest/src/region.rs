@@ -28,17 +28,18 @@ fn is_furniture_element(el: &Element) -> bool {
     TAGS.contains(&&*el.name.local) || plain_attr(el, "role").is_some_and(|r| ROLES.contains(&r))
 }
 
-/// Elements a reader does not see at first: `[aria-hidden=true], [hidden],
+/// Elements a reader does not see at first: `[hidden],
 /// [style*='display:none'], [style*='display: none'],
-/// [style*='visibility:hidden'], [style*='visibility: hidden']`. A large
+/// [style*='visibility:hidden'], [style*='visibility: hidden']`. Not
+/// `aria-hidden`: it hides from screen readers what the page shows, such as
+/// the second link of a card (headline and summary) or a price shown next
+/// to its spoken copy. A large
 /// one is often content behind a tab (a product's description) and stays,
 /// unless it is a microdata block: sites keep a second, hidden copy of the
 /// article there.
 fn is_hidden_element(el: &Element) -> bool {
     const STYLES: &[&str] = &["display:none", "display: none", "visibility:hidden", "visibility: hidden"];
-    plain_attr(el, "aria-hidden") == Some("true")
-        || plain_attr(el, "hidden").is_some()
-        || plain_attr(el, "style").is_some_and(|s| STYLES.iter().any(|h| s.contains(h)))
+    plain_attr(el, "hidden").is_some() || plain_attr(el, "style").is_some_and(|s| STYLES.iter().any(|h| s.contains(h)))
 }
 
 /// An attribute without a namespace, the kind a CSS attribute selector
@@ -240,6 +241,20 @@ mod tests {
         let text = region_text(page);
         assert!(text.contains("the report") && text.contains("budget"), "{text}");
         assert!(!text.contains("Sport"), "{text}");
+    }
+
+    #[test]
+    fn a_card_summary_hidden_from_screen_readers_is_still_shown() {
+        // the card's second link (its summary) is `aria-hidden` so that a
+        // screen reader does not read the link twice; a sighted reader sees it
+        let card = |n: usize| {
+            format!(
+                r#"<article class="river"><h2><a href="/s{n}">Story {n} headline</a></h2><p class="desc"><a href="/s{n}" aria-hidden="true">Summary {n} of what the story says.</a></p></article>"#
+            )
+        };
+        let cards: String = (0..3).map(card).collect();
+        let text = region_text(&format!("<body><main>{cards}</main></body>"));
+        assert!(text.contains("Summary 0 of") && text.contains("Summary 2 of"), "{text}");
     }
 
     #[test]
