@@ -221,11 +221,11 @@ impl FormatReader for JsonlReader {
         let mut line_no = 0u64;
         let mut buf = Vec::new();
         let mut saw_content = false;
+        // The limit is the record's; its line end comes on top.
+        let limit = usize::try_from(cfg.max_record_bytes.saturating_add(1)).unwrap_or(usize::MAX);
         loop {
             line_no += 1;
             let at = Origin { path: origin.path.clone(), line: Some(line_no) };
-            // The limit is the record's; its line end comes on top.
-            let limit = usize::try_from(cfg.max_record_bytes.saturating_add(1)).unwrap_or(usize::MAX);
             match read_bounded_line(input, &mut buf, limit).map(|(outcome, _)| outcome) {
                 Ok(BoundedLine::Eof) => break,
                 Ok(BoundedLine::TooLong) => {

@@ -388,12 +388,11 @@ fn always_pruned(el: &Element) -> bool {
     if TAGS.contains(&&*el.name.local) {
         return true;
     }
-    if el.attr_ref(local_name!("class")).is_some_and(|c| c.split_ascii_whitespace().any(|w| CLASSES.contains(&w))) {
-        return true;
-    }
-    // text for screen readers only, off screen for everyone else
+    // a widget's class, or text for screen readers only (off screen for
+    // everyone else)
     if el.attr_ref(local_name!("class")).is_some_and(|c| {
-        c.split_ascii_whitespace().any(|w| SCREEN_READER_ONLY.iter().any(|s| w.eq_ignore_ascii_case(s)))
+        c.split_ascii_whitespace()
+            .any(|w| CLASSES.contains(&w) || SCREEN_READER_ONLY.iter().any(|s| w.eq_ignore_ascii_case(s)))
     }) {
         return true;
     }

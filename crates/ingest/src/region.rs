@@ -33,10 +33,9 @@ fn is_furniture_element(el: &Element) -> bool {
 /// [style*='visibility:hidden'], [style*='visibility: hidden']`. Not
 /// `aria-hidden`: it hides from screen readers what the page shows, such as
 /// the second link of a card (headline and summary) or a price shown next
-/// to its spoken copy. A large
-/// one is often content behind a tab (a product's description) and stays,
-/// unless it is a microdata block: sites keep a second, hidden copy of the
-/// article there.
+/// to its spoken copy. A large one is often content behind a tab (a
+/// product's description) and stays, unless it is a microdata block: sites
+/// keep a second, hidden copy of the article there.
 fn is_hidden_element(el: &Element) -> bool {
     const STYLES: &[&str] = &["display:none", "display: none", "visibility:hidden", "visibility: hidden"];
     plain_attr(el, "hidden").is_some() || plain_attr(el, "style").is_some_and(|s| STYLES.iter().any(|h| s.contains(h)))

@@ -1,7 +1,7 @@
 //! Facts (amounts attached to what they describe, compared across sources)
 //! and variants (names and titles that differ but mean the same thing).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -117,7 +117,7 @@ pub(super) fn facts(ctx: &Ctx) -> Vec<FactView> {
     // Subjects one article gives disagreeing values for: a price list or a
     // table ("$75 ... $450 ... $8,000"), not one quantity that sources can
     // agree or differ on.
-    let mut lists: std::collections::BTreeSet<(String, String)> = Default::default();
+    let mut lists: BTreeSet<(String, String)> = BTreeSet::new();
     for m in ctx.originals() {
         for a in &m.analysis.amounts {
             if cfg.label_units.iter().any(|u| u == &a.unit) && a.value < cfg.fact_min_label_value {
