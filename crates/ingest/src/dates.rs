@@ -154,7 +154,7 @@ pub(crate) fn parse_text_date(s: &str, order: NumericOrder) -> Option<(NaiveDate
 
 /// Month names and abbreviations in the languages of the pages we read
 /// (English, German, French, Spanish, Italian, Portuguese, Dutch).
-fn month_number(name: &str) -> Option<u32> {
+pub(crate) fn month_number(name: &str) -> Option<u32> {
     let n = name.to_lowercase();
     let n = n.trim_end_matches('.');
     #[rustfmt::skip]

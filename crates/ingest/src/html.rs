@@ -1105,20 +1105,7 @@ pub(crate) fn normalize_date(s: &str) -> Option<String> {
             .expect("static regex")
     });
     let c = text.captures(s)?;
-    let month = match &c[2].to_ascii_lowercase()[..] {
-        "jan" => 1,
-        "feb" => 2,
-        "mar" => 3,
-        "apr" => 4,
-        "may" => 5,
-        "jun" => 6,
-        "jul" => 7,
-        "aug" => 8,
-        "sep" => 9,
-        "oct" => 10,
-        "nov" => 11,
-        _ => 12,
-    };
+    let month = crate::dates::month_number(&c[2])?;
     let day: u32 = c.get(1).or_else(|| c.get(3))?.as_str().parse().ok()?;
     let d = NaiveDate::from_ymd_opt(c[4].parse().ok()?, month, day)?;
     Some(d.format("%Y-%m-%d").to_string())
