@@ -11,8 +11,10 @@
 //! 3. `time`: a `<time datetime>` (or `itemprop=datePublished`) element
 //!    outside comments, related lists and footers, publication-marked ones
 //!    first (class names of `<body>`, layout hints like `has-sidebar` and
-//!    utility classes do not make an element furniture; an `<aside>` inside
-//!    the `<article>` counts after the article's main flow);
+//!    utility classes do not make an element furniture, nor does a
+//!    wrapper that holds the page's `<h1>`; an `<aside>` inside the
+//!    `<article>` counts after the article's main flow, and its `<footer>`
+//!    is its own);
 //! 4. `text`: the visible date line of the page (an element named like a
 //!    date or byline, or a short line that is a date, `Posted on ...`);
 //! 5. `url`: a full year/month/day path in the page's URL (`/2024/05/17/`),
@@ -265,20 +267,52 @@ fn furniture_token(tok: &str) -> bool {
         && re.is_match(tok)
 }
 
+/// The page's headline elements (`<h1>`, at most five) as the node ids of
+/// their ancestors: a wrapper that holds the headline is the page's layout,
+/// whatever its class says (`widget Blog`, `story-template-sidebar`,
+/// `widget-type-blog_content`), not a side block whose dates belong to
+/// other texts.
+struct Layout(Vec<dom_query::NodeId>);
+
+impl Layout {
+    fn of(doc: &Document) -> Layout {
+        let mut ids = Vec::new();
+        if let Some(sel) = doc.try_select("h1") {
+            for h in sel.nodes().iter().take(5) {
+                ids.extend(h.ancestors_it(Some(40)).map(|a| a.id));
+            }
+        }
+        Layout(ids)
+    }
+
+    fn holds_headline(&self, n: &NodeRef) -> bool {
+        self.0.contains(&n.id)
+    }
+}
+
 /// Where `n` sits, see [`Place`]. `<body>` and `<html>` are not judged by
 /// their classes: WordPress themes put `has-sidebar footer-widgets` on the
-/// body of every page.
-fn place(n: &NodeRef) -> Place {
+/// body of every page. A `<footer>` inside an `<article>` is the article's
+/// own (its author and date, as HTML means it), not the page's.
+fn place(n: &NodeRef, layout: &Layout) -> Place {
     let mut aside = false;
+    let mut footer = false;
     for a in n.ancestors_it(Some(40)) {
         if a.is("body, html") {
             break;
         }
-        if a.is("footer, nav") {
+        if a.is("article") && footer {
+            footer = false;
+        }
+        if a.is("nav") {
             return Place::Furniture;
         }
-        if a.class().is_some_and(|v| v.split_whitespace().any(furniture_token))
-            || a.id_attr().is_some_and(|v| v.split_whitespace().any(furniture_token))
+        if a.is("footer") {
+            footer = true;
+        }
+        if !layout.holds_headline(&a)
+            && (a.class().is_some_and(|v| v.split_whitespace().any(furniture_token))
+                || a.id_attr().is_some_and(|v| v.split_whitespace().any(furniture_token)))
         {
             return Place::Furniture;
         }
@@ -288,15 +322,15 @@ fn place(n: &NodeRef) -> Place {
             return Place::ArticleAside;
         }
     }
-    if aside {
+    if aside || footer {
         Place::Furniture
     } else {
         Place::Page
     }
 }
 
-fn in_furniture(n: &NodeRef) -> bool {
-    place(n) == Place::Furniture
+fn in_furniture(n: &NodeRef, layout: &Layout) -> bool {
+    place(n, layout) == Place::Furniture
 }
 
 /// Inside the article's own container: a date there is the article's, a
@@ -338,7 +372,7 @@ impl Pair {
 }
 
 /// Machine-readable dates of `<time>` and `itemprop=datePublished` elements.
-fn time_elements(doc: &Document, order: NumericOrder, ok: &dyn Fn(NaiveDate) -> bool) -> Pair {
+fn time_elements(doc: &Document, layout: &Layout, order: NumericOrder, ok: &dyn Fn(NaiveDate) -> bool) -> Pair {
     let mut pair = Pair::default();
     let Some(sel) = doc.try_select("time, [itemprop='datePublished'], [itemprop='dateModified'], [pubdate]") else {
         return pair;
@@ -346,7 +380,7 @@ fn time_elements(doc: &Document, order: NumericOrder, ok: &dyn Fn(NaiveDate) -> 
     // Publication-marked elements first, then the rest in document order.
     let mut marked = Pair::default();
     for n in sel.nodes().iter().take(200) {
-        let at = place(n);
+        let at = place(n, layout);
         if n.is("meta") || at == Place::Furniture {
             continue;
         }
@@ -400,7 +434,7 @@ fn words_before(parent: &str, own: &str) -> String {
 
 /// The visible date line: elements named like a date or byline whose text
 /// holds a full date, then short text lines that are a date.
-fn visible_date(doc: &Document, order: NumericOrder, ok: &dyn Fn(NaiveDate) -> bool) -> Pair {
+fn visible_date(doc: &Document, layout: &Layout, order: NumericOrder, ok: &dyn Fn(NaiveDate) -> bool) -> Pair {
     let mut pair = Pair::default();
     let Some(body) = doc.try_select("body") else { return pair };
     let Some(body) = body.nodes().first().cloned() else { return pair };
@@ -414,7 +448,7 @@ fn visible_date(doc: &Document, order: NumericOrder, ok: &dyn Fn(NaiveDate) -> b
             }
             seen_named += 1;
             let text = n.text();
-            if text.len() > 300 || in_furniture(&n) {
+            if text.len() > 300 || in_furniture(&n, layout) {
                 continue;
             }
             if let Some((d, span)) = parse_text_date(&text, order).filter(|(d, _)| ok(*d)) {
@@ -439,7 +473,7 @@ fn visible_date(doc: &Document, order: NumericOrder, ok: &dyn Fn(NaiveDate) -> b
                 continue;
             }
             let Some(parent) = n.parent() else { continue };
-            if parent.is("script, style, noscript, template, option, a") || in_furniture(&parent) {
+            if parent.is("script, style, noscript, template, option, a") || in_furniture(&parent, layout) {
                 continue;
             }
             line_pair.offer(d, "text", says_modified(before), in_article(&parent));
@@ -486,11 +520,12 @@ pub(crate) fn pick(
     if let Some(f) = first(&head.published) {
         return Some(f);
     }
-    let times = time_elements(doc, order, &ok);
+    let layout = Layout::of(doc);
+    let times = time_elements(doc, &layout, order, &ok);
     if let Some(f) = times.published {
         return Some(f);
     }
-    let visible = visible_date(doc, order, &ok);
+    let visible = visible_date(doc, &layout, order, &ok);
     if let Some(f) = visible.published {
         return Some(f);
     }
@@ -668,6 +703,28 @@ mod tests {
         let comments = r#"<html><body><article><p>Text.</p></article>
             <div class="comments-area"><time datetime="2025-04-01">April 1</time></div></body></html>"#;
         assert_eq!(pick_html(comments, None), None);
+    }
+
+    #[test]
+    fn a_widget_named_wrapper_that_holds_the_headline_is_the_layout() {
+        // Blogger and HubSpot wrap the whole post in `widget` blocks
+        let post = r#"<html><body><div class="widget Blog"><h1>Small models</h1>
+            <h2 class="date-header"><span>Wednesday, November 19, 2025</span></h2><p>Text.</p></div></body></html>"#;
+        assert_eq!(pick_html(post, None), Some(("2025-11-19".into(), "text".into())));
+        // a widget beside the headline is still a side block
+        let side = r#"<html><body><h1>Small models</h1><p>Text.</p>
+            <div class="widget recent"><span class="date">November 19, 2025</span></div></body></html>"#;
+        assert_eq!(pick_html(side, None), None);
+    }
+
+    #[test]
+    fn an_articles_own_footer_dates_it_and_the_pages_footer_does_not() {
+        let own = r#"<html><body><article><h1>Remote work</h1><p>Text.</p>
+            <footer><span class="author__meta-date">March 30, 2023</span></footer></article></body></html>"#;
+        assert_eq!(pick_html(own, None), Some(("2023-03-30".into(), "text".into())));
+        let page = r#"<html><body><article><h1>Remote work</h1><p>Text.</p></article>
+            <footer><span class="footer-date">March 30, 2023</span></footer></body></html>"#;
+        assert_eq!(pick_html(page, None), None);
     }
 
     #[test]
