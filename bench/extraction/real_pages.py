@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """One run, same pages: storyline vs trafilatura (main text) and htmldate
-(publication dates) on the WCXB development split and the Zyte pages.
+(publication dates) on the WCXB development split and the Zyte pages;
+titles against WCXB's annotated title, with trafilatura's metadata as peer.
 
 Every tool gets the same page bytes and no URL (as `storyline extract DIR`
 reads pages from disk; a page's own canonical/og:url links are fair game
 for every tool). Text is scored with ../shared/tools/score_extract.py
 (WCXB bag-of-words F1; Zyte shingle F1). Dates are scored on WCXB article
 pages whose annotated `published` is known: right (same day), missing
-(no date given) or wrong.
+(no date given) or wrong. A title is right when it equals the annotated
+one after lower-casing and folding punctuation runs to one space.
 
 Timing: storyline is the wall and CPU (user + system, from the child's
 rusage) time of `storyline extract DIR` (process start, reading, gunzip,
@@ -37,6 +39,36 @@ SCORER = SHARED / "tools/score_extract.py"
 def pages(d):
     for p in sorted((d / "html").glob("*.html.gz")):
         yield p.name[: -len(".html.gz")], gzip.decompress(p.read_bytes())
+
+
+def run_trafilatura_titles(d, out):
+    """trafilatura's title (its metadata pass), untimed: the text timing above is the peer's speed."""
+    from trafilatura import extract_metadata
+
+    with open(out, "w") as f:
+        for pid, raw in pages(d):
+            try:
+                m = extract_metadata(raw.decode("utf-8", "replace"))
+                title = m.title if m else None
+            except Exception:
+                title = None
+            f.write(json.dumps({"id": pid, "title": title}) + "\n")
+
+
+def title_counts(truth, pred_path):
+    """Share of pages whose title is the annotated one: (articles, other pages)."""
+    import re
+
+    norm = lambda s: re.sub(r"\W+", " ", (s or "").lower()).strip()
+    pred = {r["id"]: r.get("title") for r in map(json.loads, open(pred_path))}
+    right, n = {True: 0, False: 0}, {True: 0, False: 0}
+    for t in truth:
+        if not t.get("title"):
+            continue
+        art = t["page_type"] == "article"
+        n[art] += 1
+        right[art] += norm(pred.get(t["id"])) == norm(t["title"])
+    return right[True] / n[True], right[False] / n[False], n[True], n[False]
 
 
 def child_cpu():
@@ -168,6 +200,7 @@ def main():
         t, c = run_trafilatura(WCXB, out / "trafilatura-wcxb.jsonl")
         tz, cz = run_trafilatura(ZYTE, out / "trafilatura-zyte.jsonl")
         th = run_htmldate(WCXB, set(dated), out / "htmldate-wcxb.jsonl")
+        run_trafilatura_titles(WCXB, out / "trafilatura-titles.jsonl")
         json.dump({"trafilatura": (t + tz) / n_pages, "trafilatura_cpu": (c + cz) / n_pages, "htmldate": th / len(dated)}, open(timing, "w"))
     peer_ms = json.load(open(timing))
     rows["trafilatura 2.3.1"] = (out / "trafilatura-wcxb.jsonl", out / "trafilatura-zyte.jsonl",
@@ -200,6 +233,15 @@ def main():
     hd, _ = date_counts(dated, out / "htmldate-wcxb.jsonl")
     print(f"| storyline | {sd['right']:.1%} | {sd['missing']:.1%} | {sd['wrong']:.1%} | (in extract) |")
     print(f"| htmldate 1.11 (original_date=True) | {hd['right']:.1%} | {hd['missing']:.1%} | {hd['wrong']:.1%} | {peer_ms['htmldate'] * 1000:.1f} |")
+    print()
+    sa, so, na, no = title_counts(truth, out / "storyline-wcxb.jsonl")
+    ta, to, _, _ = title_counts(truth, out / "trafilatura-titles.jsonl")
+    print(f"Titles equal to the annotated one, WCXB dev ({na} articles, {no} other pages with a title):")
+    print()
+    print("| tool | articles | other pages |")
+    print("|---|---|---|")
+    print(f"| storyline | {sa:.1%} | {so:.1%} |")
+    print(f"| trafilatura 2.3.1 (extract_metadata) | {ta:.1%} | {to:.1%} |")
     with open(out / "storyline-date-errors.jsonl", "w") as f:
         for pid, gold, p in swrong:
             f.write(json.dumps({"id": pid, "truth": gold, "storyline": p}) + "\n")
