@@ -1341,10 +1341,16 @@ mod tests {
             (a.title.unwrap_or_default(), a.sources.get("title").cloned().unwrap_or_default())
         };
         // the page's own words for the same headline
-        assert_eq!(title(&page("The Best Tax Preparation Software of 2025")), ("The Best Tax Preparation Software of 2025".into(), "h1".into()));
+        assert_eq!(
+            title(&page("The Best Tax Preparation Software of 2025")),
+            ("The Best Tax Preparation Software of 2025".into(), "h1".into())
+        );
         // a logo or an unrelated heading is no headline
         assert_eq!(title(&page("Ledger")), ("Best Tax Preparation Software".into(), "og:title".into()));
-        assert_eq!(title(&page("Subscribe to our weekly digest")), ("Best Tax Preparation Software".into(), "og:title".into()));
+        assert_eq!(
+            title(&page("Subscribe to our weekly digest")),
+            ("Best Tax Preparation Software".into(), "og:title".into())
+        );
     }
 
     #[test]
