@@ -219,7 +219,7 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
     }
 
     let mut meta = read_metadata(&r, url);
-    let declared = declared_kind(&r);
+    let declared = declared_kind(&r, html);
     prune_document(&r);
     // The region's clean-up measures elements one by one, which costs
     // depth x size; deeper trees than real pages have (hostile input,
@@ -324,7 +324,7 @@ struct Declared {
     product: bool,
 }
 
-fn declared_kind(r: &Readability) -> Declared {
+fn declared_kind(r: &Readability, html: &str) -> Declared {
     static LD_TYPE: OnceLock<Regex> = OnceLock::new();
     let ld_type = LD_TYPE.get_or_init(|| {
         Regex::new(r#""@type"\s*:\s*"(?:[A-Za-z]*Article|BlogPosting|LiveBlogPosting|SocialMediaPosting|Report)""#)
@@ -343,7 +343,8 @@ fn declared_kind(r: &Readability) -> Declared {
         || r.doc
             .try_select("script[type='application/ld+json']")
             .is_some_and(|s| s.nodes().iter().any(|n| ld_type.is_match(&n.text())));
-    if !d.product && !d.article {
+    // the walk only on pages that name the type somewhere (a byte search)
+    if !d.product && !d.article && html.contains("schema.org/Product") {
         d.product = r.doc.root().descendants_it().any(|n| {
             n.element_ref().is_some_and(|e| {
                 crate::region::plain_attr(&e, "itemtype")
@@ -1595,7 +1596,7 @@ mod tests {
 
         let declared = |head: &str, body: &str| {
             let page = format!("<html><head>{head}</head><body>{body}</body></html>");
-            declared_kind(&Readability::new(page.as_str(), None, None).expect("parsed"))
+            declared_kind(&Readability::new(page.as_str(), None, None).expect("parsed"), &page)
         };
         assert_eq!(declared(r#"<meta property="og:type" content="product">"#, "<p>x</p>"), product);
         assert_eq!(declared("", r#"<div itemscope itemtype="https://schema.org/Product"><p>x</p></div>"#), product);
