@@ -219,7 +219,7 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
     }
 
     let mut meta = read_metadata(&r, url);
-    let declared_article = declares_article(&r);
+    let declared = declared_kind(&r, html);
     prune_document(&r);
     // The region's clean-up measures elements one by one, which costs
     // depth x size; deeper trees than real pages have (hostile input,
@@ -246,7 +246,7 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
         }
         Err(_) => Vec::new(),
     };
-    let text = choose_text(text, region, declared_article);
+    let text = choose_text(text, region, declared);
     let text = postprocess_paragraphs(text, &meta);
     // Markup debris ("<<<>>>", lone symbols) is not an article.
     let words =
@@ -276,8 +276,17 @@ const LINK_ENTRY_WORDS: usize = 6;
 /// The region's link-only paragraphs (a listing's entries) count as prose
 /// and are kept on a page that does not declare itself an article; on an
 /// article they are "more stories" links and are dropped.
-fn choose_text(readability: Vec<String>, region: Vec<Paragraph>, declared_article: bool) -> Vec<String> {
+///
+/// A page that says it is a product and not an article takes its region
+/// whenever the region has text: a product's content is its name, price,
+/// specifications and description, short lines that Readability's block of
+/// prose (often the description alone, or a review) leaves out.
+fn choose_text(readability: Vec<String>, region: Vec<Paragraph>, declared: Declared) -> Vec<String> {
     const MIN_PROSE_WORDS: usize = 8;
+    let declared_article = declared.article;
+    if declared.product && !declared.article && !region.is_empty() {
+        return region.into_iter().map(|p| p.text).collect();
+    }
     let region: Vec<Paragraph> = region.into_iter().filter(|p| !(p.link_only && declared_article)).collect();
     // words, not paragraphs, are compared: the two serialisations may
     // split the same text differently
@@ -304,21 +313,46 @@ fn choose_text(readability: Vec<String>, region: Vec<Paragraph>, declared_articl
     }
 }
 
-/// Whether the page says it is an article: `og:type` "article" or a JSON-LD
-/// `@type` of the Article or BlogPosting families.
-fn declares_article(r: &Readability) -> bool {
+/// What the page says it is: an article (`og:type` "article" or a JSON-LD
+/// `@type` of the Article or BlogPosting families), a product (`og:type`
+/// "product" or a schema.org `Product` microdata item), both or neither.
+/// A JSON-LD `Product` is not read as one: stores put it on their category
+/// pages too (measured: collections lost).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Declared {
+    article: bool,
+    product: bool,
+}
+
+fn declared_kind(r: &Readability, html: &str) -> Declared {
     static LD_TYPE: OnceLock<Regex> = OnceLock::new();
     let ld_type = LD_TYPE.get_or_init(|| {
         Regex::new(r#""@type"\s*:\s*"(?:[A-Za-z]*Article|BlogPosting|LiveBlogPosting|SocialMediaPosting|Report)""#)
             .expect("static regex")
     });
-    let og_article = r.doc.try_select("meta[property='og:type']").is_some_and(|s| {
-        s.nodes().iter().any(|n| n.attr("content").is_some_and(|c| c.trim().eq_ignore_ascii_case("article")))
-    });
-    og_article
+    let mut d = Declared::default();
+    if let Some(s) = r.doc.try_select("meta[property='og:type']") {
+        for n in s.nodes() {
+            if let Some(c) = n.attr("content") {
+                d.article |= c.trim().eq_ignore_ascii_case("article");
+                d.product |= c.trim().eq_ignore_ascii_case("product");
+            }
+        }
+    }
+    d.article = d.article
         || r.doc
             .try_select("script[type='application/ld+json']")
-            .is_some_and(|s| s.nodes().iter().any(|n| ld_type.is_match(&n.text())))
+            .is_some_and(|s| s.nodes().iter().any(|n| ld_type.is_match(&n.text())));
+    // the walk only on pages that name the type somewhere (a byte search)
+    if !d.product && !d.article && html.contains("schema.org/Product") {
+        d.product = r.doc.root().descendants_it().any(|n| {
+            n.element_ref().is_some_and(|e| {
+                crate::region::plain_attr(&e, "itemtype")
+                    .is_some_and(|t| t.trim().trim_end_matches('/').ends_with("schema.org/Product"))
+            })
+        });
+    }
+    d
 }
 
 /// Remove parts of the page that Readability sometimes keeps inside the
@@ -498,11 +532,16 @@ fn serialize_paragraphs(html: &str, skip_page_furniture: bool, link_words: usize
     let mut skip_depth = 0usize;
     let bytes = html.as_bytes();
     let mut i = 0;
-    let flush = |cur: &mut String, link_bytes: &mut usize, paras: &mut Vec<Paragraph>| {
+    // each paragraph's link (the count of outermost `<a>`s opened so far)
+    // when it is link text: a card's lines are judged together
+    let mut links_of: Vec<Option<usize>> = Vec::new();
+    let mut link_seq = 0usize;
+    let flush = |cur: &mut String, link_bytes: &mut usize, paras: &mut Vec<Paragraph>, links_of: &mut Vec<Option<usize>>, link_seq: usize| {
         let total = cur.trim().len();
         let t = collapse_ws(cur);
         let link_only = (*link_bytes as f64) >= 0.7 * total as f64;
-        if !t.is_empty() && (!link_only || t.split_whitespace().nth(link_words.saturating_sub(1)).is_some()) {
+        if !t.is_empty() {
+            links_of.push(link_only.then_some(link_seq));
             paras.push(Paragraph { text: t, link_only });
         }
         cur.clear();
@@ -536,7 +575,7 @@ fn serialize_paragraphs(html: &str, skip_page_furniture: bool, link_words: usize
                     }
                 }
                 if skip_depth == 0 && BLOCK_TAGS.contains(&name.as_str()) {
-                    flush(&mut cur, &mut link_bytes, &mut paras);
+                    flush(&mut cur, &mut link_bytes, &mut paras, &mut links_of, link_seq);
                 } else if skip_depth == 0 && CELL_TAGS.contains(&name.as_str()) {
                     cur.push(' ');
                 }
@@ -544,16 +583,23 @@ fn serialize_paragraphs(html: &str, skip_page_furniture: bool, link_words: usize
             }
             let is_void = VOID_TAGS.contains(&name.as_str()) || body.ends_with('/');
             if skip_depth == 0 && BLOCK_TAGS.contains(&name.as_str()) {
-                flush(&mut cur, &mut link_bytes, &mut paras);
+                flush(&mut cur, &mut link_bytes, &mut paras, &mut links_of, link_seq);
             }
             if !is_void {
                 let skip = (SKIP_TAGS.contains(&name.as_str()) && !(name == "form" && body.contains(KEEP_ATTR)))
-                    || (skip_page_furniture && matches!(name.as_str(), "header" | "footer"))
+                    || (skip_page_furniture
+                        && matches!(name.as_str(), "header" | "footer")
+                        // a section's own header is read (`region::is_section_header`)
+                        && !(name == "header"
+                            && stack.iter().any(|(n, _)| crate::region::SECTIONING.contains(&n.as_str()))))
                     || attr_says_boilerplate(body, skip_page_furniture);
                 if skip {
                     skip_depth += 1;
                 }
                 if name == "a" {
+                    if in_link == 0 {
+                        link_seq += 1;
+                    }
                     in_link += 1;
                 }
                 stack.push((name, skip));
@@ -570,23 +616,51 @@ fn serialize_paragraphs(html: &str, skip_page_furniture: bool, link_words: usize
             i = next;
         }
     }
-    flush(&mut cur, &mut link_bytes, &mut paras);
+    flush(&mut cur, &mut link_bytes, &mut paras, &mut links_of, link_seq);
+    // A link-only paragraph is kept when its link holds `link_words` words
+    // or more: a listing's entry is often one `<a>` around a title, a
+    // company, a place and a date, each a short block of its own.
+    let mut link_words_of: HashMap<usize, usize> = HashMap::new();
+    if link_words != usize::MAX {
+        for (p, l) in paras.iter().zip(&links_of) {
+            if let Some(l) = l {
+                *link_words_of.entry(*l).or_default() += p.text.split_whitespace().count();
+            }
+        }
+    }
     paras
+        .into_iter()
+        .zip(links_of)
+        .filter(|(p, l)| {
+            !p.link_only
+                || p.text.split_whitespace().nth(link_words.saturating_sub(1)).is_some()
+                || l.is_some_and(|l| link_words_of.get(&l).is_some_and(|&n| n >= link_words))
+        })
+        .map(|(p, _)| p)
+        .collect()
 }
 
 /// Position of the `>` closing a tag that starts at `from`, skipping quoted
-/// attribute values (they may contain `>`).
+/// attribute values (they may contain `>`). A quote opens a value only
+/// after `=`, as in the HTML tokenizer: elsewhere it is part of an
+/// attribute's name, and html5ever writes such a name back as it was parsed
+/// (`<div z-50"="">` from a stray quote in the page), so counting it as a
+/// value's start made the rest of the page one tag and lost its text.
 fn find_tag_end(bytes: &[u8], from: usize) -> usize {
     let mut quote: Option<u8> = None;
+    let mut after_eq = false;
     let mut j = from;
     while j < bytes.len() {
         let b = bytes[j];
         match quote {
             Some(q) if b == q => quote = None,
             Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if (b == b'"' || b == b'\'') && after_eq => quote = Some(b),
             None if b == b'>' => return j,
             None => {}
+        }
+        if quote.is_none() && !b.is_ascii_whitespace() {
+            after_eq = b == b'=';
         }
         j += 1;
     }
@@ -1511,6 +1585,68 @@ mod tests {
                 "Join us.".to_string()
             ]
         );
+    }
+
+    #[test]
+    fn html_a_stray_quote_in_an_attribute_name_does_not_hide_the_text() {
+        // html5ever keeps a quote inside an attribute's name and writes it
+        // back as `z-50"=""`: not the start of a quoted value
+        let html = r#"<div class="relative" z-50"=""><p>Forecast demand and track attendance in one place.</p></div>
+            <p>Payroll runs with one click.</p>"#;
+        let text: Vec<String> = serialize_paragraphs(html, true, 6).into_iter().map(|p| p.text).collect();
+        assert_eq!(
+            text,
+            vec!["Forecast demand and track attendance in one place.".to_string(), "Payroll runs with one click.".to_string()]
+        );
+    }
+
+    #[test]
+    fn html_the_region_reads_a_sections_header_and_not_the_pages() {
+        let html = r#"<header class="top"><p>Site banner</p></header>
+            <article><header><h2>Story one</h2><p>Summary of the first story.</p></header></article>"#;
+        let text: Vec<String> = serialize_paragraphs(html, true, 6).into_iter().map(|p| p.text).collect();
+        assert_eq!(text, vec!["Story one".to_string(), "Summary of the first story.".to_string()]);
+    }
+
+    #[test]
+    fn html_a_listing_card_is_judged_as_one_link() {
+        // one `<a>` around a job's title, company and terms, each a short
+        // block: together an entry; a menu's one-word links are not
+        let html = r#"<ul><li><a href="/jobs/1"><h3>Software Engineer</h3><p>Cortes 23</p><p>Remote, full time</p></a></li></ul>
+            <ul><li><a href="/">Home</a></li><li><a href="/about">About us</a></li></ul>"#;
+        let text: Vec<String> = serialize_paragraphs(html, true, 6).into_iter().map(|p| p.text).collect();
+        assert_eq!(text, vec!["Software Engineer".to_string(), "Cortes 23".to_string(), "Remote, full time".to_string()]);
+        // Readability's block keeps no link-only block, as before
+        assert!(serialize_paragraphs(html, false, usize::MAX).is_empty());
+    }
+
+    #[test]
+    fn html_a_product_page_takes_its_region() {
+        let description = "Crisp almond thins baked in small batches with dried cranberries and no added salt.".to_string();
+        let region: Vec<Paragraph> = [description.as_str(), "Package quantity: 148 g", "Product code: ALD-00601", "Kosher"]
+            .iter()
+            .map(|t| Paragraph { text: t.to_string(), link_only: false })
+            .collect();
+        let readability = vec![description.clone()];
+        // a product's specifications are short lines, which the prose
+        // count does not weigh
+        let product = Declared { article: false, product: true };
+        assert_eq!(choose_text(readability.clone(), region.clone(), product).len(), 4);
+        assert_eq!(choose_text(readability.clone(), region.clone(), Declared::default()), readability);
+        let both = Declared { article: true, product: true };
+        assert_eq!(choose_text(readability.clone(), region, both), readability);
+
+        let declared = |head: &str, body: &str| {
+            let page = format!("<html><head>{head}</head><body>{body}</body></html>");
+            declared_kind(&Readability::new(page.as_str(), None, None).expect("parsed"), &page)
+        };
+        assert_eq!(declared(r#"<meta property="og:type" content="product">"#, "<p>x</p>"), product);
+        assert_eq!(declared("", r#"<div itemscope itemtype="https://schema.org/Product"><p>x</p></div>"#), product);
+        assert_eq!(
+            declared(r#"<meta property="og:type" content="article">"#, r#"<div itemtype="https://schema.org/Product"></div>"#),
+            Declared { article: true, product: false }
+        );
+        assert_eq!(declared("", "<p>x</p>"), Declared::default());
     }
 
     #[test]

@@ -28,6 +28,20 @@ fn is_furniture_element(el: &Element) -> bool {
     TAGS.contains(&&*el.name.local) || plain_attr(el, "role").is_some_and(|r| ROLES.contains(&r))
 }
 
+/// Elements whose `<header>` is their own, not the page's banner (HTML's
+/// sectioning content and `main`).
+pub(crate) const SECTIONING: &[&str] = &["article", "aside", "main", "nav", "section"];
+
+/// A `<header>` inside an `<article>`, `<section>` or `<main>` (without a
+/// `role` that says otherwise): the heading block of that part, not the
+/// page's banner, as HTML defines it. A listing's entries carry their
+/// headline and summary there, and some site builders put a post's whole
+/// text in one.
+fn is_section_header(node: &NodeRef) -> bool {
+    node.element_ref().is_some_and(|e| &*e.name.local == "header" && plain_attr(&e, "role").is_none())
+        && node.ancestors_it(None).any(|a| a.node_name().is_some_and(|n| SECTIONING.contains(&&*n)))
+}
+
 /// Elements a reader does not see at first: `[hidden],
 /// [style*='display:none'], [style*='display: none'],
 /// [style*='visibility:hidden'], [style*='visibility: hidden']`. Not
@@ -73,7 +87,7 @@ pub(crate) fn main_region_html(doc: &Document) -> Option<String> {
     let region_chars = if region.id == body.id { body_chars } else { region.normalized_char_count().max(1) };
     let frag = region.to_fragment();
     remove_furniture(&frag, region_chars);
-    remove_link_lists(&frag);
+    remove_link_lists(&frag, region_chars);
     Some(frag.html().to_string())
 }
 
@@ -87,7 +101,7 @@ fn remove_furniture(frag: &Document, region_chars: usize) {
             node.remove_from_parent();
         }
     }
-    for node in select_elements(frag, is_furniture_element).iter().filter(|n| small(n)) {
+    for node in select_elements(frag, is_furniture_element).iter().filter(|n| small(n) && !is_section_header(n)) {
         node.remove_from_parent();
     }
     if let Some(sel) = frag.try_select("[class], [id]") {
@@ -159,9 +173,11 @@ fn is_furniture_name(key: &str) -> bool {
 }
 
 /// Remove containers whose text is mostly short link text (menus, tag
-/// clouds, category lists). Counts are made in one bottom-up pass, so the
-/// cost is linear in the page whatever its depth.
-fn remove_link_lists(frag: &Document) {
+/// clouds, category lists). One that holds half of the region's text is
+/// the page's content (a list of jobs or links as a page's subject), not a
+/// menu beside it, and stays, as in the furniture rule. Counts are made in
+/// one bottom-up pass, so the cost is linear in the page whatever its depth.
+fn remove_link_lists(frag: &Document, region_chars: usize) {
     #[derive(Default, Clone, Copy)]
     struct Counts {
         text: usize,
@@ -188,6 +204,8 @@ fn remove_link_lists(frag: &Document) {
                 // menus and tag clouds have short anchors; a listing's
                 // entries are headlines, which are its content
                 && c.link < 25 * c.links
+                // `text` counts no white space, `region_chars` one per run
+                && c.text * 2 < region_chars
             {
                 doomed.push(*node);
                 // the parent sees it as gone
@@ -254,6 +272,40 @@ mod tests {
         let cards: String = (0..3).map(card).collect();
         let text = region_text(&format!("<body><main>{cards}</main></body>"));
         assert!(text.contains("Summary 0 of") && text.contains("Summary 2 of"), "{text}");
+    }
+
+    #[test]
+    fn a_page_that_is_a_list_of_links_keeps_it() {
+        // a jobs board: every entry a short headline link, its site and a
+        // "hide" link; link text dominates, but the list is the page
+        let row = |n: usize| {
+            format!(
+                r#"<tr><td><a href="/item?id={n}">Startup {n} is hiring engineers</a> (<a href="/from?site=s{n}">s{n}.io</a>)</td></tr><tr><td>{n} hours ago | <a href="/hide?id={n}">hide</a></td></tr>"#
+            )
+        };
+        let rows: String = (0..20).map(row).collect();
+        let page = format!(
+            r#"<body><div class="top"><a href="/news">new</a> | <a href="/past">past</a> | <a href="/jobs">jobs</a></div><table>{rows}</table></body>"#
+        );
+        let text = region_text(&page);
+        assert!(text.contains("Startup 0 is hiring") && text.contains("Startup 19 is hiring"), "{text}");
+        assert!(!text.contains("past"), "{text}");
+    }
+
+    #[test]
+    fn an_entry_header_is_kept_and_the_page_banner_is_not() {
+        let entry = |n: usize| {
+            format!(
+                r#"<article class="river"><header><h2><a href="/s{n}">Story {n} headline</a></h2><p>Summary {n} of what the story says.</p></header></article>"#
+            )
+        };
+        let entries: String = (0..4).map(entry).collect();
+        let page = format!(r#"<body><header class="top"><p>Site banner and tagline</p></header><main>{entries}</main></body>"#);
+        let text = region_text(&page);
+        assert!(text.contains("Summary 0 of") && text.contains("Summary 3 of"), "{text}");
+        // a header of the whole page, inside `main` or not, still goes
+        let page = format!(r#"<body><main><header role="banner"><p>Site banner and tagline</p></header>{entries}</main></body>"#);
+        assert!(!region_text(&page).contains("Site banner"));
     }
 
     #[test]
