@@ -536,7 +536,11 @@ fn serialize_paragraphs(html: &str, skip_page_furniture: bool, link_words: usize
     // when it is link text: a card's lines are judged together
     let mut links_of: Vec<Option<usize>> = Vec::new();
     let mut link_seq = 0usize;
-    let flush = |cur: &mut String, link_bytes: &mut usize, paras: &mut Vec<Paragraph>, links_of: &mut Vec<Option<usize>>, link_seq: usize| {
+    let flush = |cur: &mut String,
+                 link_bytes: &mut usize,
+                 paras: &mut Vec<Paragraph>,
+                 links_of: &mut Vec<Option<usize>>,
+                 link_seq: usize| {
         let total = cur.trim().len();
         let t = collapse_ws(cur);
         let link_only = (*link_bytes as f64) >= 0.7 * total as f64;
@@ -1596,7 +1600,10 @@ mod tests {
         let text: Vec<String> = serialize_paragraphs(html, true, 6).into_iter().map(|p| p.text).collect();
         assert_eq!(
             text,
-            vec!["Forecast demand and track attendance in one place.".to_string(), "Payroll runs with one click.".to_string()]
+            vec![
+                "Forecast demand and track attendance in one place.".to_string(),
+                "Payroll runs with one click.".to_string()
+            ]
         );
     }
 
@@ -1615,18 +1622,23 @@ mod tests {
         let html = r#"<ul><li><a href="/jobs/1"><h3>Software Engineer</h3><p>Cortes 23</p><p>Remote, full time</p></a></li></ul>
             <ul><li><a href="/">Home</a></li><li><a href="/about">About us</a></li></ul>"#;
         let text: Vec<String> = serialize_paragraphs(html, true, 6).into_iter().map(|p| p.text).collect();
-        assert_eq!(text, vec!["Software Engineer".to_string(), "Cortes 23".to_string(), "Remote, full time".to_string()]);
+        assert_eq!(
+            text,
+            vec!["Software Engineer".to_string(), "Cortes 23".to_string(), "Remote, full time".to_string()]
+        );
         // Readability's block keeps no link-only block, as before
         assert!(serialize_paragraphs(html, false, usize::MAX).is_empty());
     }
 
     #[test]
     fn html_a_product_page_takes_its_region() {
-        let description = "Crisp almond thins baked in small batches with dried cranberries and no added salt.".to_string();
-        let region: Vec<Paragraph> = [description.as_str(), "Package quantity: 148 g", "Product code: ALD-00601", "Kosher"]
-            .iter()
-            .map(|t| Paragraph { text: t.to_string(), link_only: false })
-            .collect();
+        let description =
+            "Crisp almond thins baked in small batches with dried cranberries and no added salt.".to_string();
+        let region: Vec<Paragraph> =
+            [description.as_str(), "Package quantity: 148 g", "Product code: ALD-00601", "Kosher"]
+                .iter()
+                .map(|t| Paragraph { text: t.to_string(), link_only: false })
+                .collect();
         let readability = vec![description.clone()];
         // a product's specifications are short lines, which the prose
         // count does not weigh
@@ -1643,7 +1655,10 @@ mod tests {
         assert_eq!(declared(r#"<meta property="og:type" content="product">"#, "<p>x</p>"), product);
         assert_eq!(declared("", r#"<div itemscope itemtype="https://schema.org/Product"><p>x</p></div>"#), product);
         assert_eq!(
-            declared(r#"<meta property="og:type" content="article">"#, r#"<div itemtype="https://schema.org/Product"></div>"#),
+            declared(
+                r#"<meta property="og:type" content="article">"#,
+                r#"<div itemtype="https://schema.org/Product"></div>"#
+            ),
             Declared { article: true, product: false }
         );
         assert_eq!(declared("", "<p>x</p>"), Declared::default());

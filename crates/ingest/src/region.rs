@@ -300,11 +300,15 @@ mod tests {
             )
         };
         let entries: String = (0..4).map(entry).collect();
-        let page = format!(r#"<body><header class="top"><p>Site banner and tagline</p></header><main>{entries}</main></body>"#);
+        let page = format!(
+            r#"<body><header class="top"><p>Site banner and tagline</p></header><main>{entries}</main></body>"#
+        );
         let text = region_text(&page);
         assert!(text.contains("Summary 0 of") && text.contains("Summary 3 of"), "{text}");
         // a header of the whole page, inside `main` or not, still goes
-        let page = format!(r#"<body><main><header role="banner"><p>Site banner and tagline</p></header>{entries}</main></body>"#);
+        let page = format!(
+            r#"<body><main><header role="banner"><p>Site banner and tagline</p></header>{entries}</main></body>"#
+        );
         assert!(!region_text(&page).contains("Site banner"));
     }
 
