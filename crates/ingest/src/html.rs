@@ -1077,8 +1077,9 @@ impl MetaTags {
 /// whose words are in `title`. The head's title is written for search and
 /// sharing ("Best Tax Preparation Software"); the headline is what the
 /// reader sees ("The Best Tax Preparation Software of 2025"). On the WCXB dev
-/// pages the shown one matched the annotated title on 6.6-8.4% more
-/// articles and 4.5-5.1% more other pages, on both halves of the hosts.
+/// pages the shown one matched the annotated title on 6.6-8.7 points more
+/// articles and 5.1-5.2 more other pages, on both halves of the hosts
+/// (BENCHMARKS.md, "Dates and titles on real pages").
 fn shown_headline(doc: &dom_query::Document, title: &str) -> Option<String> {
     let words = |s: &str| -> Vec<String> {
         s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()

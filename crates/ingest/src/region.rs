@@ -32,11 +32,11 @@ fn is_furniture_element(el: &Element) -> bool {
 /// sectioning content and `main`).
 pub(crate) const SECTIONING: &[&str] = &["article", "aside", "main", "nav", "section"];
 
-/// A `<header>` inside an `<article>`, `<section>` or `<main>` (without a
-/// `role` that says otherwise): the heading block of that part, not the
-/// page's banner, as HTML defines it. A listing's entries carry their
-/// headline and summary there, and some site builders put a post's whole
-/// text in one.
+/// A `<header>` inside one of [`SECTIONING`] (`<article>`, `<section>`,
+/// `<main>`, ...) and without a `role` that says otherwise: the heading
+/// block of that part, not the page's banner, as HTML defines it. A
+/// listing's entries carry their headline and summary there, and some site
+/// builders put a post's whole text in one.
 fn is_section_header(node: &NodeRef) -> bool {
     node.element_ref().is_some_and(|e| &*e.name.local == "header" && plain_attr(&e, "role").is_none())
         && node.ancestors_it(None).any(|a| a.node_name().is_some_and(|n| SECTIONING.contains(&&*n)))
