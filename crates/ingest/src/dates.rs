@@ -103,7 +103,8 @@ pub(crate) fn parse_machine_date(s: &str, order: NumericOrder) -> Option<NaiveDa
 
 /// The first full date (day, month and year) written in `s`, with its byte
 /// span: `May 17, 2024`, `17 May 2024`, `17. Mai 2024`, `17 de mayo de
-/// 2024`, `2024-05-17`, `2024/05/17`, `17.05.2024`, `05/17/2024`.
+/// 2024`, `2024-05-17`, `2024/05/17`, `17.05.2024`, `05/17/2024`, and the
+/// day of an ISO instant shown as text (`2022-11-23T08:10+02:00`).
 pub(crate) fn parse_text_date(s: &str, order: NumericOrder) -> Option<(NaiveDate, std::ops::Range<usize>)> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
@@ -115,7 +116,7 @@ pub(crate) fn parse_text_date(s: &str, order: NumericOrder) -> Option<(NaiveDate
         let month2 = month.replace("mon", "mon2");
         let year2 = year.replace("year", "year2");
         Regex::new(&format!(
-            r"(?i)\b(?:(?P<y>(?:19|20)\d{{2}})[-/.](?P<m>[01]?\d)[-/.](?P<d>[0-3]?\d)\b|(?P<a>[0-3]?\d)[/.-](?P<b>[0-3]?\d)[/.-](?P<yy>(?:19|20)\d{{2}})\b|{day}\s*(?:de\s+)?{month}\s*(?:de\s+|,\s*)?{year}\b|{month2}\s+{day2},?\s+{year2}\b)"
+            r"(?i)\b(?:(?P<y>(?:19|20)\d{{2}})[-/.](?P<m>[01]?\d)[-/.](?P<d>[0-3]?\d)(?:\b|T)|(?P<a>[0-3]?\d)[/.-](?P<b>[0-3]?\d)[/.-](?P<yy>(?:19|20)\d{{2}})\b|{day}\s*(?:de\s+)?{month}\s*(?:de\s+|,\s*)?{year}\b|{month2}\s+{day2},?\s+{year2}\b)"
         ))
         .expect("static regex")
     });
@@ -593,6 +594,8 @@ mod tests {
         assert_eq!(p("05/06/2024", eu).as_deref(), Some("2024-06-05"));
         assert_eq!(p("13/11/2025 09:21", us).as_deref(), Some("2025-11-13"));
         assert_eq!(p("2024/05/17", eu).as_deref(), Some("2024-05-17"));
+        // an ISO instant printed as the byline's text
+        assert_eq!(p("2022-11-23T08:10+02:00", us).as_deref(), Some("2022-11-23"));
         // a year alone, or a month and year, is not a publication day
         assert_eq!(p("Copyright 2024", us), None);
         assert_eq!(p("May 2024", us), None);
