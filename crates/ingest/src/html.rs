@@ -801,6 +801,28 @@ fn postprocess_paragraphs(paras: Vec<String>, meta: &HtmlArticle) -> Vec<String>
         .build()
         .expect("static regex")
     });
+    // The same lines in the other languages whose month names `dates`
+    // reads (German, French, Spanish, Italian, Portuguese, Dutch), tried
+    // only on pages not declared English.
+    static BOILER_OTHER: OnceLock<Regex> = OnceLock::new();
+    let boiler_other = BOILER_OTHER.get_or_init(|| {
+        RegexBuilder::new(concat!(
+            r"(?i)^(?:anzeige|werbung|publicité|publicidad|pubblicità|publicidade|advertentie",
+            r"|(artikel |beitrag )?teilen|partager( cet article| sur .{0,30})?|compartir( en .{0,30})?|condividi|compartilh(e|ar)|delen",
+            r"|weiterlesen|mehr (zum thema|lesen|dazu)(?:[^\w\n].{0,59})?|lesen sie (auch|mehr)(?:[^\w\n].{0,79})?|das könnte sie auch interessieren.{0,5}|auch interessant(?:[^\w\n].{0,39})?",
+            r"|(à )?lire (aussi|également|la suite|plus)(?:[^\w\n].{0,119})?|(voir|en savoir) plus(?:[^\w\n].{0,59})?",
+            r"|leer más(?:[^\w\n].{0,119})?|(también )?te puede interesar(?:[^\w\n].{0,59})?|leggi (anche|di più)(?:[^\w\n].{0,119})?|leia (também|mais)(?:[^\w\n].{0,119})?|lees (ook|meer)(?:[^\w\n].{0,119})?",
+            r"|(kommentare?|commentaires?|comentarios?|commenti|comentários|reacties)( \(\d+\))?|\d+ (kommentare?|commentaires?|comentarios?|commenti|comentários|reacties)",
+            r"|(foto|fotos|bild|bilder|quelle|crédits? photo|crédits?|créditos?)( ?:).{0,120}",
+            r"|(alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|tutti i diritti riservati|todos os direitos reservados|alle rechten voorbehouden).{0,60}",
+            r"|(veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|atualizado|gepubliceerd|bijgewerkt)( am| le| el| il| em| op)?:? .{0,40}",
+            r"|(von|par|por|di|door) (?-i:\p{Lu})[\p{L}.'\- ]{1,40}( (und|et|y|e|en) (?-i:\p{Lu})[\p{L}.'\- ]{1,40})?)$",
+        ))
+        .dfa_size_limit(32 << 20)
+        .build()
+        .expect("static regex")
+    });
+    let other_language = meta.language.as_deref() != Some("en");
     let title = meta.title.as_deref().map(collapse_ws).unwrap_or_default();
     let mut out: Vec<String> = Vec::with_capacity(paras.len());
     for p in paras {
@@ -808,7 +830,7 @@ fn postprocess_paragraphs(paras: Vec<String>, meta: &HtmlArticle) -> Vec<String>
         if t.is_empty() {
             continue;
         }
-        if t.chars().count() <= 160 && boiler.is_match(t) {
+        if t.chars().count() <= 160 && (boiler.is_match(t) || (other_language && boiler_other.is_match(t))) {
             continue;
         }
         // Readability often repeats the headline as the first block.
@@ -1373,6 +1395,32 @@ mod tests {
         assert_eq!(a.site_name.as_deref(), Some("The Riverside Gazette"));
         assert_eq!(a.language.as_deref(), Some("en"));
         assert_eq!(a.canonical_url.as_deref(), Some("https://gazette.example/news/2024/03/05/bridge"));
+    }
+
+    #[test]
+    fn html_drops_boilerplate_lines_in_the_pages_own_language() {
+        let body = |lang: &str| {
+            format!(
+                r#"<html lang="{lang}"><head><title>Neue Brücke</title></head><body><article>
+<p>Der Stadtrat hat am Dienstag den Bau einer neuen Fußgängerbrücke über den Fluss beschlossen und damit eine lange Debatte beendet.</p>
+<p>Anzeige</p>
+<p>Von Anna Schmidt</p>
+<p>Die Brücke soll rund zwölf Millionen Euro kosten und im Jahr 2026 eröffnet werden, sagen die Planer der Stadtverwaltung.</p>
+<p>Foto: dpa</p>
+<p>Mehr zum Thema: Wie die Stadt ihre Radwege ausbauen will</p>
+<p>Gegner wollten das Geld lieber in die Reparatur bestehender Straßen stecken, doch der Antrag wurde mit großer Mehrheit angenommen.</p>
+</article></body></html>"#
+            )
+        };
+        let de = extract_html(&body("de"), None).unwrap();
+        assert!(de.text.starts_with("Der Stadtrat"), "{}", de.text);
+        assert!(de.text.contains("zwölf Millionen") && de.text.contains("Gegner wollten"), "{}", de.text);
+        for bad in ["Anzeige", "Von Anna", "Foto: dpa", "Mehr zum Thema"] {
+            assert!(!de.text.contains(bad), "{bad} kept: {}", de.text);
+        }
+        // a page declared English is read with the English lines only
+        let en = extract_html(&body("en"), None).unwrap();
+        assert!(en.text.contains("Mehr zum Thema"), "{}", en.text);
     }
 
     #[test]
