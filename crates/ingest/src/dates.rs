@@ -17,7 +17,10 @@
 //!    is its own);
 //! 4. `text`: the visible date line of the page (an element named like a
 //!    date or byline, or a short line that is a date, `Posted on ...`);
-//! 5. `url`: a full year/month/day path in the page's URL (`/2024/05/17/`),
+//! 5. `script`: a publication date in the page's script data (a data
+//!    layer's `"publishDate"`, JSON in a head meta), for pages with no
+//!    publication markup at all;
+//! 6. `url`: a full year/month/day path in the page's URL (`/2024/05/17/`),
 //!    last because it is the day the URL was made, often a draft's.
 //!
 //! A head date written in UTC (`2025-12-19T02:41:41Z`) is read as the day
@@ -530,6 +533,9 @@ pub(crate) fn pick(
     if let Some(f) = visible.published {
         return Some(f);
     }
+    if let Some(date) = script_data_date(doc).filter(|d| ok(*d)) {
+        return Some(Found { date, source: "script".into() });
+    }
     // The URL's date path is the day the URL was made (often a draft's),
     // so it comes after every date the page itself states.
     if let Some(date) = url_date {
@@ -541,6 +547,28 @@ pub(crate) fn pick(
     // stays undated rather than wrongly dated.
     let modified = times.modified.or(visible.modified)?;
     Some(Found { date: modified.date, source: format!("{} (modified)", modified.source) })
+}
+
+/// A publication date held in the page's script data (an analytics data
+/// layer's `"publishDate"`, a framework's page props) or in a head meta
+/// whose content is a JSON object: what a page without any publication
+/// markup still tells its own scripts.
+fn script_data_date(doc: &Document) -> Option<NaiveDate> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r#""(?:datePublished|publishDate|publishedDate|date_published|firstPublishedDate|publish_date)\\?"\s*:\s*\\?"((?:19|20)\d{2})-(\d{2})-(\d{2})"#)
+            .expect("static regex")
+    });
+    let sel = doc.try_select("script, meta[content^='{']")?;
+    sel.nodes().iter().take(200).find_map(|n| {
+        let text = if n.is("meta") { n.attr("content")?.to_string() } else { n.text().to_string() };
+        let c = re.captures(&text)?;
+        // a product's or a listing's data has dates too; only an article's counts
+        if !text.contains("rticle") {
+            return None;
+        }
+        NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)
+    })
 }
 
 /// The page's own UTC offset, when it writes one that is not zero: from
@@ -675,6 +703,22 @@ mod tests {
         assert_eq!(pick_html(sentence, Some("https://x.com/2025/03/story")), None);
         let line = r#"<html><body><h1>Headline</h1><p>Posted on 4 March 2025</p><p>Text.</p></body></html>"#;
         assert_eq!(pick_html(line, None), Some(("2025-03-04".into(), "text".into())));
+    }
+
+    #[test]
+    fn an_articles_script_data_dates_a_page_with_no_date_markup() {
+        let layer = r#"<html><head><script>window.dataLayer=[{"pageType":"article","createDate":"2019-09-12","publishDate":"2025-05-27"}]</script></head>
+            <body><h1>Headline</h1><p>Text.</p></body></html>"#;
+        assert_eq!(pick_html(layer, None), Some(("2025-05-27".into(), "script".into())));
+        // escaped JSON inside a JavaScript string, as frameworks stream it
+        let escaped = r#"<html><body><h1>Headline</h1><script>push("{\"@type\":\"NewsArticle\",\"datePublished\":\"2024-02-03T10:00:00Z\"}")</script></body></html>"#;
+        assert_eq!(pick_html(escaped, None), Some(("2024-02-03".into(), "script".into())));
+        // a product's data is not an article's date
+        let product = r#"<html><head><script>{"@type":"Product","datePublished":"2025-01-01"}</script></head><body><h1>Mug</h1></body></html>"#;
+        assert_eq!(pick_html(product, None), None);
+        // the page's own date line still comes first
+        let shown = layer.replace("<p>Text.</p>", "<p>Posted on 4 March 2025</p>");
+        assert_eq!(pick_html(&shown, None), Some(("2025-03-04".into(), "text".into())));
     }
 
     #[test]
