@@ -999,6 +999,19 @@ fn read_metadata(r: &Readability, url: Option<&str>) -> HtmlArticle {
         }
     }
 
+    // A page that names its site nowhere (no site-name meta, no publisher,
+    // no URL) still ends its title with it: "systemd - ArchWiki".
+    let (title, site_name) = match (title, site_name) {
+        (Some(t), None) => match title_site_suffix(&t) {
+            Some((head, site)) => {
+                sources.insert("outlet".into(), "title suffix".into());
+                (Some(head), Some(site))
+            }
+            None => (Some(t), None),
+        },
+        other => other,
+    };
+
     let description = meta("meta[name='description']")
         .or_else(|| meta("meta[property='og:description'], meta[name='og:description']"))
         .or_else(|| ld.description.clone());
@@ -1167,6 +1180,19 @@ fn strip_site_suffix(title: &str, sites: &[&str]) -> String {
         }
     }
     t
+}
+
+/// The title without its last segment, and that segment as the site's
+/// name, when the segment after a separator is short (at most four words,
+/// no digits: "Part 2" and "2025 Guide" are the headline's own).
+fn title_site_suffix(title: &str) -> Option<(String, String)> {
+    const SEPS: [&str; 6] = [" | ", " – ", " — ", " - ", " · ", " • "];
+    let (pos, sep) = SEPS.iter().filter_map(|sep| title.rfind(sep).map(|p| (p, *sep))).max_by_key(|(p, _)| *p)?;
+    let (head, tail) = (title[..pos].trim(), title[pos + sep.len()..].trim());
+    let words = tail.split_whitespace().count();
+    let fits =
+        (1..=4).contains(&words) && !tail.chars().any(|c| c.is_ascii_digit()) && tail.chars().any(char::is_alphabetic);
+    (fits && head.chars().any(char::is_alphabetic)).then(|| (head.to_string(), tail.to_string()))
 }
 
 fn split_authors(s: &str) -> Vec<String> {
@@ -1452,6 +1478,17 @@ mod tests {
             (a.site_name.as_deref(), a.sources.get("outlet").map(String::as_str)),
             (Some("gazette.example"), Some("host"))
         );
+        // no site named anywhere and no URL: the title's last segment is the site
+        let page = format!("<html><head><title>systemd - ArchWiki</title></head><body>{body}</body></html>");
+        let a = extract_html(&page, None).unwrap();
+        assert_eq!(
+            (a.title.as_deref(), a.site_name.as_deref(), a.sources.get("outlet").map(String::as_str)),
+            (Some("systemd"), Some("ArchWiki"), Some("title suffix"))
+        );
+        // a numbered part is the headline's own
+        let page = format!("<html><head><title>Recap - Episode 12</title></head><body>{body}</body></html>");
+        let a = extract_html(&page, None).unwrap();
+        assert_eq!((a.title.as_deref(), a.site_name.as_deref()), (Some("Recap - Episode 12"), None));
     }
 
     #[test]
