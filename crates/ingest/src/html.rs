@@ -225,7 +225,7 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
     // depth x size; deeper trees than real pages have (hostile input,
     // html5ever's repair of misnested formatting tags) keep Readability's.
     let region = if depth <= MAX_REGION_DEPTH {
-        crate::region::main_region_html(&r.doc)
+        crate::region::main_region_html(&r.doc, declared.article)
             .map(|h| serialize_paragraphs(&h, true, LINK_ENTRY_WORDS))
             .unwrap_or_default()
     } else {
@@ -1548,7 +1548,7 @@ mod tests {
         // is one post or the whole form, depending on the page)
         let r = Readability::new(page.as_str(), None, None).expect("parsed");
         prune_document(&r);
-        let region = crate::region::main_region_html(&r.doc).expect("a body");
+        let region = crate::region::main_region_html(&r.doc, false).expect("a body");
         let text: Vec<String> = serialize_paragraphs(&region, true, 6).into_iter().map(|p| p.text).collect();
         let text = text.join("\n");
         assert!(text.contains("Reply 0:") && text.contains("Reply 15:"), "{text}");
