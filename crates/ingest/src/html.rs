@@ -1641,16 +1641,19 @@ mod tests {
     fn html_a_product_page_takes_its_region() {
         let description =
             "Crisp almond thins baked in small batches with dried cranberries and no added salt.".to_string();
-        let region: Vec<Paragraph> =
-            [description.as_str(), "Package quantity: 148 g", "Product code: ALD-00601", "Kosher"]
-                .iter()
-                .map(|t| Paragraph { text: t.to_string(), link_only: false })
-                .collect();
-        let readability = vec![description.clone()];
+        // a description long enough (150+ words) that short lines beside
+        // it are not counted on a page that declares nothing
+        let readability: Vec<String> = (0..12).map(|_| description.clone()).collect();
+        let region: Vec<Paragraph> = readability
+            .iter()
+            .map(String::as_str)
+            .chain(["Package quantity: 148 g", "Product code: ALD-00601", "Kosher"])
+            .map(|t| Paragraph { text: t.to_string(), link_only: false })
+            .collect();
         // a product's specifications are short lines, which the prose
         // count does not weigh
         let product = Declared { article: false, product: true };
-        assert_eq!(choose_text(readability.clone(), region.clone(), product).len(), 4);
+        assert_eq!(choose_text(readability.clone(), region.clone(), product).len(), 15);
         assert_eq!(choose_text(readability.clone(), region.clone(), Declared::default()), readability);
         let both = Declared { article: true, product: true };
         assert_eq!(choose_text(readability.clone(), region, both), readability);
