@@ -225,7 +225,7 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
     // depth x size; deeper trees than real pages have (hostile input,
     // html5ever's repair of misnested formatting tags) keep Readability's.
     let region = if depth <= MAX_REGION_DEPTH {
-        crate::region::main_region_html(&r.doc)
+        crate::region::main_region_html(&r.doc, declared.article)
             .map(|h| serialize_paragraphs(&h, true, LINK_ENTRY_WORDS))
             .unwrap_or_default()
     } else {
@@ -283,6 +283,7 @@ const LINK_ENTRY_WORDS: usize = 6;
 /// prose (often the description alone, or a review) leaves out.
 fn choose_text(readability: Vec<String>, region: Vec<Paragraph>, declared: Declared) -> Vec<String> {
     const MIN_PROSE_WORDS: usize = 8;
+    const FEW_KEPT_WORDS: usize = 150;
     let declared_article = declared.article;
     if declared.product && !declared.article && !region.is_empty() {
         return region.into_iter().map(|p| p.text).collect();
@@ -296,8 +297,13 @@ fn choose_text(readability: Vec<String>, region: Vec<Paragraph>, declared: Decla
         *kept.entry(w).or_default() += 1;
         kept_words += 1;
     }
+    // When Readability kept little (a card, a lead, one short post), the
+    // region's short lines are the page's content (entries, names, prices)
+    // and every word it adds counts; on a longer block they are more often
+    // the page's "more stories" and labels.
+    let min_words = if kept_words < FEW_KEPT_WORDS { 1 } else { MIN_PROSE_WORDS };
     let mut added_prose = 0usize;
-    for p in region.iter().filter(|p| p.text.split_whitespace().nth(MIN_PROSE_WORDS - 1).is_some()) {
+    for p in region.iter().filter(|p| p.text.split_whitespace().nth(min_words - 1).is_some()) {
         for w in p.text.split_whitespace() {
             match kept.get_mut(w) {
                 Some(n) if *n > 0 => *n -= 1,
@@ -1627,7 +1633,7 @@ mod tests {
         // is one post or the whole form, depending on the page)
         let r = Readability::new(page.as_str(), None, None).expect("parsed");
         prune_document(&r);
-        let region = crate::region::main_region_html(&r.doc).expect("a body");
+        let region = crate::region::main_region_html(&r.doc, false).expect("a body");
         let text: Vec<String> = serialize_paragraphs(&region, true, 6).into_iter().map(|p| p.text).collect();
         let text = text.join("\n");
         assert!(text.contains("Reply 0:") && text.contains("Reply 15:"), "{text}");
@@ -1720,16 +1726,19 @@ mod tests {
     fn html_a_product_page_takes_its_region() {
         let description =
             "Crisp almond thins baked in small batches with dried cranberries and no added salt.".to_string();
-        let region: Vec<Paragraph> =
-            [description.as_str(), "Package quantity: 148 g", "Product code: ALD-00601", "Kosher"]
-                .iter()
-                .map(|t| Paragraph { text: t.to_string(), link_only: false })
-                .collect();
-        let readability = vec![description.clone()];
+        // a description long enough (150+ words) that short lines beside
+        // it are not counted on a page that declares nothing
+        let readability: Vec<String> = (0..12).map(|_| description.clone()).collect();
+        let region: Vec<Paragraph> = readability
+            .iter()
+            .map(String::as_str)
+            .chain(["Package quantity: 148 g", "Product code: ALD-00601", "Kosher"])
+            .map(|t| Paragraph { text: t.to_string(), link_only: false })
+            .collect();
         // a product's specifications are short lines, which the prose
         // count does not weigh
         let product = Declared { article: false, product: true };
-        assert_eq!(choose_text(readability.clone(), region.clone(), product).len(), 4);
+        assert_eq!(choose_text(readability.clone(), region.clone(), product).len(), 15);
         assert_eq!(choose_text(readability.clone(), region.clone(), Declared::default()), readability);
         let both = Declared { article: true, product: true };
         assert_eq!(choose_text(readability.clone(), region, both), readability);
@@ -1748,6 +1757,30 @@ mod tests {
             Declared { article: true, product: false }
         );
         assert_eq!(declared("", "<p>x</p>"), Declared::default());
+    }
+
+    #[test]
+    fn html_short_lines_count_when_readability_kept_little() {
+        // a listing that declares itself an article (a site-wide `og:type`):
+        // Readability keeps the intro, the region adds the entries, each a
+        // short line that the prose count does not weigh
+        let intro = "Our guide lists the trails near the city, with their length and difficulty.".to_string();
+        let mut region = vec![Paragraph { text: intro.clone(), link_only: false }];
+        for n in 0..12 {
+            region.push(Paragraph { text: format!("Trail {n}: 4 km, moderate"), link_only: false });
+        }
+        let readability = vec![intro.clone()];
+        let article = Declared { article: true, product: false };
+        assert_eq!(choose_text(readability.clone(), region.clone(), article).len(), 13);
+        // a short article beside a few lines of site furniture keeps its text
+        assert_eq!(choose_text(readability.clone(), region[..4].to_vec(), article), readability);
+        assert_eq!(choose_text(readability.clone(), region.clone(), Declared::default()).len(), 13);
+        // a long block keeps the old rule: short lines beside it are labels
+        let long: Vec<String> = (0..20).map(|_| intro.clone()).collect();
+        let mut region_long: Vec<Paragraph> =
+            long.iter().map(|t| Paragraph { text: t.clone(), link_only: false }).collect();
+        region_long.extend(region[1..].iter().cloned());
+        assert_eq!(choose_text(long.clone(), region_long, Declared::default()), long);
     }
 
     #[test]

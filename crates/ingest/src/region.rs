@@ -73,7 +73,7 @@ const LINK_LIST_TAGS: &[&str] = &["ul", "ol", "div", "section", "table", "dl", "
 
 /// The page's main region as HTML with its furniture removed; `None` for a
 /// page without a body.
-pub(crate) fn main_region_html(doc: &Document) -> Option<String> {
+pub(crate) fn main_region_html(doc: &Document, declared_article: bool) -> Option<String> {
     let body = doc.try_select("body")?.nodes().first().cloned()?;
     let body_chars = body.normalized_char_count().max(1);
     // a `<main>` that holds a quarter of the body's text is the content;
@@ -86,15 +86,16 @@ pub(crate) fn main_region_html(doc: &Document) -> Option<String> {
         .unwrap_or(body);
     let region_chars = if region.id == body.id { body_chars } else { region.normalized_char_count().max(1) };
     let frag = region.to_fragment();
-    remove_furniture(&frag, region_chars);
+    remove_furniture(&frag, region_chars, declared_article);
     remove_link_lists(&frag, region_chars);
     Some(frag.html().to_string())
 }
 
-/// Remove navigation, headers, footers, sidebars and widgets. An element
+/// Remove navigation, headers, footers, sidebars and widgets (and customer
+/// reviews, on a page that does not declare an article). An element
 /// holding half the region's text is a wrapper with an unlucky name, not
 /// furniture, and stays.
-fn remove_furniture(frag: &Document, region_chars: usize) {
+fn remove_furniture(frag: &Document, region_chars: usize, declared_article: bool) {
     let small = |n: &NodeRef| char_count_below(n, region_chars.div_ceil(2));
     for node in select_elements(frag, is_hidden_element) {
         if small(&node) || node.has_attr("itemscope") || node.has_attr("itemprop") {
@@ -106,11 +107,20 @@ fn remove_furniture(frag: &Document, region_chars: usize) {
     }
     if let Some(sel) = frag.try_select("[class], [id]") {
         for node in sel.nodes() {
-            if is_furniture_name(&class_id_key(node)) && small(node) {
+            let key = class_id_key(node);
+            if (is_furniture_name(&key) || (!declared_article && is_review_name(&key))) && small(node) {
                 node.remove_from_parent();
             }
         }
     }
+}
+
+/// Class/id words of customer reviews (`product-reviews`, `review-card`,
+/// `pdp__review-text`): on a store's page they are not the product's text.
+/// On a page that declares an article they may be the article (a review
+/// site's `review-body`), and stay.
+fn is_review_name(key: &str) -> bool {
+    key.split(|c: char| !c.is_ascii_alphanumeric()).any(|t| t == "review" || t == "reviews")
 }
 
 /// `node.normalized_char_count() < limit`, reading no more of the node's
@@ -230,7 +240,7 @@ mod tests {
 
     fn region_text(html: &str) -> String {
         let doc = Document::from(html);
-        let out = main_region_html(&doc).expect("a body");
+        let out = main_region_html(&doc, false).expect("a body");
         Document::from(out.as_str()).root().text().split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
@@ -317,6 +327,20 @@ mod tests {
         let page = r#"<body><main><p>The council approved the plan.</p>
             <div style="display: none" itemscope><p>The council approved the plan.</p></div></main></body>"#;
         assert_eq!(region_text(page).matches("council").count(), 1);
+    }
+
+    #[test]
+    fn customer_reviews_go_unless_the_page_declares_an_article() {
+        let page = r#"<body><main><h1>Oak shelf unit</h1><p>Solid oak, four shelves, 120 x 80 cm, assembled in ten minutes.</p>
+            <p>Ships in two days; free returns within 30 days of delivery.</p>
+            <div class="pdp-reviews__list"><p>Great shelf, sturdy. Anna</p></div></main></body>"#;
+        let region = |article: bool| {
+            let out = main_region_html(&Document::from(page), article).expect("a body");
+            Document::from(out.as_str()).root().text().to_string()
+        };
+        assert!(region(false).contains("Solid oak") && !region(false).contains("Great shelf"));
+        // a review site's article is its review
+        assert!(region(true).contains("Great shelf"));
     }
 
     #[test]
