@@ -220,6 +220,7 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
 
     let mut meta = read_metadata(&r, url);
     let declared = declared_kind(&r, html);
+    crate::streamed::fill_streamed_boundaries(&r.doc);
     prune_document(&r);
     // The region's clean-up measures elements one by one, which costs
     // depth x size; deeper trees than real pages have (hostile input,

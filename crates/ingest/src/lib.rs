@@ -43,6 +43,7 @@ mod nesting;
 mod noscript;
 mod region;
 mod report;
+mod streamed;
 mod walk;
 mod warc;
 
