@@ -19,6 +19,11 @@ use regex::Regex;
 /// Boundaries filled per page at most: a bound on work for hostile input.
 const MAX_BOUNDARIES: usize = 2000;
 
+/// Siblings read looking for a boundary's closing comment: a fallback is a
+/// few elements, and without a bound a page of thousands of unclosed
+/// boundaries among thousands of siblings would cost their product.
+const MAX_FALLBACK_SIBLINGS: usize = 200;
+
 /// Moves each streamed segment into the place of its boundary's fallback.
 /// Returns how many boundaries were filled.
 pub(crate) fn fill_streamed_boundaries(doc: &Document) -> usize {
@@ -99,37 +104,40 @@ fn completions(doc: &Document) -> Vec<(String, String)> {
 /// on a page saved without comments, the one short element after it
 /// ("Loading paragraph...").
 fn remove_fallback(template: &NodeRef) {
-    let closed_by_comment = {
-        let mut depth = 0usize;
-        let mut next = template.next_sibling();
-        let mut found = false;
-        while let Some(n) = next {
-            if n.is_comment() {
-                let c = comment_text(&n);
-                if c == "/$" {
-                    if depth == 0 {
-                        found = true;
-                        break;
-                    }
-                    depth -= 1;
-                } else if c.starts_with('$') {
-                    depth += 1;
+    // The fallback's length in siblings, nested boundaries included.
+    let mut fallback = None;
+    let mut depth = 0usize;
+    let mut next = template.next_sibling();
+    for read in 0..MAX_FALLBACK_SIBLINGS {
+        let Some(n) = next else { break };
+        if n.is_comment() {
+            let c = comment_text(&n);
+            if c == "/$" {
+                if depth == 0 {
+                    fallback = Some(read);
+                    break;
+                }
+                depth -= 1;
+            } else if c.starts_with('$') {
+                depth += 1;
+            }
+        }
+        next = n.next_sibling();
+    }
+    match fallback {
+        Some(len) => {
+            for _ in 0..len {
+                if let Some(n) = template.next_sibling() {
+                    n.remove_from_parent();
                 }
             }
-            next = n.next_sibling();
         }
-        found
-    };
-    if closed_by_comment {
-        while let Some(n) = template.next_sibling() {
-            if n.is_comment() && comment_text(&n) == "/$" {
-                break;
+        None => {
+            if let Some(n) = template.next_element_sibling() {
+                if !n.is("template") && crate::region::char_count_below(&n, 60) {
+                    n.remove_from_parent();
+                }
             }
-            n.remove_from_parent();
-        }
-    } else if let Some(n) = template.next_element_sibling() {
-        if !n.is("template") && n.text().trim().chars().count() < 60 {
-            n.remove_from_parent();
         }
     }
 }
@@ -177,6 +185,19 @@ mod tests {
         let text = body_text(&doc);
         assert_eq!(text, "Our offers are listed below this line in a long box. The article's first paragraph.");
         assert_eq!(doc.select("[hidden]").length(), 0);
+    }
+
+    #[test]
+    fn a_fallback_with_a_boundary_inside_goes_whole() {
+        let doc = Document::from(
+            r#"<html><body><div><!--$?--><template id="B:0"></template><div>Loading</div>
+            <!--$?--><template id="B:9"></template><span>Inner loading</span><!--/$--><p>Still fallback.</p><!--/$-->
+            <p>After.</p></div><div hidden id="S:0"><p>Streamed.</p></div><script>$RC("B:0","S:0")</script></body></html>"#,
+        );
+        assert_eq!(fill_streamed_boundaries(&doc), 1);
+        let text = body_text(&doc);
+        assert!(text.starts_with("Streamed. After."), "{text}");
+        assert!(!text.contains("loading") && !text.contains("Loading") && !text.contains("Still fallback"), "{text}");
     }
 
     #[test]

@@ -245,3 +245,27 @@ fn misnested_formatting_tags_do_not_make_the_region_quadratic() {
     let line = serde_json::json!({"id": "h", "html": doc}).to_string();
     read(Format::Jsonl, line.as_bytes());
 }
+
+/// A streamed page (React `Suspense`) whose thousands of boundaries never
+/// close: each boundary's fallback is looked for among a bounded number
+/// of siblings, not all the page's.
+#[test]
+fn unclosed_streamed_boundaries_cost_a_bounded_scan_each() {
+    let n = 4000;
+    let mut doc = String::from("<html><body><div><!--$?-->");
+    for i in 0..n {
+        doc.push_str(&format!("<template id=\"B:{i:x}\"></template><!--$?--><i>x</i>"));
+    }
+    doc.push_str("</div>");
+    let mut script = String::new();
+    for i in 0..n {
+        doc.push_str(&format!("<div hidden id=\"S:{i:x}\"><p>Part {i} of a long streamed article.</p></div>"));
+        script.push_str(&format!("$RC(\"B:{i:x}\",\"S:{i:x}\");"));
+    }
+    doc.push_str(&format!("<script>{script}</script></body></html>"));
+    let start = Stopwatch::start();
+    let text = html::extract_html(&doc, None).map(|a| a.text).unwrap_or_default();
+    assert!(start.elapsed() < BUDGET, "{} bytes took {:?}", doc.len(), start.elapsed());
+    let parts = text.matches(" of a long streamed article.").count();
+    assert!(parts >= 1000, "{parts} parts: {}", &text[..text.len().min(300)]);
+}
