@@ -810,9 +810,11 @@ fn postprocess_paragraphs(paras: Vec<String>, meta: &HtmlArticle) -> Vec<String>
     });
     // The same lines in the other languages whose month names `dates`
     // reads (German, French, Spanish, Italian, Portuguese, Dutch), tried
-    // only on pages not declared English.
+    // only on pages not declared English, and compiled on the first such
+    // page rather than on every run's first page.
     static BOILER_OTHER: OnceLock<Regex> = OnceLock::new();
-    let boiler_other = BOILER_OTHER.get_or_init(|| {
+    let boiler_other = || {
+        BOILER_OTHER.get_or_init(|| {
         RegexBuilder::new(concat!(
             r"(?i)^(?:anzeige|werbung|publicité|publicidad|pubblicità|publicidade|advertentie",
             r"|(artikel |beitrag )?teilen|partager( cet article| sur .{0,30})?|compartir( en .{0,30})?|condividi|compartilh(e|ar)|delen",
@@ -828,7 +830,8 @@ fn postprocess_paragraphs(paras: Vec<String>, meta: &HtmlArticle) -> Vec<String>
         .dfa_size_limit(32 << 20)
         .build()
         .expect("static regex")
-    });
+        })
+    };
     let other_language = meta.language.as_deref() != Some("en");
     let title = meta.title.as_deref().map(collapse_ws).unwrap_or_default();
     let mut out: Vec<String> = Vec::with_capacity(paras.len());
@@ -837,7 +840,7 @@ fn postprocess_paragraphs(paras: Vec<String>, meta: &HtmlArticle) -> Vec<String>
         if t.is_empty() {
             continue;
         }
-        if t.chars().count() <= 160 && (boiler.is_match(t) || (other_language && boiler_other.is_match(t))) {
+        if t.chars().count() <= 160 && (boiler.is_match(t) || (other_language && boiler_other().is_match(t))) {
             continue;
         }
         // Readability often repeats the headline as the first block.
