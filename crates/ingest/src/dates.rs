@@ -42,7 +42,9 @@
 use std::sync::OnceLock;
 
 use chrono::{Datelike, FixedOffset, NaiveDate};
-use dom_query::{Document, NodeRef};
+use dom_query::NodeRef;
+
+use crate::page_nodes::PageNodes;
 use regex::Regex;
 
 /// Earliest year a web page's own date can have.
@@ -279,12 +281,10 @@ fn furniture_token(tok: &str) -> bool {
 struct Layout(Vec<dom_query::NodeId>);
 
 impl Layout {
-    fn of(doc: &Document) -> Layout {
+    fn of(nodes: &PageNodes) -> Layout {
         let mut ids = Vec::new();
-        if let Some(sel) = doc.try_select("h1") {
-            for h in sel.nodes().iter().take(5) {
-                ids.extend(h.ancestors_it(Some(40)).map(|a| a.id));
-            }
+        for h in nodes.h1s.iter().take(5) {
+            ids.extend(h.ancestors_it(Some(40)).map(|a| a.id));
         }
         Layout(ids)
     }
@@ -302,16 +302,20 @@ fn place(n: &NodeRef, layout: &Layout) -> Place {
     let mut aside = false;
     let mut footer = false;
     for a in n.ancestors_it(Some(40)) {
-        if a.is("body, html") {
+        // names compared, not `a.is(selector)`: that parses the selector
+        // at every ancestor of every candidate date
+        let name = a.node_name();
+        let name = name.as_deref().unwrap_or("");
+        if matches!(name, "body" | "html") {
             break;
         }
-        if a.is("article") && footer {
+        if name == "article" && footer {
             footer = false;
         }
-        if a.is("nav") {
+        if name == "nav" {
             return Place::Furniture;
         }
-        if a.is("footer") {
+        if name == "footer" {
             footer = true;
         }
         if !layout.holds_headline(&a)
@@ -320,9 +324,9 @@ fn place(n: &NodeRef, layout: &Layout) -> Place {
         {
             return Place::Furniture;
         }
-        if a.is("aside") {
+        if name == "aside" {
             aside = true;
-        } else if aside && a.is("article") {
+        } else if aside && name == "article" {
             return Place::ArticleAside;
         }
     }
@@ -340,7 +344,12 @@ fn in_furniture(n: &NodeRef, layout: &Layout) -> bool {
 /// Inside the article's own container: a date there is the article's, a
 /// date elsewhere may be the site header's "today" or a teaser's.
 fn in_article(n: &NodeRef) -> bool {
-    n.ancestors_it(Some(40)).any(|a| a.is("article, main, [itemprop='articleBody'], [role='main']"))
+    n.ancestors_it(Some(40)).any(|a| {
+        a.has_name("article")
+            || a.has_name("main")
+            || a.attr("itemprop").as_deref() == Some("articleBody")
+            || a.attr("role").as_deref() == Some("main")
+    })
 }
 
 /// Published and modified dates seen by one kind of source: the first
@@ -376,16 +385,13 @@ impl Pair {
 }
 
 /// Machine-readable dates of `<time>` and `itemprop=datePublished` elements.
-fn time_elements(doc: &Document, layout: &Layout, order: NumericOrder, ok: &dyn Fn(NaiveDate) -> bool) -> Pair {
+fn time_elements(nodes: &PageNodes, layout: &Layout, order: NumericOrder, ok: &dyn Fn(NaiveDate) -> bool) -> Pair {
     let mut pair = Pair::default();
-    let Some(sel) = doc.try_select("time, [itemprop='datePublished'], [itemprop='dateModified'], [pubdate]") else {
-        return pair;
-    };
     // Publication-marked elements first, then the rest in document order.
     let mut marked = Pair::default();
-    for n in sel.nodes().iter().take(200) {
+    for n in nodes.dated.iter().take(200) {
         let at = place(n, layout);
-        if n.is("meta") || at == Place::Furniture {
+        if n.has_name("meta") || at == Place::Furniture {
             continue;
         }
         let value = n.attr("datetime").or_else(|| n.attr("content")).map(|v| v.to_string());
@@ -438,10 +444,9 @@ fn words_before(parent: &str, own: &str) -> String {
 
 /// The visible date line: elements named like a date or byline whose text
 /// holds a full date, then short text lines that are a date.
-fn visible_date(doc: &Document, layout: &Layout, order: NumericOrder, ok: &dyn Fn(NaiveDate) -> bool) -> Pair {
+fn visible_date(nodes: &PageNodes, layout: &Layout, order: NumericOrder, ok: &dyn Fn(NaiveDate) -> bool) -> Pair {
     let mut pair = Pair::default();
-    let Some(body) = doc.try_select("body") else { return pair };
-    let Some(body) = body.nodes().first().cloned() else { return pair };
+    let Some(body) = nodes.body else { return pair };
     let mut seen_named = 0usize;
     let mut line_pair = Pair::default();
     let mut lines = 0usize;
@@ -477,7 +482,10 @@ fn visible_date(doc: &Document, layout: &Layout, order: NumericOrder, ok: &dyn F
                 continue;
             }
             let Some(parent) = n.parent() else { continue };
-            if parent.is("script, style, noscript, template, option, a") || in_furniture(&parent, layout) {
+            let hidden_or_link = parent
+                .node_name()
+                .is_some_and(|t| matches!(&*t, "script" | "style" | "noscript" | "template" | "option" | "a"));
+            if hidden_or_link || in_furniture(&parent, layout) {
                 continue;
             }
             line_pair.offer(d, "text", says_modified(before), in_article(&parent));
@@ -501,7 +509,7 @@ pub(crate) struct HeadDates {
 
 /// The page's publication date and its source, see the module doc.
 pub(crate) fn pick(
-    doc: &Document,
+    nodes: &PageNodes,
     head: &HeadDates,
     urls: &[&str],
     lang: Option<&str>,
@@ -510,7 +518,7 @@ pub(crate) fn pick(
     let order = NumericOrder::for_lang(lang);
     let ok = |d: NaiveDate| plausible(d, today);
     let url_date = urls.iter().find_map(|u| date_from_url(u)).filter(|d| ok(*d));
-    let local = local_offset(doc, head);
+    let local = local_offset(nodes, head);
     let first = |list: &[(String, String)]| {
         list.iter().find_map(|(v, src)| {
             // A UTC instant is moved to the page's local day only when the
@@ -524,16 +532,16 @@ pub(crate) fn pick(
     if let Some(f) = first(&head.published) {
         return Some(f);
     }
-    let layout = Layout::of(doc);
-    let times = time_elements(doc, &layout, order, &ok);
+    let layout = Layout::of(nodes);
+    let times = time_elements(nodes, &layout, order, &ok);
     if let Some(f) = times.published {
         return Some(f);
     }
-    let visible = visible_date(doc, &layout, order, &ok);
+    let visible = visible_date(nodes, &layout, order, &ok);
     if let Some(f) = visible.published {
         return Some(f);
     }
-    if let Some(date) = script_data_date(doc).filter(|d| ok(*d)) {
+    if let Some(date) = script_data_date(nodes).filter(|d| ok(*d)) {
         return Some(Found { date, source: "script".into() });
     }
     // The URL's date path is the day the URL was made (often a draft's),
@@ -553,15 +561,14 @@ pub(crate) fn pick(
 /// layer's `"publishDate"`, a framework's page props) or in a head meta
 /// whose content is a JSON object: what a page without any publication
 /// markup still tells its own scripts.
-fn script_data_date(doc: &Document) -> Option<NaiveDate> {
+fn script_data_date(nodes: &PageNodes) -> Option<NaiveDate> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(r#""(?:datePublished|publishDate|publishedDate|date_published|firstPublishedDate|publish_date)\\?"\s*:\s*\\?"((?:19|20)\d{2})-(\d{2})-(\d{2})"#)
             .expect("static regex")
     });
-    let sel = doc.try_select("script, meta[content^='{']")?;
-    sel.nodes().iter().take(200).find_map(|n| {
-        let text = if n.is("meta") { n.attr("content")?.to_string() } else { n.text().to_string() };
+    nodes.script_data.iter().take(200).find_map(|n| {
+        let text = if n.has_name("meta") { n.attr("content")?.to_string() } else { n.text().to_string() };
         let c = re.captures(&text)?;
         // a product's or a listing's data has dates too; only an article's counts
         if !text.contains("rticle") {
@@ -575,14 +582,14 @@ fn script_data_date(doc: &Document) -> Option<NaiveDate> {
 /// its head dates (published, then modified), then its `<time datetime>`
 /// elements. A site stores `article:published_time` in UTC and prints
 /// local time; the local day is the page's day.
-fn local_offset(doc: &Document, head: &HeadDates) -> Option<FixedOffset> {
+fn local_offset(nodes: &PageNodes, head: &HeadDates) -> Option<FixedOffset> {
     let from_head = head.published.iter().chain(&head.modified).map(|(v, _)| v.clone());
-    let from_time = doc
-        .try_select("time[datetime]")
-        .map(|s| {
-            s.nodes().iter().take(50).filter_map(|n| n.attr("datetime").map(|v| v.to_string())).collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
+    let from_time = nodes
+        .dated
+        .iter()
+        .filter(|n| n.has_name("time"))
+        .filter_map(|n| n.attr("datetime").map(|v| v.to_string()))
+        .take(50);
     from_head
         .chain(from_time)
         .filter_map(|v| chrono::DateTime::parse_from_rfc3339(v.trim()).ok())
@@ -601,6 +608,7 @@ fn utc_instant_in(v: &str, offset: FixedOffset) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dom_query::Document;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -670,7 +678,7 @@ mod tests {
         let doc = Document::from(html);
         let head = HeadDates { published: Vec::new(), modified: Vec::new() };
         let urls: Vec<&str> = url.into_iter().collect();
-        pick(&doc, &head, &urls, Some("en"), d("2025-12-01")).map(|f| (f.date.to_string(), f.source))
+        pick(&PageNodes::of(&doc), &head, &urls, Some("en"), d("2025-12-01")).map(|f| (f.date.to_string(), f.source))
     }
 
     #[test]
@@ -731,7 +739,7 @@ mod tests {
             ],
             modified: vec![("2025-02-04".into(), "json-ld".into())],
         };
-        let f = pick(&doc, &head, &[], None, d("2025-12-01")).unwrap();
+        let f = pick(&PageNodes::of(&doc), &head, &[], None, d("2025-12-01")).unwrap();
         assert_eq!((f.date.to_string(), f.source.as_str()), ("2025-02-03".into(), "meta:article:published_time"));
     }
 
@@ -813,12 +821,12 @@ mod tests {
             published: Vec::new(),
             modified: vec![("2026-01-12T16:29:48+00:00".into(), "meta:article:modified_time".into())],
         };
-        assert_eq!(pick(&doc, &head, &[], None, d("2026-12-01")), None);
+        assert_eq!(pick(&PageNodes::of(&doc), &head, &[], None, d("2026-12-01")), None);
         // but an update the page shows is what a reader dates it by
         let shown = Document::from(
             "<html><body><p>Last updated <time datetime='2026-01-12'>January 12</time></p></body></html>",
         );
-        let f = pick(&shown, &head, &[], None, d("2026-12-01")).unwrap();
+        let f = pick(&PageNodes::of(&shown), &head, &[], None, d("2026-12-01")).unwrap();
         assert_eq!((f.date.to_string(), f.source.as_str()), ("2026-01-12".into(), "time (modified)"));
     }
 
@@ -832,13 +840,15 @@ mod tests {
             "<html><body><article><p>Text.</p></article><div><time datetime='2025-12-18T21:46:01-05:00'>9:46 pm</time></div></body></html>",
         );
         let url = ["https://x.com/2025/12/18/comfort-watches/"];
-        let at = |doc: &Document, v: &str| pick(doc, &head(v), &url, None, d("2026-12-01")).map(|f| f.date.to_string());
+        let at = |doc: &Document, v: &str| {
+            pick(&PageNodes::of(doc), &head(v), &url, None, d("2026-12-01")).map(|f| f.date.to_string())
+        };
         // 02:41 UTC on the 19th is 21:41 on the 18th in New York, the URL's day
         assert_eq!(at(&local, "2025-12-19T02:41:41+00:00").as_deref(), Some("2025-12-18"));
         assert_eq!(at(&local, "2025-12-19T02:41:41Z").as_deref(), Some("2025-12-18"));
         // without the URL's word, the UTC day as written
-        let no_url =
-            pick(&local, &head("2025-12-19T02:41:41Z"), &[], None, d("2026-12-01")).map(|f| f.date.to_string());
+        let no_url = pick(&PageNodes::of(&local), &head("2025-12-19T02:41:41Z"), &[], None, d("2026-12-01"))
+            .map(|f| f.date.to_string());
         assert_eq!(no_url.as_deref(), Some("2025-12-19"));
         // a date with its own offset, or with no time, is read as written
         assert_eq!(at(&local, "2025-12-19T02:41:41+01:00").as_deref(), Some("2025-12-19"));

@@ -14,6 +14,8 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use dom_query::{local_name, Element};
 use dom_smoothie::{Config, Readability};
+
+use crate::page_nodes::PageNodes;
 use encoding_rs::{Encoding, UTF_8};
 use regex::{Regex, RegexBuilder};
 use serde_json::Value;
@@ -218,8 +220,11 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
         return Err(HtmlError::TooDeep(depth));
     }
 
-    let mut meta = read_metadata(&r, url);
-    let declared = declared_kind(&r, html);
+    // collected before anything below changes the tree
+    let nodes = crate::page_nodes::PageNodes::of(&r.doc);
+    let mut meta = read_metadata(&r, &nodes, url);
+    let declared = declared_kind(&r, &nodes, html);
+    drop(nodes);
     crate::streamed::fill_streamed_boundaries(&r.doc);
     prune_document(&r);
     // The region's clean-up measures elements one by one, which costs
@@ -331,25 +336,20 @@ struct Declared {
     product: bool,
 }
 
-fn declared_kind(r: &Readability, html: &str) -> Declared {
+fn declared_kind(r: &Readability, nodes: &PageNodes, html: &str) -> Declared {
     static LD_TYPE: OnceLock<Regex> = OnceLock::new();
     let ld_type = LD_TYPE.get_or_init(|| {
         Regex::new(r#""@type"\s*:\s*"(?:[A-Za-z]*Article|BlogPosting|LiveBlogPosting|SocialMediaPosting|Report)""#)
             .expect("static regex")
     });
     let mut d = Declared::default();
-    if let Some(s) = r.doc.try_select("meta[property='og:type']") {
-        for n in s.nodes() {
-            if let Some(c) = n.attr("content") {
-                d.article |= c.trim().eq_ignore_ascii_case("article");
-                d.product |= c.trim().eq_ignore_ascii_case("product");
-            }
+    for n in nodes.metas.iter().filter(|n| n.attr("property").as_deref() == Some("og:type")) {
+        if let Some(c) = n.attr("content") {
+            d.article |= c.trim().eq_ignore_ascii_case("article");
+            d.product |= c.trim().eq_ignore_ascii_case("product");
         }
     }
-    d.article = d.article
-        || r.doc
-            .try_select("script[type='application/ld+json']")
-            .is_some_and(|s| s.nodes().iter().any(|n| ld_type.is_match(&n.text())));
+    d.article = d.article || nodes.json_ld.iter().any(|n| ld_type.is_match(&n.text()));
     // the walk only on pages that name the type somewhere (a byte search)
     if !d.product && !d.article && html.contains("schema.org/Product") {
         d.product = r.doc.root().descendants_it().any(|n| {
@@ -858,13 +858,14 @@ fn postprocess_paragraphs(paras: Vec<String>, meta: &HtmlArticle) -> Vec<String>
 // ---------------------------------------------------------------------------
 // Metadata
 
-fn read_metadata(r: &Readability, url: Option<&str>) -> HtmlArticle {
+fn read_metadata(r: &Readability, nodes: &PageNodes, url: Option<&str>) -> HtmlArticle {
     let doc = &r.doc;
     let mut sources: BTreeMap<String, String> = BTreeMap::new();
-    let metas = MetaTags::of(r);
-    let meta = |sel: &str| -> Option<String> {
-        let s = doc.try_select(sel)?;
-        for node in s.nodes() {
+    let metas = MetaTags::of(nodes);
+    // The content (or datetime) of the first `<meta>` that `matches`, as
+    // `meta[key='value']` selectors found it.
+    let meta = |matches: &dyn Fn(&dom_query::NodeRef) -> bool| -> Option<String> {
+        for node in nodes.metas.iter().filter(|n| matches(n)) {
             let v = node.attr("content").or_else(|| node.attr("datetime"))?;
             let v = collapse_ws(&v);
             if !v.is_empty() {
@@ -873,17 +874,16 @@ fn read_metadata(r: &Readability, url: Option<&str>) -> HtmlArticle {
         }
         None
     };
-    let text_of = |sel: &str| -> Option<String> {
-        let s = doc.try_select(sel)?;
-        s.nodes().iter().map(|n| collapse_ws(&n.text())).find(|t| !t.is_empty())
+    let text_of = |list: &[dom_query::NodeRef]| -> Option<String> {
+        list.iter().map(|n| collapse_ws(&n.text())).find(|t| !t.is_empty())
     };
-    let ld = JsonLd::from_doc(r);
+    let ld = JsonLd::from_nodes(nodes);
 
-    let canonical_url = doc
-        .try_select("link[rel='canonical']")
-        .and_then(|s| s.attr("href"))
+    let canonical_url = nodes
+        .canonical
+        .and_then(|c| c.attr("href"))
         .map(|s| s.trim().to_string())
-        .or_else(|| meta("meta[property='og:url']"))
+        .or_else(|| meta(&|n| attr_is(n, "property", "og:url")))
         .filter(|s| !s.is_empty())
         .map(|c| absolutize(&c, url));
     let host = url
@@ -913,8 +913,8 @@ fn read_metadata(r: &Readability, url: Option<&str>) -> HtmlArticle {
         (&|| metas.get("og:title"), "og:title"),
         (&|| metas.get("twitter:title"), "twitter:title"),
         (&|| ld.headline.clone(), "json-ld"),
-        (&|| text_of("head title"), "title"),
-        (&|| text_of("h1"), "h1"),
+        (&|| text_of(&nodes.head_titles), "title"),
+        (&|| text_of(&nodes.h1s), "h1"),
     ];
     let title = titles
         .into_iter()
@@ -922,7 +922,7 @@ fn read_metadata(r: &Readability, url: Option<&str>) -> HtmlArticle {
             let t = strip_site_suffix(&v()?, &site_names);
             (!t.is_empty()).then_some((t, src))
         })
-        .map(|(t, src)| match shown_headline(doc, &t).filter(|h1| *h1 != t) {
+        .map(|(t, src)| match shown_headline(nodes, &t).filter(|h1| *h1 != t) {
             Some(h1) => {
                 sources.insert("title".into(), "h1".into());
                 h1
@@ -934,9 +934,17 @@ fn read_metadata(r: &Readability, url: Option<&str>) -> HtmlArticle {
         });
 
     let languages: [Candidate; 3] = [
-        (&|| doc.try_select("html[lang]").and_then(|s| s.attr("lang")).map(|s| s.to_string()), "html lang"),
-        (&|| meta("meta[http-equiv='content-language'], meta[name='language']"), "meta:content-language"),
-        (&|| meta("meta[property='og:locale']"), "og:locale"),
+        (&|| nodes.html.and_then(|h| h.attr("lang")).map(|s| s.to_string()), "html lang"),
+        (
+            &|| {
+                meta(&|n| {
+                    n.attr("http-equiv").is_some_and(|v| v.eq_ignore_ascii_case("content-language"))
+                        || attr_is(n, "name", "language")
+                })
+            },
+            "meta:content-language",
+        ),
+        (&|| meta(&|n| attr_is(n, "property", "og:locale")), "og:locale"),
     ];
     let language = languages
         .into_iter()
@@ -967,7 +975,7 @@ fn read_metadata(r: &Readability, url: Option<&str>) -> HtmlArticle {
     }
     let urls: Vec<&str> = url.into_iter().chain(canonical_url.as_deref()).collect();
     let today = chrono::Utc::now().date_naive();
-    let published = dates::pick(doc, &head, &urls, language.as_deref(), today).map(|f| {
+    let published = dates::pick(nodes, &head, &urls, language.as_deref(), today).map(|f| {
         sources.insert("published".into(), f.source);
         f.date.format("%Y-%m-%d").to_string()
     });
@@ -1022,8 +1030,8 @@ fn read_metadata(r: &Readability, url: Option<&str>) -> HtmlArticle {
         other => other,
     };
 
-    let description = meta("meta[name='description']")
-        .or_else(|| meta("meta[property='og:description'], meta[name='og:description']"))
+    let description = meta(&|n| attr_is(n, "name", "description"))
+        .or_else(|| meta(&|n| attr_is(n, "property", "og:description") || attr_is(n, "name", "og:description")))
         .or_else(|| ld.description.clone());
 
     HtmlArticle {
@@ -1085,14 +1093,19 @@ const MODIFIED_META: &[&str] = &[
     "lastmod",
 ];
 
+/// Whether `n`'s attribute `key` is `value`, as written.
+fn attr_is(n: &dom_query::NodeRef, key: &str, value: &str) -> bool {
+    n.attr(key).is_some_and(|v| &*v == value)
+}
+
 /// The page's meta tags by lower-cased key, first value first.
 struct MetaTags(Vec<(String, String)>);
 
 impl MetaTags {
-    fn of(r: &Readability) -> MetaTags {
+    fn of(nodes: &PageNodes) -> MetaTags {
         let mut out = Vec::new();
-        if let Some(sel) = r.doc.try_select("meta") {
-            for n in sel.nodes().iter().take(500) {
+        {
+            for n in nodes.metas.iter().take(500) {
                 let Some(v) = n.attr("content").or_else(|| n.attr("datetime")) else { continue };
                 let v = collapse_ws(&v);
                 if v.is_empty() {
@@ -1125,11 +1138,16 @@ impl MetaTags {
 /// pages the shown one matched the annotated title on 6.6-8.7 points more
 /// articles and 5.1-5.2 more other pages, on both halves of the hosts
 /// (BENCHMARKS.md, "Dates and titles on real pages").
-fn shown_headline(doc: &dom_query::Document, title: &str) -> Option<String> {
+fn shown_headline(nodes: &PageNodes, title: &str) -> Option<String> {
     let words = |s: &str| -> Vec<String> {
         s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
     };
-    let h1 = doc.try_select("body h1")?.nodes().iter().map(|n| collapse_ws(&n.text())).find(|t| !t.is_empty())?;
+    let h1 = nodes
+        .h1s
+        .iter()
+        .filter(|n| n.ancestors_it(None).any(|a| a.has_name("body")))
+        .map(|n| collapse_ws(&n.text()))
+        .find(|t| !t.is_empty())?;
     let mut h1_words = words(&h1);
     h1_words.sort_unstable();
     h1_words.dedup();
@@ -1290,13 +1308,10 @@ struct JsonLd {
 }
 
 impl JsonLd {
-    fn from_doc(r: &Readability) -> JsonLd {
+    fn from_nodes(nodes: &PageNodes) -> JsonLd {
         let mut out = JsonLd::default();
-        let Some(sel) = r.doc.try_select("script[type='application/ld+json']") else {
-            return out;
-        };
         let mut objects: Vec<Value> = Vec::new();
-        for node in sel.nodes() {
+        for node in &nodes.json_ld {
             let raw = node.text();
             // some CMSs wrap the JSON in a CDATA comment
             let raw = raw.trim().trim_start_matches("//<![CDATA[").trim_end_matches("//]]>");
@@ -1749,7 +1764,8 @@ mod tests {
 
         let declared = |head: &str, body: &str| {
             let page = format!("<html><head>{head}</head><body>{body}</body></html>");
-            declared_kind(&Readability::new(page.as_str(), None, None).expect("parsed"), &page)
+            let r = Readability::new(page.as_str(), None, None).expect("parsed");
+            declared_kind(&r, &PageNodes::of(&r.doc), &page)
         };
         assert_eq!(declared(r#"<meta property="og:type" content="product">"#, "<p>x</p>"), product);
         assert_eq!(declared("", r#"<div itemscope itemtype="https://schema.org/Product"><p>x</p></div>"#), product);

@@ -41,6 +41,7 @@ mod formats;
 mod lines;
 mod nesting;
 mod noscript;
+mod page_nodes;
 mod region;
 mod report;
 mod streamed;

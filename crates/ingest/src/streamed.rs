@@ -134,7 +134,7 @@ fn remove_fallback(template: &NodeRef) {
         }
         None => {
             if let Some(n) = template.next_element_sibling() {
-                if !n.is("template") && crate::region::char_count_below(&n, 60) {
+                if !n.has_name("template") && crate::region::char_count_below(&n, 60) {
                     n.remove_from_parent();
                 }
             }
