@@ -104,8 +104,8 @@ fn weight(name: &str) -> usize {
     }
 }
 
-struct Open {
-    name: String,
+struct Open<'a> {
+    name: Cow<'a, str>,
     /// Tag name and raw attributes: formatting elements with equal keys
     /// count once up to three times (the parser's "Noah's Ark" clause).
     key: String,
@@ -115,11 +115,11 @@ struct Open {
 struct Scan<'a> {
     html: &'a str,
     max_depth: usize,
-    stack: Vec<Open>,
+    stack: Vec<Open<'a>>,
     depth: usize,
     foreign: usize,
     /// Formatting elements closed implicitly that the parser will reopen.
-    lingering: Vec<(String, String)>,
+    lingering: Vec<(Cow<'a, str>, String)>,
     /// Start tags dropped and not yet matched by an end tag, by name.
     dropped_open: HashMap<String, usize>,
     dropped: usize,
@@ -141,6 +141,16 @@ pub(crate) fn bound_nesting(html: &str, max_depth: usize) -> Bounded<'_> {
         None => Cow::Borrowed(html),
     };
     Bounded { html, dropped }
+}
+
+/// A tag name in lower case, borrowed when it is written so (nearly always):
+/// the scan reads every tag of every page.
+fn lowercase(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
 }
 
 fn is_ws(b: u8) -> bool {
@@ -305,20 +315,20 @@ impl<'a> Scan<'a> {
             // a tag cut off by the end of input is dropped by the parser
             return b.len();
         };
-        let name = self.html[lt + 1..ne].to_ascii_lowercase();
+        let name = lowercase(&self.html[lt + 1..ne]);
         if self.foreign > 0 && is(BREAKS_FOREIGN, &name) {
             while self.stack.last().is_some_and(|o| o.foreign) {
                 self.pop();
             }
         }
         let in_foreign = self.foreign > 0 || name == "svg" || name == "math";
-        if (in_foreign && self_closing) || is(VOID, &name) || matches!(name.as_str(), "html" | "head" | "body") {
+        if (in_foreign && self_closing) || is(VOID, &name) || matches!(&*name, "html" | "head" | "body") {
             return end;
         }
         self.implied_closes(&name);
         if self.depth + self.lingering.len() + weight(&name) > self.max_depth {
             self.dropped += 1;
-            *self.dropped_open.entry(name.clone()).or_default() += 1;
+            *self.dropped_open.entry(name.to_string()).or_default() += 1;
             self.drop_tag(lt, end, is(SPECIAL, &name));
             // A dropped raw-text tag's content is markup to the parser now,
             // so it is scanned as such.
@@ -426,21 +436,22 @@ impl<'a> Scan<'a> {
         let b = self.html.as_bytes();
         let ne = name_end(b, lt + 2);
         let Some((end, _)) = tag_end(b, ne) else { return b.len() };
-        let name = self.html[lt + 2..ne].to_ascii_lowercase();
-        if let Some(n) = self.dropped_open.get_mut(&name).filter(|n| **n > 0) {
+        let name = lowercase(&self.html[lt + 2..ne]);
+        let name = &*name;
+        if let Some(n) = self.dropped_open.get_mut(name).filter(|n| **n > 0) {
             // the end of an element that was never opened
             *n -= 1;
-            self.drop_tag(lt, end, is(SPECIAL, &name));
+            self.drop_tag(lt, end, is(SPECIAL, name));
             return end;
         }
-        if matches!(name.as_str(), "html" | "head" | "body" | "br") {
+        if matches!(name, "html" | "head" | "body" | "br") {
             return end;
         }
         if self.foreign > 0 && self.stack.last().is_some_and(|o| o.foreign) {
             self.close_down(|n| n == name, |n| is(SPECIAL, n) && n != "svg" && n != "math");
             return end;
         }
-        if is(FORMATTING, &name) {
+        if is(FORMATTING, name) {
             if self.stack.last().is_some_and(|o| o.name == name) {
                 self.pop_matched();
             } else if let Some(p) = self.lingering.iter().rposition(|(n, _)| *n == name) {
@@ -448,12 +459,12 @@ impl<'a> Scan<'a> {
             }
             return end;
         }
-        match name.as_str() {
+        match name {
             "table" => self.close_down(|n| n == "table", |n| matches!(n, "html" | "template")),
             "tr" | "td" | "th" | "tbody" | "thead" | "tfoot" | "caption" => {
                 self.close_down(|n| n == name, |n| matches!(n, "table" | "html" | "template"))
             }
-            _ if is(SPECIAL, &name) => self.close_down(|n| n == name, |n| is(SCOPE, n)),
+            _ if is(SPECIAL, name) => self.close_down(|n| n == name, |n| is(SCOPE, n)),
             _ => self.close_down(|n| n == name, |n| is(SPECIAL, n)),
         }
         end
