@@ -380,20 +380,18 @@ fn prune_document(r: &Readability) {
             node.set_attr(KEEP_ATTR, "");
         }
     }
-    if let Some(sel) = r.doc.try_select("[class], [id]") {
-        for node in sel.nodes() {
-            let key = crate::region::class_id_key(node);
-            if is_boilerplate_name(&key) && !is_content_name(&key) {
-                // large, or several real paragraphs inside: a content
-                // wrapper with an unlucky class name (`newsletter-post`),
-                // not a widget; marked so the serializer reads it too
-                let widget = crate::region::char_count_below(node, 1500)
-                    && node.find(&["p"]).iter().filter(|p| p.text().len() > 120).take(2).count() < 2;
-                if widget {
-                    node.remove_from_parent();
-                } else {
-                    node.set_attr(KEEP_ATTR, "");
-                }
+    for node in &crate::region::select_elements(&r.doc, crate::region::has_class_or_id) {
+        let key = crate::region::class_id_key(node);
+        if is_boilerplate_name(&key) && !is_content_name(&key) {
+            // large, or several real paragraphs inside: a content
+            // wrapper with an unlucky class name (`newsletter-post`),
+            // not a widget; marked so the serializer reads it too
+            let widget = crate::region::char_count_below(node, 1500)
+                && node.find(&["p"]).iter().filter(|p| p.text().len() > 120).take(2).count() < 2;
+            if widget {
+                node.remove_from_parent();
+            } else {
+                node.set_attr(KEEP_ATTR, "");
             }
         }
     }

@@ -17,7 +17,19 @@ use dom_query::{Document, Element, NodeData, NodeId, NodeRef};
 use regex::Regex;
 
 /// Containers that hold a page's main content, most specific first.
-const REGIONS: &[&str] = &["main", "[role=main]", "#main-content", "#maincontent", "#content", "#main"];
+const REGIONS: [&str; 6] = ["main", "[role=main]", "#main-content", "#maincontent", "#content", "#main"];
+
+/// The first entry of [`REGIONS`] that `el` matches, tested by hand.
+fn region_rank(el: &Element) -> Option<usize> {
+    if &*el.name.local == "main" {
+        return Some(0);
+    }
+    if el.attrs.iter().any(|a| &*a.name.local == "role" && &*a.value == "main") {
+        return Some(1);
+    }
+    let id = el.attrs.iter().find(|a| &*a.name.local == "id").map(|a| &*a.value)?;
+    REGIONS[2..].iter().position(|r| r[1..] == *id).map(|p| p + 2)
+}
 
 /// Elements that are page furniture wherever they are: the selector list
 /// `nav, aside, header, footer, form, dialog, [role=navigation],
@@ -68,22 +80,35 @@ pub(crate) fn select_elements<'d>(doc: &'d Document, pred: impl Fn(&Element) -> 
     doc.root().descendants_it().filter(|n| n.element_ref().is_some_and(|e| pred(&e))).collect()
 }
 
+/// `[class], [id]`.
+pub(crate) fn has_class_or_id(el: &Element) -> bool {
+    el.attrs.iter().any(|a| matches!(&*a.name.local, "class" | "id"))
+}
+
 /// Containers tested for link density.
 const LINK_LIST_TAGS: &[&str] = &["ul", "ol", "div", "section", "table", "dl", "p", "li"];
 
 /// The page's main region as HTML with its furniture removed; `None` for a
 /// page without a body.
 pub(crate) fn main_region_html(doc: &Document, declared_article: bool) -> Option<String> {
-    let body = doc.try_select("body")?.nodes().first().cloned()?;
+    // the candidates of every entry of REGIONS, in one walk of the page
+    let mut body = None;
+    let mut candidates: [Vec<NodeRef>; REGIONS.len()] = Default::default();
+    for n in doc.root().descendants_it() {
+        let Some(el) = n.element_ref() else { continue };
+        if body.is_none() && &*el.name.local == "body" {
+            body = Some(n);
+        }
+        if let Some(i) = region_rank(&el) {
+            candidates[i].push(n);
+        }
+    }
+    let body = body?;
     let body_chars = body.normalized_char_count().max(1);
     // a `<main>` that holds a quarter of the body's text is the content;
     // a smaller one is a widget that borrowed the name
-    let region = REGIONS
-        .iter()
-        .filter_map(|sel| doc.try_select(sel))
-        .flat_map(|s| s.nodes().to_vec())
-        .find(|n| !char_count_below(n, body_chars.div_ceil(4)))
-        .unwrap_or(body);
+    let region =
+        candidates.iter().flatten().find(|n| !char_count_below(n, body_chars.div_ceil(4))).copied().unwrap_or(body);
     let region_chars = if region.id == body.id { body_chars } else { region.normalized_char_count().max(1) };
     let frag = region.to_fragment();
     remove_furniture(&frag, region_chars, declared_article);
@@ -105,12 +130,10 @@ fn remove_furniture(frag: &Document, region_chars: usize, declared_article: bool
     for node in select_elements(frag, is_furniture_element).iter().filter(|n| small(n) && !is_section_header(n)) {
         node.remove_from_parent();
     }
-    if let Some(sel) = frag.try_select("[class], [id]") {
-        for node in sel.nodes() {
-            let key = class_id_key(node);
-            if (is_furniture_name(&key) || (!declared_article && is_review_name(&key))) && small(node) {
-                node.remove_from_parent();
-            }
+    for node in select_elements(frag, has_class_or_id) {
+        let key = class_id_key(&node);
+        if (is_furniture_name(&key) || (!declared_article && is_review_name(&key))) && small(&node) {
+            node.remove_from_parent();
         }
     }
 }
