@@ -17,9 +17,15 @@ extraction and cleaning) divided by pages; trafilatura is timed inside
 Python around its call only (wall and process CPU), htmldate likewise
 (wall). CPU time is the fair column on a shared machine.
 
+A shared machine's speed drifts by a fifth between passes, and not the same
+way for both tools, so one pass can put the ratio anywhere from 4.6x to 5.9x.
+`--rounds N` adds N more passes of both extractors, interleaved (storyline,
+then trafilatura, per round), and prints each round's CPU ms/page and ratio
+and their median.
+
 Usage (from the repository root, after `cargo build --release`):
     pip install trafilatura htmldate lxml_html_clean
-    python3 bench/extraction/real_pages.py [--out /tmp/real-pages] [--skip-peers]
+    python3 bench/extraction/real_pages.py [--out /tmp/real-pages] [--skip-peers] [--rounds 3]
 """
 import argparse
 import gzip
@@ -115,6 +121,24 @@ def run_htmldate(d, ids, out):
     return total
 
 
+def speed_rounds(binary, out, n_pages, rounds):
+    """Interleaved passes of both extractors over every page: CPU ms/page each."""
+    import statistics
+
+    print()
+    print(f"Speed, {rounds} interleaved rounds over the same {n_pages} pages (CPU ms/page):")
+    print()
+    print("| round | storyline | trafilatura 2.3.1 | ratio |")
+    print("|---|---|---|---|")
+    ratios = []
+    for r in range(1, rounds + 1):
+        ours = sum(run_storyline(binary, d, out / f"speed-storyline-{d.name}.jsonl")[1] for d in (WCXB, ZYTE))
+        peer = sum(run_trafilatura(d, out / f"speed-trafilatura-{d.name}.jsonl")[1] for d in (WCXB, ZYTE))
+        ratios.append(peer / ours)
+        print(f"| {r} | {ours / n_pages * 1000:.2f} | {peer / n_pages * 1000:.2f} | {peer / ours:.2f}x |", flush=True)
+    print(f"| median | | | {statistics.median(ratios):.2f}x |")
+
+
 def score(truth, pred, extra=()):
     r = subprocess.run(
         [sys.executable, str(SCORER), str(truth), str(pred), "--bootstrap", "0", *extra],
@@ -179,6 +203,7 @@ def main():
     ap.add_argument("--storyline", default="target/release/storyline")
     ap.add_argument("--out", default="/tmp/real-pages")
     ap.add_argument("--skip-peers", action="store_true", help="reuse the peers' outputs in --out")
+    ap.add_argument("--rounds", type=int, default=0, help="interleaved speed rounds of both extractors after the run")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -245,6 +270,8 @@ def main():
     with open(out / "storyline-date-errors.jsonl", "w") as f:
         for pid, gold, p in swrong:
             f.write(json.dumps({"id": pid, "truth": gold, "storyline": p}) + "\n")
+    if args.rounds > 0:
+        speed_rounds(args.storyline, out, n_pages, args.rounds)
 
 
 if __name__ == "__main__":
