@@ -43,9 +43,9 @@ use std::sync::OnceLock;
 
 use chrono::{Datelike, FixedOffset, NaiveDate};
 use dom_query::NodeRef;
+use regex::Regex;
 
 use crate::page_nodes::PageNodes;
-use regex::Regex;
 
 /// Earliest year a web page's own date can have.
 const MIN_YEAR: i32 = 1995;

@@ -14,13 +14,12 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use dom_query::{local_name, Element};
 use dom_smoothie::{Config, Readability};
-
-use crate::page_nodes::PageNodes;
 use encoding_rs::{Encoding, UTF_8};
 use regex::{Regex, RegexBuilder};
 use serde_json::Value;
 
 use crate::dates;
+use crate::page_nodes::PageNodes;
 
 /// The main text and metadata of one HTML page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -221,7 +220,7 @@ fn extract_inner(html: &str, url: Option<&str>) -> Result<HtmlArticle, HtmlError
     }
 
     // collected before anything below changes the tree
-    let nodes = crate::page_nodes::PageNodes::of(&r.doc);
+    let nodes = PageNodes::of(&r.doc);
     let mut meta = read_metadata(&r, &nodes, url);
     let declared = declared_kind(&r, &nodes, html);
     drop(nodes);
@@ -1102,17 +1101,15 @@ struct MetaTags(Vec<(String, String)>);
 impl MetaTags {
     fn of(nodes: &PageNodes) -> MetaTags {
         let mut out = Vec::new();
-        {
-            for n in nodes.metas.iter().take(500) {
-                let Some(v) = n.attr("content").or_else(|| n.attr("datetime")) else { continue };
-                let v = collapse_ws(&v);
-                if v.is_empty() {
-                    continue;
-                }
-                for a in ["property", "name", "itemprop", "http-equiv"] {
-                    if let Some(k) = n.attr(a) {
-                        out.push((k.trim().to_ascii_lowercase(), v.clone()));
-                    }
+        for n in nodes.metas.iter().take(500) {
+            let Some(v) = n.attr("content").or_else(|| n.attr("datetime")) else { continue };
+            let v = collapse_ws(&v);
+            if v.is_empty() {
+                continue;
+            }
+            for a in ["property", "name", "itemprop", "http-equiv"] {
+                if let Some(k) = n.attr(a) {
+                    out.push((k.trim().to_ascii_lowercase(), v.clone()));
                 }
             }
         }
