@@ -40,7 +40,7 @@ impl<'a> PageNodes<'a> {
             let Some(el) = n.element_ref() else { continue };
             // attribute values HTML matches without regard to case (`rel`,
             // `type`) as selectors do; the others as written
-            let attr = |name: &str| el.attrs.iter().find(|a| &*a.name.local == name).map(|a| &*a.value);
+            let attr = |name: &str| crate::region::plain_attr(&el, name);
             match &*el.name.local {
                 "html" if out.html.is_none() => out.html = Some(n),
                 "head" if head.is_none() => head = Some(n),
@@ -58,10 +58,10 @@ impl<'a> PageNodes<'a> {
                     out.script_data.push(n);
                 }
                 "h1" => out.h1s.push(n),
-                "link" if out.canonical.is_none() => {
-                    if attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) {
-                        out.canonical = Some(n);
-                    }
+                "link"
+                    if out.canonical.is_none() && attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) =>
+                {
+                    out.canonical = Some(n)
                 }
                 _ => {}
             }

@@ -24,10 +24,10 @@ fn region_rank(el: &Element) -> Option<usize> {
     if &*el.name.local == "main" {
         return Some(0);
     }
-    if el.attrs.iter().any(|a| &*a.name.local == "role" && &*a.value == "main") {
+    if plain_attr(el, "role") == Some("main") {
         return Some(1);
     }
-    let id = el.attrs.iter().find(|a| &*a.name.local == "id").map(|a| &*a.value)?;
+    let id = plain_attr(el, "id")?;
     REGIONS[2..].iter().position(|r| r[1..] == *id).map(|p| p + 2)
 }
 
@@ -82,7 +82,7 @@ pub(crate) fn select_elements<'d>(doc: &'d Document, pred: impl Fn(&Element) -> 
 
 /// `[class], [id]`.
 pub(crate) fn has_class_or_id(el: &Element) -> bool {
-    el.attrs.iter().any(|a| matches!(&*a.name.local, "class" | "id"))
+    plain_attr(el, "class").is_some() || plain_attr(el, "id").is_some()
 }
 
 /// Containers tested for link density.

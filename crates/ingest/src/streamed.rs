@@ -29,10 +29,10 @@ const MAX_FALLBACK_SIBLINGS: usize = 200;
 pub(crate) fn fill_streamed_boundaries(doc: &Document) -> usize {
     let Some(segments) = doc.try_select("div[hidden][id^='S:']") else { return 0 };
     let segments: HashMap<String, NodeRef> =
-        segments.nodes().iter().filter_map(|n| Some((n.id_attr()?.to_string(), n.clone()))).collect();
+        segments.nodes().iter().filter_map(|n| Some((n.id_attr()?.to_string(), *n))).collect();
     let Some(templates) = doc.try_select("template[id^='B:'], template[id^='P:']") else { return 0 };
     let templates: HashMap<String, NodeRef> =
-        templates.nodes().iter().filter_map(|n| Some((n.id_attr()?.to_string(), n.clone()))).collect();
+        templates.nodes().iter().filter_map(|n| Some((n.id_attr()?.to_string(), *n))).collect();
 
     // The scripts say which segment completes which boundary. A page saved
     // without them cannot be put in order: its segments are shown where
